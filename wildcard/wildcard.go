@@ -1,0 +1,253 @@
+// Package wildcard matches the glob patterns of the IAM policy language: `*` matches any run of
+// characters (including none, and including `:` and `/`), `?` matches exactly one character, and
+// everything else matches itself. Matching takes time linear in the input for patterns made of
+// literals and `*`, however the stars are placed, so a hostile pattern such as `*a*a*a*...b`
+// cannot stall a query.
+//
+// The package is a leaf shared by catalog (expanding `s3:Get*`) and eval (actions, resources and
+// StringLike/ArnLike conditions); it imports nothing of ours.
+package wildcard
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Pattern is a compiled glob. The zero value matches only the empty string.
+type Pattern struct {
+	// segs are the pieces between stars. With no star, len(segs) == 1 and the whole input must
+	// equal segs[0]; with stars, segs[0] is a prefix, segs[len-1] a suffix and the rest float.
+	segs    []segment
+	star    bool // at least one star
+	literal bool // no wildcard at all: Match is string equality
+	text    string
+}
+
+// segment is a run of literal characters and `?` placeholders between two stars.
+type segment struct {
+	lit   string // the segment with each `?` kept as a placeholder byte at the positions in any
+	any   []bool // any[i]: the i-th rune of the segment is a `?`; nil when the segment has none
+	runes int    // the segment's length in runes
+}
+
+// Part is one piece of a pattern built from parts: a literal text (wildcard characters in it
+// match only themselves, as for a substituted policy variable), or a `*` or `?` wildcard.
+type Part struct {
+	Text string
+	Star bool
+	Any  bool
+}
+
+// Compile parses a glob in which `*` and `?` are wildcards.
+func Compile(pattern string) Pattern {
+	if !strings.ContainsAny(pattern, "*?") {
+		return Pattern{literal: true, text: pattern, segs: []segment{{lit: pattern, runes: utf8.RuneCountInString(pattern)}}}
+	}
+	var parts []Part
+	start := 0
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '*', '?':
+			if start < i {
+				parts = append(parts, Part{Text: pattern[start:i]})
+			}
+			parts = append(parts, Part{Star: pattern[i] == '*', Any: pattern[i] == '?'})
+			start = i + 1
+		}
+	}
+	if start < len(pattern) {
+		parts = append(parts, Part{Text: pattern[start:]})
+	}
+	return FromParts(parts)
+}
+
+// Literal returns a pattern that matches exactly s.
+func Literal(s string) Pattern {
+	return FromParts([]Part{{Text: s}})
+}
+
+// FromParts builds a pattern from literal texts and wildcards.
+func FromParts(parts []Part) Pattern {
+	var p Pattern
+	var cur []segRune
+	flush := func() {
+		p.segs = append(p.segs, makeSegment(cur))
+		cur = nil
+	}
+	for _, part := range parts {
+		switch {
+		case part.Star:
+			flush()
+			p.star = true
+		case part.Any:
+			cur = append(cur, segRune{any: true})
+		default:
+			for _, r := range part.Text {
+				cur = append(cur, segRune{r: r})
+			}
+		}
+	}
+	flush()
+	if !p.star && len(p.segs) == 1 && p.segs[0].any == nil {
+		p.literal = true
+		p.text = p.segs[0].lit
+	}
+	return p
+}
+
+type segRune struct {
+	r   rune
+	any bool
+}
+
+func makeSegment(rs []segRune) segment {
+	var b strings.Builder
+	var anyPos []bool
+	for i, r := range rs {
+		if r.any {
+			if anyPos == nil {
+				anyPos = make([]bool, len(rs))
+			}
+			anyPos[i] = true
+			b.WriteByte('?')
+			continue
+		}
+		b.WriteRune(r.r)
+	}
+	return segment{lit: b.String(), any: anyPos, runes: len(rs)}
+}
+
+// IsLiteral reports whether the pattern has no wildcard, so that Match is plain equality.
+func (p Pattern) IsLiteral() bool { return p.literal }
+
+// HasStar reports whether the pattern holds a `*`.
+func (p Pattern) HasStar() bool { return p.star }
+
+// Prefix returns the literal text the pattern must start with (up to its first wildcard).
+func (p Pattern) Prefix() string {
+	if p.literal {
+		return p.text
+	}
+	if len(p.segs) == 0 {
+		return ""
+	}
+	s := p.segs[0]
+	if s.any == nil {
+		return s.lit
+	}
+	var b strings.Builder
+	i := 0
+	for _, r := range s.lit {
+		if s.any[i] {
+			break
+		}
+		b.WriteRune(r)
+		i++
+	}
+	return b.String()
+}
+
+// Match reports whether s matches the whole pattern.
+func (p Pattern) Match(s string) bool {
+	if p.literal {
+		return s == p.text
+	}
+	if len(p.segs) == 0 {
+		return s == ""
+	}
+	if !p.star {
+		n, ok := p.segs[0].matchAt(s)
+		return ok && n == len(s)
+	}
+	first, last := p.segs[0], p.segs[len(p.segs)-1]
+	n, ok := first.matchAt(s)
+	if !ok {
+		return false
+	}
+	rest := s[n:]
+	// The last segment must sit at the very end, after everything else.
+	tail, ok := last.suffixStart(rest)
+	if !ok {
+		return false
+	}
+	if _, ok := last.matchAt(rest[tail:]); !ok {
+		return false
+	}
+	middle := rest[:tail]
+	for _, seg := range p.segs[1 : len(p.segs)-1] {
+		end, ok := seg.find(middle)
+		if !ok {
+			return false
+		}
+		middle = middle[end:]
+	}
+	return true
+}
+
+// matchAt matches the segment against the start of s and returns how many bytes it used.
+func (g segment) matchAt(s string) (int, bool) {
+	if g.any == nil {
+		if strings.HasPrefix(s, g.lit) {
+			return len(g.lit), true
+		}
+		return 0, false
+	}
+	i, k := 0, 0
+	for _, pr := range g.lit {
+		if i >= len(s) {
+			return 0, false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !g.any[k] && r != pr {
+			return 0, false
+		}
+		i += size
+		k++
+	}
+	return i, true
+}
+
+// suffixStart returns the byte offset in s at which the segment would start if it ended at the
+// end of s, or false when s is shorter than the segment.
+func (g segment) suffixStart(s string) (int, bool) {
+	if g.any == nil {
+		if len(s) < len(g.lit) {
+			return 0, false
+		}
+		return len(s) - len(g.lit), true
+	}
+	i := len(s)
+	for k := 0; k < g.runes; k++ {
+		if i == 0 {
+			return 0, false
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return i, true
+}
+
+// find returns the end offset of the leftmost occurrence of the segment in s.
+func (g segment) find(s string) (int, bool) {
+	if g.any == nil {
+		i := strings.Index(s, g.lit)
+		if i < 0 {
+			return 0, false
+		}
+		return i + len(g.lit), true
+	}
+	for i := 0; i <= len(s); {
+		if n, ok := g.matchAt(s[i:]); ok {
+			return i + n, true
+		}
+		if i == len(s) {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return 0, false
+}
+
+// Match compiles pattern and matches s against it: a convenience for one-off matches.
+func Match(pattern, s string) bool { return Compile(pattern).Match(s) }
