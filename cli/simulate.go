@@ -1,0 +1,88 @@
+// Package cli holds iamscope's scriptable subcommands: each reads its input, asks the engine
+// and prints text, or JSON with --json.
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamscope/iamscope/eval"
+)
+
+// NewSimulateCommand returns `iamscope simulate FILE`: it decides every request case of a file
+// (the format of shared/conformance/FORMAT.md; `-` reads standard input) and writes the results
+// as a JSON array in the same order.
+func NewSimulateCommand() *cobra.Command {
+	var explain, pretty bool
+	cmd := &cobra.Command{
+		Use:   "simulate FILE",
+		Short: "Decide request cases from a JSON file (- for standard input)",
+		Long: `Decide every request case of FILE, a JSON array of cases (the conformance case format:
+request, identityPolicies, resourcePolicy, permissionBoundaries, scps, rcps, sessionPolicy,
+resourceAccount), and write a JSON array of results in the same order. A malformed case gets
+an "error" naming its field and the others are still answered.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readInput(cmd.InOrStdin(), args[0])
+			if err != nil {
+				return err
+			}
+			results, err := Simulate(data, explain)
+			if err != nil {
+				return fmt.Errorf("%s: %w", displayName(args[0]), err)
+			}
+			w := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
+			enc := json.NewEncoder(w)
+			if pretty {
+				enc.SetIndent("", "  ")
+			}
+			if err := enc.Encode(results); err != nil {
+				return fmt.Errorf("writing results: %w", err)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&explain, "explain", false, "add each decision's explanation: every policy and statement weighed, and why")
+	cmd.Flags().BoolVar(&pretty, "pretty", false, "indent the JSON output")
+	return cmd
+}
+
+// Simulate decides every case of a JSON array of cases.
+func Simulate(data []byte, explain bool) ([]eval.CaseResult, error) {
+	raws, err := eval.SplitCases(data)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]eval.CaseResult, len(raws))
+	for i, raw := range raws {
+		results[i] = eval.RunCase(raw, explain)
+	}
+	return results, nil
+}
+
+func readInput(stdin io.Reader, name string) ([]byte, error) {
+	if name == "-" {
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading standard input: %w", err)
+		}
+		return data, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading cases: %w", err)
+	}
+	return data, nil
+}
+
+func displayName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}

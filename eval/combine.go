@@ -1,0 +1,200 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamscope/iamscope/model"
+)
+
+// gate is one requirement on the way to an allow, kept for saying which one failed.
+type gate struct {
+	name string
+	expr *Expr
+}
+
+// run evaluates every policy type and combines them in AWS's order.
+func (e *evaluation) run(in *Input, resourceAccount string) *Result {
+	rp := &e.r.principal
+	iam := rp.IsIAM()
+	slr := rp.IsServiceLinkedRole()
+	sameAccount := iam && rp.Account == resourceAccount
+	deny, scpAllow := False, True
+	var gates []gate
+	var traces []*PolicyTrace
+	skip := func(res setResult, why string) {
+		for _, t := range res.traces {
+			t.Skipped = why
+		}
+	}
+
+	// SCPs: every level must allow; they bind IAM principals of the account only.
+	scpApplies := iam && !slr
+	for i, level := range in.SCPs {
+		res := e.evalPolicies(level, SCP, i+1)
+		traces = append(traces, res.traces...)
+		if !scpApplies {
+			skip(res, "SCPs apply only to IAM principals of the organization's accounts, not to "+rp.Kind.String()+"s or service-linked roles")
+			continue
+		}
+		deny = Or(deny, res.deny)
+		scpAllow = And(scpAllow, res.allow)
+		gates = append(gates, gate{fmt.Sprintf("no SCP at organization level %d allows it", i+1), res.allow})
+	}
+
+	// RCPs: an implicit RCPFullAWSAccess allows at every level, so only their denies count.
+	for i, level := range in.RCPs {
+		res := e.evalPolicies(level, RCP, i+1)
+		traces = append(traces, res.traces...)
+		if slr {
+			skip(res, "RCPs do not apply to service-linked roles")
+			continue
+		}
+		deny = Or(deny, res.deny)
+	}
+
+	// The resource policy.
+	res := e.evalPolicies([]*Policy{in.Resource}, ResourcePolicy, 0)
+	traces = append(traces, res.traces...)
+	deny = Or(deny, res.deny)
+
+	// Identity policies, permission boundary and session policy: the caller's side.
+	idAllow, boundary, session := False, True, True
+	if iam {
+		id := e.evalPolicies(in.Identity, IdentityPolicy, 0)
+		traces = append(traces, id.traces...)
+		deny = Or(deny, id.deny)
+		idAllow = id.allow
+		if rp.Kind == model.PrincipalRoot {
+			// The root user holds every permission in its own account; only SCPs and explicit
+			// denies limit it.
+			idAllow = True
+		}
+		if len(in.Boundaries) > 0 {
+			b := e.evalPolicies(in.Boundaries, BoundaryPolicy, 0)
+			traces = append(traces, b.traces...)
+			deny = Or(deny, b.deny)
+			boundary = b.allow
+		}
+		if in.Session != nil {
+			s := e.evalPolicies([]*Policy{in.Session}, SessionPolicyType, 0)
+			traces = append(traces, s.traces...)
+			if rp.Kind == model.PrincipalUser || rp.Kind == model.PrincipalRoot {
+				skip(s, "session policies apply only to role and federated-user sessions")
+			} else {
+				deny = Or(deny, s.deny)
+				session = s.allow
+			}
+		}
+	}
+
+	var allow *Expr
+	switch {
+	case !iam:
+		// Services and anonymous callers have no identity policies: only the resource policy grants.
+		gates = append(gates, gate{"no resource policy grants it to " + rp.ARN, res.allow})
+		allow = res.allow
+	case sameAccount:
+		// Named by its own ARN (or "*"), the caller is granted alone; named by its role ARN,
+		// the grant stands in for the identity policies but the boundary and session policy
+		// still limit it; named by its account, the identity policies must grant.
+		direct := Or(res.allowBy[pmDirect], res.allowBy[pmWildcard])
+		limited := And(Or(idAllow, res.allowBy[pmRole]), And(boundary, session))
+		allow = Or(direct, limited)
+		g := gate{"no identity policy or resource policy allows it", Or(direct, Or(idAllow, res.allowBy[pmRole]))}
+		gates = append(gates, g)
+		if !g.expr.IsFalse() {
+			gates = append(gates,
+				gate{"the permission boundary does not allow it", Or(direct, boundary)},
+				gate{"the session policy does not allow it", Or(direct, session)})
+		}
+	default:
+		// Across accounts both sides must allow.
+		gates = append(gates,
+			gate{"the resource policy of account " + resourceAccount + " does not allow it (cross-account access needs both sides)", res.allow},
+			gate{"no identity policy allows it (cross-account access needs both sides)", idAllow},
+			gate{"the permission boundary does not allow it", boundary},
+			gate{"the session policy does not allow it", session})
+		allow = And(And(res.allow, idAllow), And(boundary, session))
+	}
+	allow = And(allow, scpAllow)
+
+	out := &Result{}
+	final := And(allow, Not(deny))
+	switch {
+	case deny.IsTrue():
+		out.Decision = ExplicitlyDenied
+	case final.IsTrue():
+		out.Decision = Allowed
+	case allow.IsFalse():
+		out.Decision = ImplicitlyDenied
+	default:
+		out.Decision = Allowed
+		out.Condition = final
+	}
+	if e.ex != nil {
+		e.ex.Decision = out.Decision
+		e.ex.SameAccount = sameAccount
+		e.ex.Policies = traces
+		if out.Condition != nil {
+			e.ex.AllowedIf = out.Condition.String()
+		}
+		e.ex.Reason = e.reason(out, gates, traces)
+		out.Explanation = e.ex
+	}
+	return out
+}
+
+// reason writes the one-line summary of a decision and marks the decisive statements.
+func (e *evaluation) reason(out *Result, gates []gate, traces []*PolicyTrace) string {
+	mark := func(effect model.Effect) []string {
+		var names []string
+		for _, t := range traces {
+			if t.Skipped != "" {
+				continue
+			}
+			for _, s := range t.Statements {
+				if s.Effect == string(effect) && s.Result != "no match" {
+					s.Decisive = true
+					names = append(names, describe(t, s))
+				}
+			}
+		}
+		return names
+	}
+	switch {
+	case out.Decision == ExplicitlyDenied:
+		return "explicitly denied by " + strings.Join(mark(model.Deny), "; ")
+	case out.Decision == ImplicitlyDenied:
+		for _, g := range gates {
+			if g.expr.IsFalse() {
+				return "implicitly denied: " + g.name
+			}
+		}
+		return "implicitly denied: nothing allows it"
+	case out.Conditional():
+		mark(model.Deny)
+		return "allowed if " + out.Condition.String() + " (by " + strings.Join(mark(model.Allow), "; ") + ")"
+	}
+	return "allowed by " + strings.Join(mark(model.Allow), "; ")
+}
+
+// describe names a statement for people: `identity policy "dev" statement 2 (Sid "S3Read")`.
+func describe(t *PolicyTrace, s *StatementTrace) string {
+	kind := string(t.Type)
+	switch t.Type {
+	case BoundaryPolicy:
+		kind = "permission boundary"
+	case SessionPolicyType:
+		kind = "session policy"
+	case SCP, RCP:
+		kind = fmt.Sprintf("%s (level %d)", strings.ToUpper(string(t.Type)), t.Level)
+	default:
+		kind += " policy"
+	}
+	out := fmt.Sprintf("%s %q statement %d", kind, t.Name, s.Index)
+	if s.Sid != "" {
+		out += fmt.Sprintf(" (Sid %q)", s.Sid)
+	}
+	return out
+}

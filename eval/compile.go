@@ -1,0 +1,115 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamscope/iamscope/model"
+	"github.com/iamscope/iamscope/wildcard"
+)
+
+// PolicyType is the role a policy plays in a request's evaluation.
+type PolicyType string
+
+// The policy types AWS weighs, in the order the explanation lists them.
+const (
+	SCP               PolicyType = "scp"
+	RCP               PolicyType = "rcp"
+	ResourcePolicy    PolicyType = "resource"
+	IdentityPolicy    PolicyType = "identity"
+	BoundaryPolicy    PolicyType = "permissionBoundary"
+	SessionPolicyType PolicyType = "session"
+)
+
+// Policy is a policy compiled for evaluation: action patterns lower-cased and compiled into
+// linear-time globs, resource patterns compiled (or kept as templates where they hold policy
+// variables), conditions parsed with their values pre-read for their operators.
+type Policy struct {
+	Name       string
+	Source     *model.Policy
+	statements []*statement
+}
+
+// statement is one compiled statement.
+type statement struct {
+	src         *model.Statement
+	deny        bool
+	actions     []wildcard.Pattern // lower-cased
+	notAction   bool
+	resources   []globValue
+	notResource bool
+	anyResource bool // no Resource element: the policy's own resource (trust policies)
+	principal   *model.Principal
+	notPrinc    bool
+	conds       []*condition
+}
+
+// Compile prepares a parsed policy for evaluation. name labels it in explanations.
+func Compile(name string, p *model.Policy) (*Policy, error) {
+	cp := &Policy{Name: name, Source: p}
+	vars := p.HasVariables()
+	for _, s := range p.Statements {
+		cs := &statement{
+			src:         s,
+			deny:        s.Effect == model.Deny,
+			notAction:   s.NotAction,
+			notResource: s.NotResource,
+			anyResource: s.Resources == nil,
+			principal:   s.Principal,
+			notPrinc:    s.NotPrincipal,
+		}
+		for _, a := range s.Actions {
+			cs.actions = append(cs.actions, wildcard.Compile(strings.ToLower(a)))
+		}
+		for _, r := range s.Resources {
+			cs.resources = append(cs.resources, newGlobValue(r, vars))
+		}
+		for _, c := range s.Conditions {
+			cc, err := compileCondition(c, vars)
+			if err != nil {
+				return nil, &model.PolicyError{Path: fmt.Sprintf("Statement[%d].Condition.%s", s.Index, c.Operator), Msg: err.Error()}
+			}
+			cs.conds = append(cs.conds, cc)
+		}
+		cp.statements = append(cp.statements, cs)
+	}
+	return cp, nil
+}
+
+// ParseAndCompile parses a policy document in any accepted form and compiles it.
+func ParseAndCompile(name string, doc []byte) (*Policy, error) {
+	p, err := model.ParsePolicy(doc)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(name, p)
+}
+
+// matchAction reports whether the statement's Action (or NotAction) element covers the
+// lower-cased action.
+func (s *statement) matchAction(action string) bool {
+	hit := false
+	for i := range s.actions {
+		if s.actions[i].Match(action) {
+			hit = true
+			break
+		}
+	}
+	return hit != s.notAction
+}
+
+// matchResource reports whether the statement's Resource (or NotResource) element covers the
+// resource. Resource ARNs are case-sensitive.
+func (s *statement) matchResource(resource string, ctx *Context) bool {
+	if s.anyResource {
+		return true
+	}
+	hit := false
+	for i := range s.resources {
+		if s.resources[i].match(ctx, resource) {
+			hit = true
+			break
+		}
+	}
+	return hit != s.notResource
+}

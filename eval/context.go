@@ -1,0 +1,72 @@
+package eval
+
+import (
+	"sort"
+	"strings"
+)
+
+// Context is a request context: condition keys and their values. Keys are matched
+// case-insensitively. A key is single-valued (one string) or multivalued (a list, possibly
+// empty), as the request gives it.
+type Context struct {
+	vals map[string]ContextValue
+}
+
+// ContextValue is the value of one context key.
+type ContextValue struct {
+	Key    string   // as first given
+	Values []string // one value for a single-valued key
+	Multi  bool
+}
+
+// NewContext returns an empty context.
+func NewContext() *Context { return &Context{vals: map[string]ContextValue{}} }
+
+// Set gives a single-valued key its value.
+func (c *Context) Set(key, value string) {
+	c.vals[strings.ToLower(key)] = ContextValue{Key: key, Values: []string{value}}
+}
+
+// SetMulti gives a multivalued key its values (an empty list is a present, empty key).
+func (c *Context) SetMulti(key string, values []string) {
+	c.vals[strings.ToLower(key)] = ContextValue{Key: key, Values: values, Multi: true}
+}
+
+// Delete removes a key.
+func (c *Context) Delete(key string) { delete(c.vals, strings.ToLower(key)) }
+
+// Get returns a key's value by its lower-cased name.
+func (c *Context) get(lowerKey string) (ContextValue, bool) {
+	if c == nil {
+		return ContextValue{}, false
+	}
+	v, ok := c.vals[lowerKey]
+	return v, ok
+}
+
+// Get returns a key's value; the key is matched case-insensitively.
+func (c *Context) Get(key string) (ContextValue, bool) { return c.get(strings.ToLower(key)) }
+
+// Keys lists the keys as given, sorted.
+func (c *Context) Keys() []string {
+	if c == nil {
+		return nil
+	}
+	out := make([]string, 0, len(c.vals))
+	for _, v := range c.vals {
+		out = append(out, v.Key)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Clone returns an independent copy, for what-ifs that change a key.
+func (c *Context) Clone() *Context {
+	n := NewContext()
+	if c != nil {
+		for k, v := range c.vals {
+			n.vals[k] = v
+		}
+	}
+	return n
+}
