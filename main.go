@@ -4,15 +4,18 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/iamscope/iamscope/cli"
 )
 
-// Exit statuses follow the usual conventions.
+// Exit statuses follow the usual conventions: 0 success, 1 failure, 2 usage.
 const (
+	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
 )
@@ -28,6 +31,7 @@ func newRootCommand() *cobra.Command {
 which statement of which policy allowed or denied, and which conditions are still open.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return cmd.Help()
 		},
@@ -39,14 +43,39 @@ which statement of which policy allowed or denied, and which conditions are stil
 	return root
 }
 
-func main() {
+// run executes the command line and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "iamscope:", err)
-		var ue usageError
-		if errors.As(err, &ue) || isArgsError(err) {
-			os.Exit(exitUsage)
+		fmt.Fprintln(stderr, "iamscope:", err)
+		if isUsageError(err) {
+			fmt.Fprintln(stderr, "Run 'iamscope --help' for usage.")
+			return exitUsage
 		}
-		os.Exit(exitFailure)
+		return exitFailure
 	}
+	return exitOK
+}
+
+// isUsageError recognises a wrong flag, a wrong number of arguments or an unknown command.
+func isUsageError(err error) bool {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"accepts ", "requires at least", "unknown command", "unknown flag", "unknown shorthand flag"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
