@@ -103,22 +103,22 @@ func ParseCase(raw json.RawMessage) (*Case, error) {
 	if err = c.parseRequest(m["request"]); err != nil {
 		return c, err
 	}
-	if c.Input.Identity, err = policyList(m["identityPolicies"], "identityPolicies"); err != nil {
+	if c.Input.Identity, err = policyList(m["identityPolicies"], "identityPolicies", model.KindIdentity); err != nil {
 		return c, err
 	}
-	if c.Input.Resource, err = optionalPolicy(m["resourcePolicy"], "resourcePolicy"); err != nil {
+	if c.Input.Resource, err = optionalPolicy(m["resourcePolicy"], "resourcePolicy", model.KindTrust); err != nil {
 		return c, err
 	}
-	if c.Input.Boundaries, err = policyList(m["permissionBoundaries"], "permissionBoundaries"); err != nil {
+	if c.Input.Boundaries, err = policyList(m["permissionBoundaries"], "permissionBoundaries", model.KindBoundary); err != nil {
 		return c, err
 	}
-	if c.Input.SCPs, err = policyLevels(m["scps"], "scps"); err != nil {
+	if c.Input.SCPs, err = policyLevels(m["scps"], "scps", model.KindSCP); err != nil {
 		return c, err
 	}
-	if c.Input.RCPs, err = policyLevels(m["rcps"], "rcps"); err != nil {
+	if c.Input.RCPs, err = policyLevels(m["rcps"], "rcps", model.KindRCP); err != nil {
 		return c, err
 	}
-	if c.Input.Session, err = optionalPolicy(m["sessionPolicy"], "sessionPolicy"); err != nil {
+	if c.Input.Session, err = optionalPolicy(m["sessionPolicy"], "sessionPolicy", model.KindSession); err != nil {
 		return c, err
 	}
 	if v, ok := m["resourceAccount"]; ok && !isNull(v) {
@@ -261,7 +261,7 @@ func jsonString(raw json.RawMessage, field string) (string, error) {
 }
 
 // casePolicy reads a policy given as an object, a JSON string, or {"name": ..., "policy": ...}.
-func casePolicy(raw json.RawMessage, field string) (*Policy, error) {
+func casePolicy(raw json.RawMessage, field string, kind model.Kind) (*Policy, error) {
 	name := field
 	doc := raw
 	var named struct {
@@ -284,7 +284,7 @@ func casePolicy(raw json.RawMessage, field string) (*Policy, error) {
 			}
 		}
 	}
-	p, err := ParseAndCompile(name, doc)
+	p, err := parseChecked(name, doc, kind)
 	if err != nil {
 		var pe *model.PolicyError
 		if errors.As(err, &pe) && pe.Path != "" {
@@ -295,14 +295,26 @@ func casePolicy(raw json.RawMessage, field string) (*Policy, error) {
 	return p, nil
 }
 
-func optionalPolicy(raw json.RawMessage, field string) (*Policy, error) {
+// parseChecked parses a policy, checks it for its kind and compiles it.
+func parseChecked(name string, doc []byte, kind model.Kind) (*Policy, error) {
+	p, err := model.ParsePolicy(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Check(kind); err != nil {
+		return nil, err
+	}
+	return Compile(name, p)
+}
+
+func optionalPolicy(raw json.RawMessage, field string, kind model.Kind) (*Policy, error) {
 	if raw == nil || isNull(raw) {
 		return nil, nil
 	}
-	return casePolicy(raw, field)
+	return casePolicy(raw, field, kind)
 }
 
-func policyList(raw json.RawMessage, field string) ([]*Policy, error) {
+func policyList(raw json.RawMessage, field string, kind model.Kind) ([]*Policy, error) {
 	if raw == nil || isNull(raw) {
 		return nil, nil
 	}
@@ -312,7 +324,7 @@ func policyList(raw json.RawMessage, field string) ([]*Policy, error) {
 	}
 	out := make([]*Policy, 0, len(items))
 	for i, it := range items {
-		p, err := casePolicy(it, fmt.Sprintf("%s[%d]", field, i))
+		p, err := casePolicy(it, fmt.Sprintf("%s[%d]", field, i), kind)
 		if err != nil {
 			return nil, err
 		}
@@ -321,7 +333,7 @@ func policyList(raw json.RawMessage, field string) ([]*Policy, error) {
 	return out, nil
 }
 
-func policyLevels(raw json.RawMessage, field string) ([][]*Policy, error) {
+func policyLevels(raw json.RawMessage, field string, kind model.Kind) ([][]*Policy, error) {
 	if raw == nil || isNull(raw) {
 		return nil, nil
 	}
@@ -334,7 +346,7 @@ func policyLevels(raw json.RawMessage, field string) ([][]*Policy, error) {
 		if t := bytes.TrimSpace(l); len(t) == 0 || t[0] != '[' {
 			return nil, fmt.Errorf("%s[%d]: each level must be an array of policies", field, i)
 		}
-		ps, err := policyList(l, fmt.Sprintf("%s[%d]", field, i))
+		ps, err := policyList(l, fmt.Sprintf("%s[%d]", field, i), kind)
 		if err != nil {
 			return nil, err
 		}
