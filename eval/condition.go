@@ -300,7 +300,7 @@ func (c *condition) eval(r *request) (tri, ContextValue, bool) {
 		// An empty list is treated as a missing key.
 		present = false
 	}
-	if !present && r.discovery {
+	if !present && r.discovery && !r.ctx.isKnown(c.key) {
 		return triUnknown, cv, false
 	}
 	if c.spec.fam == famNull {

@@ -10,6 +10,10 @@ import (
 // empty), as the request gives it.
 type Context struct {
 	vals map[string]ContextValue
+	// known are lower-cased keys, or prefixes ending in "/", whose absence is a fact rather
+	// than a gap: a principal without a tag "team" has no aws:PrincipalTag/team. In discovery
+	// mode such a key is absent, not unknown.
+	known []string
 }
 
 // ContextValue is the value of one context key.
@@ -44,6 +48,25 @@ func (c *Context) get(lowerKey string) (ContextValue, bool) {
 	return v, ok
 }
 
+// MarkKnown declares that a key (or every key under a prefix ending in "/", such as
+// "aws:PrincipalTag/") is fully given: absent means absent, even in discovery mode.
+func (c *Context) MarkKnown(keyOrPrefix string) {
+	c.known = append(c.known, strings.ToLower(keyOrPrefix))
+}
+
+// isKnown reports whether an absent lower-cased key is known to be absent.
+func (c *Context) isKnown(lowerKey string) bool {
+	if c == nil {
+		return false
+	}
+	for _, k := range c.known {
+		if k == lowerKey || (strings.HasSuffix(k, "/") && strings.HasPrefix(lowerKey, k)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Get returns a key's value; the key is matched case-insensitively.
 func (c *Context) Get(key string) (ContextValue, bool) { return c.get(strings.ToLower(key)) }
 
@@ -67,6 +90,7 @@ func (c *Context) Clone() *Context {
 		for k, v := range c.vals {
 			n.vals[k] = v
 		}
+		n.known = append(n.known, c.known...)
 	}
 	return n
 }

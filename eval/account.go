@@ -1,0 +1,325 @@
+package eval
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/iamscope/iamscope/model"
+)
+
+// Engine answers questions about loaded accounts. Building it is the only pass over the whole
+// graph: every managed policy's default version, every inline, trust, resource and
+// organization policy is compiled once, and every user and role gets its identity policies
+// (its own and its groups'), boundary and tags gathered, so that queries touch only what they
+// need. Several accounts can be loaded together, so that access across them can be followed.
+type Engine struct {
+	accounts   map[string]*model.Account
+	principals map[string]*Principal // users and roles by ARN
+	order      []*Principal          // sorted by ARN
+	managed    map[string]*Policy    // default versions by policy ARN
+	resources  map[string]*resourcePolicy
+	scps, rcps map[string][][]*Policy // by account id, root level first
+	orgIDs     map[string]string      // account id -> organization id
+
+	// Warnings lists policies that could not be compiled; the principals they belong to are
+	// marked Incomplete and their answers say so.
+	Warnings []model.Warning
+
+	// Now gives aws:CurrentTime and aws:EpochTime; tests fix it.
+	Now func() time.Time
+}
+
+// Principal is a user or role compiled for evaluation.
+type Principal struct {
+	Entity  model.Entity
+	ARN     string
+	Account string
+	// Identity holds the identity policies: inline and attached, the principal's own and,
+	// for a user, its groups'.
+	Identity []*Policy
+	// Boundary holds the permission boundary, if any.
+	Boundary []*Policy
+	// Incomplete names policies of this principal that could not be read or compiled, so
+	// that an answer can say what it could not weigh.
+	Incomplete []string
+}
+
+// Kind says whether the principal is a user or a role.
+func (p *Principal) Kind() model.EntityKind { return p.Entity.Kind }
+
+// resourcePolicy is a resource's compiled policy and the account that owns the resource.
+type resourcePolicy struct {
+	policy  *Policy
+	account string
+}
+
+// NewEngine compiles the accounts.
+func NewEngine(accounts ...*model.Account) *Engine {
+	e := &Engine{
+		accounts:   map[string]*model.Account{},
+		principals: map[string]*Principal{},
+		managed:    map[string]*Policy{},
+		resources:  map[string]*resourcePolicy{},
+		scps:       map[string][][]*Policy{},
+		rcps:       map[string][][]*Policy{},
+		orgIDs:     map[string]string{},
+		Now:        time.Now,
+	}
+	for _, a := range accounts {
+		e.addAccount(a)
+	}
+	sort.Slice(e.order, func(i, j int) bool { return e.order[i].ARN < e.order[j].ARN })
+	return e
+}
+
+func (e *Engine) warn(where, msg string) {
+	e.Warnings = append(e.Warnings, model.Warning{Where: where, Message: msg})
+}
+
+// compile compiles a parsed policy, recording a warning when it cannot be.
+func (e *Engine) compile(name, where string, p *model.Policy) (*Policy, bool) {
+	if p == nil {
+		e.warn(where, "no policy document")
+		return nil, false
+	}
+	cp, err := Compile(name, p)
+	if err != nil {
+		e.warn(where, err.Error())
+		return nil, false
+	}
+	return cp, true
+}
+
+func (e *Engine) addAccount(a *model.Account) {
+	e.accounts[a.ID] = a
+	for _, mp := range a.Policies {
+		if doc := mp.Default(); doc != nil {
+			if cp, ok := e.compile(mp.Name, mp.ARN, doc); ok {
+				e.managed[mp.ARN] = cp
+			}
+		}
+	}
+	groupPolicies := map[string][]*Policy{}
+	groupMissing := map[string][]string{}
+	for _, g := range a.Groups {
+		ps, missing := e.entityPolicies("group "+g.Name, g.ARN, g.InlinePolicies, g.AttachedPolicies)
+		groupPolicies[g.Name], groupMissing[g.Name] = ps, missing
+	}
+	for _, u := range a.Users {
+		p := &Principal{Entity: model.Entity{Kind: model.EntityUser, User: u}, ARN: u.ARN, Account: a.ID}
+		p.Identity, p.Incomplete = e.entityPolicies("user "+u.Name, u.ARN, u.InlinePolicies, u.AttachedPolicies)
+		for _, g := range u.Groups {
+			p.Identity = append(p.Identity, groupPolicies[g]...)
+			p.Incomplete = append(p.Incomplete, groupMissing[g]...)
+		}
+		p.Boundary, p.Incomplete = e.boundary(u.Boundary, p.Incomplete)
+		e.addPrincipal(p)
+	}
+	for _, r := range a.Roles {
+		p := &Principal{Entity: model.Entity{Kind: model.EntityRole, Role: r}, ARN: r.ARN, Account: a.ID}
+		p.Identity, p.Incomplete = e.entityPolicies("role "+r.Name, r.ARN, r.InlinePolicies, r.AttachedPolicies)
+		p.Boundary, p.Incomplete = e.boundary(r.Boundary, p.Incomplete)
+		e.addPrincipal(p)
+		if cp, ok := e.compile("trust policy of role "+r.Name, r.ARN+" trust policy", r.TrustPolicy); ok {
+			e.resources[r.ARN] = &resourcePolicy{policy: cp, account: a.ID}
+		}
+	}
+	for _, rp := range a.ResourcePolicies {
+		if cp, ok := e.compile("policy of "+rp.ResourceARN, rp.ResourceARN, rp.Document); ok {
+			e.resources[rp.ResourceARN] = &resourcePolicy{policy: cp, account: a.ID}
+		}
+	}
+	if org := a.Organization; org != nil {
+		e.orgIDs[a.ID] = org.ID
+		for _, level := range org.Levels {
+			var scps, rcps []*Policy
+			for _, sp := range level.SCPs {
+				if cp, ok := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); ok {
+					scps = append(scps, cp)
+				}
+			}
+			for _, rp := range level.RCPs {
+				if cp, ok := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); ok {
+					rcps = append(rcps, cp)
+				}
+			}
+			e.scps[a.ID] = append(e.scps[a.ID], scps)
+			e.rcps[a.ID] = append(e.rcps[a.ID], rcps)
+		}
+	}
+}
+
+func (e *Engine) addPrincipal(p *Principal) {
+	e.principals[p.ARN] = p
+	e.order = append(e.order, p)
+}
+
+// entityPolicies compiles an entity's inline policies and looks up its attached ones; it
+// returns the names of those it could not use.
+func (e *Engine) entityPolicies(owner, where string, inline []model.InlinePolicy, attached []string) ([]*Policy, []string) {
+	var out []*Policy
+	var missing []string
+	for _, ip := range inline {
+		if cp, ok := e.compile(owner+": "+ip.Name, where+" inline policy "+ip.Name, ip.Document); ok {
+			out = append(out, cp)
+		} else {
+			missing = append(missing, "inline policy "+ip.Name+" of "+owner)
+		}
+	}
+	for _, arn := range attached {
+		if cp, ok := e.managed[arn]; ok {
+			out = append(out, cp)
+		} else {
+			missing = append(missing, "managed policy "+arn)
+		}
+	}
+	return out, missing
+}
+
+func (e *Engine) boundary(arn string, missing []string) ([]*Policy, []string) {
+	if arn == "" {
+		return nil, missing
+	}
+	if cp, ok := e.managed[arn]; ok {
+		return []*Policy{cp}, missing
+	}
+	return nil, append(missing, "permission boundary "+arn)
+}
+
+// Principal returns the user or role with the given ARN.
+func (e *Engine) Principal(arn string) (*Principal, bool) {
+	p, ok := e.principals[arn]
+	return p, ok
+}
+
+// Principals returns every user and role, sorted by ARN.
+func (e *Engine) Principals() []*Principal { return e.order }
+
+// Accounts returns the loaded accounts by id.
+func (e *Engine) Account(id string) (*model.Account, bool) {
+	a, ok := e.accounts[id]
+	return a, ok
+}
+
+// SessionName is the role session name iamscope uses when it evaluates a role's access: a
+// role acts through sessions, arn:aws:sts::ACCOUNT:assumed-role/NAME/iamscope.
+const SessionName = "iamscope"
+
+// requestPrincipal returns the ARN a request from p carries: a user's ARN, or a session of a role.
+func (p *Principal) requestPrincipal() string {
+	if p.Entity.Kind == model.EntityRole {
+		a, _ := model.ParseARN(p.ARN)
+		return "arn:" + a.Partition + ":sts::" + p.Account + ":assumed-role/" + p.Entity.Role.Name + "/" + SessionName
+	}
+	return p.ARN
+}
+
+// DeriveContext returns the request context AWS derives for a request by p on resource
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+// aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid, aws:username (users),
+// aws:PrincipalTag/*, aws:PrincipalOrgID, aws:ResourceAccount, aws:CurrentTime, aws:EpochTime
+// and aws:RequestedRegion (from a regional resource ARN). Keys set in extra override these.
+// The principal's tags are marked known, so a missing tag is absent rather than unknown.
+func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *Context {
+	ctx := NewContext()
+	ctx.Set("aws:PrincipalArn", p.ARN)
+	ctx.Set("aws:PrincipalAccount", p.Account)
+	ctx.Set("aws:PrincipalIsAWSService", "false")
+	ctx.MarkKnown("aws:PrincipalTag/")
+	ctx.MarkKnown("aws:username")
+	var tags []model.Tag
+	switch p.Entity.Kind {
+	case model.EntityUser:
+		u := p.Entity.User
+		ctx.Set("aws:PrincipalType", "User")
+		ctx.Set("aws:username", u.Name)
+		ctx.Set("aws:userid", u.ID)
+		tags = u.Tags
+	case model.EntityRole:
+		r := p.Entity.Role
+		ctx.Set("aws:PrincipalType", "AssumedRole")
+		ctx.Set("aws:userid", r.ID+":"+SessionName)
+		tags = r.Tags
+	}
+	for _, t := range tags {
+		ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+	}
+	if org := e.orgIDs[p.Account]; org != "" {
+		ctx.Set("aws:PrincipalOrgID", org)
+	}
+	if acct := e.resourceAccount(resource, p.Account); acct != "" {
+		ctx.Set("aws:ResourceAccount", acct)
+	}
+	if a, err := model.ParseARN(resource); err == nil && a.Region != "" {
+		ctx.Set("aws:RequestedRegion", a.Region)
+	}
+	now := e.Now().UTC()
+	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
+	ctx.Set("aws:EpochTime", fmt.Sprint(now.Unix()))
+	if extra != nil {
+		for k, v := range extra.vals {
+			ctx.vals[k] = v
+		}
+		ctx.known = append(ctx.known, extra.known...)
+	}
+	return ctx
+}
+
+// resourcePolicyFor finds the policy that governs a resource: its own, an S3 object's
+// bucket's, or a role's trust policy.
+func (e *Engine) resourcePolicyFor(resource string) *resourcePolicy {
+	if rp, ok := e.resources[resource]; ok {
+		return rp
+	}
+	if bucket, ok := strings.CutPrefix(resource, "arn:aws:s3:::"); ok {
+		if i := strings.IndexByte(bucket, '/'); i >= 0 {
+			return e.resources["arn:aws:s3:::"+bucket[:i]]
+		}
+	}
+	return nil
+}
+
+// resourceAccount returns the account that owns a resource: the one that holds its policy,
+// else the ARN's account field, else def.
+func (e *Engine) resourceAccount(resource, def string) string {
+	if rp := e.resourcePolicyFor(resource); rp != nil {
+		return rp.account
+	}
+	if a := model.AccountOf(resource); a != "" {
+		return a
+	}
+	return def
+}
+
+// Input gathers every policy AWS weighs for a request by p on resource, and the request itself.
+func (e *Engine) Input(p *Principal, action, resource string, extra *Context) (*Input, *Request) {
+	resAcct := e.resourceAccount(resource, p.Account)
+	in := &Input{
+		Identity:   p.Identity,
+		Boundaries: p.Boundary,
+		SCPs:       e.scps[p.Account],
+		RCPs:       e.rcps[resAcct],
+	}
+	if rp := e.resourcePolicyFor(resource); rp != nil {
+		in.Resource = rp.policy
+	}
+	req := &Request{
+		Principal:       p.requestPrincipal(),
+		Action:          action,
+		Resource:        resource,
+		Context:         e.DeriveContext(p, resource, extra),
+		ResourceAccount: resAcct,
+	}
+	return in, req
+}
+
+// Can decides whether p may do action on resource, in the account's real setting: its groups,
+// boundary, the SCPs of its account, the RCPs of the resource's account and the resource's
+// policy, with the context AWS would derive plus extra. In discovery mode keys that are neither
+// derived nor given (MFA, source IP, ...) stay open: "allowed if ...".
+func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt Options) (*Result, error) {
+	in, req := e.Input(p, action, resource, extra)
+	return Evaluate(in, req, opt)
+}
