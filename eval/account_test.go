@@ -46,7 +46,7 @@ func smallAccount(t *testing.T) *model.Account {
 		{ARN: "arn:aws:iam::111111111111:user/eve", Name: "eve", Path: "/", ID: "AIDAEVE", Groups: []string{"devs"}},
 	}
 	a.Roles = []*model.Role{{ARN: "arn:aws:iam::111111111111:role/deploy", Name: "deploy", Path: "/", ID: "AROADEPLOY",
-		TrustPolicy: mustPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`),
+		TrustPolicy:    mustPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`),
 		InlinePolicies: []model.InlinePolicy{{Name: "deploy", Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}}}}
 	a.ResourcePolicies = []*model.ResourcePolicy{{ResourceARN: "arn:aws:s3:::public-site", Service: "s3",
 		Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public-site/*"}]}`)}}
