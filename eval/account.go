@@ -22,6 +22,7 @@ type Engine struct {
 	resources  map[string]*resourcePolicy
 	scps, rcps map[string][][]*Policy // by account id, root level first
 	orgIDs     map[string]string      // account id -> organization id
+	trustIx    *trustIndex            // built on first use by RoleChains
 
 	// Warnings lists policies that could not be compiled; the principals they belong to are
 	// marked Incomplete and their answers say so.

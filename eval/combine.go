@@ -99,9 +99,17 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 		// the grant stands in for the identity policies but the boundary and session policy
 		// still limit it; named by its account, the identity policies must grant.
 		direct := Or(res.allowBy[pmDirect], res.allowBy[pmWildcard])
-		limited := And(Or(idAllow, res.allowBy[pmRole]), And(boundary, session))
-		allow = Or(direct, limited)
-		g := gate{"no identity policy or resource policy allows it", Or(direct, Or(idAllow, res.allowBy[pmRole]))}
+		byIdentity, what := idAllow, "no identity policy or resource policy allows it"
+		if resourcePolicyRequired(e.r.action, e.r.resource) {
+			// Role trust policies and KMS key policies must allow explicitly, even within the
+			// account: naming the account delegates to the identity policies, but without it
+			// an identity policy alone grants nothing.
+			byIdentity = And(idAllow, res.allowBy[pmAccount])
+			what = "the " + resourcePolicyKind(e.r.resource) + " does not allow it, directly or by naming the account for the identity policies to grant"
+		}
+		granted := Or(byIdentity, res.allowBy[pmRole])
+		allow = Or(direct, And(granted, And(boundary, session)))
+		g := gate{what, Or(direct, granted)}
 		gates = append(gates, g)
 		if !g.expr.IsFalse() {
 			gates = append(gates,
@@ -197,4 +205,31 @@ func describe(t *PolicyTrace, s *StatementTrace) string {
 		out += fmt.Sprintf(" (Sid %q)", s.Sid)
 	}
 	return out
+}
+
+// resourcePolicyRequired reports whether the resource's own policy must allow a request even
+// within its account: a role's trust policy for the sts actions that take on a role, and a
+// KMS key's key policy. "Role trust policies and KMS key policies are exceptions to this logic,
+// because they must explicitly allow access for principals"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html;
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+func resourcePolicyRequired(action, resource string) bool {
+	a, err := model.ParseARN(resource)
+	if err != nil {
+		return false
+	}
+	switch {
+	case a.Service == "iam" && strings.HasPrefix(a.Resource, "role/"):
+		return strings.HasPrefix(action, "sts:")
+	case a.Service == "kms" && strings.HasPrefix(a.Resource, "key/"):
+		return strings.HasPrefix(action, "kms:")
+	}
+	return false
+}
+
+func resourcePolicyKind(resource string) string {
+	if strings.Contains(resource, ":kms:") {
+		return "key policy"
+	}
+	return "role's trust policy"
 }
