@@ -1,0 +1,91 @@
+package eval
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/iamscope/iamscope/model"
+)
+
+func granteeSummary(gs []Grantee) map[string]string {
+	out := map[string]string{}
+	for _, g := range gs {
+		var hops []string
+		for _, h := range g.Via {
+			hops = append(hops, h.To[strings.LastIndexByte(h.To, '/')+1:])
+		}
+		desc := string(g.Kind)
+		if len(hops) > 0 {
+			desc += " via " + strings.Join(hops, ">")
+		}
+		if g.Condition != nil && g.Condition.IsOpen() {
+			desc += " if " + g.Condition.String()
+		}
+		out[g.ARN] = desc
+	}
+	return out
+}
+
+// TestWhoCanFollowsChainsBackwards: only hop3 may read the bucket; everyone who can reach
+// hop3 is listed with the chain, shortest first. vendor and audit are reachable from hop1
+// but cannot reach hop3 (no trust policy on the way names them), so they are not listed.
+func TestWhoCanFollowsChainsBackwards(t *testing.T) {
+	e := NewEngine(chainAccount(t)...)
+	hop3, _ := e.Principal("arn:aws:iam::111111111111:role/hop3")
+	hop3.Identity = append(hop3.Identity, mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::vault"}]}`))
+	got := granteeSummary(e.WhoCan("s3:ListBucket", "arn:aws:s3:::vault", nil, Discovery))
+	want := map[string]string{
+		"arn:aws:iam::111111111111:role/hop3":  "role",
+		"arn:aws:iam::111111111111:role/hop2":  "role via hop3",
+		"arn:aws:iam::111111111111:role/hop1":  "role via hop2>hop3",
+		"arn:aws:iam::111111111111:user/start": "user via hop1>hop2>hop3",
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: got %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+// TestWhoCanOutsideParties: a bucket policy open to "*" and to an account that is not loaded,
+// and a role trusted by a service and an OIDC provider, list those outsiders.
+func TestWhoCanOutsideParties(t *testing.T) {
+	a := smallAccount(t)
+	a.ResourcePolicies = append(a.ResourcePolicies, &model.ResourcePolicy{ResourceARN: "arn:aws:s3:::shared", Service: "s3",
+		Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*"},
+			{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*","Condition":{"IpAddress":{"aws:SourceIp":"198.51.100.0/24"}}}]}`)})
+	a.Roles = append(a.Roles, &model.Role{ARN: "arn:aws:iam::111111111111:role/ci", Name: "ci", Path: "/", ID: "AROACI",
+		TrustPolicy: mustPolicy(t, `{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity",
+			 "Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/*"}}},
+			{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)})
+	a.Index()
+	e := NewEngine(a)
+	got := granteeSummary(e.WhoCan("s3:GetObject", "arn:aws:s3:::shared/x", nil, Discovery))
+	if got["999999999999"] != "account" {
+		t.Errorf("outside account: %v", got)
+	}
+	if got["*"] != "anyone if IpAddress aws:SourceIp [198.51.100.0/24]" {
+		t.Errorf("anyone: %q", got["*"])
+	}
+	// Loaded principals are granted by "*" too, under the same condition.
+	if got["arn:aws:iam::111111111111:user/eve"] != "user if IpAddress aws:SourceIp [198.51.100.0/24]" {
+		t.Errorf("eve: %q", got["arn:aws:iam::111111111111:user/eve"])
+	}
+	oidc := "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+	got = granteeSummary(e.WhoCan("sts:AssumeRoleWithWebIdentity", "arn:aws:iam::111111111111:role/ci", nil, Discovery))
+	if got[oidc] != "federated if StringLike token.actions.githubusercontent.com:sub [repo:acme/*]" {
+		t.Errorf("oidc: %v", got)
+	}
+	if _, ok := got["lambda.amazonaws.com"]; ok {
+		t.Error("the service may sts:AssumeRole, not AssumeRoleWithWebIdentity")
+	}
+	got = granteeSummary(e.WhoCan("sts:AssumeRole", "arn:aws:iam::111111111111:role/ci", nil, Discovery))
+	if got["lambda.amazonaws.com"] != "service" {
+		t.Errorf("lambda: %v", got)
+	}
+}
