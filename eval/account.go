@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iamscope/iamscope/model"
@@ -22,7 +23,10 @@ type Engine struct {
 	resources  map[string]*resourcePolicy
 	scps, rcps map[string][][]*Policy // by account id, root level first
 	orgIDs     map[string]string      // account id -> organization id
-	trustIx    *trustIndex            // built on first use by RoleChains
+	trustOnce  sync.Once
+	trustIx    *trustIndex // built on first use by RoleChains
+	grantsMu   sync.Mutex
+	grants     map[*Principal]map[string][]resourceGrant // resource policies naming a principal, by service
 
 	// Warnings lists policies that could not be compiled; the principals they belong to are
 	// marked Incomplete and their answers say so.
@@ -45,6 +49,9 @@ type Principal struct {
 	// Incomplete names policies of this principal that could not be read or compiled, so
 	// that an answer can say what it could not weigh.
 	Incomplete []string
+
+	caller  model.RequestPrincipal // the request principal, classified once
+	denying []*Policy              // identity, boundary and SCP policies: every policy what-can weighs
 }
 
 // Kind says whether the principal is a user or a role.
@@ -153,8 +160,18 @@ func (e *Engine) addAccount(a *model.Account) {
 }
 
 func (e *Engine) addPrincipal(p *Principal) {
+	p.caller, _ = model.ParseRequestPrincipal(p.requestPrincipal())
+	e.gather(p)
 	e.principals[p.ARN] = p
 	e.order = append(e.order, p)
+}
+
+// gather collects the policies what-can weighs for p; call it again after changing p's policies.
+func (e *Engine) gather(p *Principal) {
+	p.denying = append(append([]*Policy{}, p.Identity...), p.Boundary...)
+	for _, level := range e.scps[p.Account] {
+		p.denying = append(p.denying, level...)
+	}
 }
 
 // entityPolicies compiles an entity's inline policies and looks up its attached ones; it
@@ -322,5 +339,5 @@ func (e *Engine) Input(p *Principal, action, resource string, extra *Context) (*
 // derived nor given (MFA, source IP, ...) stay open: "allowed if ...".
 func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt Options) (*Result, error) {
 	in, req := e.Input(p, action, resource, extra)
-	return Evaluate(in, req, opt)
+	return evaluateAs(in, req, p.caller, opt)
 }

@@ -132,6 +132,7 @@ func TestEngineCanRoleAndResourcePolicies(t *testing.T) {
 	e2 := newTestEngine(t)
 	p, _ := e2.Principal(deploy)
 	p.Identity = append(p.Identity, mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`))
+	e.gather(p)
 	if r := can(t, e2, deploy, "ec2:StartInstances", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", nil, Strict); r.Decision != ExplicitlyDenied {
 		t.Errorf("deploy ec2 in us-east-1: %s", r.Decision)
 	}

@@ -53,9 +53,11 @@ type trustIndex struct {
 }
 
 func (e *Engine) trust() *trustIndex {
-	if e.trustIx != nil {
-		return e.trustIx
-	}
+	e.trustOnce.Do(e.buildTrustIndex)
+	return e.trustIx
+}
+
+func (e *Engine) buildTrustIndex() {
 	ix := &trustIndex{byARN: map[string][]*Principal{}, byAccount: map[string][]*Principal{}}
 	for _, p := range e.order {
 		if p.Entity.Kind != model.EntityRole {
@@ -105,7 +107,6 @@ func (e *Engine) trust() *trustIndex {
 		}
 	}
 	e.trustIx = ix
-	return ix
 }
 
 // candidates lists the roles whose trust policy names p (directly, by account or by wildcard).

@@ -7,10 +7,48 @@ import (
 	"github.com/iamscope/iamscope/model"
 )
 
-// gate is one requirement on the way to an allow, kept for saying which one failed.
+// gate is one requirement on the way to an allow, kept for saying which one failed. Its
+// message is written only when an explanation is asked for.
 type gate struct {
-	name string
-	expr *Expr
+	kind  gateKind
+	level int // SCP level, from 1
+	expr  *Expr
+}
+
+type gateKind uint8
+
+const (
+	gateSCP gateKind = iota
+	gateResourceOnly
+	gateSameAccount
+	gateRequiredResource
+	gateBoundary
+	gateSession
+	gateCrossResource
+	gateCrossIdentity
+)
+
+// message says, for people, what the failed gate means.
+func (g gate) message(e *evaluation, resourceAccount string) string {
+	switch g.kind {
+	case gateSCP:
+		return fmt.Sprintf("no SCP at organization level %d allows it", g.level)
+	case gateResourceOnly:
+		return "no resource policy grants it to " + e.r.principal.ARN
+	case gateSameAccount:
+		return "no identity policy or resource policy allows it"
+	case gateRequiredResource:
+		return "the " + resourcePolicyKind(e.r.resource) + " does not allow it, directly or by naming the account for the identity policies to grant"
+	case gateBoundary:
+		return "the permission boundary does not allow it"
+	case gateSession:
+		return "the session policy does not allow it"
+	case gateCrossResource:
+		return "the resource policy of account " + resourceAccount + " does not allow it (cross-account access needs both sides)"
+	case gateCrossIdentity:
+		return "no identity policy allows it (cross-account access needs both sides)"
+	}
+	return "nothing allows it"
 }
 
 // run evaluates every policy type and combines them in AWS's order.
@@ -39,7 +77,7 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 		}
 		deny = Or(deny, res.deny)
 		scpAllow = And(scpAllow, res.allow)
-		gates = append(gates, gate{fmt.Sprintf("no SCP at organization level %d allows it", i+1), res.allow})
+		gates = append(gates, gate{kind: gateSCP, level: i + 1, expr: res.allow})
 	}
 
 	// RCPs: an implicit RCPFullAWSAccess allows at every level, so only their denies count.
@@ -92,37 +130,37 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 	switch {
 	case !iam:
 		// Services and anonymous callers have no identity policies: only the resource policy grants.
-		gates = append(gates, gate{"no resource policy grants it to " + rp.ARN, res.allow})
+		gates = append(gates, gate{kind: gateResourceOnly, expr: res.allow})
 		allow = res.allow
 	case sameAccount:
 		// Named by its own ARN (or "*"), the caller is granted alone; named by its role ARN,
 		// the grant stands in for the identity policies but the boundary and session policy
 		// still limit it; named by its account, the identity policies must grant.
 		direct := Or(res.allowBy[pmDirect], res.allowBy[pmWildcard])
-		byIdentity, what := idAllow, "no identity policy or resource policy allows it"
+		byIdentity, what := idAllow, gateSameAccount
 		if resourcePolicyRequired(e.r.action, e.r.resource) {
 			// Role trust policies and KMS key policies must allow explicitly, even within the
 			// account: naming the account delegates to the identity policies, but without it
 			// an identity policy alone grants nothing.
 			byIdentity = And(idAllow, res.allowBy[pmAccount])
-			what = "the " + resourcePolicyKind(e.r.resource) + " does not allow it, directly or by naming the account for the identity policies to grant"
+			what = gateRequiredResource
 		}
 		granted := Or(byIdentity, res.allowBy[pmRole])
 		allow = Or(direct, And(granted, And(boundary, session)))
-		g := gate{what, Or(direct, granted)}
+		g := gate{kind: what, expr: Or(direct, granted)}
 		gates = append(gates, g)
 		if !g.expr.IsFalse() {
 			gates = append(gates,
-				gate{"the permission boundary does not allow it", Or(direct, boundary)},
-				gate{"the session policy does not allow it", Or(direct, session)})
+				gate{kind: gateBoundary, expr: Or(direct, boundary)},
+				gate{kind: gateSession, expr: Or(direct, session)})
 		}
 	default:
 		// Across accounts both sides must allow.
 		gates = append(gates,
-			gate{"the resource policy of account " + resourceAccount + " does not allow it (cross-account access needs both sides)", res.allow},
-			gate{"no identity policy allows it (cross-account access needs both sides)", idAllow},
-			gate{"the permission boundary does not allow it", boundary},
-			gate{"the session policy does not allow it", session})
+			gate{kind: gateCrossResource, expr: res.allow},
+			gate{kind: gateCrossIdentity, expr: idAllow},
+			gate{kind: gateBoundary, expr: boundary},
+			gate{kind: gateSession, expr: session})
 		allow = And(And(res.allow, idAllow), And(boundary, session))
 	}
 	allow = And(allow, scpAllow)
@@ -147,14 +185,14 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 		if out.Condition != nil {
 			e.ex.AllowedIf = out.Condition.String()
 		}
-		e.ex.Reason = e.reason(out, gates, traces)
+		e.ex.Reason = e.reason(out, gates, traces, resourceAccount)
 		out.Explanation = e.ex
 	}
 	return out
 }
 
 // reason writes the one-line summary of a decision and marks the decisive statements.
-func (e *evaluation) reason(out *Result, gates []gate, traces []*PolicyTrace) string {
+func (e *evaluation) reason(out *Result, gates []gate, traces []*PolicyTrace, resourceAccount string) string {
 	mark := func(effect model.Effect) []string {
 		var names []string
 		for _, t := range traces {
@@ -176,7 +214,7 @@ func (e *evaluation) reason(out *Result, gates []gate, traces []*PolicyTrace) st
 	case out.Decision == ImplicitlyDenied:
 		for _, g := range gates {
 			if g.expr.IsFalse() {
-				return "implicitly denied: " + g.name
+				return "implicitly denied: " + g.message(e, resourceAccount)
 			}
 		}
 		return "implicitly denied: nothing allows it"

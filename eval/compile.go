@@ -113,3 +113,6 @@ func (s *statement) matchResource(resource string, ctx *Context) bool {
 	}
 	return hit != s.notResource
 }
+
+// globMatch matches text against a glob pattern, case-sensitively.
+func globMatch(pattern, text string) bool { return wildcard.Compile(pattern).Match(text) }

@@ -99,6 +99,11 @@ func Evaluate(in *Input, req *Request, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request.principal: %w", err)
 	}
+	return evaluateAs(in, req, rp, opt)
+}
+
+// evaluateAs is Evaluate with the request principal already classified.
+func evaluateAs(in *Input, req *Request, rp model.RequestPrincipal, opt Options) (*Result, error) {
 	if err := checkRequestAction(req.Action); err != nil {
 		return nil, fmt.Errorf("request.action: %w", err)
 	}

@@ -33,6 +33,7 @@ func TestWhoCanFollowsChainsBackwards(t *testing.T) {
 	e := NewEngine(chainAccount(t)...)
 	hop3, _ := e.Principal("arn:aws:iam::111111111111:role/hop3")
 	hop3.Identity = append(hop3.Identity, mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::vault"}]}`))
+	e.gather(hop3)
 	got := granteeSummary(e.WhoCan("s3:ListBucket", "arn:aws:s3:::vault", nil, Discovery))
 	want := map[string]string{
 		"arn:aws:iam::111111111111:role/hop3":  "role",
