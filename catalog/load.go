@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -285,9 +284,22 @@ func take[T any](d *servicesDecoder, a *arena[T], n int, what string) []T {
 	return s
 }
 
+// pick reads an index into list and returns a pointer to that item, or nil after an error, so
+// that damaged data can never index out of range.
+func pick[T any](r *reader, list []T, what string) *T {
+	i := r.index(len(list), what)
+	if r.err != nil {
+		return nil
+	}
+	return &list[i]
+}
+
 // str reads a ref.
 func (d *servicesDecoder) str() string {
-	return d.strs[d.r.index(len(d.strs), "string")]
+	if s := pick(&d.r, d.strs, "string"); s != nil {
+		return *s
+	}
+	return ""
 }
 
 // strList reads refs into a slice of the refs arena.
@@ -309,9 +321,6 @@ func decodeServices(raw []byte) (*index, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if len(d.strs) == 0 {
-		return nil, errors.New("empty string table")
-	}
 	nServices := r.count(1)
 	d.actions.buf = make([]Action, r.count(1))
 	d.resources.buf = make([]ActionResource, r.count(1))
@@ -325,7 +334,7 @@ func decodeServices(raw []byte) (*index, error) {
 	}
 	globals := make([]*ConditionKey, r.count(1))
 	for i := range globals {
-		globals[i] = &d.keys[r.index(len(d.keys), "condition key")]
+		globals[i] = pick(r, d.keys, "condition key")
 	}
 
 	services := make([]*Service, nServices)
@@ -354,7 +363,7 @@ func (d *servicesDecoder) service() *Service {
 	}
 	s.ConditionKeys = take(d, &d.svcKeys, r.count(1), "service condition keys")
 	for i := range s.ConditionKeys {
-		s.ConditionKeys[i] = &d.keys[r.index(len(d.keys), "condition key")]
+		s.ConditionKeys[i] = pick(r, d.keys, "condition key")
 	}
 	actions := take(d, &d.actions, r.count(4), "actions")
 	s.Actions = make([]*Action, len(actions))
@@ -362,12 +371,15 @@ func (d *servicesDecoder) service() *Service {
 		a := &actions[i]
 		a.Service = s.Prefix
 		a.Name = d.str()
-		a.AccessLevel = accessLevels[r.index(len(accessLevels), "access level")]
+		if level := pick(r, accessLevels[:], "access level"); level != nil {
+			a.AccessLevel = *level
+		}
 		a.ResourceTypes = take(d, &d.resources, r.count(3), "action resources")
 		for j := range a.ResourceTypes {
 			ar := &a.ResourceTypes[j]
-			ar.rt = &rtypes[r.index(len(rtypes), "resource type")]
-			ar.Type = ar.rt.Name
+			if ar.rt = pick(r, rtypes, "resource type"); ar.rt != nil {
+				ar.Type = ar.rt.Name
+			}
 			ar.Required = r.flag()
 			ar.ConditionKeys = d.strList()
 		}

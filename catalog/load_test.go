@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"os"
 	"regexp"
@@ -161,4 +162,77 @@ func BenchmarkLookupConditionKey(b *testing.B) {
 			b.Fatal("none")
 		}
 	}
+}
+
+// tinyServices builds a services file by hand: service s3 with nTypes copies of the resource
+// type "object" and one action, s3:GetObject, whose one resource names type typeIndex.
+func tinyServices(nTypes, typeIndex int) []byte {
+	b := []byte(servicesMagic)
+	u := func(vs ...int) {
+		for _, v := range vs {
+			b = binary.AppendUvarint(b, uint64(v))
+		}
+	}
+	strs := []string{"Amazon S3", "GetObject", "String", "arn:${Partition}:s3:::${BucketName}/${ObjectName}", "object", "s3", "s3:prefix"}
+	u(len(strs))
+	for _, s := range strs {
+		u(len(s))
+	}
+	for _, s := range strs {
+		b = append(b, s...)
+	}
+	u(1, 1, 1, nTypes, 0, 1) // totals: services, actions, action resources, resource types, refs, service keys
+	u(1, 6, 2)               // keys: s3:prefix, String
+	u(1, 0)                  // globals: s3:prefix
+	u(5, 0)                  // service s3, "Amazon S3"
+	u(nTypes)
+	for range nTypes {
+		u(4, 3, 0) // object, its ARN format, no keys
+	}
+	u(1, 0)    // service keys: s3:prefix
+	u(1, 1, 1) // actions: GetObject, Read
+	u(1, typeIndex, 1, 0)
+	u(0, 0) // no keys, no dependent actions
+	return b
+}
+
+func TestTinyServices(t *testing.T) {
+	idx, err := decodeServices(tinyServices(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := idx.actions[0]
+	if a.FullName() != "s3:GetObject" || a.AccessLevel != Read || len(a.ResourceTypes) != 1 || a.ResourceTypes[0].Type != "object" {
+		t.Errorf("decoded %+v", a)
+	}
+	if !a.ResourceTypes[0].ResourceType().Match("arn:aws:s3:::b/k") {
+		t.Error("the decoded resource type does not match an object ARN")
+	}
+	// An action that names a resource type the service lacks.
+	for _, bad := range [][]byte{tinyServices(0, 0), tinyServices(1, 1)} {
+		if _, err := decodeServices(bad); err == nil || !strings.Contains(err.Error(), "resource type index") {
+			t.Errorf("an action naming a missing resource type: %v", err)
+		}
+	}
+}
+
+func FuzzDecodeServices(f *testing.F) {
+	f.Add(tinyServices(1, 0))
+	f.Add(tinyServices(2, 1))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = decodeServices(b) // must not panic
+	})
+}
+
+func FuzzDecodeManaged(f *testing.F) {
+	b := []byte(managedMagic)
+	b = binary.AppendUvarint(b, 1)
+	for _, s := range []string{"AdministratorAccess", "/", "v1", `{"Statement":[]}`} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = decodeManaged(b) // must not panic
+	})
 }
