@@ -1,0 +1,296 @@
+package loader
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// This file holds a small scanner over JSON already known to be valid (json.Valid), used to
+// split files into their parts without copying them and to find where in a file a JSON path
+// lies, so that errors and warnings can give a line and column.
+
+// source is one input file held in memory, with its line starts for turning offsets into
+// line and column numbers.
+type source struct {
+	name string
+	data []byte
+
+	linesOnce sync.Once
+	lines     []int // offsets at which lines start
+}
+
+// position turns a byte offset into a 1-based line and column (in bytes).
+func (s *source) position(off int) (line, col int) {
+	s.linesOnce.Do(func() {
+		s.lines = append(s.lines, 0)
+		for i, c := range s.data {
+			if c == '\n' {
+				s.lines = append(s.lines, i+1)
+			}
+		}
+	})
+	if off > len(s.data) {
+		off = len(s.data)
+	}
+	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) - 1
+	return i + 1, off - s.lines[i] + 1
+}
+
+// at names a place in the file: "name:line:col path".
+func (s *source) at(off int, path string) string {
+	line, col := s.position(off)
+	w := fmt.Sprintf("%s:%d:%d", s.name, line, col)
+	if path != "" {
+		w += " " + path
+	}
+	return w
+}
+
+// syntaxError describes why data is not valid JSON, with the line and column.
+func (s *source) syntaxError() error {
+	var v json.RawMessage
+	err := json.Unmarshal(s.data, &v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		if err == nil {
+			err = errors.New("not valid JSON")
+		}
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	off := int(se.Offset)
+	if len(bytes.TrimSpace(s.data)) == 0 {
+		return fmt.Errorf("%s: the file is empty", s.name)
+	}
+	line, col := s.position(off)
+	if off >= len(s.data) {
+		return fmt.Errorf("%s:%d:%d: the JSON ends early (the file is truncated?): %v", s.name, line, col, se)
+	}
+	return fmt.Errorf("%s:%d:%d: bad JSON: %v", s.name, line, col, se)
+}
+
+// skipSpace returns the offset of the first non-space byte at or after i.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the offset just past the string starting at data[i] == '"'.
+func skipString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipValue returns the offset just past the value starting at i (after spaces).
+func skipValue(data []byte, i int) int {
+	i = skipSpace(data, i)
+	if i >= len(data) {
+		return i
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				i = skipString(data, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for i < len(data) {
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// span is a value's place in a file: data[start:end].
+type span struct{ start, end int }
+
+// member is one member of a JSON object.
+type member struct {
+	key string
+	val span
+}
+
+// objectMembers lists the members of the object starting at i, in order; ok is false when
+// the value at i is not an object.
+func objectMembers(data []byte, i int) (members []member, ok bool) {
+	i = skipSpace(data, i)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] == '}' {
+			return members, true
+		}
+		if data[i] == ',' {
+			i++
+			continue
+		}
+		kend := skipString(data, i)
+		key := unquote(data[i:kend])
+		i = skipSpace(data, kend)
+		if i < len(data) && data[i] == ':' {
+			i++
+		}
+		vs := skipSpace(data, i)
+		ve := skipValue(data, vs)
+		members = append(members, member{key: key, val: span{vs, ve}})
+		i = ve
+	}
+}
+
+// arrayElements lists the elements of the array starting at i; ok is false when the value at
+// i is not an array.
+func arrayElements(data []byte, i int) (elems []span, ok bool) {
+	i = skipSpace(data, i)
+	if i >= len(data) || data[i] != '[' {
+		return nil, false
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] == ']' {
+			return elems, true
+		}
+		if data[i] == ',' {
+			i++
+			continue
+		}
+		e := skipValue(data, i)
+		elems = append(elems, span{i, e})
+		i = e
+	}
+}
+
+// unquote decodes a JSON string literal; it returns the raw text if it cannot.
+func unquote(lit []byte) string {
+	if len(lit) >= 2 && bytes.IndexByte(lit, '\\') < 0 {
+		return string(lit[1 : len(lit)-1])
+	}
+	var s string
+	if err := json.Unmarshal(lit, &s); err != nil {
+		return string(lit)
+	}
+	return s
+}
+
+// kindOf names the JSON type of a value for messages: "an object", "a string", ...
+func kindOf(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// pathElem is one step of a JSON path: a member name, or an index when key is "".
+type pathElem struct {
+	key   string
+	index int
+}
+
+// splitPath parses a JSON path as this package writes them ("RoleDetailList[3].Tags[0].Key",
+// "[2].Policies[1]") into its steps. Names holding '.' or '[' cannot be told apart from
+// steps; locate then stops early, which only makes a position less precise.
+func splitPath(path string) []pathElem {
+	var out []pathElem
+	for path != "" {
+		switch path[0] {
+		case '.':
+			path = path[1:]
+		case '[':
+			end := strings.IndexByte(path, ']')
+			if end < 0 {
+				return out
+			}
+			n, err := strconv.Atoi(path[1:end])
+			if err != nil {
+				return out
+			}
+			out = append(out, pathElem{index: n})
+			path = path[end+1:]
+		default:
+			end := strings.IndexAny(path, ".[")
+			if end < 0 {
+				end = len(path)
+			}
+			out = append(out, pathElem{key: path[:end]})
+			path = path[end:]
+		}
+	}
+	return out
+}
+
+// locate returns the offset in data of the value a JSON path names, starting from the value
+// at offset i; when the path leads somewhere that does not exist (a member that is missing),
+// it returns the offset of the deepest value found on the way.
+func locate(data []byte, i int, path string) int {
+	i = skipSpace(data, i)
+	for _, step := range splitPath(path) {
+		next := -1
+		if step.key != "" {
+			members, _ := objectMembers(data, i)
+			for _, m := range members {
+				if m.key == step.key {
+					next = m.val.start
+					break
+				}
+			}
+		} else if elems, _ := arrayElements(data, i); step.index < len(elems) {
+			next = elems[step.index].start
+		}
+		if next < 0 {
+			return i
+		}
+		i = next
+	}
+	return i
+}

@@ -1,0 +1,217 @@
+package loader
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/iamscope/iamscope/model"
+)
+
+// A snapshot is everything loaded from a source, written to one file so that it can be read
+// back exactly, without the source: a JSON envelope
+//
+//	{"format":"iamscope-snapshot","version":1,"createdAt":"...","source":"...",
+//	 "checksum":"sha256:<hex>","accounts":[<model.Account JSON>...]}
+//
+// where the checksum is over the exact bytes of the accounts array as written. The accounts
+// keep their own source, load time and warnings.
+const (
+	// SnapshotFormat is the envelope's "format".
+	SnapshotFormat = "iamscope-snapshot"
+	// SnapshotVersion is the format version this build writes and the newest it reads.
+	SnapshotVersion = 1
+)
+
+// SnapshotMeta describes a snapshot as a whole.
+type SnapshotMeta struct {
+	// CreatedAt is when the snapshot was written; WriteSnapshot fills it when zero.
+	CreatedAt time.Time
+	// Source says what the accounts were loaded from, for people ("file:a.json file:b.json").
+	Source string
+}
+
+// snapshotEnvelope is the JSON form of a snapshot, in the order it is written.
+type snapshotEnvelope struct {
+	Format    string          `json:"format"`
+	Version   int             `json:"version"`
+	CreatedAt time.Time       `json:"createdAt"`
+	Source    string          `json:"source"`
+	Checksum  string          `json:"checksum"`
+	Accounts  json.RawMessage `json:"accounts"`
+}
+
+// wrapSnapshotWriter lets tests make writing fail part-way.
+var wrapSnapshotWriter = func(w io.Writer) io.Writer { return w }
+
+// WriteSnapshot writes accounts to path as a snapshot, with mode 0600 (it holds a map of who
+// can do what), atomically: it writes a temporary file in the same directory, flushes it to
+// disk and renames it over path, so that path holds either its old contents or the whole
+// snapshot, never part of one.
+func WriteSnapshot(path string, accounts []*model.Account, meta SnapshotMeta) error {
+	data, err := encodeSnapshot(accounts, meta)
+	if err != nil {
+		return fmt.Errorf("writing snapshot %s: %w", path, err)
+	}
+	if err := writeFileAtomic(path, data); err != nil {
+		return fmt.Errorf("writing snapshot %s: %w", path, err)
+	}
+	return nil
+}
+
+// encodeSnapshot returns the bytes of a snapshot file.
+func encodeSnapshot(accounts []*model.Account, meta SnapshotMeta) ([]byte, error) {
+	if accounts == nil {
+		accounts = []*model.Account{}
+	}
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(accounts); err != nil {
+		return nil, fmt.Errorf("encoding the accounts: %w", err)
+	}
+	accountsJSON := bytes.TrimSuffix(body.Bytes(), []byte("\n"))
+	sum := sha256.Sum256(accountsJSON)
+	if meta.CreatedAt.IsZero() {
+		meta.CreatedAt = time.Now()
+	}
+	env := snapshotEnvelope{
+		Format:    SnapshotFormat,
+		Version:   SnapshotVersion,
+		CreatedAt: meta.CreatedAt.UTC(),
+		Source:    meta.Source,
+		Checksum:  "sha256:" + hex.EncodeToString(sum[:]),
+		Accounts:  accountsJSON,
+	}
+	var out bytes.Buffer
+	enc = json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(env); err != nil {
+		return nil, fmt.Errorf("encoding the envelope: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same directory, synced
+// and renamed over path; the temporary file is removed on any failure.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(wrapSnapshotWriter(tmp), 1<<20)
+	if _, err := w.Write(data); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// Make the rename itself durable; not every system can sync a directory.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// ReadSnapshot reads a snapshot written by WriteSnapshot. It refuses a file written by a newer
+// format version, and a damaged one: bad or truncated JSON (with the line and column), or
+// accounts that do not match the checksum (a corrupt or edited file).
+func ReadSnapshot(path string) ([]*model.Account, SnapshotMeta, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, SnapshotMeta{}, fmt.Errorf("reading snapshot: %w", err)
+	}
+	src := &source{name: path, data: data}
+	if !json.Valid(data) {
+		return nil, SnapshotMeta{}, fmt.Errorf("snapshot %w", src.syntaxError())
+	}
+	members, ok := objectMembers(data, 0)
+	if !ok || !isSnapshot(data, members) {
+		return nil, SnapshotMeta{}, fmt.Errorf("%s: not an iamscope snapshot (no \"format\": %q)", path, SnapshotFormat)
+	}
+	return decodeSnapshot(src)
+}
+
+// isSnapshot reports whether an object is a snapshot envelope.
+func isSnapshot(data []byte, members []member) bool {
+	for _, m := range members {
+		if m.key == "format" {
+			return unquote(data[m.val.start:m.val.end]) == SnapshotFormat
+		}
+	}
+	return false
+}
+
+// decodeSnapshot reads a snapshot's envelope, checks its version and checksum and decodes its
+// accounts, which it indexes again (without adding Index's warnings twice: they were kept).
+func decodeSnapshot(src *source) ([]*model.Account, SnapshotMeta, error) {
+	var env snapshotEnvelope
+	if err := json.Unmarshal(src.data, &env); err != nil {
+		return nil, SnapshotMeta{}, fmt.Errorf("%s: the snapshot's envelope: %w", src.name, err)
+	}
+	meta := SnapshotMeta{CreatedAt: env.CreatedAt, Source: env.Source}
+	switch {
+	case env.Version > SnapshotVersion:
+		return nil, meta, fmt.Errorf("%s was written by a newer iamscope: format version %d, this build reads %d", src.name, env.Version, SnapshotVersion)
+	case env.Version < 1:
+		return nil, meta, fmt.Errorf("%s: the snapshot has no valid format version (got %d)", src.name, env.Version)
+	}
+	hexSum, ok := strings.CutPrefix(env.Checksum, "sha256:")
+	if !ok {
+		return nil, meta, fmt.Errorf("%s: the snapshot has no sha256 checksum (got %q)", src.name, env.Checksum)
+	}
+	sum := sha256.Sum256(env.Accounts)
+	if got := hex.EncodeToString(sum[:]); got != strings.ToLower(hexSum) {
+		return nil, meta, fmt.Errorf("%s is corrupt or was edited: its accounts do not match its checksum (recorded sha256:%s, computed sha256:%s)", src.name, hexSum, got)
+	}
+	var accounts []*model.Account
+	if err := json.Unmarshal(env.Accounts, &accounts); err != nil {
+		return nil, meta, fmt.Errorf("%s: the snapshot's accounts: %w", src.name, err)
+	}
+	for i, a := range accounts {
+		if a == nil {
+			return nil, meta, fmt.Errorf("%s: accounts[%d] is null", src.name, i)
+		}
+		reindex(a)
+	}
+	return accounts, meta, nil
+}
+
+// reindex builds an account's lookups without adding Index's warnings again: an account read
+// back from a snapshot already holds them.
+func reindex(a *model.Account) {
+	kept := a.Warnings
+	a.Index()
+	a.Warnings = kept
+}
