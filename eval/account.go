@@ -25,8 +25,12 @@ type Engine struct {
 	orgIDs     map[string]string      // account id -> organization id
 	trustOnce  sync.Once
 	trustIx    *trustIndex // built on first use by RoleChains
-	grantsMu   sync.Mutex
-	grants     map[*Principal]map[string][]resourceGrant // resource policies naming a principal, by service
+	pathOnce   sync.Once
+	pathSt     *pathState
+	// groupPolicies holds each group's compiled policies, by group ARN.
+	groupPolicies map[string][]*Policy
+	grantsMu      sync.Mutex
+	grants        map[*Principal]map[string][]resourceGrant // resource policies naming a principal, by service
 
 	// Warnings lists policies that could not be compiled; the principals they belong to are
 	// marked Incomplete and their answers say so.
@@ -66,14 +70,15 @@ type resourcePolicy struct {
 // NewEngine compiles the accounts.
 func NewEngine(accounts ...*model.Account) *Engine {
 	e := &Engine{
-		accounts:   map[string]*model.Account{},
-		principals: map[string]*Principal{},
-		managed:    map[string]*Policy{},
-		resources:  map[string]*resourcePolicy{},
-		scps:       map[string][][]*Policy{},
-		rcps:       map[string][][]*Policy{},
-		orgIDs:     map[string]string{},
-		Now:        time.Now,
+		accounts:      map[string]*model.Account{},
+		principals:    map[string]*Principal{},
+		managed:       map[string]*Policy{},
+		resources:     map[string]*resourcePolicy{},
+		scps:          map[string][][]*Policy{},
+		rcps:          map[string][][]*Policy{},
+		orgIDs:        map[string]string{},
+		groupPolicies: map[string][]*Policy{},
+		Now:           time.Now,
 	}
 	for _, a := range accounts {
 		e.addAccount(a)
@@ -114,6 +119,7 @@ func (e *Engine) addAccount(a *model.Account) {
 	for _, g := range a.Groups {
 		ps, missing := e.entityPolicies("group "+g.Name, g.ARN, g.InlinePolicies, g.AttachedPolicies)
 		groupPolicies[g.Name], groupMissing[g.Name] = ps, missing
+		e.groupPolicies[g.ARN] = ps
 	}
 	for _, u := range a.Users {
 		p := &Principal{Entity: model.Entity{Kind: model.EntityUser, User: u}, ARN: u.ARN, Account: a.ID}

@@ -1,0 +1,509 @@
+package eval
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/model"
+)
+
+// Step is one action of an escalation path, as the engine decided it.
+type Step struct {
+	Action   string
+	Resource string
+	// Condition is what must hold for the step, when it hangs on open conditions.
+	Condition *Expr
+}
+
+// Escalation is one privilege-escalation path found for a principal: a path of the public
+// catalogue (catalog.EscalationPaths) whose every step the engine allows.
+type Escalation struct {
+	Path *catalog.EscalationPath
+	From *Principal
+	// Via is the role chain from From to the principal that takes the steps; empty when From
+	// takes them itself.
+	Via []Hop
+	// Actor takes the steps: From, or the last role of Via.
+	Actor *Principal
+	// Target is what is gained: "admin", or the ARN of a role, user or group.
+	Target     string
+	TargetKind string // "admin", "role", "user", "group"
+	Steps      []Step
+	// Exploitable is true when the path works with what the account holds now; false when it
+	// needs an existing resource of a kind the account may hold, named by Needs.
+	Exploitable bool
+	Needs       string
+	// Bounded is set when the actor's permission boundary caps what the path can gain.
+	Bounded bool
+}
+
+// adminProbe is an action no policy names, so only `*` covers it: allowed on resource `*`
+// means effective `*` on `*`.
+const adminProbe = "iamscope:AnyAction"
+
+// probeActions are the powers compared to tell whether a target is worth more than the
+// principal that could take it: an escalation must gain something.
+var probeActions = []string{
+	"iam:CreateUser", "iam:AttachUserPolicy", "iam:PutRolePolicy", "iam:CreatePolicyVersion",
+	"iam:PassRole", "iam:CreateAccessKey", "iam:UpdateAssumeRolePolicy", "sts:AssumeRole",
+	"s3:GetObject", "s3:PutObject", "s3:PutBucketPolicy", "secretsmanager:GetSecretValue",
+	"ssm:GetParameter", "ssm:SendCommand", "kms:Decrypt", "ec2:RunInstances",
+	"lambda:CreateFunction", "lambda:UpdateFunctionCode", "dynamodb:Scan", "organizations:CreateAccount",
+}
+
+// power is what a principal can do, in terms of the probes.
+type power struct {
+	admin  bool
+	probes uint64
+}
+
+// servicePrincipals maps a path's service to the service principal that assumes the roles
+// passed to it.
+var servicePrincipals = map[string]string{
+	"apprunner":            "tasks.apprunner.amazonaws.com",
+	"bedrock-agentcore":    "bedrock-agentcore.amazonaws.com",
+	"cloudformation":       "cloudformation.amazonaws.com",
+	"codebuild":            "codebuild.amazonaws.com",
+	"datapipeline":         "datapipeline.amazonaws.com",
+	"ec2":                  "ec2.amazonaws.com",
+	"ec2-instance-connect": "ec2.amazonaws.com",
+	"ecs":                  "ecs-tasks.amazonaws.com",
+	"glue":                 "glue.amazonaws.com",
+	"lambda":               "lambda.amazonaws.com",
+	"sagemaker":            "sagemaker.amazonaws.com",
+	"ssm":                  "ec2.amazonaws.com",
+}
+
+// existingKinds names, per service, the existing resource an existing-passrole path takes over.
+var existingKinds = map[string]string{
+	"apprunner":            "an App Runner service",
+	"bedrock-agentcore":    "a Bedrock AgentCore code interpreter",
+	"cloudformation":       "a CloudFormation stack",
+	"codebuild":            "a CodeBuild project",
+	"ec2":                  "an EC2 instance or launch template",
+	"ec2-instance-connect": "an EC2 instance",
+	"ecs":                  "a running ECS task",
+	"glue":                 "a Glue development endpoint",
+	"lambda":               "a Lambda function",
+	"sagemaker":            "a SageMaker notebook instance",
+	"ssm":                  "an EC2 instance managed by Systems Manager",
+}
+
+// pathState caches what path finding learns about principals.
+type pathState struct {
+	mu      sync.Mutex
+	powers  map[*Principal]power
+	direct  map[*Principal][]Escalation
+	byTrust map[string][]*Principal // service principal -> roles it may assume
+}
+
+func (e *Engine) paths() *pathState {
+	e.pathOnce.Do(func() {
+		e.pathSt = &pathState{powers: map[*Principal]power{}, direct: map[*Principal][]Escalation{}, byTrust: map[string][]*Principal{}}
+	})
+	return e.pathSt
+}
+
+// allowedSomewhere reports whether p may do action on some resource its policies state, and
+// on which pattern, with any open condition.
+func (e *Engine) allowedSomewhere(p *Principal, action string, ctx *Context, opt Options) (string, *Expr, bool) {
+	lowerAction := strings.ToLower(action)
+	svc, _, _ := strings.Cut(lowerAction, ":")
+	stmts := relevantStatements(p.Identity, svc, false)
+	for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, ctx) {
+		if ra, ok := e.decidePattern(p, action, lowerAction, pattern, ctx, opt); ok {
+			return pattern, ra.Condition, true
+		}
+	}
+	return "", nil, false
+}
+
+// Power returns whether p is an administrator (effective `*` on `*`, decided by the engine)
+// and which of the probe powers it holds.
+func (e *Engine) power(p *Principal) power {
+	st := e.paths()
+	st.mu.Lock()
+	pw, ok := st.powers[p]
+	st.mu.Unlock()
+	if ok {
+		return pw
+	}
+	ctx := e.DeriveContext(p, "", nil)
+	opt := Options{Mode: Discovery}
+	_, _, pw.admin = e.allowedSomewhere(p, adminProbe, ctx, opt)
+	for i, a := range probeActions {
+		if _, _, ok := e.allowedSomewhere(p, a, ctx, opt); ok {
+			pw.probes |= 1 << i
+		}
+	}
+	st.mu.Lock()
+	st.powers[p] = pw
+	st.mu.Unlock()
+	return pw
+}
+
+// IsAdmin reports whether p has effective `*` on `*` (possibly under open conditions).
+func (e *Engine) IsAdmin(p *Principal) bool { return e.power(p).admin }
+
+// worthMore reports whether taking over target gains p something.
+func (e *Engine) worthMore(target, p *Principal) bool {
+	t, mine := e.power(target), e.power(p)
+	if mine.admin {
+		return false
+	}
+	return t.admin || t.probes&^mine.probes != 0
+}
+
+// rolesTrusting lists the roles whose trust policy lets a service principal assume them.
+func (e *Engine) rolesTrusting(service string) []*Principal {
+	st := e.paths()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if roles, ok := st.byTrust[service]; ok {
+		return roles
+	}
+	var roles []*Principal
+	for _, p := range e.order {
+		rp := e.resources[p.ARN]
+		if p.Entity.Kind != model.EntityRole || rp == nil {
+			continue
+		}
+		in := &Input{Resource: rp.policy}
+		req := &Request{Principal: service, Action: AssumeAction, Resource: p.ARN, ResourceAccount: p.Account}
+		if r, err := Evaluate(in, req, Options{Mode: Discovery}); err == nil && r.Decision == Allowed {
+			roles = append(roles, p)
+		}
+	}
+	st.byTrust[service] = roles
+	return roles
+}
+
+// Paths finds p's privilege-escalation paths: the catalogue's paths that p can take itself,
+// and those it can take from any role it reaches through role chains (marked with the chain).
+// Every step is decided by the engine in discovery mode, so a step that hangs on a condition
+// is kept with it.
+func (e *Engine) Paths(p *Principal) []Escalation {
+	out := append([]Escalation(nil), e.directPaths(p)...)
+	for _, reach := range e.RoleChains(p, nil, Discovery) {
+		if e.worthMore(reach.Role, p) {
+			out = append(out, Escalation{
+				Path: stsPath(), From: p, Via: reach.Path[:len(reach.Path)-1], Actor: actorOf(e, p, reach.Path[:len(reach.Path)-1]),
+				Target: reach.Role.ARN, TargetKind: "role", Exploitable: true,
+				Steps: []Step{{Action: AssumeAction, Resource: reach.Role.ARN, Condition: reach.Path[len(reach.Path)-1].Condition}},
+			})
+		}
+		for _, esc := range e.directPaths(reach.Role) {
+			if esc.Target == p.ARN {
+				continue
+			}
+			esc.From, esc.Via = p, reach.Path
+			out = append(out, esc)
+		}
+	}
+	return out
+}
+
+func actorOf(e *Engine, p *Principal, via []Hop) *Principal {
+	if len(via) == 0 {
+		return p
+	}
+	r, _ := e.Principal(via[len(via)-1].To)
+	return r
+}
+
+func stsPath() *catalog.EscalationPath {
+	p, _ := catalog.LookupEscalationPath("sts-001")
+	return p
+}
+
+// directPaths finds the paths p takes itself, without role chains (sts-001 is found by
+// Paths, from the chains).
+func (e *Engine) directPaths(p *Principal) []Escalation {
+	st := e.paths()
+	st.mu.Lock()
+	found, ok := st.direct[p]
+	st.mu.Unlock()
+	if ok {
+		return found
+	}
+	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", nil), opt: Options{Mode: Discovery}}
+	if !e.power(p).admin {
+		for _, path := range catalog.EscalationPaths() {
+			f.path(path)
+		}
+	}
+	st.mu.Lock()
+	st.direct[p] = f.out
+	st.mu.Unlock()
+	return f.out
+}
+
+// finder applies the catalogue's paths to one principal.
+type finder struct {
+	e   *Engine
+	p   *Principal
+	ctx *Context
+	opt Options
+	out []Escalation
+}
+
+// may decides one step on one resource.
+func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
+	r, err := f.e.Can(f.p, action, resource, extra, f.opt)
+	if err != nil || r.Decision != Allowed {
+		return Step{}, false
+	}
+	return Step{Action: action, Resource: resource, Condition: r.Condition}, true
+}
+
+// mayAnywhere decides one step on whatever resource the principal's policies allow it on.
+func (f *finder) mayAnywhere(action string) (Step, bool) {
+	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.opt)
+	return Step{Action: action, Resource: pattern, Condition: cond}, ok
+}
+
+// holds is a cheap pre-check: does any identity statement of p cover the action at all?
+func (f *finder) holds(action string) bool {
+	lower := strings.ToLower(action)
+	svc, _, _ := strings.Cut(lower, ":")
+	for _, s := range relevantStatements(f.p.Identity, svc, false) {
+		if s.matchAction(lower) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []Step, exploitable bool, needs string) {
+	f.out = append(f.out, Escalation{Path: path, From: f.p, Actor: f.p, Target: target, TargetKind: kind,
+		Steps: steps, Exploitable: exploitable, Needs: needs, Bounded: len(f.p.Boundary) > 0})
+}
+
+// path tries one catalogue path.
+func (f *finder) path(path *catalog.EscalationPath) {
+	for _, a := range path.RequiredActions {
+		if !f.holds(a) {
+			return
+		}
+	}
+	switch path.Category {
+	case catalog.SelfEscalation:
+		f.selfEscalation(path)
+	case catalog.PrincipalAccess:
+		f.principalAccess(path)
+	case catalog.NewPassRole, catalog.ExistingPassRole:
+		f.passRole(path)
+	}
+}
+
+// ownGroups returns the ARNs of p's groups.
+func (f *finder) ownGroups() []string {
+	if f.p.Entity.Kind != model.EntityUser {
+		return nil
+	}
+	a, _ := f.e.Account(f.p.Account)
+	var out []string
+	for _, name := range f.p.Entity.User.Groups {
+		if g, ok := a.Group(name); ok {
+			out = append(out, g.ARN)
+		}
+	}
+	return out
+}
+
+// attachedCustomerPolicies returns the customer managed policies attached to a principal,
+// directly or through its groups: those a new policy version would rewrite.
+func (f *finder) attachedCustomerPolicies(t *Principal) []string {
+	var arns []string
+	a, _ := f.e.Account(t.Account)
+	switch t.Entity.Kind {
+	case model.EntityUser:
+		arns = append(arns, t.Entity.User.AttachedPolicies...)
+		for _, name := range t.Entity.User.Groups {
+			if g, ok := a.Group(name); ok {
+				arns = append(arns, g.AttachedPolicies...)
+			}
+		}
+	case model.EntityRole:
+		arns = append(arns, t.Entity.Role.AttachedPolicies...)
+	}
+	var out []string
+	for _, arn := range arns {
+		if !strings.Contains(arn, ":iam::aws:policy/") {
+			out = append(out, arn)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (f *finder) selfEscalation(path *catalog.EscalationPath) {
+	action := path.RequiredActions[0]
+	var resources []string
+	switch action {
+	case "iam:putuserpolicy", "iam:attachuserpolicy":
+		if f.p.Entity.Kind == model.EntityUser {
+			resources = []string{f.p.ARN}
+		}
+	case "iam:putrolepolicy", "iam:attachrolepolicy":
+		if f.p.Entity.Kind == model.EntityRole {
+			resources = []string{f.p.ARN}
+		}
+	case "iam:attachgrouppolicy", "iam:putgrouppolicy":
+		resources = f.ownGroups()
+	case "iam:createpolicyversion":
+		resources = f.attachedCustomerPolicies(f.p)
+	case "iam:addusertogroup":
+		f.joinGroup(path)
+		return
+	}
+	for _, res := range resources {
+		if step, ok := f.may(action, res, nil); ok {
+			f.add(path, "admin", "admin", []Step{step}, true, "")
+			return
+		}
+	}
+}
+
+// joinGroup tries iam:AddUserToGroup on each group of the account that would give p more.
+func (f *finder) joinGroup(path *catalog.EscalationPath) {
+	if f.p.Entity.Kind != model.EntityUser {
+		return
+	}
+	a, _ := f.e.Account(f.p.Account)
+	mine := map[string]bool{}
+	for _, g := range f.ownGroups() {
+		mine[g] = true
+	}
+	for _, g := range a.Groups {
+		if mine[g.ARN] {
+			continue
+		}
+		step, ok := f.may("iam:AddUserToGroup", g.ARN, nil)
+		if !ok {
+			continue
+		}
+		member := &Principal{Entity: f.p.Entity, ARN: f.p.ARN, Account: f.p.Account, Boundary: f.p.Boundary, caller: f.p.caller,
+			Identity: append(append([]*Policy(nil), f.p.Identity...), f.e.groupPolicies[g.ARN]...)}
+		f.e.gather(member)
+		if f.e.worthMore(member, f.p) {
+			f.add(path, g.ARN, "group", []Step{step}, true, "")
+		}
+	}
+}
+
+// principalAccess tries a path that takes over another user or role of the account.
+func (f *finder) principalAccess(path *catalog.EscalationPath) {
+	req := path.RequiredActions
+	wantRole := false
+	for _, a := range req {
+		if strings.Contains(a, "role") {
+			wantRole = true
+		}
+	}
+	for _, t := range f.e.order {
+		if t == f.p || t.Account != f.p.Account || (t.Entity.Kind == model.EntityRole) != wantRole {
+			continue
+		}
+		if t.Entity.Kind == model.EntityRole && t.Entity.Role.IsServiceLinked() {
+			continue // service-linked roles cannot be changed or assumed by principals
+		}
+		var steps []Step
+		ok := true
+		for _, a := range req {
+			res := t.ARN
+			if a == "iam:createpolicyversion" {
+				policies := f.attachedCustomerPolicies(t)
+				if len(policies) == 0 {
+					ok = false
+					break
+				}
+				res = policies[0]
+				for _, pa := range policies {
+					if _, allowed := f.may(a, pa, nil); allowed {
+						res = pa
+						break
+					}
+				}
+			}
+			step, allowed := f.may(a, res, nil)
+			if !allowed {
+				ok = false
+				break
+			}
+			steps = append(steps, step)
+		}
+		if !ok {
+			continue
+		}
+		// A path that rewrites the target's permissions makes it an administrator; one that
+		// only takes it over must gain something.
+		rewrites := false
+		for _, a := range req {
+			switch a {
+			case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
+				rewrites = true
+			}
+		}
+		if !rewrites && !f.e.worthMore(t, f.p) {
+			continue
+		}
+		kind := "user"
+		if t.Entity.Kind == model.EntityRole {
+			kind = "role"
+		}
+		f.add(path, t.ARN, kind, steps, true, "")
+	}
+}
+
+// passRole tries a path that passes a role to a service (new-passrole) or takes over an
+// existing resource that runs with one (existing-passrole).
+func (f *finder) passRole(path *catalog.EscalationPath) {
+	service := ""
+	for _, s := range path.Services {
+		if s != "iam" && s != "sts" {
+			service = s
+			break
+		}
+	}
+	principal := servicePrincipals[service]
+	if principal == "" {
+		return
+	}
+	var serviceSteps []Step
+	passes := false
+	for _, a := range path.RequiredActions {
+		if a == "iam:passrole" {
+			passes = true
+			continue
+		}
+		step, ok := f.mayAnywhere(a)
+		if !ok {
+			return
+		}
+		serviceSteps = append(serviceSteps, step)
+	}
+	passCtx := NewContext()
+	passCtx.Set("iam:PassedToService", principal)
+	for _, role := range f.e.rolesTrusting(principal) {
+		if role == f.p || role.Account != f.p.Account || !f.e.worthMore(role, f.p) {
+			continue
+		}
+		if principal == "ec2.amazonaws.com" && len(role.Entity.Role.InstanceProfiles) == 0 {
+			continue // an instance takes a role only through an instance profile
+		}
+		steps := serviceSteps
+		if passes {
+			step, ok := f.may("iam:PassRole", role.ARN, passCtx)
+			if !ok {
+				continue
+			}
+			steps = append([]Step{step}, serviceSteps...)
+			f.add(path, role.ARN, "role", steps, true, "")
+			continue
+		}
+		f.add(path, role.ARN, "role", steps, false, existingKinds[service]+" that runs with this role")
+	}
+}
