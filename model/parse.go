@@ -51,14 +51,14 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		v := top[k]
 		switch k {
 		case "Version":
-			if err := json.Unmarshal(v, &p.Version); err != nil {
+			if err := json.Unmarshal(v, &p.Version); err != nil || isNull(v) {
 				return nil, errAt("Version", "must be a string")
 			}
 			if p.Version != Version2012 && p.Version != Version2008 {
 				return nil, errAt("Version", "unknown version %q (want %q or %q)", p.Version, Version2012, Version2008)
 			}
 		case "Id":
-			if err := json.Unmarshal(v, &p.ID); err != nil {
+			if err := json.Unmarshal(v, &p.ID); err != nil || isNull(v) {
 				return nil, errAt("Id", "must be a string")
 			}
 		case "Statement":
@@ -125,7 +125,7 @@ func parseStatements(raw json.RawMessage) ([]*Statement, error) {
 		return []*Statement{s}, nil
 	}
 	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
+	if err := json.Unmarshal(raw, &list); err != nil || isNull(raw) {
 		return nil, errAt("Statement", "must be an object or an array of objects")
 	}
 	out := make([]*Statement, 0, len(list))
@@ -141,7 +141,7 @@ func parseStatements(raw json.RawMessage) ([]*Statement, error) {
 
 func parseStatement(raw json.RawMessage, index int, path string) (*Statement, error) {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if err := json.Unmarshal(raw, &m); err != nil || isNull(raw) {
 		return nil, errAt(path, "must be a JSON object")
 	}
 	s := &Statement{Index: index}
@@ -155,7 +155,7 @@ func parseStatement(raw json.RawMessage, index int, path string) (*Statement, er
 		var err error
 		switch k {
 		case "Sid":
-			if json.Unmarshal(v, &s.Sid) != nil {
+			if json.Unmarshal(v, &s.Sid) != nil || isNull(v) {
 				err = errAt(at, "must be a string")
 			}
 		case "Effect":
@@ -221,7 +221,7 @@ func stringList(raw json.RawMessage, path string) ([]string, error) {
 		return []string{s}, nil
 	}
 	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
+	if err := json.Unmarshal(raw, &list); err != nil || isNull(raw) {
 		return nil, errAt(path, "must be a string or an array of strings")
 	}
 	out := make([]string, len(list))
@@ -261,7 +261,7 @@ func parsePrincipal(raw json.RawMessage, path string) (*Principal, error) {
 		return &Principal{Wildcard: true}, nil
 	}
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if err := json.Unmarshal(raw, &m); err != nil || isNull(raw) {
 		return nil, errAt(path, "must be \"*\" or an object of principal types")
 	}
 	p := &Principal{}
@@ -288,14 +288,14 @@ func parsePrincipal(raw json.RawMessage, path string) (*Principal, error) {
 
 func parseConditions(raw json.RawMessage, path string) ([]Condition, error) {
 	var ops map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &ops); err != nil {
+	if err := json.Unmarshal(raw, &ops); err != nil || isNull(raw) {
 		return nil, errAt(path, "must be an object of operators")
 	}
 	var out []Condition
 	for _, op := range sortedKeys(ops) {
 		at := path + "." + op
 		var keys map[string]json.RawMessage
-		if err := json.Unmarshal(ops[op], &keys); err != nil {
+		if err := json.Unmarshal(ops[op], &keys); err != nil || isNull(ops[op]) {
 			return nil, errAt(at, "must be an object of condition keys")
 		}
 		for _, key := range sortedKeys(keys) {
@@ -362,6 +362,12 @@ func scalar(raw json.RawMessage, path string) (string, error) {
 		return n.String(), nil
 	}
 }
+
+// isNull reports whether raw is JSON null. encoding/json reads null into a string, slice or map
+// as "nothing" without an error; no element of a policy may be null, because reading it as
+// absent would silently drop it (a condition dropped turns a conditional Allow into an
+// unconditional one).
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
