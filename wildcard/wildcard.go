@@ -23,11 +23,14 @@ type Pattern struct {
 	text    string
 }
 
-// segment is a run of literal characters and `?` placeholders between two stars.
+// segment is a run of literal characters and `?` placeholders between two stars. Literal text
+// matches the same bytes, as in a pattern without wildcards; a `?` matches one character.
 type segment struct {
-	lit   string // the segment with each `?` kept as a placeholder byte at the positions in any
-	any   []bool // any[i]: the i-th rune of the segment is a `?`; nil when the segment has none
-	runes int    // the segment's length in runes
+	lit string // the segment with each `?` kept as a placeholder byte at the positions in any
+	any []bool // any[i]: the i-th unit of the segment is a `?`; nil when the segment has none
+	// units are the byte lengths of the segment's units (characters as written, and `?`
+	// placeholders), when it has a `?`.
+	units []int
 }
 
 // Part is one piece of a pattern built from parts: a literal text (wildcard characters in it
@@ -41,7 +44,7 @@ type Part struct {
 // Compile parses a glob in which `*` and `?` are wildcards.
 func Compile(pattern string) Pattern {
 	if !strings.ContainsAny(pattern, "*?") {
-		return Pattern{literal: true, text: pattern, segs: []segment{{lit: pattern, runes: utf8.RuneCountInString(pattern)}}}
+		return Pattern{literal: true, text: pattern, segs: []segment{{lit: pattern}}}
 	}
 	var parts []Part
 	start := 0
@@ -82,8 +85,9 @@ func FromParts(parts []Part) Pattern {
 		case part.Any:
 			cur = append(cur, segRune{any: true})
 		default:
-			for _, r := range part.Text {
-				cur = append(cur, segRune{r: r})
+			for i, w := 0, 0; i < len(part.Text); i += w {
+				_, w = utf8.DecodeRuneInString(part.Text[i:])
+				cur = append(cur, segRune{text: part.Text[i : i+w]})
 			}
 		}
 	}
@@ -95,14 +99,17 @@ func FromParts(parts []Part) Pattern {
 	return p
 }
 
+// segRune is one character of a segment, as the bytes written (so that text that is not valid
+// UTF-8 still matches itself), or a `?`.
 type segRune struct {
-	r   rune
-	any bool
+	text string
+	any  bool
 }
 
 func makeSegment(rs []segRune) segment {
 	var b strings.Builder
 	var anyPos []bool
+	units := make([]int, len(rs))
 	for i, r := range rs {
 		if r.any {
 			if anyPos == nil {
@@ -110,11 +117,16 @@ func makeSegment(rs []segRune) segment {
 			}
 			anyPos[i] = true
 			b.WriteByte('?')
+			units[i] = 1
 			continue
 		}
-		b.WriteRune(r.r)
+		b.WriteString(r.text)
+		units[i] = len(r.text)
 	}
-	return segment{lit: b.String(), any: anyPos, runes: len(rs)}
+	if anyPos == nil {
+		units = nil
+	}
+	return segment{lit: b.String(), any: anyPos, units: units}
 }
 
 // IsLiteral reports whether the pattern has no wildcard, so that Match is plain equality.
@@ -135,16 +147,14 @@ func (p Pattern) Prefix() string {
 	if s.any == nil {
 		return s.lit
 	}
-	var b strings.Builder
-	i := 0
-	for _, r := range s.lit {
-		if s.any[i] {
+	n := 0
+	for k, w := range s.units {
+		if s.any[k] {
 			break
 		}
-		b.WriteRune(r)
-		i++
+		n += w
 	}
-	return b.String()
+	return s.lit[:n]
 }
 
 // Match reports whether s matches the whole pattern.
@@ -170,7 +180,7 @@ func (p Pattern) Match(s string) bool {
 	if !ok {
 		return false
 	}
-	if _, ok := last.matchAt(rest[tail:]); !ok {
+	if n, ok := last.matchAt(rest[tail:]); !ok || n != len(rest)-tail {
 		return false
 	}
 	middle := rest[:tail]
@@ -192,17 +202,21 @@ func (g segment) matchAt(s string) (int, bool) {
 		}
 		return 0, false
 	}
-	i, k := 0, 0
-	for _, pr := range g.lit {
-		if i >= len(s) {
-			return 0, false
+	i, j := 0, 0 // offsets in s and in g.lit
+	for k, w := range g.units {
+		if g.any[k] {
+			if i >= len(s) {
+				return 0, false
+			}
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+		} else {
+			if !strings.HasPrefix(s[i:], g.lit[j:j+w]) {
+				return 0, false
+			}
+			i += w
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !g.any[k] && r != pr {
-			return 0, false
-		}
-		i += size
-		k++
+		j += w
 	}
 	return i, true
 }
@@ -217,12 +231,17 @@ func (g segment) suffixStart(s string) (int, bool) {
 		return len(s) - len(g.lit), true
 	}
 	i := len(s)
-	for k := 0; k < g.runes; k++ {
-		if i == 0 {
+	for k := len(g.units) - 1; k >= 0; k-- {
+		w := g.units[k]
+		if g.any[k] {
+			if i == 0 {
+				return 0, false
+			}
+			_, w = utf8.DecodeLastRuneInString(s[:i])
+		} else if i < w {
 			return 0, false
 		}
-		_, size := utf8.DecodeLastRuneInString(s[:i])
-		i -= size
+		i -= w
 	}
 	return i, true
 }
