@@ -145,7 +145,7 @@ func compileCondition(c model.Condition, variables bool) (*condition, error) {
 	}
 	for _, raw := range c.Values {
 		v := condValue{raw: raw}
-		if variables && spec.fam != famNull {
+		if variables && takesVariables(spec.fam) {
 			v.tpl = parseTemplate(raw)
 		}
 		if v.tpl == nil {
@@ -159,13 +159,27 @@ func compileCondition(c model.Condition, variables bool) (*condition, error) {
 	return cc, nil
 }
 
+// takesVariables reports whether policy variables are substituted in the values of an operator
+// family: the string and ARN operators, and Bool, but not Numeric, Date, Binary, IpAddress or
+// Null, where `${...}` stays literal text
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
+// "You can not use a policy variable with the Numeric condition operator", and so on under each).
+func takesVariables(f family) bool {
+	switch f {
+	case famStringEquals, famStringEqualsFold, famStringLike, famARN, famBool:
+		return true
+	}
+	return false
+}
+
 // parseValue reads a policy or context value for an operator family.
 func parseValue(fam family, s string) parsedValue {
 	p := parsedValue{s: s, ok: true}
 	switch fam {
 	case famNumeric:
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		p.num, p.ok = f, err == nil
+		t := strings.TrimSpace(s)
+		f, err := strconv.ParseFloat(t, 64)
+		p.num, p.ok = f, err == nil && isDecimal(t)
 	case famDate:
 		p.t, p.ok = parseDate(s)
 	case famBool:
@@ -189,16 +203,53 @@ func parseValue(fam family, s string) parsedValue {
 	return p
 }
 
+// isDecimal reports whether s is written as a decimal number (sign, digits, point, exponent),
+// the integers and decimals of Numeric conditions
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric).
+// strconv.ParseFloat also reads "NaN", "Inf" and "1_000"; NaN compares neither less nor greater
+// than anything, so it would equal every number.
+func isDecimal(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789+-.eE") == "" && strings.ContainsAny(s, "0123456789")
+}
+
 // arnGlobs compiles an ArnLike value field by field: each of the six fields is matched on its
 // own, so a `*` in one field never spans a colon into the next.
-func arnGlobs(s string) []wildcard.Pattern {
-	fields := strings.SplitN(s, ":", 6)
+func arnGlobs(s string) []wildcard.Pattern { return arnPartGlobs(globParts(s)) }
+
+// arnPartGlobs splits a glob given as parts at its first five colons into the six fields of an
+// ARN and compiles each; a value with fewer fields is one glob of the whole. Literal parts (a
+// substituted variable, `${*}`) stay literal.
+func arnPartGlobs(parts []wildcard.Part) []wildcard.Pattern {
+	var fields [][]wildcard.Part
+	var cur []wildcard.Part
+	for _, p := range parts {
+		if p.Star || p.Any {
+			cur = append(cur, p)
+			continue
+		}
+		text := p.Text
+		for len(fields) < 5 {
+			i := strings.IndexByte(text, ':')
+			if i < 0 {
+				break
+			}
+			if i > 0 {
+				cur = append(cur, wildcard.Part{Text: text[:i]})
+			}
+			fields, cur = append(fields, cur), nil
+			text = text[i+1:]
+		}
+		if text != "" {
+			cur = append(cur, wildcard.Part{Text: text})
+		}
+	}
+	fields = append(fields, cur)
 	if len(fields) != 6 {
-		return []wildcard.Pattern{wildcard.Compile(s)}
+		return []wildcard.Pattern{wildcard.FromParts(parts)}
 	}
 	out := make([]wildcard.Pattern, 6)
 	for i, f := range fields {
-		out[i] = wildcard.Compile(f)
+		out[i] = wildcard.FromParts(f)
 	}
 	return out
 }
@@ -418,6 +469,14 @@ func (c *condition) text(pv *condValue, r *request) (string, bool) {
 func (c *condition) valueFor(pv condValue, r *request) parsedValue {
 	if pv.tpl == nil {
 		return pv.p
+	}
+	if c.spec.fam == famARN {
+		// Substituted values and `${*}`, `${?}` match literally, field by field.
+		parts, ok := pv.tpl.globParts(r.ctx, false)
+		if !ok {
+			return parsedValue{}
+		}
+		return parsedValue{ok: true, arn: arnPartGlobs(parts)}
 	}
 	s, ok := pv.tpl.text(r.ctx)
 	if !ok {

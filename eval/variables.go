@@ -79,9 +79,11 @@ func parseTemplate(s string) *template {
 	return t
 }
 
-// lookupVar returns the value of a variable: a single-valued context key, or the default.
+// lookupVar returns the value of a variable: a single-valued context key, or the default. A
+// multivalued key is never a variable, even holding one value
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
 func lookupVar(ctx *Context, p tplPart) (string, bool) {
-	if v, ok := ctx.get(p.key); ok && len(v.Values) == 1 {
+	if v, ok := ctx.get(p.key); ok && !v.Multi && len(v.Values) == 1 {
 		return v.Values[0], true
 	}
 	if p.hasDef {
@@ -110,13 +112,22 @@ func (t *template) text(ctx *Context) (string, bool) {
 // glob substitutes the variables and compiles a glob in which only the policy's own `*` and `?`
 // are wildcards; substituted values and escapes match literally. fold lower-cases the text.
 func (t *template) glob(ctx *Context, fold bool) (wildcard.Pattern, bool) {
+	parts, ok := t.globParts(ctx, fold)
+	if !ok {
+		return wildcard.Pattern{}, false
+	}
+	return wildcard.FromParts(parts), true
+}
+
+// globParts substitutes the variables and returns the glob as parts, as glob compiles them.
+func (t *template) globParts(ctx *Context, fold bool) ([]wildcard.Part, bool) {
 	var parts []wildcard.Part
 	for _, p := range t.parts {
 		switch {
 		case p.isVar:
 			v, ok := lookupVar(ctx, p)
 			if !ok {
-				return wildcard.Pattern{}, false
+				return nil, false
 			}
 			parts = append(parts, wildcard.Part{Text: foldIf(v, fold)})
 		case p.escaped:
@@ -125,7 +136,7 @@ func (t *template) glob(ctx *Context, fold bool) (wildcard.Pattern, bool) {
 			parts = append(parts, globParts(foldIf(p.text, fold))...)
 		}
 	}
-	return wildcard.FromParts(parts), true
+	return parts, true
 }
 
 func foldIf(s string, fold bool) string {
