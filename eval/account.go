@@ -244,7 +244,8 @@ func (p *Principal) requestPrincipal() string {
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
 // aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid, aws:username (users),
 // aws:PrincipalTag/*, aws:PrincipalOrgID, aws:ResourceAccount, aws:CurrentTime, aws:EpochTime
-// and aws:RequestedRegion (from a regional resource ARN). Keys set in extra override these.
+// aws:TokenIssueTime (now: the credentials of a request made now were issued by now) and
+// aws:RequestedRegion (from a regional resource ARN). Keys set in extra override these.
 // The principal's tags are marked known, so a missing tag is absent rather than unknown.
 func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *Context {
 	ctx := NewContext()
@@ -282,6 +283,9 @@ func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *C
 	now := e.Now().UTC()
 	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
 	ctx.Set("aws:EpochTime", fmt.Sprint(now.Unix()))
+	// A request made now carries credentials issued no later than now; a long-term access key
+	// carries none, but whoever holds one can get a session token at once.
+	ctx.Set("aws:TokenIssueTime", now.Format(time.RFC3339))
 	if extra != nil {
 		for k, v := range extra.vals {
 			ctx.vals[k] = v

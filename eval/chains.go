@@ -49,6 +49,7 @@ func (r *Reach) Conditions() []*Expr {
 type trustIndex struct {
 	byARN     map[string][]*Principal // a user or role ARN named in Principal.AWS
 	byAccount map[string][]*Principal // an account id or root ARN named
+	byRole    map[string][]*Principal // "account/rolename" of a role session ARN named
 	wildcard  []*Principal            // "*", NotPrincipal, or anything we cannot index
 }
 
@@ -58,7 +59,7 @@ func (e *Engine) trust() *trustIndex {
 }
 
 func (e *Engine) buildTrustIndex() {
-	ix := &trustIndex{byARN: map[string][]*Principal{}, byAccount: map[string][]*Principal{}}
+	ix := &trustIndex{byARN: map[string][]*Principal{}, byAccount: map[string][]*Principal{}, byRole: map[string][]*Principal{}}
 	for _, p := range e.order {
 		if p.Entity.Kind != model.EntityRole {
 			continue
@@ -94,7 +95,9 @@ func (e *Engine) buildTrustIndex() {
 					if err != nil {
 						continue
 					}
-					if a.Resource == "root" {
+					if acct, role, _, ok := sessionOf(v); ok {
+						add(ix.byRole, acct+"/"+role)
+					} else if a.Resource == "root" {
 						add(ix.byAccount, a.Account)
 					} else {
 						add(ix.byARN, v)
@@ -123,6 +126,9 @@ func (ix *trustIndex) candidates(p *Principal) []*Principal {
 	}
 	add(ix.byARN[p.ARN])
 	add(ix.byAccount[p.Account])
+	if p.Entity.Kind == model.EntityRole {
+		add(ix.byRole[p.Account+"/"+p.Entity.Role.Name])
+	}
 	add(ix.wildcard)
 	return out
 }

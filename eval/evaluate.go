@@ -131,7 +131,7 @@ func evaluateAs(in *Input, req *Request, rp model.RequestPrincipal, opt Options)
 	if resourceAccount == "" {
 		resourceAccount = rp.Account
 	}
-	e := &evaluation{r: r, opt: opt}
+	e := &evaluation{r: r, opt: opt, boundary: rp.IsIAM() && len(in.Boundaries) > 0}
 	if opt.Explain {
 		e.ex = &Explanation{
 			Principal:        rp.ARN,
@@ -157,6 +157,9 @@ type evaluation struct {
 	r   *request
 	opt Options
 	ex  *Explanation
+	// boundary: the caller is an IAM principal with a permission boundary, which makes every
+	// Deny with NotPrincipal in a resource policy apply to it (see evalStatement).
+	boundary bool
 }
 
 // setResult is what one policy, or a set of them, says about the request.
@@ -242,12 +245,29 @@ func (e *evaluation) evalStatement(p *Policy, s *statement, typ PolicyType) (*Ex
 		st.ResourceMatched = true
 	}
 	pm := pmDirect
+	out := True
 	if typ == ResourcePolicy || typ == RCP {
 		pm = matchPrincipal(s.principal, &r.principal)
+		if pm == pmNone && r.discovery && !s.notPrinc {
+			// The caller's role is named with another session name: in discovery mode that is
+			// an open condition, since whoever assumes a role names the session.
+			if name := sessionNamed(s.principal, &r.principal); name != "" {
+				pm = pmDirect
+				out = Leaf(&OpenCondition{PolicyType: typ, Policy: p.Name, Statement: s.src.Index, Sid: s.src.Sid,
+					Operator: "StringEquals", Key: "sts:RoleSessionName", Values: []string{name}})
+			}
+		}
 		if s.notPrinc {
-			if pm == pmNone {
+			switch {
+			case s.deny && typ == ResourcePolicy && e.boundary:
+				// "The NotPrincipal element with a Deny effect will always deny any IAM
+				// principal that has a permissions boundary policy attached, regardless of the
+				// values specified in the NotPrincipal element."
+				// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)
 				pm = pmWildcard
-			} else {
+			case pm == pmNone:
+				pm = pmWildcard
+			default:
 				pm = pmNone
 			}
 		}
@@ -264,7 +284,6 @@ func (e *evaluation) evalStatement(p *Policy, s *statement, typ PolicyType) (*Ex
 			return fail(fmt.Sprintf("%s does not name %s", s.src.PrincipalElement(), r.principal.ARN))
 		}
 	}
-	out := True
 	for _, c := range s.conds {
 		res, cv, present := c.eval(r)
 		if st != nil {

@@ -132,12 +132,15 @@ func (e *Engine) power(p *Principal) power {
 	}
 	ctx := e.DeriveContext(p, "", nil)
 	opt := Options{Mode: Discovery}
-	_, _, pw.admin = e.allowedSomewhere(p, adminProbe, ctx, opt)
+	_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, opt)
 	for i, a := range probeActions {
 		if _, _, ok := e.allowedSomewhere(p, a, ctx, opt); ok {
 			pw.probes |= 1 << i
 		}
 	}
+	// Effective `*` on `*`: an action no policy names is allowed, and so is every probe (a
+	// NotAction that leaves out iam:Create* is not administrator, however wide).
+	pw.admin = anything && pw.probes == 1<<len(probeActions)-1
 	st.mu.Lock()
 	st.powers[p] = pw
 	st.mu.Unlock()
@@ -184,8 +187,16 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 // and those it can take from any role it reaches through role chains (marked with the chain).
 // Every step is decided by the engine in discovery mode, so a step that hangs on a condition
 // is kept with it.
+//
+// Each (path, target) is reported once, by its shortest way: p's own steps first, then chains
+// in breadth-first order.
 func (e *Engine) Paths(p *Principal) []Escalation {
 	out := append([]Escalation(nil), e.directPaths(p)...)
+	type key struct{ id, target string }
+	seen := map[key]bool{}
+	for _, esc := range out {
+		seen[key{esc.Path.ID, esc.Target}] = true
+	}
 	for _, reach := range e.RoleChains(p, nil, Discovery) {
 		if e.worthMore(reach.Role, p) {
 			out = append(out, Escalation{
@@ -195,9 +206,11 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 			})
 		}
 		for _, esc := range e.directPaths(reach.Role) {
-			if esc.Target == p.ARN {
+			k := key{esc.Path.ID, esc.Target}
+			if esc.Target == p.ARN || seen[k] {
 				continue
 			}
+			seen[k] = true
 			esc.From, esc.Via = p, reach.Path
 			out = append(out, esc)
 		}
@@ -283,6 +296,9 @@ func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []
 
 // path tries one catalogue path.
 func (f *finder) path(path *catalog.EscalationPath) {
+	if path.ID == stsPath().ID {
+		return // assuming a role is followed as a role chain, by Paths
+	}
 	for _, a := range path.RequiredActions {
 		if !f.holds(a) {
 			return

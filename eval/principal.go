@@ -30,6 +30,35 @@ var pmNames = [...]string{"none", "account", "role", "wildcard", "direct"}
 
 func (m principalMatch) String() string { return pmNames[m] }
 
+// sessionOf returns the account and role name of an assumed-role session ARN.
+func sessionOf(v string) (account, role, session string, ok bool) {
+	a, err := model.ParseARN(v)
+	if err != nil || a.Service != "sts" {
+		return "", "", "", false
+	}
+	rest, found := strings.CutPrefix(a.Resource, "assumed-role/")
+	if !found {
+		return "", "", "", false
+	}
+	role, session, ok = strings.Cut(rest, "/")
+	return a.Account, role, session, ok
+}
+
+// sessionNamed returns the session name under which the element would name the caller: a
+// role session is named by a session ARN of its role, and whoever assumes a role chooses the
+// session's name. "" when the element names no other session of the caller's role.
+func sessionNamed(p *model.Principal, rp *model.RequestPrincipal) string {
+	if p == nil || rp.Kind != model.PrincipalRoleSession {
+		return ""
+	}
+	for _, v := range p.AWS {
+		if acct, role, session, ok := sessionOf(v); ok && acct == rp.Account && role == rp.Name && session != rp.Session {
+			return session
+		}
+	}
+	return ""
+}
+
 // matchPrincipal returns the strongest way the element names the caller.
 func matchPrincipal(p *model.Principal, rp *model.RequestPrincipal) principalMatch {
 	if p == nil {

@@ -118,7 +118,9 @@ func (e *Engine) trustedBy(role *Principal) []*Principal {
 			case isAccountID(v):
 				accounts[v] = true
 			default:
-				if a, err := model.ParseARN(v); err == nil && a.Resource == "root" {
+				if acct, role, _, ok := sessionOf(v); ok {
+					names["arn:aws:iam::"+acct+":role/"+role] = true
+				} else if a, err := model.ParseARN(v); err == nil && a.Resource == "root" {
 					accounts[a.Account] = true
 				} else {
 					names[v] = true
@@ -128,7 +130,7 @@ func (e *Engine) trustedBy(role *Principal) []*Principal {
 	}
 	var out []*Principal
 	for _, p := range e.order {
-		if p != role && (all || accounts[p.Account] || names[p.ARN]) {
+		if p != role && (all || accounts[p.Account] || names[p.ARN] || names[pathless(p)]) {
 			out = append(out, p)
 		}
 	}
@@ -255,4 +257,12 @@ func (e *Engine) federatedDecision(rp *resourcePolicy, provider, action, resourc
 		return ImplicitlyDenied, nil
 	}
 	return Allowed, final
+}
+
+// pathless returns a role's ARN without its path, as session ARNs name roles.
+func pathless(p *Principal) string {
+	if p.Entity.Kind != model.EntityRole {
+		return p.ARN
+	}
+	return "arn:aws:iam::" + p.Account + ":role/" + p.Entity.Role.Name
 }
