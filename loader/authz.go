@@ -95,8 +95,10 @@ func readAuthzPage(src *source, path string, members []member) (*page, error) {
 	return p, nil
 }
 
-// parallelMin is the size of list above which entries are converted on several goroutines.
-const parallelMin = 512
+// parallelBytes is the size of list above which entries are converted on several
+// goroutines: most of the time goes into parsing policy documents, so size counts, not the
+// number of entries.
+const parallelBytes = 128 << 10
 
 // convertAll converts every entry of a list with read, in order, appending the entries'
 // warnings to warns in the same order. Entries that read returns nil for are left out. Large
@@ -117,24 +119,25 @@ func convertAll[T any](src *source, listPath string, elems []span, read func(obj
 		}
 		results[i].warns = e.warns
 	}
-	if len(elems) < parallelMin {
+	workers := runtime.GOMAXPROCS(0)
+	if size := elems[len(elems)-1].end - elems[0].start; size < parallelBytes || workers == 1 || len(elems) == 1 {
 		for i := range elems {
 			one(i)
 		}
 	} else {
-		workers := min(runtime.GOMAXPROCS(0), len(elems)/parallelMin*4+1)
-		var wg sync.WaitGroup
+		chunk := max(1, min(64, len(elems)/(workers*8)))
 		next := make(chan int, workers)
-		for range workers {
+		var wg sync.WaitGroup
+		for range min(workers, len(elems)) {
 			wg.Go(func() {
 				for start := range next {
-					for i := start; i < min(start+64, len(elems)); i++ {
+					for i := start; i < min(start+chunk, len(elems)); i++ {
 						one(i)
 					}
 				}
 			})
 		}
-		for start := 0; start < len(elems); start += 64 {
+		for start := 0; start < len(elems); start += chunk {
 			next <- start
 		}
 		close(next)

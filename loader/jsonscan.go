@@ -67,10 +67,11 @@ func (s *source) syntaxError() error {
 	if len(bytes.TrimSpace(s.data)) == 0 {
 		return fmt.Errorf("%s: the file is empty", s.name)
 	}
-	line, col := s.position(off)
 	if off >= len(s.data) {
+		line, col := s.position(off)
 		return fmt.Errorf("%s:%d:%d: the JSON ends early (the file is truncated?): %v", s.name, line, col, se)
 	}
+	line, col := s.position(max(off-1, 0)) // the offset is just past the byte at fault
 	return fmt.Errorf("%s:%d:%d: bad JSON: %v", s.name, line, col, se)
 }
 

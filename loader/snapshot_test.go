@@ -1,0 +1,221 @@
+package loader
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamscope/iamscope/model"
+)
+
+// TestSnapshotRoundTrip: dump -> snapshot -> load gives deep-equal accounts, warnings, source
+// and load time included, through both LoadFiles and ReadSnapshot.
+func TestSnapshotRoundTrip(t *testing.T) {
+	for _, paths := range [][]string{
+		{accountsPath(t, dumpVulnerable)},
+		{accountsPath(t, dumpAWSCLI)},
+		{accountsPath(t, dumpCloudMap), accountsPath(t, dirCloudMapRP)},
+		{accountsPath(t, dumpSmall), accountsPath(t, dumpVulnerable)},
+	} {
+		t.Run(filepath.Base(paths[0]), func(t *testing.T) {
+			want, err := LoadFiles(paths, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "snap.json")
+			created := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+			if err := WriteSnapshot(path, want, SnapshotMeta{CreatedAt: created, Source: "file:" + strings.Join(paths, " file:")}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := LoadFiles([]string{path}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("LoadFiles(snapshot) differs from the accounts written")
+				sameEntities(t, got[0], want[0])
+			}
+			got, meta, err := ReadSnapshot(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("ReadSnapshot differs from the accounts written")
+			}
+			if !meta.CreatedAt.Equal(created) || meta.Source != "file:"+strings.Join(paths, " file:") {
+				t.Errorf("meta %+v", meta)
+			}
+			if len(want[0].Warnings) > 0 && !reflect.DeepEqual(got[0].Warnings, want[0].Warnings) {
+				t.Errorf("warnings %v, want %v", got[0].Warnings, want[0].Warnings)
+			}
+		})
+	}
+}
+
+func writeTestSnapshot(t *testing.T) (path string, data []byte) {
+	t.Helper()
+	accounts, err := LoadFiles([]string{accountsPath(t, dumpSmall)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "snap.json")
+	if err := WriteSnapshot(path, accounts, SnapshotMeta{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	data, err = os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, data
+}
+
+// TestSnapshotMode: a snapshot is 0600, even over a file that was readable by others.
+func TestSnapshotMode(t *testing.T) {
+	path, data := writeTestSnapshot(t)
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", info.Mode().Perm())
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	accounts, _, err := ReadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSnapshot(path, accounts, SnapshotMeta{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Errorf("mode after overwriting a 0644 file: %v", info.Mode().Perm())
+	}
+	if !bytes.HasPrefix(data, []byte(`{"format":"iamscope-snapshot","version":1,"createdAt":"`)) {
+		t.Errorf("envelope starts %s", firstBytes(data, 80))
+	}
+}
+
+// failingWriter fails after n bytes.
+type failingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		n, _ := f.w.Write(p[:f.n])
+		f.n = 0
+		return n, errors.New("disk full")
+	}
+	f.n -= len(p)
+	return f.w.Write(p)
+}
+
+// TestSnapshotAtomic: a write that fails part-way leaves the old snapshot whole and no
+// temporary file behind.
+func TestSnapshotAtomic(t *testing.T) {
+	path, old := writeTestSnapshot(t)
+	accounts, _, err := ReadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts[0].Users = nil
+	wrapSnapshotWriter = func(w io.Writer) io.Writer { return &failingWriter{w: w, n: 1000} }
+	defer func() { wrapSnapshotWriter = func(w io.Writer) io.Writer { return w } }()
+	err = WriteSnapshot(path, accounts, SnapshotMeta{})
+	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("error %v", err)
+	}
+	now, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(now, old) {
+		t.Error("the old snapshot was changed")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files left: %v", names)
+	}
+	if err := WriteSnapshot(filepath.Join(t.TempDir(), "no", "such", "dir", "s.json"), accounts, SnapshotMeta{}); err == nil {
+		t.Error("writing into a missing directory succeeded")
+	}
+}
+
+// TestSnapshotRefused: a newer version, an edited or corrupt file, a truncated one.
+func TestSnapshotRefused(t *testing.T) {
+	path, data := writeTestSnapshot(t)
+	tests := []struct {
+		name   string
+		edit   func([]byte) []byte
+		expect string
+	}{
+		{"newer", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":2`), 1)
+		}, path + " was written by a newer iamscope: format version 2, this build reads 1"},
+		{"edited", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"Effect":"Allow"`), []byte(`"Effect":"Deny" `), 1)
+		}, path + " is corrupt or was edited: its accounts do not match its checksum (recorded sha256:"},
+		{"reindented", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"accounts":[{`), []byte("\"accounts\":[\n  {"), 1)
+		}, "is corrupt or was edited"},
+		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, "the JSON ends early (the file is truncated?)"},
+		{"bad JSON", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"format":"iamscope-snapshot",`), []byte("\"format\":\"iamscope-snapshot\"\n,,"), 1)
+		}, path + ":2:2: bad JSON: invalid character ','"},
+		{"no checksum", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"checksum":"sha256:`), []byte(`"checksum":"md5:`), 1)
+		}, "has no sha256 checksum"},
+		{"no version", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":0`), 1)
+		}, "has no valid format version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			edited := tt.edit(append([]byte(nil), data...))
+			if bytes.Equal(edited, data) {
+				t.Fatal("the edit changed nothing")
+			}
+			if err := os.WriteFile(path, edited, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := ReadSnapshot(path)
+			if err == nil || !strings.Contains(err.Error(), tt.expect) {
+				t.Errorf("ReadSnapshot: %v\nwant …%s…", err, tt.expect)
+			}
+			_, err = LoadFiles([]string{path}, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.expect) {
+				t.Errorf("LoadFiles: %v\nwant …%s…", err, tt.expect)
+			}
+		})
+	}
+}
+
+// TestSnapshotAndDumpOfOneAccount: the same account from a snapshot and a dump is refused.
+func TestSnapshotAndDumpOfOneAccount(t *testing.T) {
+	path, _ := writeTestSnapshot(t)
+	_, err := LoadFiles([]string{path, accountsPath(t, dumpSmall)}, nil)
+	if err == nil || !strings.Contains(err.Error(), "account 012345678901 is loaded twice") {
+		t.Errorf("got %v", err)
+	}
+	var empty []*model.Account
+	p := filepath.Join(t.TempDir(), "empty.json")
+	if err := WriteSnapshot(p, empty, SnapshotMeta{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := ReadSnapshot(p); err != nil || len(got) != 0 {
+		t.Errorf("empty snapshot: %v %v", got, err)
+	}
+}
