@@ -39,7 +39,8 @@ which statement of which policy allowed or denied, and which conditions are stil
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err}
 	})
-	root.AddCommand(cli.NewSimulateCommand())
+	root.AddCommand(cli.NewSimulateCommand(), cli.NewSnapshotCommand(), cli.NewCanCommand(),
+		cli.NewWhatCanCommand(), cli.NewWhoCanCommand(), cli.NewPathsCommand())
 	return root
 }
 
@@ -64,7 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // isUsageError recognises a wrong flag, a wrong number of arguments or an unknown command.
 func isUsageError(err error) bool {
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || cli.IsUsage(err) {
 		return true
 	}
 	msg := err.Error()

@@ -351,3 +351,14 @@ func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt 
 	in, req := e.Input(p, action, resource, extra)
 	return evaluateAs(in, req, p.caller, opt)
 }
+
+// GroupPrincipal returns a stand-in principal for a group: a member that holds the group's
+// policies and nothing else, for asking what membership in the group grants.
+func (e *Engine) GroupPrincipal(g *model.Group, account string) *Principal {
+	u := &model.User{ARN: g.ARN, Name: g.Name, Path: g.Path, ID: g.ID, Groups: []string{g.Name}}
+	p := &Principal{Entity: model.Entity{Kind: model.EntityUser, User: u}, ARN: g.ARN, Account: account,
+		Identity: e.groupPolicies[g.ARN]}
+	p.caller = model.RequestPrincipal{Kind: model.PrincipalUser, ARN: "arn:aws:iam::" + account + ":user/" + g.Name, Account: account, Name: g.Name, Path: g.Path}
+	e.gather(p)
+	return p
+}

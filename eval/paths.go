@@ -290,8 +290,16 @@ func (f *finder) holds(action string) bool {
 }
 
 func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []Step, exploitable bool, needs string) {
+	for i := range steps {
+		if a, ok := catalog.LookupAction(steps[i].Action); ok {
+			steps[i].Action = a.FullName()
+		}
+	}
+	// A principal that grants itself more stays inside its own permission boundary; one that
+	// takes over another principal gets that principal's power.
+	bounded := len(f.p.Boundary) > 0 && (kind == "admin" || kind == "group")
 	f.out = append(f.out, Escalation{Path: path, From: f.p, Actor: f.p, Target: target, TargetKind: kind,
-		Steps: steps, Exploitable: exploitable, Needs: needs, Bounded: len(f.p.Boundary) > 0})
+		Steps: steps, Exploitable: exploitable, Needs: needs, Bounded: bounded})
 }
 
 // path tries one catalogue path.
@@ -510,7 +518,7 @@ func (f *finder) passRole(path *catalog.EscalationPath) {
 		if principal == "ec2.amazonaws.com" && len(role.Entity.Role.InstanceProfiles) == 0 {
 			continue // an instance takes a role only through an instance profile
 		}
-		steps := serviceSteps
+		steps := append([]Step(nil), serviceSteps...)
 		if passes {
 			step, ok := f.may("iam:PassRole", role.ARN, passCtx)
 			if !ok {

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamscope/iamscope/eval"
+)
+
+// NewCanCommand returns `iamscope can PRINCIPAL ACTION RESOURCE`: one decision with its full
+// explanation, in the account's real setting.
+func NewCanCommand() *cobra.Command {
+	var q query
+	cmd := &cobra.Command{
+		Use:   "can PRINCIPAL ACTION RESOURCE",
+		Short: "Decide one request and explain the decision",
+		Long: `Decide whether PRINCIPAL (an ARN, a name, a unique id or an access key id) may do ACTION on
+RESOURCE in the account's real setting: its groups, its permission boundary, the SCPs of its
+account, the RCPs and policy of the resource, with the request context AWS derives
+(aws:username, aws:PrincipalArn, aws:PrincipalTag/*, ...) plus --context.`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := q.load(cmd); err != nil {
+				return err
+			}
+			p, err := resolve(q.engine, q.accounts, args[0], false)
+			if err != nil {
+				return err
+			}
+			r, err := q.engine.Can(p, args[1], args[2], q.ctx, eval.Options{Mode: q.mode(), Explain: true})
+			if err != nil {
+				return usageErr(err.Error())
+			}
+			if q.json {
+				return writeJSON(cmd.OutOrStdout(), canJSON{
+					Principal: p.ARN, Action: args[1], Resource: args[2], Decision: r.Decision,
+					AllowedIf: condText(r.Condition), Conditions: conditionList(r.Condition),
+					Partial: q.partial(p), Explanation: r.Explanation,
+				})
+			}
+			writeExplanation(cmd.OutOrStdout(), r)
+			if partial := q.partial(p); len(partial) > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "\npartial: this answer could not weigh %d thing(s); the first: %s\n", len(partial), clean(partial[0]))
+			}
+			return nil
+		},
+	}
+	q.addFlags(cmd)
+	return cmd
+}
+
+type canJSON struct {
+	Principal   string                `json:"principal"`
+	Action      string                `json:"action"`
+	Resource    string                `json:"resource"`
+	Decision    eval.Decision         `json:"decision"`
+	AllowedIf   string                `json:"allowedIf,omitempty"`
+	Conditions  []*eval.OpenCondition `json:"conditions,omitempty"`
+	Partial     []string              `json:"partial,omitempty"`
+	Explanation *eval.Explanation     `json:"explanation"`
+}
+
+// decisionWord says a decision in words, readable without colour.
+func decisionWord(r *eval.Result) string {
+	switch {
+	case r.Conditional():
+		return "ALLOWED IF " + r.Condition.String()
+	case r.Decision == eval.Allowed:
+		return "ALLOWED"
+	case r.Decision == eval.ExplicitlyDenied:
+		return "DENIED (explicitly)"
+	}
+	return "DENIED (implicitly)"
+}
+
+// writeExplanation prints a decision and why, policy by policy.
+func writeExplanation(w io.Writer, r *eval.Result) {
+	ex := r.Explanation
+	fmt.Fprintf(w, "%s\n%s\n", clean(decisionWord(r)), clean(ex.Reason))
+	fmt.Fprintf(w, "principal %s (%s)", clean(ex.Principal), ex.PrincipalKind)
+	if ex.SameAccount {
+		fmt.Fprintf(w, ", same account as the resource\n")
+	} else {
+		fmt.Fprintf(w, ", account %s, resource account %s\n", clean(ex.PrincipalAccount), clean(ex.ResourceAccount))
+	}
+	for _, pt := range ex.Policies {
+		label := string(pt.Type)
+		if pt.Level > 0 {
+			label = fmt.Sprintf("%s level %d", pt.Type, pt.Level)
+		}
+		fmt.Fprintf(w, "\n%s %q: allows %s, denies %s\n", label, clean(pt.Name), pt.Allows, pt.Denies)
+		if pt.Skipped != "" {
+			fmt.Fprintf(w, "  not applied: %s\n", clean(pt.Skipped))
+		}
+		for _, st := range pt.Statements {
+			mark := " "
+			if st.Decisive {
+				mark = "*"
+			}
+			sid := ""
+			if st.Sid != "" {
+				sid = " " + clean(st.Sid)
+			}
+			fmt.Fprintf(w, " %s [%d]%s %s: %s", mark, st.Index, sid, st.Effect, st.Result)
+			if st.Reason != "" {
+				fmt.Fprintf(w, " (%s)", clean(st.Reason))
+			}
+			fmt.Fprintln(w)
+			for _, c := range st.Conditions {
+				ctxv := "absent"
+				if c.KeyPresent {
+					ctxv = "[" + strings.Join(c.ContextValues, ", ") + "]"
+				}
+				fmt.Fprintf(w, "      %s %s [%s]: request has %s -> %s\n", clean(c.Operator), clean(c.Key),
+					clean(strings.Join(c.Values, ", ")), clean(ctxv), c.Result)
+			}
+		}
+	}
+}

@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/eval"
+)
+
+// parseContext reads --context key=value flags into a request context. A key that AWS types
+// as multivalued (aws:TagKeys, ...) takes a comma-separated list; others take the value whole.
+func parseContext(pairs []string) (*eval.Context, error) {
+	ctx := eval.NewContext()
+	for _, kv := range pairs {
+		key, value, ok := strings.Cut(kv, "=")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" {
+			return nil, usageErr(fmt.Sprintf("--context %q: want key=value, e.g. aws:MultiFactorAuthPresent=true", kv))
+		}
+		if !strings.Contains(key, ":") {
+			return nil, usageErr(fmt.Sprintf("--context %q: a condition key has a prefix, e.g. aws:SourceIp", kv))
+		}
+		if ck, found := catalog.LookupConditionKey(key); found && ck.IsMultivalued() {
+			var vals []string
+			if value != "" {
+				vals = strings.Split(value, ",")
+			}
+			ctx.SetMulti(key, vals)
+			continue
+		}
+		ctx.Set(key, value)
+	}
+	return ctx, nil
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/eval"
+)
+
+// NewPathsCommand returns `iamscope paths [PRINCIPAL]`: the privilege-escalation paths of one
+// principal, or of every principal of the loaded accounts.
+func NewPathsCommand() *cobra.Command {
+	var q query
+	cmd := &cobra.Command{
+		Use:   "paths [PRINCIPAL]",
+		Short: "Find privilege-escalation paths, for one principal or all",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := q.load(cmd); err != nil {
+				return err
+			}
+			principals := q.engine.Principals()
+			if len(args) == 1 {
+				p, err := resolve(q.engine, q.accounts, args[0], false)
+				if err != nil {
+					return err
+				}
+				principals = []*eval.Principal{p}
+			}
+			out := pathsJSON{Partial: q.partial(nil), Paths: []pathJSON{}}
+			for _, p := range principals {
+				for _, esc := range q.engine.Paths(p) {
+					pj := pathJSON{From: esc.From.ARN, To: esc.Target, TargetKind: esc.TargetKind, ID: esc.Path.ID,
+						Name: esc.Path.Name, Category: esc.Path.Category, Exploitable: esc.Exploitable, Needs: esc.Needs,
+						Bounded: esc.Bounded, Via: hops(esc.Via), Steps: []stepJSON{}}
+					for _, s := range esc.Steps {
+						pj.Steps = append(pj.Steps, stepJSON{Action: s.Action, Resource: s.Resource, AllowedIf: condText(s.Condition)})
+					}
+					out.Paths = append(out.Paths, pj)
+				}
+			}
+			if q.json {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%d escalation path(s)\n", len(out.Paths))
+			for _, p := range out.Paths {
+				state := "works now"
+				if !p.Exploitable {
+					state = "needs " + p.Needs
+				}
+				fmt.Fprintf(w, "\n%s -> %s  [%s %s, %s]\n", clean(p.From), clean(p.To), p.ID, clean(p.Name), state)
+				if len(p.Via) > 0 {
+					for _, h := range p.Via {
+						fmt.Fprintf(w, "    assume %s", clean(h.To))
+						if h.AllowedIf != "" {
+							fmt.Fprintf(w, " (if %s)", clean(h.AllowedIf))
+						}
+						fmt.Fprintln(w)
+					}
+				}
+				for _, s := range p.Steps {
+					fmt.Fprintf(w, "    %s on %s", clean(s.Action), clean(s.Resource))
+					if s.AllowedIf != "" {
+						fmt.Fprintf(w, " (if %s)", clean(s.AllowedIf))
+					}
+					fmt.Fprintln(w)
+				}
+				if p.Bounded {
+					fmt.Fprintln(w, "    capped by the permission boundary")
+				}
+			}
+			return nil
+		},
+	}
+	q.addFlags(cmd)
+	return cmd
+}
+
+type pathsJSON struct {
+	Partial []string   `json:"partial,omitempty"`
+	Paths   []pathJSON `json:"paths"`
+}
+
+type pathJSON struct {
+	From        string                     `json:"from"`
+	To          string                     `json:"to"`
+	TargetKind  string                     `json:"targetKind"`
+	ID          string                     `json:"id"`
+	Name        string                     `json:"name"`
+	Category    catalog.EscalationCategory `json:"category"`
+	Via         []hopJSON                  `json:"via"`
+	Steps       []stepJSON                 `json:"steps"`
+	Exploitable bool                       `json:"exploitable"`
+	Needs       string                     `json:"needs,omitempty"`
+	Bounded     bool                       `json:"bounded,omitempty"`
+}
+
+type stepJSON struct {
+	Action    string `json:"action"`
+	Resource  string `json:"resource"`
+	AllowedIf string `json:"allowedIf,omitempty"`
+}

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/model"
+)
+
+// query holds what every query command shares: the sources, the request context, the mode
+// and the output format.
+type query struct {
+	src     Sources
+	context []string
+	json    bool
+	strict  bool
+
+	engine   *eval.Engine
+	accounts []*model.Account
+	ctx      *eval.Context
+}
+
+func (q *query) addFlags(cmd *cobra.Command) {
+	q.src.AddFlags(cmd)
+	cmd.Flags().StringArrayVarP(&q.context, "context", "c", nil,
+		"set a request context key, key=value (repeatable); multivalued keys take a comma-separated list")
+	cmd.Flags().BoolVar(&q.json, "json", false, "write JSON (the shapes are documented in the README)")
+	cmd.Flags().BoolVar(&q.strict, "strict", false,
+		"strict mode: keys the context does not give are absent, as AWS sees a request; by default they are unknown and answers say \"allowed if ...\"")
+}
+
+// load reads the accounts and compiles the engine.
+func (q *query) load(cmd *cobra.Command) error {
+	ctx, err := parseContext(q.context)
+	if err != nil {
+		return err
+	}
+	q.ctx = ctx
+	q.accounts, err = q.src.Load(cmd.Context(), nil)
+	if err != nil {
+		return err
+	}
+	if !q.json {
+		warnPartial(cmd, q.accounts)
+	}
+	q.engine = eval.NewEngine(q.accounts...)
+	return nil
+}
+
+func (q *query) mode() eval.Mode {
+	if q.strict {
+		return eval.Strict
+	}
+	return eval.Discovery
+}
+
+// partial says what an answer about p could not weigh: account warnings and policies of p
+// that could not be read.
+func (q *query) partial(p *eval.Principal) []string {
+	var out []string
+	for _, a := range q.accounts {
+		for _, w := range a.Warnings {
+			out = append(out, w.String())
+		}
+	}
+	if p != nil {
+		for _, m := range p.Incomplete {
+			out = append(out, "not weighed: "+m)
+		}
+	}
+	for _, w := range q.engine.Warnings {
+		out = append(out, w.String())
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
+
+// hopJSON is one hop of a role chain in JSON output.
+type hopJSON struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Action    string `json:"action"`
+	AllowedIf string `json:"allowedIf,omitempty"`
+}
+
+func hops(path []eval.Hop) []hopJSON {
+	out := make([]hopJSON, 0, len(path))
+	for _, h := range path {
+		out = append(out, hopJSON{From: h.From, To: h.To, Action: h.Action, AllowedIf: condText(h.Condition)})
+	}
+	return out
+}
+
+// condText renders an open condition, or "" when there is none.
+func condText(e *eval.Expr) string {
+	if e == nil || !e.IsOpen() {
+		return ""
+	}
+	return e.String()
+}
+
+// conditionList lists the open conditions of a formula for JSON.
+func conditionList(e *eval.Expr) []*eval.OpenCondition {
+	if e == nil || !e.IsOpen() {
+		return nil
+	}
+	return e.Conditions()
+}
+
+// chainText renders a role chain for people: "via role/a -> role/b".
+func chainText(path []eval.Hop) string {
+	if len(path) == 0 {
+		return ""
+	}
+	s := " via"
+	for i, h := range path {
+		if i > 0 {
+			s += " ->"
+		}
+		s += " " + clean(h.To)
+		if c := condText(h.Condition); c != "" {
+			s += " (if " + clean(c) + ")"
+		}
+	}
+	return s
+}

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/eval"
+)
+
+// NewWhatCanCommand returns `iamscope what-can PRINCIPAL`: the principal's effective access
+// over the whole action catalog, grouped by service and access level, including what it
+// reaches through role chains.
+func NewWhatCanCommand() *cobra.Command {
+	var q query
+	var noChains bool
+	cmd := &cobra.Command{
+		Use:   "what-can PRINCIPAL",
+		Short: "List everything a principal (or leaked access key) can do, directly and through role chains",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := q.load(cmd); err != nil {
+				return err
+			}
+			p, err := resolve(q.engine, q.accounts, args[0], true)
+			if err != nil {
+				return err
+			}
+			var acc []eval.Access
+			if noChains {
+				acc = q.engine.WhatCan(p, q.ctx, q.mode())
+			} else {
+				acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
+			}
+			out := whatCanJSON{Principal: p.ARN, Partial: q.partial(p), Services: groupAccess(acc)}
+			if q.json {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			writeWhatCan(cmd.OutOrStdout(), out)
+			return nil
+		},
+	}
+	q.addFlags(cmd)
+	cmd.Flags().BoolVar(&noChains, "no-chains", false, "leave out what the principal reaches through role chains")
+	return cmd
+}
+
+type whatCanJSON struct {
+	Principal string        `json:"principal"`
+	Partial   []string      `json:"partial,omitempty"`
+	Services  []serviceJSON `json:"services"`
+}
+
+type serviceJSON struct {
+	Service string      `json:"service"`
+	Levels  []levelJSON `json:"levels"`
+}
+
+type levelJSON struct {
+	Level   catalog.AccessLevel `json:"level"`
+	Actions []actionJSON        `json:"actions"`
+}
+
+type actionJSON struct {
+	Action    string         `json:"action"`
+	Resources []resourceJSON `json:"resources"`
+	Via       []hopJSON      `json:"via,omitempty"`
+}
+
+type resourceJSON struct {
+	Resource  string   `json:"resource"`
+	Known     bool     `json:"known,omitempty"`
+	AllowedIf string   `json:"allowedIf,omitempty"`
+	Except    []string `json:"except,omitempty"`
+}
+
+// levelOrder is the order access levels are listed in.
+var levelOrder = []catalog.AccessLevel{catalog.List, catalog.Read, catalog.Write, catalog.PermissionsManagement, catalog.Tagging}
+
+// groupAccess groups what-can's answer by service, then access level, keeping the engine's
+// order within each.
+func groupAccess(acc []eval.Access) []serviceJSON {
+	var out []serviceJSON
+	index := map[string]int{}
+	for _, a := range acc {
+		i, ok := index[a.Service]
+		if !ok {
+			i = len(out)
+			index[a.Service] = i
+			out = append(out, serviceJSON{Service: a.Service})
+		}
+		svc := &out[i]
+		li := -1
+		for j := range svc.Levels {
+			if svc.Levels[j].Level == a.Level {
+				li = j
+			}
+		}
+		if li < 0 {
+			svc.Levels = append(svc.Levels, levelJSON{Level: a.Level})
+			li = len(svc.Levels) - 1
+		}
+		aj := actionJSON{Action: a.Action, Via: nil}
+		if len(a.Via) > 0 {
+			aj.Via = hops(a.Via)
+		}
+		for _, r := range a.Resources {
+			aj.Resources = append(aj.Resources, resourceJSON{Resource: r.Resource, Known: r.Known, AllowedIf: condText(r.Condition), Except: r.Except})
+		}
+		svc.Levels[li].Actions = append(svc.Levels[li].Actions, aj)
+	}
+	for i := range out {
+		levels := out[i].Levels
+		sorted := make([]levelJSON, 0, len(levels))
+		for _, l := range levelOrder {
+			for _, lv := range levels {
+				if lv.Level == l {
+					sorted = append(sorted, lv)
+				}
+			}
+		}
+		out[i].Levels = sorted
+	}
+	return out
+}
+
+func writeWhatCan(w io.Writer, out whatCanJSON) {
+	n := 0
+	for _, s := range out.Services {
+		for _, l := range s.Levels {
+			n += len(l.Actions)
+		}
+	}
+	fmt.Fprintf(w, "%s can do %d action(s) in %d service(s)\n", clean(out.Principal), n, len(out.Services))
+	for _, s := range out.Services {
+		fmt.Fprintf(w, "\n%s\n", clean(s.Service))
+		for _, l := range s.Levels {
+			fmt.Fprintf(w, "  %s\n", l.Level)
+			for _, a := range l.Actions {
+				var res []string
+				for _, r := range a.Resources {
+					t := clean(r.Resource)
+					if r.AllowedIf != "" {
+						t += " (if " + clean(r.AllowedIf) + ")"
+					}
+					if len(r.Except) > 0 {
+						t += " except " + clean(strings.Join(r.Except, ", "))
+					}
+					res = append(res, t)
+				}
+				via := ""
+				if len(a.Via) > 0 {
+					via = " via"
+					for i, h := range a.Via {
+						if i > 0 {
+							via += " ->"
+						}
+						via += " " + clean(h.To)
+					}
+				}
+				fmt.Fprintf(w, "    %s on %s%s\n", clean(a.Action), strings.Join(res, "; "), via)
+			}
+		}
+	}
+	if len(out.Partial) > 0 {
+		fmt.Fprintf(w, "\npartial: %d thing(s) could not be weighed; the first: %s\n", len(out.Partial), clean(out.Partial[0]))
+	}
+}

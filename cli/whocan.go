@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamscope/iamscope/eval"
+)
+
+// NewWhoCanCommand returns `iamscope who-can ACTION RESOURCE`: every principal that can do it,
+// directly or through a role chain, and the outside parties a policy admits.
+func NewWhoCanCommand() *cobra.Command {
+	var q query
+	cmd := &cobra.Command{
+		Use:   "who-can ACTION RESOURCE",
+		Short: "List who can do an action on a resource, directly or through role chains",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := q.load(cmd); err != nil {
+				return err
+			}
+			if _, err := eval.Evaluate(&eval.Input{}, &eval.Request{Principal: "anonymous", Action: args[0], Resource: args[1]}, eval.Options{}); err != nil {
+				return usageErr(err.Error())
+			}
+			out := whoCanJSON{Action: args[0], Resource: args[1], Partial: q.partial(nil), Principals: []granteeJSON{}}
+			for _, g := range q.engine.WhoCan(args[0], args[1], q.ctx, q.mode()) {
+				out.Principals = append(out.Principals, granteeJSON{
+					ARN: g.ARN, Kind: string(g.Kind), Decision: g.Decision, AllowedIf: condText(g.Condition),
+					Conditions: conditionList(g.Condition), Via: hops(g.Via), Note: g.Note,
+				})
+			}
+			if q.json {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%d part(ies) can %s on %s\n", len(out.Principals), clean(args[0]), clean(args[1]))
+			for _, g := range out.Principals {
+				line := fmt.Sprintf("  %-9s %s", g.Kind, clean(g.ARN))
+				if g.AllowedIf != "" {
+					line += " if " + clean(g.AllowedIf)
+				}
+				if len(g.Via) > 0 {
+					line += " via"
+					for i, h := range g.Via {
+						if i > 0 {
+							line += " ->"
+						}
+						line += " " + clean(h.To)
+						if h.AllowedIf != "" {
+							line += " (if " + clean(h.AllowedIf) + ")"
+						}
+					}
+				}
+				if g.Note != "" {
+					line += " (" + clean(g.Note) + ")"
+				}
+				fmt.Fprintln(w, line)
+			}
+			if len(out.Partial) > 0 {
+				fmt.Fprintf(w, "\npartial: %d thing(s) could not be weighed; the first: %s\n", len(out.Partial), clean(out.Partial[0]))
+			}
+			return nil
+		},
+	}
+	q.addFlags(cmd)
+	return cmd
+}
+
+type whoCanJSON struct {
+	Action     string        `json:"action"`
+	Resource   string        `json:"resource"`
+	Partial    []string      `json:"partial,omitempty"`
+	Principals []granteeJSON `json:"principals"`
+}
+
+type granteeJSON struct {
+	ARN        string                `json:"arn"`
+	Kind       string                `json:"kind"`
+	Decision   eval.Decision         `json:"decision"`
+	AllowedIf  string                `json:"allowedIf,omitempty"`
+	Conditions []*eval.OpenCondition `json:"conditions"`
+	Via        []hopJSON             `json:"via"`
+	Note       string                `json:"note,omitempty"`
+}
