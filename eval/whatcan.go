@@ -40,37 +40,44 @@ func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
 	opt := Options{Mode: mode}
 	var out []Access
 	for _, svc := range catalog.Services() {
-		stmts := relevantStatements(p.Identity, svc.Prefix, false)
-		direct := e.resourceGrants(p, svc.Prefix)
-		if len(stmts) == 0 && len(direct) == 0 && svc.Prefix != "sts" {
-			continue
-		}
-		// Actions that the same statements cover get the same answer on the same patterns:
-		// decide each distinct set of statements once.
-		weighed := relevantStatements(p.denying, svc.Prefix, true)
-		cache := map[string][]ResourceAccess{}
-		for _, a := range svc.Actions {
-			lowerAction := strings.ToLower(a.FullName())
-			acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
-			key := signature(weighed, lowerAction)
-			resources, ok := cache[key]
-			if !ok {
-				for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {
-					if ra, ok := e.decidePattern(p, a.FullName(), lowerAction, pattern, base, opt); ok {
-						resources = append(resources, ra)
-					}
+		out = append(out, e.whatCanService(p, svc, base, extra, opt)...)
+	}
+	return out
+}
+
+// whatCanService is WhatCan for the actions of one service; base is the derived context.
+func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra *Context, opt Options) []Access {
+	stmts := relevantStatements(p.Identity, svc.Prefix, false)
+	direct := e.resourceGrants(p, svc.Prefix)
+	if len(stmts) == 0 && len(direct) == 0 && svc.Prefix != "sts" {
+		return nil
+	}
+	var out []Access
+	// Actions that the same statements cover get the same answer on the same patterns:
+	// decide each distinct set of statements once.
+	weighed := relevantStatements(p.denying, svc.Prefix, true)
+	cache := map[string][]ResourceAccess{}
+	for _, a := range svc.Actions {
+		lowerAction := strings.ToLower(a.FullName())
+		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
+		key := signature(weighed, lowerAction)
+		resources, ok := cache[key]
+		if !ok {
+			for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {
+				if ra, ok := e.decidePattern(p, a.FullName(), lowerAction, pattern, base, opt); ok {
+					resources = append(resources, ra)
 				}
-				resources = dropCovered(resources)
-				cache[key] = resources
 			}
-			acc.Resources = append(acc.Resources, resources...)
-			acc.Resources = append(acc.Resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt)...)
-			if a.Service == "sts" {
-				acc.Resources = append(acc.Resources, e.assumableRoles(p, a, extra, opt)...)
-			}
-			if len(acc.Resources) > 0 {
-				out = append(out, acc)
-			}
+			resources = dropCovered(resources)
+			cache[key] = resources
+		}
+		acc.Resources = append(acc.Resources, resources...)
+		acc.Resources = append(acc.Resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt)...)
+		if a.Service == "sts" {
+			acc.Resources = append(acc.Resources, e.assumableRoles(p, a, extra, opt)...)
+		}
+		if len(acc.Resources) > 0 {
+			out = append(out, acc)
 		}
 	}
 	return out
