@@ -1,7 +1,8 @@
-// Package sanitize makes untrusted text inert for a terminal. Names, tags, paths, policy text
-// and error messages from an AWS account are chosen by whoever controls the account; drawn as
-// they are, an escape sequence in a role name could move the cursor, rewrite the screen, set
-// the clipboard (OSC 52) or reorder what is shown (bidirectional overrides).
+// Package sanitize makes untrusted text safe to draw on a terminal. Names, tags, policy text
+// and warnings come from the accounts iamscope reads, and anyone who can name a role can put
+// an escape sequence in it: one that moves the cursor, recolours the screen, sets the window
+// title, writes the clipboard (OSC 52) or reverses the text's direction. Everything drawn from
+// an account goes through Text first.
 package sanitize
 
 import (
@@ -9,16 +10,19 @@ import (
 	"unicode/utf8"
 )
 
-// Text returns s with every terminal control removed: C0 controls except tab and newline
-// (when keepNewlines), DEL, C1 controls, whole ESC and CSI/OSC/DCS sequences, and the Unicode
-// bidirectional controls. Invalid UTF-8 becomes U+FFFD.
-func Text(s string) string { return clean(s, false) }
+// Replacement stands in, once, for each control character or escape sequence removed, so that
+// a name that held one does not look like the name without it.
+const Replacement = '\uFFFD'
 
-// Lines is Text but keeps newlines and tabs, for multi-line text such as policy documents.
-func Lines(s string) string { return clean(s, true) }
-
-func clean(s string, keepNewlines bool) string {
-	if isPlain(s) {
+// Text returns s with every terminal control removed: C0 controls and DEL, C1 controls
+// (U+0080–U+009F), whole escape sequences (CSI, OSC including OSC 52, DCS, SOS, PM, APC and
+// two-character escapes, in their 7-bit and 8-bit forms), and the bidirectional overrides,
+// embeddings, isolates and marks (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069).
+// Each removed control or sequence becomes one U+FFFD; tab, newline and carriage return become
+// a space, so the result is always one line. Invalid UTF-8 becomes U+FFFD. Text that holds
+// none of these is returned as it is, without allocating.
+func Text(s string) string {
+	if clean(s) {
 		return s
 	}
 	var b strings.Builder
@@ -26,92 +30,116 @@ func clean(s string, keepNewlines bool) string {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == utf8.RuneError && size == 1:
-			b.WriteRune(utf8.RuneError)
-		case r == 0x1b: // ESC: drop the whole sequence
-			i = skipEscape(s, i)
-			continue
-		case r == 0x9b || r == 0x9d || r == 0x90: // C1 CSI, OSC, DCS: drop the sequence
-			i = skipC1(s, i+size, r)
-			continue
-		case r == '\n' || r == '\t':
-			if keepNewlines {
-				b.WriteRune(r)
-			} else {
-				b.WriteByte(' ')
-			}
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			// other controls are dropped
-		case isBidi(r):
-			// bidirectional controls are dropped
+		case r == utf8.RuneError && size <= 1:
+			b.WriteRune(Replacement)
+			i++
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+			i += size
+		case r == 0x1b:
+			i = skipEscape(s, i+1)
+			b.WriteRune(Replacement)
+		case r >= 0x80 && r <= 0x9f:
+			i = skipC1(s, r, i+size)
+			b.WriteRune(Replacement)
+		case r < 0x20 || r == 0x7f || isBidi(r):
+			b.WriteRune(Replacement)
+			i += size
 		default:
-			b.WriteRune(r)
+			b.WriteString(s[i : i+size])
+			i += size
 		}
-		i += size
 	}
 	return b.String()
 }
 
-// isPlain reports whether s is printable ASCII, the common case, which needs no copy.
-func isPlain(s string) bool {
+// clean reports whether s is printable ASCII, or otherwise holds nothing Text removes.
+func clean(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
+		if c := s[i]; c < 0x20 || c == 0x7f {
 			return false
+		} else if c >= 0x80 {
+			for _, r := range s[i:] {
+				if r == utf8.RuneError || r < 0x20 || (r >= 0x7f && r <= 0x9f) || isBidi(r) {
+					return false
+				}
+			}
+			return true
 		}
 	}
 	return true
 }
 
+// isBidi reports whether r changes the direction in which text around it is drawn.
 func isBidi(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+	return r == 0x200e || r == 0x200f || r == 0x061c || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
-// skipEscape returns the index after the escape sequence that starts at s[i] (an ESC).
+// skipEscape returns the index just past the escape sequence whose ESC ends just before i.
 func skipEscape(s string, i int) int {
-	i++
 	if i >= len(s) {
 		return i
 	}
 	switch s[i] {
-	case '[': // CSI: parameters and intermediates, then a final byte 0x40-0x7e
-		for i++; i < len(s); i++ {
-			if s[i] >= 0x40 && s[i] <= 0x7e {
-				return i + 1
-			}
-		}
-		return i
-	case ']', 'P', 'X', '^', '_': // OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \)
+	case '[': // CSI: parameters and intermediates, then a final byte 0x40–0x7E
+		return skipCSI(s, i+1)
+	case ']', 'P', 'X', '^', '_': // OSC, DCS, SOS, PM, APC: a string ended by BEL or ST
 		return skipString(s, i+1)
 	}
-	return i + 1 // a two-byte escape
+	// nF escapes: intermediates 0x20–0x2F, then one final byte.
+	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+		i++
+	}
+	if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
+		i++
+	}
+	return i
 }
 
-// skipC1 skips the body of a sequence introduced by a C1 control.
-func skipC1(s string, i int, intro rune) int {
-	if intro == 0x9b {
-		for ; i < len(s); i++ {
-			if s[i] >= 0x40 && s[i] <= 0x7e {
-				return i + 1
-			}
-		}
-		return i
+// skipC1 returns the index just past the 8-bit control r (already read up to i) and, for the
+// controls that open a sequence, the rest of the sequence.
+func skipC1(s string, r rune, i int) int {
+	switch r {
+	case 0x9b: // CSI
+		return skipCSI(s, i)
+	case 0x9d, 0x90, 0x98, 0x9e, 0x9f: // OSC, DCS, SOS, PM, APC
+		return skipString(s, i)
 	}
-	return skipString(s, i)
+	return i
+}
+
+func skipCSI(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		i++
+		if c >= 0x40 && c <= 0x7e {
+			return i
+		}
+		if c < 0x20 || c > 0x7e {
+			return i - 1 // a malformed sequence ends at the first byte that cannot be in it
+		}
+	}
+	return i
 }
 
 // skipString skips a control string up to and including its terminator: BEL, ESC \ or the
-// C1 string terminator U+009C.
+// 8-bit ST (U+009C). An unterminated string runs to the end of s.
 func skipString(s string, i int) int {
 	for i < len(s) {
-		switch {
-		case s[i] == 0x07:
+		if s[i] == 0x07 {
 			return i + 1
-		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\':
-			return i + 2
-		case strings.HasPrefix(s[i:], "\u009c"):
-			return i + len("\u009c")
 		}
-		i++
+		if s[i] == 0x1b {
+			if i+1 < len(s) && s[i+1] == '\\' {
+				return i + 2
+			}
+			return i // another sequence begins: let the caller see it
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0x9c {
+			return i + size
+		}
+		i += size
 	}
 	return i
 }

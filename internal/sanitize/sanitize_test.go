@@ -1,46 +1,83 @@
 package sanitize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
-func TestText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain-role", "plain-role"},
-		{"evil\x1b[2J\x1b[Hrole", "evilrole"},  // clear screen, home
-		{"a\x1b]52;c;ZWNobyBoaQ==\x07b", "ab"}, // OSC 52 clipboard, BEL-terminated
-		{"a\x1b]0;title\x1b\\b", "ab"},         // OSC title, ST-terminated
-		{"a\x1bPq#0;2;0;0;0\x1b\\b", "ab"},     // DCS
-		{"a\u009b31mb", "ab"},                  // C1 CSI
-		{"a\u009d8;;http://x\u009cb", "ab"},    // C1 OSC hyperlink
-		{"admin\u202egnp.exe", "admingnp.exe"}, // right-to-left override
-		{"x\u2066y\u2069z", "xyz"},             // isolates
-		{"tab\there\nnewline\rcr\x00nul\x7fdel", "tab here newlinecrnuldel"},
-		{"bad\xffutf8", "bad\ufffdutf8"},
-		{"naïve 日本", "naïve 日本"},
-		{"\x1b", ""},
-		{"\x1b[", ""},
+func TestTextStripsHostileNames(t *testing.T) {
+	const r = string(Replacement)
+	tests := []struct{ name, in, want string }{
+		{"plain", "ops/tw-sre-jump", "ops/tw-sre-jump"},
+		{"unicode kept", "données-Zürich-東京", "données-Zürich-東京"},
+		{"colour", "\x1b[31madmin\x1b[0m", r + "admin" + r},
+		{"clear screen and home", "x\x1b[2J\x1b[Hy", "x" + r + r + "y"},
+		{"cursor up with private params", "a\x1b[?25lb", "a" + r + "b"},
+		{"osc title BEL", "\x1b]0;pwned\x07role", r + "role"},
+		{"osc 52 clipboard ST", "\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x1b\\role", r + "role"},
+		{"osc 8 hyperlink", "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", r + "click" + r},
+		{"dcs", "\x1bPq#0;2;0;0;0\x1b\\x", r + "x"},
+		{"apc", "\x1b_Gf=100;AAAA\x1b\\x", r + "x"},
+		{"two-char escape", "a\x1bcb", "a" + r + "b"},
+		{"charset designation", "a\x1b(0b", "a" + r + "b"},
+		{"lone ESC at end", "role\x1b", "role" + r},
+		{"unterminated osc", "role\x1b]52;c;AAAA", "role" + r},
+		{"c1 csi", "a\u009b31mb", "a" + r + "b"},
+		{"c1 osc with st", "a\u009d0;t\u009cb", "a" + r + "b"},
+		{"c1 single", "a\u0085b", "a" + r + "b"},
+		{"bell and backspace", "ad\bmin\a", "ad" + r + "min" + r},
+		{"nul and del", "a\x00b\x7fc", "a" + r + "b" + r + "c"},
+		{"newline and tab become spaces", "line1\nline2\tx\r", "line1 line2 x "},
+		{"rlo override", "user\u202Egnp.exe", "user" + r + "gnp.exe"},
+		{"bidi isolates", "\u2066a\u2067b\u2068c\u2069", r + "a" + r + "b" + r + "c" + r},
+		{"bidi marks", "a\u200Eb\u200Fc\u061Cd", "a" + r + "b" + r + "c" + r + "d"},
+		{"invalid utf8", "a\xffb", "a" + r + "b"},
+		{"csi broken by newline", "a\x1b[3\nb", "a" + r + " b"},
 	}
 	for _, tc := range tests {
-		if got := Text(tc.in); got != tc.want {
-			t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
+		t.Run(tc.name, func(t *testing.T) {
+			got := Text(tc.in)
+			if got != tc.want {
+				t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			assertSafe(t, got)
+			if Text(got) != got {
+				t.Errorf("not idempotent: %q", got)
+			}
+		})
+	}
+}
+
+// assertSafe fails if s holds anything a terminal would act on.
+func assertSafe(t *testing.T, s string) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Errorf("invalid UTF-8 in %q", s)
+	}
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || isBidi(r) {
+			t.Errorf("control %U left in %q", r, s)
 		}
 	}
-	if got := Lines("line1\n\tline2\x1b[31m"); got != "line1\n\tline2" {
-		t.Errorf("Lines kept %q", got)
+}
+
+func TestTextCleanDoesNotAllocate(t *testing.T) {
+	s := strings.Repeat("arn:aws:iam::210987654321:role/ops/tw-sre-jump ", 4) + "Zürich"
+	if n := testing.AllocsPerRun(100, func() { _ = Text(s) }); n != 0 {
+		t.Errorf("%v allocations for clean text", n)
 	}
 }
 
 func FuzzText(f *testing.F) {
-	f.Add("evil\x1b]52;c;AAAA\x07")
-	f.Add("\u009b\u202e")
+	for _, s := range []string{"\x1b]52;c;AAAA\x07", "\u009b1m", "\u202e", "a\x1b[", "\x1bP\x1b\\"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := Text(s)
-		for _, r := range out {
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidi(r) {
-				t.Fatalf("Text(%q) left control %U in %q", s, r, out)
-			}
-		}
-		if Text(out) != out {
-			t.Fatalf("Text is not idempotent on %q", s)
+		got := Text(s)
+		assertSafe(t, got)
+		if Text(got) != got {
+			t.Errorf("not idempotent: %q -> %q -> %q", s, got, Text(got))
 		}
 	})
 }
