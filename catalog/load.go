@@ -50,12 +50,12 @@ var servicesGz []byte
 
 // index is the decoded action data with the lookup structures built over it.
 type index struct {
-	services  []*Service                 // sorted by prefix
-	actions   []*Action                  // every action, sorted by lowercased full name
-	keys      map[string]*ConditionKey   // by lowercased name
-	templates map[string][]*keyTemplate  // by lowercased service part; "" when it has a placeholder
-	byARNSvc  map[string][]*ResourceType // by the service field of the ARN format
-	anyARNSvc []*ResourceType            // resource types whose ARN format has no fixed service field
+	services  []*Service                // sorted by prefix
+	actions   []*Action                 // every action, sorted by lowercased full name
+	keys      map[string]*ConditionKey  // by lowercased name
+	templates map[string][]*keyTemplate // by lowercased service part; "" when it has a placeholder
+	byARNSvc  map[string]*arnBucket     // by the service field of the ARN format
+	anyARNSvc []*ResourceType           // resource types whose ARN format has no fixed service field
 	err       error
 }
 

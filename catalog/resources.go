@@ -45,7 +45,12 @@ func (rt *ResourceType) Match(arn string) bool {
 // arnPattern is one compiled ARN format.
 type arnPattern struct {
 	service string // the literal service field; "" when the format has a placeholder there
-	toks    []arnToken
+	// resource is the leading name of the resource part, the sixth field: "instance" in
+	// "...:${Account}:instance/${InstanceId}". keyed is false when a placeholder cuts into
+	// it ("${QueueName}", "o-${OrganizationId}"), so that any name may match.
+	resource string
+	keyed    bool
+	toks     []arnToken
 }
 
 // arnToken is a literal run of the format, or a placeholder when lit is empty.
@@ -113,6 +118,7 @@ func compileARNFormat(format string, spare *arena[arnToken]) arnPattern {
 		}
 	}
 	p := arnPattern{toks: toks}
+	p.resource, p.keyed = formatResourceKey(format)
 	// The service is the third field: "arn:${Partition}:s3:::..." when it is a literal.
 	if len(toks) >= 3 && toks[0].lit == "arn:" && toks[1].lit == "" && strings.HasPrefix(toks[2].lit, ":") {
 		if svc, _, ok := strings.Cut(toks[2].lit[1:], ":"); ok && svc != "" {
@@ -120,6 +126,32 @@ func compileARNFormat(format string, spare *arena[arnToken]) arnPattern {
 		}
 	}
 	return p
+}
+
+// formatResourceKey returns the leading name of a format's resource part, when the format
+// spells it out up to a '/' or a ':' or the end (placeholders hold no ':', so the sixth field
+// starts after the fifth ':').
+func formatResourceKey(format string) (string, bool) {
+	_, resource, ok := splitARN(format)
+	if !ok {
+		return "", false
+	}
+	end := strings.IndexAny(resource, "/:${*")
+	switch {
+	case end < 0:
+		return resource, true
+	case resource[end] == '/' || resource[end] == ':':
+		return resource[:end], true
+	}
+	return "", false
+}
+
+// resourceKey returns the leading name of an ARN's resource part: up to its first '/' or ':'.
+func resourceKey(resource string) string {
+	if end := strings.IndexAny(resource, "/:"); end >= 0 {
+		return resource[:end]
+	}
+	return resource
 }
 
 // match reports whether arn has the format; see ResourceType.Match.
@@ -164,12 +196,20 @@ func (p *arnPattern) extendedBy(q *arnPattern) (byte, bool) {
 	return next[0], true
 }
 
+// arnBucket holds the resource types whose ARNs have one service field, the types of the
+// service of that name first, and indexes them by the leading name of the resource part, so
+// that an EC2 instance's ARN is tried against the formats of "instance/..." alone.
+type arnBucket struct {
+	types      []*ResourceType
+	byResource map[string][]int // positions in types, by formatResourceKey
+	open       []int            // positions of the types with a format that is not keyed
+}
+
 // indexResourceTypes compiles every ARN format, works out what each last placeholder may not
-// hold, and files the types by the service field of their ARNs. In each file the types the
-// ARN's own service defines come first.
+// hold, and files the types by the service field of their ARNs.
 func (idx *index) indexResourceTypes() {
 	byService := map[string][]*arnPattern{}
-	idx.byARNSvc = map[string][]*ResourceType{}
+	idx.byARNSvc = map[string]*arnBucket{}
 	size := 0
 	for _, s := range idx.services {
 		for _, rt := range s.ResourceTypes {
@@ -189,8 +229,13 @@ func (idx *index) indexResourceTypes() {
 					continue
 				}
 				byService[p.service] = append(byService[p.service], p)
-				if list := idx.byARNSvc[p.service]; !slices.Contains(list, rt) {
-					idx.byARNSvc[p.service] = append(list, rt)
+				b := idx.byARNSvc[p.service]
+				if b == nil {
+					b = &arnBucket{byResource: map[string][]int{}}
+					idx.byARNSvc[p.service] = b
+				}
+				if !slices.Contains(b.types, rt) {
+					b.types = append(b.types, rt)
 				}
 			}
 		}
@@ -208,11 +253,51 @@ func (idx *index) indexResourceTypes() {
 			}
 		}
 	}
-	for svc, list := range idx.byARNSvc {
-		slices.SortStableFunc(list, func(a, b *ResourceType) int {
-			return boolRank(a.Service != svc) - boolRank(b.Service != svc)
-		})
+	for svc, b := range idx.byARNSvc {
+		b.index(svc)
 	}
+}
+
+// index puts the service's own types first and files every type's position by the resource
+// key of each of its formats with the bucket's service field.
+func (b *arnBucket) index(svc string) {
+	slices.SortStableFunc(b.types, func(x, y *ResourceType) int {
+		return boolRank(x.Service != svc) - boolRank(y.Service != svc)
+	})
+	for pos, rt := range b.types {
+		for _, p := range rt.formats {
+			switch {
+			case p.service != svc:
+			case !p.keyed:
+				if !slices.Contains(b.open, pos) {
+					b.open = append(b.open, pos)
+				}
+			case !slices.Contains(b.byResource[p.resource], pos):
+				b.byResource[p.resource] = append(b.byResource[p.resource], pos)
+			}
+		}
+	}
+}
+
+// match appends to out the types of the bucket that arn, whose resource part is resource, is
+// of, in the bucket's order.
+func (b *arnBucket) match(arn, resource string, out []*ResourceType) []*ResourceType {
+	keyed, open := b.byResource[resourceKey(resource)], b.open
+	for len(keyed) > 0 || len(open) > 0 {
+		var pos int
+		switch {
+		case len(open) == 0 || len(keyed) > 0 && keyed[0] < open[0]:
+			pos, keyed = keyed[0], keyed[1:]
+		case len(keyed) > 0 && keyed[0] == open[0]:
+			pos, keyed, open = open[0], keyed[1:], open[1:]
+		default:
+			pos, open = open[0], open[1:]
+		}
+		if rt := b.types[pos]; rt.Match(arn) {
+			out = append(out, rt)
+		}
+	}
+	return out
 }
 
 func boolRank(b bool) int {
@@ -222,33 +307,41 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// arnService returns the service field of an ARN, "arn:partition:service:region:account:...".
-func arnService(arn string) (string, bool) {
-	fields := strings.SplitN(arn, ":", 6)
-	if len(fields) < 6 || fields[0] != "arn" {
-		return "", false
+// splitARN returns the service field and the resource part of an ARN,
+// "arn:partition:service:region:account:resource", without allocating.
+func splitARN(arn string) (service, resource string, ok bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
+		return "", "", false
 	}
-	return fields[2], true
+	var fields [4]string
+	for i := range fields {
+		colon := strings.IndexByte(rest, ':')
+		if colon < 0 {
+			return "", "", false
+		}
+		fields[i], rest = rest[:colon], rest[colon+1:]
+	}
+	return fields[1], rest, true
 }
 
 // ResourceTypeOf returns the resource types whose ARN format arn has: several when services
 // share a format (an S3 bucket ARN is s3's "bucket" and ssm's "bucket") or a service gives two
 // types one format (a Lambda function's alias and its version). The types the ARN's service
 // field names come first, then the other services' in order of prefix. Only formats with that
-// service field are tried; the few formats with a placeholder there (AWS Backup's recovery
-// points, which may be of any service) are tried only when nothing else matches. Not an ARN:
-// nil.
+// service field, and with the leading name of the ARN's resource part ("instance" in
+// "instance/i-1") or a placeholder there, are tried; the few formats with a placeholder for
+// the service (AWS Backup's recovery points, which may be of any service) are tried only when
+// nothing else matches. Not an ARN: nil.
 func ResourceTypeOf(arn string) []*ResourceType {
 	idx := loadIndex()
-	svc, ok := arnService(arn)
+	svc, resource, ok := splitARN(arn)
 	if !ok {
 		return nil
 	}
 	var out []*ResourceType
-	for _, rt := range idx.byARNSvc[svc] {
-		if rt.Match(arn) {
-			out = append(out, rt)
-		}
+	if b := idx.byARNSvc[svc]; b != nil {
+		out = b.match(arn, resource, nil)
 	}
 	if len(out) > 0 {
 		return out
