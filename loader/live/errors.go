@@ -1,0 +1,138 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+
+	"github.com/iamscope/iamscope/model"
+)
+
+// Error codes by what they mean to the loader. Services spell the same thing differently.
+var (
+	// accessDeniedCodes: the caller may not make this call.
+	accessDeniedCodes = codeSet("AccessDenied", "AccessDeniedException", "AuthorizationError",
+		"UnauthorizedOperation", "UnauthorizedException", "Forbidden", "AllAccessDisabled")
+	// credentialCodes: the credentials themselves no longer work; every other call will fail too.
+	credentialCodes = codeSet("ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
+		"UnrecognizedClientException", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+		"InvalidSignatureException", "RequestExpired", "TokenRefreshRequired")
+)
+
+func codeSet(codes ...string) map[string]bool {
+	m := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		m[c] = true
+	}
+	return m
+}
+
+// errorCode returns the AWS error code of err, or "".
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// hasCode reports whether err is an AWS error with one of the codes.
+func hasCode(err error, codes ...string) bool {
+	c := errorCode(err)
+	for _, want := range codes {
+		if c == want {
+			return true
+		}
+	}
+	return false
+}
+
+// isCredentialError reports whether err says the credentials no longer work.
+func isCredentialError(err error) bool { return credentialCodes[errorCode(err)] }
+
+// describe says for people what went wrong with a call, without the SDK's operation prefix
+// (the warning's Where names the operation).
+func describe(err error) string {
+	var ae smithy.APIError
+	var de *smithy.DeserializationError
+	var me *retry.MaxAttemptsError
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "not read: the load was stopped before this answered"
+	case errors.Is(err, ErrNotReadOnly):
+		return err.Error()
+	case errors.As(err, &de):
+		return "malformed response from AWS: " + trim(de.Error())
+	case errors.As(err, &ae):
+		code, msg := ae.ErrorCode(), trim(ae.ErrorMessage())
+		kind := "failed"
+		switch {
+		case accessDeniedCodes[code]:
+			kind = "access denied"
+		case credentialCodes[code]:
+			kind = "credentials no longer accepted"
+		case retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err).Bool():
+			kind = "throttled"
+		}
+		if errors.As(err, &me) {
+			kind += fmt.Sprintf(" (gave up after %d attempts)", me.Attempt)
+		}
+		if msg == "" {
+			return kind + ": " + code
+		}
+		return kind + ": " + code + ": " + msg
+	}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		return trim(oe.Err.Error())
+	}
+	return trim(err.Error())
+}
+
+// trim bounds a message from AWS to one reasonable line.
+func trim(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	const max = 400
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
+}
+
+// warn keeps a warning that a call failed: op is the operation ("s3:GetBucketPolicy"),
+// resource what it was about ("" when nothing in particular), missing what is absent from the
+// account because of it. An error that says the credentials no longer work stops the load.
+func (r *reader) warn(op, resource, missing string, err error) {
+	where := op
+	if resource != "" {
+		where += " " + resource
+	}
+	r.addWarning(model.Warning{Where: where, Message: describe(err), Missing: missing})
+	if isCredentialError(err) && r.stop != nil {
+		r.stop(fmt.Errorf("the credentials stopped working during the load (%s)", errorCode(err)))
+	}
+}
+
+// addWarning keeps one warning.
+func (r *reader) addWarning(w model.Warning) {
+	r.mu.Lock()
+	r.warns = append(r.warns, w)
+	r.mu.Unlock()
+}
+
+// warnUnstarted keeps a warning for the items of a stage that were never asked for because
+// the load stopped.
+func (r *reader) warnUnstarted(ctx context.Context, stage string, started, total int, missing string) {
+	if started >= total || ctx.Err() == nil {
+		return
+	}
+	r.addWarning(model.Warning{
+		Where:   stage,
+		Message: fmt.Sprintf("the load stopped after %d of %d (%v)", started, total, context.Cause(ctx)),
+		Missing: fmt.Sprintf("%s (%d not read)", missing, total-started),
+	})
+}
