@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -10,29 +11,44 @@ import (
 
 	"github.com/iamscope/iamscope/loader"
 	"github.com/iamscope/iamscope/loader/demo"
+	"github.com/iamscope/iamscope/loader/live"
 	"github.com/iamscope/iamscope/model"
 )
 
 // Sources says where the accounts come from: files (dumps, snapshots, resource policy files),
-// or, when none is named, the embedded demo account.
+// a live AWS account, or, when none is named, the embedded demo account.
 type Sources struct {
 	Files []string
+	// Profile and Region select a live account, read with read-only calls through the AWS
+	// SDK's default chain; either one selects it.
+	Profile string
+	Region  string
 }
 
 // AddFlags registers the source flags on a command.
 func (s *Sources) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVarP(&s.Files, "file", "f", nil,
 		"read accounts from a get-account-authorization-details dump, an iamscope snapshot, a resource policy file, or a folder of them (repeatable)")
+	cmd.Flags().StringVar(&s.Profile, "profile", "",
+		"read the live AWS account of this profile, with read-only calls (credentials from the SDK's default chain: profiles, SSO, environment, instance roles)")
+	cmd.Flags().StringVar(&s.Region, "region", "",
+		"region of the live account's KMS keys, SQS queues, SNS topics, Lambda functions and secrets (default: the profile's); also selects the live account")
 }
+
+// live reports whether a live account is asked for.
+func (s *Sources) live() bool { return s.Profile != "" || s.Region != "" }
 
 // Describe says for people what the sources are.
 func (s *Sources) Describe() string {
-	if len(s.Files) == 0 {
+	if len(s.Files) == 0 && !s.live() {
 		return "demo"
 	}
-	parts := make([]string, len(s.Files))
-	for i, f := range s.Files {
-		parts[i] = "file:" + f
+	parts := make([]string, 0, len(s.Files)+1)
+	for _, f := range s.Files {
+		parts = append(parts, "file:"+f)
+	}
+	if s.live() {
+		parts = append(parts, "live:"+cmp.Or(s.Profile, "default"))
 	}
 	return strings.Join(parts, " ")
 }
@@ -42,10 +58,24 @@ func (s *Sources) Load(ctx context.Context, progress loader.ProgressFunc) ([]*mo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if len(s.Files) == 0 {
+	if len(s.Files) == 0 && !s.live() {
 		return demo.Accounts()
 	}
-	return loader.LoadFiles(s.Files, progress)
+	var accounts []*model.Account
+	if len(s.Files) > 0 {
+		var err error
+		if accounts, err = loader.LoadFiles(s.Files, progress); err != nil {
+			return nil, err
+		}
+	}
+	if s.live() {
+		a, err := live.Load(ctx, live.Options{Profile: s.Profile, Region: s.Region}, progress)
+		if err != nil {
+			return nil, err
+		}
+		accounts = append(accounts, a)
+	}
+	return accounts, nil
 }
 
 // warnPartial tells people on standard error when an account is partial.

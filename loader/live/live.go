@@ -74,7 +74,7 @@ const (
 // caller's identity (STS), or the IAM authorization details. Anything else that cannot be read
 // is kept as a warning in the account, which is then partial (model.Account.Partial).
 //
-// When ctx is cancelled, Load stops promptly and returns the partial account, its warnings
+// The account is indexed (model.Account.Index). When ctx is cancelled, Load stops promptly and returns the partial account, its warnings
 // saying what was not read, together with an error wrapping ctx's error; the account is nil
 // only when the cancellation came before the IAM graph was read.
 func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*model.Account, error) {
@@ -142,6 +142,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 	}
 	acct.ResourcePolicies = r.resourcePolicies()
 	acct.Warnings = r.warnings()
+	acct.Index() // adds a warning for every reference it cannot resolve
 	if ctx.Err() != nil {
 		acct.Warnings = append(acct.Warnings, model.Warning{
 			Where:   "live load",
