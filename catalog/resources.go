@@ -9,9 +9,11 @@ import (
 // engine uses it to decide which of an action's resource types a request's ARN is, and so
 // which resource-level condition keys apply.
 type ResourceType struct {
-	Service string // the prefix of the service that defines it, which may differ from the
-	// service field of its ARNs: ssm defines "bucket" with the ARN format of S3's buckets
-	Name string // its name in that service: "bucket", "object", "role"
+	// Service is the prefix of the service that defines the type, which may differ from the
+	// service field of its ARNs: ssm defines "bucket" with the ARN format of S3's buckets.
+	Service string
+	// Name is the type's name in that service: "bucket", "object", "role".
+	Name string
 	// ARNFormat is the format as the reference writes it, with ${Placeholder}s:
 	// "arn:${Partition}:s3:::${BucketName}/${ObjectName}". A few types give several formats,
 	// separated by ", "; an ARN of any of them is of the type.
@@ -178,7 +180,7 @@ func (p *arnPattern) match(arn string) bool {
 	return pos == len(arn)
 }
 
-// extends reports whether q is p followed by more: the same literals and placeholders, then a
+// extendedBy reports whether q is p followed by more: the same literals and placeholders, then a
 // literal. It returns the first byte of that literal.
 func (p *arnPattern) extendedBy(q *arnPattern) (byte, bool) {
 	if len(q.toks) <= len(p.toks) {
