@@ -167,7 +167,14 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 
 	out := &Result{}
 	final := And(allow, Not(deny))
+	freeAction := iam && e.r.action == "sts:getcalleridentity"
 	switch {
+	case freeAction:
+		// "No permissions are required to perform this operation. If an administrator attaches
+		// a policy to your identity that explicitly denies access to the sts:GetCallerIdentity
+		// action, you can still perform this operation."
+		// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html)
+		out.Decision = Allowed
 	case deny.IsTrue():
 		out.Decision = ExplicitlyDenied
 	case final.IsTrue():
@@ -186,6 +193,9 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 			e.ex.AllowedIf = out.Condition.String()
 		}
 		e.ex.Reason = e.reason(out, gates, traces, resourceAccount)
+		if freeAction {
+			e.ex.Reason = "allowed: sts:GetCallerIdentity needs no permission, and no policy can deny it"
+		}
 		out.Explanation = e.ex
 	}
 	return out
