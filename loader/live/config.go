@@ -50,8 +50,12 @@ func newConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		concurrency = defaultConcurrency
 	}
 	limit := newLimiter(concurrency)
+	attemptTimeout := opts.AttemptTimeout
+	if attemptTimeout <= 0 {
+		attemptTimeout = defaultAttemptTime
+	}
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)],
-		refuseWrites, limit.addTo)
+		refuseWrites, limit.addTo, timeoutEachAttempt(attemptTimeout))
 	return cfg, nil
 }
 

@@ -60,11 +60,17 @@ func describe(err error) string {
 	var ae smithy.APIError
 	var de *smithy.DeserializationError
 	var me *retry.MaxAttemptsError
+	var te *attemptTimeoutError
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "not read: the load was stopped before this answered"
 	case errors.Is(err, ErrNotReadOnly):
 		return err.Error()
+	case errors.As(err, &te):
+		if errors.As(err, &me) {
+			return fmt.Sprintf("timed out: %v, %d times", te, me.Attempt)
+		}
+		return "timed out: " + te.Error()
 	case errors.As(err, &de):
 		return "malformed response from AWS: " + trim(de.Error())
 	case errors.As(err, &ae):

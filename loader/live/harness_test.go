@@ -49,6 +49,8 @@ func startFake(t *testing.T, w *fakeaws.World, faults ...fakeaws.Fault) (*fakeaw
 		Concurrency: 8,
 		MaxAttempts: 5,
 		MaxBackoff:  2 * time.Millisecond,
+		// Long enough for any answer of the fake, short enough for the hang tests.
+		AttemptTimeout: 2 * time.Second,
 	}
 }
 

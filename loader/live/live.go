@@ -60,11 +60,15 @@ type Options struct {
 	MaxAttempts int
 	// MaxBackoff bounds the wait between two attempts; 0 means the SDK's 20 seconds.
 	MaxBackoff time.Duration
+	// AttemptTimeout bounds one attempt of one call, reading the answer included, so that a
+	// service that stops answering costs a retry and not the load; 0 means 2 minutes.
+	AttemptTimeout time.Duration
 }
 
 const (
 	defaultConcurrency = 12
 	defaultMaxAttempts = 8
+	defaultAttemptTime = 2 * time.Minute
 	defaultRegion      = "us-east-1"
 )
 

@@ -419,3 +419,38 @@ func TestOrganizationVariants(t *testing.T) {
 		}
 	})
 }
+
+func TestNetworkFaultsAreRetried(t *testing.T) {
+	srv, opts := startFake(t, fakeaws.Sample(),
+		fakeaws.Fault{Service: "kms", Operation: "GetKeyPolicy", Kind: fakeaws.Reset, Times: 2},
+		fakeaws.Fault{Service: "iam", Operation: "GetAccountAuthorizationDetails", Kind: fakeaws.Reset, Times: 1, After: 3},
+		fakeaws.Fault{Service: "sqs", Operation: "ListQueues", Kind: fakeaws.Hang, Times: 1},
+	)
+	opts.AttemptTimeout = 200 * time.Millisecond
+	a, err := loadWithin(t, context.Background(), 10*time.Second, opts, nil)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	checkReadOnly(t, srv)
+	if a.Partial() {
+		t.Errorf("resets and one slow answer should be retried away, got warnings: %v", a.Warnings)
+	}
+	if n := countCalls(srv, "sqs", "ListQueues"); n != 3 {
+		t.Errorf("ListQueues sent %d times, want 3 (2 pages, the first once more after its timeout)", n)
+	}
+}
+
+func TestServiceThatNeverAnswersIsAWarning(t *testing.T) {
+	_, opts := startFake(t, fakeaws.Sample(), fakeaws.Fault{Service: "secretsmanager", Kind: fakeaws.Hang})
+	opts.AttemptTimeout, opts.MaxAttempts = 50*time.Millisecond, 2
+	a, err := loadWithin(t, context.Background(), 5*time.Second, opts, nil)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if w, ok := findWarning(a, "secretsmanager:ListSecrets"); !ok || w.Missing != "Secrets Manager policies" || !strings.Contains(w.Message, "timed out") {
+		t.Errorf("want a warning that the secrets were not read; got %v", a.Warnings)
+	}
+	if len(a.ResourcePolicies) != 12 {
+		t.Errorf("%d resource policies, want the 12 outside Secrets Manager", len(a.ResourcePolicies))
+	}
+}

@@ -2,8 +2,11 @@ package live
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/smithy-go/middleware"
 )
@@ -27,6 +30,35 @@ func (l *limiter) addTo(stack *middleware.Stack) error {
 			return next.HandleInitialize(ctx, in)
 		}), middleware.After)
 }
+
+// timeoutEachAttempt bounds each attempt of a call. It runs inside the retry loop, and turns
+// the attempt's own deadline into a retryable error (the SDK would take a context error for a
+// cancellation and give up), so an attempt that times out is retried like any other
+// transient failure.
+func timeoutEachAttempt(d time.Duration) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("iamscopeAttemptTimeout",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				attempt, cancel := context.WithTimeout(ctx, d)
+				defer cancel()
+				out, md, err := next.HandleFinalize(attempt, in)
+				if err != nil && ctx.Err() == nil && errors.Is(attempt.Err(), context.DeadlineExceeded) {
+					err = &attemptTimeoutError{limit: d}
+				}
+				return out, md, err
+			}), "Retry", middleware.After)
+	}
+}
+
+// attemptTimeoutError is an attempt that got no complete answer in time.
+type attemptTimeoutError struct{ limit time.Duration }
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no answer within %v", e.limit)
+}
+
+// RetryableError tells the SDK's retryer to try again.
+func (e *attemptTimeoutError) RetryableError() bool { return true }
 
 // forEach calls fn on each item from n workers at most. Once ctx is done it starts no more
 // items; it returns how many it started.

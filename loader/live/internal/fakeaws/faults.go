@@ -18,6 +18,8 @@ func serveFault(q *request, p protocol, service string, f *Fault) bool {
 	switch f.Kind {
 	case Hang:
 		q.hang()
+	case Reset:
+		q.reset()
 	case Malformed:
 		p.writeMalformed(q)
 	default:

@@ -63,6 +63,7 @@ const (
 	ExpiredToken                      // the credentials' session has expired
 	Malformed                         // HTTP 200 with a body that does not parse
 	Hang                              // no answer until the request is cancelled or the server closes
+	Reset                             // the connection is reset without an answer
 )
 
 // Fault makes matching calls fail.
@@ -197,7 +198,23 @@ func (q *request) hang() {
 	}
 }
 
-// errorf answers an unexpected request in a way no SDK will retry.
+// reset drops the connection with a TCP reset, as a failing network does.
+func (q *request) reset() {
+	hj, ok := q.w.(http.Hijacker)
+	if !ok {
+		panic("fakeaws: the response writer cannot be hijacked")
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// unknown answers an unexpected request in a way no SDK will retry.
 func (q *request) unknown(format string, args ...any) {
 	http.Error(q.w, "fakeaws: "+fmt.Sprintf(format, args...), http.StatusNotImplemented)
 }
