@@ -454,3 +454,12 @@ func TestServiceThatNeverAnswersIsAWarning(t *testing.T) {
 		t.Errorf("%d resource policies, want the 12 outside Secrets Manager", len(a.ResourcePolicies))
 	}
 }
+
+func TestUnknownProfileIsAnError(t *testing.T) {
+	_, opts := startFake(t, fakeaws.Sample())
+	opts.Profile, opts.Credentials = "no-such-profile", nil
+	_, err := loadWithin(t, context.Background(), 5*time.Second, opts, nil)
+	if err == nil || !strings.Contains(err.Error(), `profile "no-such-profile"`) {
+		t.Errorf("error = %v, want one naming the profile", err)
+	}
+}
