@@ -18,12 +18,12 @@ func runCapture(t *testing.T, stdin string, args ...string) (int, string, string
 	return code, out.String(), errOut.String()
 }
 
-func TestNoArgumentsPrintsUsage(t *testing.T) {
-	code, out, _ := runCapture(t, "")
+func TestHelpPrintsUsage(t *testing.T) {
+	code, out, _ := runCapture(t, "", "--help")
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	if !strings.Contains(out, "simulate") || !strings.Contains(out, "Usage:") {
+	if !strings.Contains(out, "simulate") || !strings.Contains(out, "Usage:") || !strings.Contains(out, "--no-mouse") {
 		t.Fatalf("usage not printed:\n%s", out)
 	}
 }

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamscope/iamscope/cli"
+	"github.com/iamscope/iamscope/keymap"
+	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/model"
+	"github.com/iamscope/iamscope/tui"
+)
+
+// runExplorer runs the terminal explorer; tests replace it.
+var runExplorer = tui.Run
+
+// explorerFlags are the root command's flags for the explorer.
+type explorerFlags struct {
+	sources cli.Sources
+	theme   string
+	noColor bool
+	noMouse bool
+}
+
+// addExplorer makes the root command, given no subcommand, open the explorer on the sources
+// its flags name (the embedded demo account when none).
+func addExplorer(root *cobra.Command) {
+	f := &explorerFlags{}
+	f.sources.AddFlags(root)
+	root.Flags().StringVar(&f.theme, "theme", "", "colours for a light or dark terminal: light or dark (default: follow the terminal's background)")
+	root.Flags().BoolVar(&f.noColor, "no-color", false, "draw without colours (also when NO_COLOR is set)")
+	root.Flags().BoolVar(&f.noMouse, "no-mouse", false, "leave the mouse to the terminal, to select text")
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if f.theme != "" && f.theme != "light" && f.theme != "dark" {
+			return usageError{fmt.Errorf("--theme %q: want light or dark", f.theme)}
+		}
+		opts, err := f.options(cmd.Context())
+		if err != nil {
+			return err
+		}
+		return runExplorer(opts)
+	}
+}
+
+// options makes the explorer's options from the flags, the environment and the key file.
+func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	opts := tui.Options{
+		Load:    explorerSource(ctx, &f.sources),
+		Source:  f.sources.Describe(),
+		Theme:   f.theme,
+		NoColor: f.noColor || tui.NoColorFromEnv(),
+		NoMouse: f.noMouse,
+	}
+	path, err := keymap.DefaultPath()
+	if err != nil {
+		return opts, nil // no configuration directory: the default keys
+	}
+	keys, err := keymap.Load(path)
+	if err != nil {
+		return opts, fmt.Errorf("key bindings: %w", err)
+	}
+	if c := keys.Conflicts(); len(c) > 0 {
+		return opts, errors.New("key bindings in " + path + " conflict: " + c[0])
+	}
+	opts.Keys = &keys
+	return opts, nil
+}
+
+// explorerSource is what the explorer opens: the files and live account the flags name
+// (cli.Sources), or the embedded demo account when they name none.
+func explorerSource(ctx context.Context, s *cli.Sources) tui.LoadFunc {
+	return func(progress loader.ProgressFunc) ([]*model.Account, error) {
+		return s.Load(ctx, progress)
+	}
+}

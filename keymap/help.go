@@ -1,0 +1,65 @@
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// Context is where the user is, for help that fits it.
+type Context int
+
+// The contexts that have help of their own.
+const (
+	Principals    Context = iota // the principals (or resources) list
+	AccessTree                   // a tree: access, reverse, chains and paths
+	Explanation                  // the explanation document
+	ContextEditor                // the request-context editor
+	WhatIfEditor                 // the what-if editor
+	Palette                      // the command palette
+	Filtering                    // typing a filter or search
+)
+
+// ShortHelp returns the few bindings the footer shows in a context.
+func (k KeyMap) ShortHelp(c Context) []key.Binding {
+	g := k.Global
+	switch c {
+	case Principals:
+		return []key.Binding{k.List.Filter, k.List.Open, g.NextView, g.Context, g.WhatIf, g.Palette, g.Help, g.Quit}
+	case AccessTree:
+		return []key.Binding{k.Tree.Toggle, k.Tree.Explain, k.Tree.ShowDenied, k.Tree.WritesOnly, k.Tree.ViaChains, g.Back, g.Help}
+	case Explanation:
+		return []key.Binding{k.Document.Search, k.Document.Next, g.Copy, g.Export, g.Back, g.Help}
+	case ContextEditor:
+		return []key.Binding{k.Editor.Edit, k.Editor.MFA, k.Editor.Clear, k.Editor.Add, g.Back}
+	case WhatIfEditor:
+		return []key.Binding{k.WhatIf.Toggle, k.WhatIf.AddDeny, k.WhatIf.Clear, g.Back}
+	case Palette, Filtering:
+		return []key.Binding{k.Editor.Accept, g.Back}
+	}
+	return []key.Binding{g.Help, g.Quit}
+}
+
+// FullHelp returns the columns of bindings the help overlay shows in a context: the
+// context's own bindings first, then movement, then the global ones.
+func (k KeyMap) FullHelp(c Context) [][]key.Binding {
+	l, g := k.List, k.Global
+	move := []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}
+	global := []key.Binding{g.Palette, g.Context, g.WhatIf, g.Warnings, g.NextView, g.PrevView, g.FocusNext, g.FocusPrev, g.Back, g.Suspend, g.Help, g.Quit}
+	var own []key.Binding
+	switch c {
+	case Principals:
+		own = []key.Binding{l.Filter, l.Open, g.Copy}
+	case AccessTree:
+		t := k.Tree
+		own = []key.Binding{t.Expand, t.Collapse, t.Toggle, t.Explain, t.ShowDenied, t.WritesOnly, t.ViaChains, l.Filter, g.Copy, g.Export}
+	case Explanation:
+		d := k.Document
+		own = []key.Binding{d.Search, d.Next, d.Prev, g.Copy, g.Export}
+	case ContextEditor:
+		e := k.Editor
+		own = []key.Binding{e.Edit, e.MFA, e.Clear, e.Add, e.Reset}
+	case WhatIfEditor:
+		w := k.WhatIf
+		own = []key.Binding{w.Toggle, w.AddDeny, w.Clear}
+	case Palette, Filtering:
+		return [][]key.Binding{{k.Editor.Accept, g.Back}, {l.Up, l.Down}}
+	}
+	return [][]key.Binding{own, move, global}
+}

@@ -1,0 +1,516 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/model"
+)
+
+// accessSource builds the access tree of a principal: service -> action -> resource, each
+// service decided when it is opened.
+type accessSource struct {
+	showDenied bool // list the actions the identity policies grant but that are denied
+	writesOnly bool // only Write and Permissions management actions
+	viaChains  bool // only what the principal reaches through role chains
+}
+
+// serviceData is one service's answer: the access now, the access before the what-ifs (when
+// there are any), and the denied actions (when asked).
+type serviceData struct {
+	after, before []eval.Access
+	denied        []eval.Denial
+	whatIf        bool
+}
+
+// diffData is what a principal gains and loses by the what-ifs.
+type diffData struct{ diff eval.AccessDiff }
+
+// accessRoot makes the root of the access tree of an entity.
+func (s *accessSource) accessRoot(kind model.EntityKind, arn string) *node {
+	switch {
+	case kind == model.EntityGroup:
+		return &node{kind: nkGroup, key: arn, principal: arn, expandable: true}
+	case s.viaChains:
+		return &node{kind: nkChains, key: arn + "#chains", principal: arn, expandable: true}
+	}
+	return &node{kind: nkPrincipal, key: arn, principal: arn, expandable: true}
+}
+
+func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
+	eng, base, extra, whatIf := c.engine, c.base, c.extra, c.whatIfActive()
+	arn, service, showDenied := n.principal, n.service, s.showDenied
+	lookup := func(e *eval.Engine) (*eval.Principal, error) {
+		p, ok := e.Principal(arn)
+		if !ok {
+			return nil, fmt.Errorf("no principal %s", clean(arn))
+		}
+		return p, nil
+	}
+	switch n.kind {
+	case nkPrincipal:
+		return func() (any, error) {
+			p, err := lookup(eng)
+			if err != nil {
+				return nil, err
+			}
+			var prefixes []string
+			for _, svc := range eng.AccessServices(p) {
+				prefixes = append(prefixes, svc.Prefix)
+			}
+			if whatIf {
+				if bp, err := lookup(base); err == nil {
+					for _, svc := range base.AccessServices(bp) {
+						prefixes = appendNew(prefixes, svc.Prefix)
+					}
+				}
+			}
+			return prefixes, nil
+		}
+	case nkChains:
+		return func() (any, error) {
+			p, err := lookup(eng)
+			if err != nil {
+				return nil, err
+			}
+			return eng.RoleChains(p, extra, eval.Discovery), nil
+		}
+	case nkService:
+		return func() (any, error) {
+			p, err := lookup(eng)
+			if err != nil {
+				return nil, err
+			}
+			d := serviceData{after: eng.WhatCanService(p, service, extra, eval.Discovery), whatIf: whatIf}
+			if showDenied {
+				d.denied = eng.DeniedInService(p, service, extra, eval.Discovery)
+			}
+			if whatIf {
+				if bp, err := lookup(base); err == nil {
+					d.before = base.WhatCanService(bp, service, extra, eval.Discovery)
+				}
+			}
+			return d, nil
+		}
+	case nkNote:
+		if n.data != nil || !whatIf || !strings.HasSuffix(n.key, "#diff") {
+			return nil
+		}
+		return func() (any, error) {
+			p, err := lookup(eng)
+			if err != nil {
+				return nil, err
+			}
+			bp, err := lookup(base)
+			if err != nil {
+				return nil, err
+			}
+			return diffData{eval.DiffAccess(base.WhatCan(bp, extra, eval.Discovery), eng.WhatCan(p, extra, eval.Discovery))}, nil
+		}
+	}
+	return nil
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func (s *accessSource) build(c *programContext, n *node) {
+	switch n.kind {
+	case nkPrincipal:
+		prefixes, _ := n.data.([]string)
+		var kids []*node
+		if c.whatIfActive() && n.parent == nil {
+			d := newChild(n, nkNote, "what-if: access gained and lost")
+			d.key = n.key + "#diff"
+			d.principal = n.principal
+			d.expandable = true
+			d.note = "open to compare"
+			kids = append(kids, d)
+		}
+		for _, prefix := range sortedPrefixes(prefixes) {
+			svc := newChild(n, nkService, prefix)
+			svc.principal, svc.service, svc.via = n.principal, prefix, n.via
+			svc.expandable = true
+			if cs, ok := catalog.LookupService(prefix); ok {
+				svc.note = cs.Name
+			}
+			kids = append(kids, svc)
+		}
+		n.setChildren(kids)
+		if len(kids) == 0 {
+			n.setChildren([]*node{newChild(n, nkNote, "no access: no policy grants an action")})
+		}
+	case nkGroup:
+		s.buildGroup(c, n)
+	case nkChains:
+		reaches, _ := n.data.([]eval.Reach)
+		var kids []*node
+		for _, r := range reaches {
+			k := newChild(n, nkPrincipal, clean(roleName(r.Role.ARN)))
+			k.principal, k.via, k.expandable = r.Role.ARN, r.Path, true
+			k.note = "via " + chainText(r.Path)
+			k.copyText = r.Role.ARN
+			if r.Conditional() {
+				k.decision = decIf
+			} else {
+				k.decision = decAllow
+			}
+			kids = append(kids, k)
+		}
+		if len(kids) == 0 {
+			kids = append(kids, newChild(n, nkNote, "reaches no role through sts:AssumeRole"))
+		}
+		n.setChildren(kids)
+	case nkService:
+		s.buildService(c, n)
+	case nkNote:
+		if d, ok := n.data.(diffData); ok {
+			kids := diffNodes(n, d.diff.Gained, markGained, "gained")
+			kids = append(kids, diffNodes(n, d.diff.Lost, markLost, "lost")...)
+			n.note = fmt.Sprintf("%d gained, %d lost", len(d.diff.Gained), len(d.diff.Lost))
+			n.setChildren(kids)
+		}
+	}
+}
+
+// diffNodes lists what a what-if gained or lost, up to a few hundred lines.
+func diffNodes(parent *node, lines []string, mk mark, word string) []*node {
+	const most = 300
+	var out []*node
+	for i, l := range lines {
+		if i == most {
+			out = append(out, newChild(parent, nkNote, fmt.Sprintf("… and %d more %s", len(lines)-most, word)))
+			break
+		}
+		k := newChild(parent, nkNote, clean(l))
+		k.mark = mk
+		out = append(out, k)
+	}
+	return out
+}
+
+// buildGroup lists a group's members, each with its own access.
+func (s *accessSource) buildGroup(c *programContext, n *node) {
+	var kids []*node
+	for _, a := range c.accounts {
+		e, ok := a.Entity(n.principal)
+		if !ok || e.Group == nil {
+			continue
+		}
+		for _, u := range e.Group.Members {
+			k := newChild(n, nkPrincipal, "user "+clean(u.Name))
+			k.principal, k.expandable, k.copyText = u.ARN, true, u.ARN
+			kids = append(kids, k)
+		}
+	}
+	if len(kids) == 0 {
+		kids = append(kids, newChild(n, nkNote, "the group has no members"))
+	}
+	n.setChildren(kids)
+}
+
+// levelShort names an access level in five cells.
+func levelShort(l catalog.AccessLevel) string {
+	switch l {
+	case catalog.PermissionsManagement:
+		return "Perms"
+	case catalog.Tagging:
+		return "Tag"
+	}
+	return string(l)
+}
+
+func isWrite(l catalog.AccessLevel) bool {
+	return l == catalog.Write || l == catalog.PermissionsManagement
+}
+
+// resourceKey identifies a resource answer, to compare before and after a what-if.
+func resourceKey(r eval.ResourceAccess) string {
+	k := r.Resource
+	if r.Condition != nil && r.Condition.IsOpen() {
+		k += " if " + r.Condition.String()
+	}
+	if len(r.Except) > 0 {
+		k += " except " + strings.Join(r.Except, ", ")
+	}
+	return k
+}
+
+// buildService lists a service's actions, with the pane's toggles, marking what the what-ifs
+// gained and lost.
+func (s *accessSource) buildService(c *programContext, n *node) {
+	d, _ := n.data.(serviceData)
+	before := map[string]eval.Access{}
+	for _, a := range d.before {
+		before[a.Action] = a
+	}
+	after := map[string]bool{}
+	var kids []*node
+	keep := func(l catalog.AccessLevel) bool { return !s.writesOnly || isWrite(l) }
+	for _, a := range d.after {
+		after[a.Action] = true
+		if !keep(a.Level) {
+			continue
+		}
+		var was *eval.Access
+		if b, ok := before[a.Action]; ok {
+			was = &b
+		}
+		act := s.actionNode(n, a, d.whatIf, was)
+		kids = append(kids, act)
+	}
+	if d.whatIf {
+		for _, a := range d.before {
+			if after[a.Action] || !keep(a.Level) {
+				continue
+			}
+			act := s.actionNode(n, a, false, nil)
+			act.mark = markLost
+			for _, r := range act.children {
+				r.mark = markLost
+			}
+			kids = append(kids, act)
+		}
+	}
+	for _, dn := range d.denied {
+		if !keep(dn.Level) {
+			continue
+		}
+		k := newChild(n, nkDenied, clean(dn.Action))
+		k.key += "#denied"
+		k.level = levelShort(dn.Level)
+		k.decision = decisionOf(dn.Decision, nil)
+		k.principal = n.principal
+		k.req = request{principal: n.principal, action: dn.Action, resource: dn.Resource}
+		k.copyText = dn.Action
+		k.note = "granted on " + clean(dn.Resource) + ", denied"
+		kids = append(kids, k)
+	}
+	sortActions(kids)
+	total := len(d.after)
+	switch {
+	case len(kids) == 0 && s.writesOnly && total > 0:
+		kids = append(kids, newChild(n, nkNote, fmt.Sprintf("no write or permissions action (%d others hidden)", total)))
+	case len(kids) == 0:
+		kids = append(kids, newChild(n, nkNote, "no action allowed"))
+	}
+	n.setChildren(kids)
+	n.note = serviceNote(n.service, d, s.writesOnly)
+	n.decision = decNone
+	for _, k := range kids {
+		if k.kind == nkAction && k.mark != markLost && (k.decision == decAllow || (k.decision == decIf && n.decision != decAllow)) {
+			n.decision = k.decision
+		}
+	}
+}
+
+// serviceNote summarises a decided service: how many actions, how many of them writes.
+func serviceNote(prefix string, d serviceData, writesOnly bool) string {
+	name := prefix
+	if cs, ok := catalog.LookupService(prefix); ok {
+		name = cs.Name
+	}
+	writes, perms := 0, 0
+	for _, a := range d.after {
+		switch a.Level {
+		case catalog.Write:
+			writes++
+		case catalog.PermissionsManagement:
+			perms++
+		}
+	}
+	note := fmt.Sprintf("%s · %d actions", name, len(d.after))
+	if writes+perms > 0 {
+		note += fmt.Sprintf(", %d write, %d perms", writes, perms)
+	}
+	if len(d.denied) > 0 {
+		note += fmt.Sprintf(", %d denied", len(d.denied))
+	}
+	return note
+}
+
+// actionNode makes an action's node and its resources; with a what-if, resources that were
+// not there before are marked gained, and those gone are listed as lost.
+func (s *accessSource) actionNode(parent *node, a eval.Access, whatIf bool, before *eval.Access) *node {
+	k := newChild(parent, nkAction, clean(a.Action))
+	k.level = levelShort(a.Level)
+	k.principal = parent.principal
+	k.copyText = a.Action
+	k.expandable, k.loaded, k.data = true, true, a
+	if whatIf && before == nil {
+		k.mark = markGained
+	}
+	had := map[string]bool{}
+	if before != nil {
+		for _, r := range before.Resources {
+			had[resourceKey(r)] = true
+		}
+	}
+	has := map[string]bool{}
+	var kids []*node
+	for _, r := range a.Resources {
+		rn := resourceNode(k, a.Action, r)
+		has[resourceKey(r)] = true
+		if whatIf && (before == nil || !had[resourceKey(r)]) {
+			rn.mark = markGained
+		}
+		kids = append(kids, rn)
+	}
+	if before != nil {
+		for _, r := range before.Resources {
+			if !has[resourceKey(r)] {
+				rn := resourceNode(k, a.Action, r)
+				rn.mark = markLost
+				kids = append(kids, rn)
+			}
+		}
+	}
+	k.setChildren(kids)
+	k.decision = decNone
+	for _, r := range kids {
+		if r.mark == markLost {
+			continue
+		}
+		if r.decision == decAllow || (r.decision == decIf && k.decision == decNone) {
+			k.decision = r.decision
+		}
+	}
+	if len(kids) > 0 {
+		k.req = kids[0].req
+		if len(kids) == 1 {
+			k.note = clean(a.Resources[0].Resource)
+		} else {
+			k.note = fmt.Sprintf("%d resources", len(kids))
+		}
+	}
+	return k
+}
+
+// resourceNode makes a resource's node, with its open conditions and carve-outs as notes.
+func resourceNode(parent *node, action string, r eval.ResourceAccess) *node {
+	k := newChild(parent, nkResource, clean(r.Resource))
+	k.key = parent.key + "/" + resourceKey(r)
+	k.principal = parent.principal
+	k.req = request{principal: parent.principal, action: action, resource: r.Resource}
+	k.copyText = r.Resource
+	k.decision = decisionOf(eval.Allowed, r.Condition)
+	if r.Known {
+		k.note = "known resource"
+	}
+	var kids []*node
+	if r.Condition != nil && r.Condition.IsOpen() {
+		c := newChild(k, nkNote, "if "+clean(r.Condition.String()))
+		c.req = k.req
+		kids = append(kids, c)
+	}
+	for _, e := range r.Except {
+		c := newChild(k, nkNote, "except "+clean(e))
+		c.req = k.req
+		kids = append(kids, c)
+	}
+	k.expandable, k.loaded = len(kids) > 0, true
+	k.setChildren(kids)
+	return k
+}
+
+func sortActions(kids []*node) {
+	// Actions come sorted from the engine; lost and denied ones are merged in by name.
+	sort.SliceStable(kids, func(i, j int) bool { return strings.ToLower(kids[i].label) < strings.ToLower(kids[j].label) })
+}
+
+func sortedPrefixes(p []string) []string {
+	out := append([]string(nil), p...)
+	sort.Strings(out)
+	return out
+}
+
+// roleName is the name part of a role ARN, with its path.
+func roleName(arn string) string {
+	if a, err := model.ParseARN(arn); err == nil {
+		return strings.TrimPrefix(a.Resource, "role/")
+	}
+	return arn
+}
+
+// shortName is the last part of an ARN's resource, for chains.
+func shortName(arn string) string {
+	if i := strings.LastIndexAny(arn, "/:"); i >= 0 && i < len(arn)-1 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+// chainText draws a role chain: "omar.haddad → tw-sre-jump → tw-ops-prod".
+func chainText(hops []eval.Hop) string {
+	if len(hops) == 0 {
+		return ""
+	}
+	parts := []string{clean(shortName(hops[0].From))}
+	for _, h := range hops {
+		parts = append(parts, clean(shortName(h.To)))
+	}
+	return strings.Join(parts, " → ")
+}
+
+// accessToggle is one of the access tree's toggles.
+type accessToggle uint8
+
+const (
+	toggleDenied accessToggle = iota
+	toggleWrites
+	toggleVia
+)
+
+// accessToggleKey handles the access tree's toggle keys; it reports whether the key was one.
+func (m *Model) accessToggleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := m.ctx.keys.Tree
+	switch {
+	case key.Matches(msg, k.WritesOnly):
+		return m.toggleAccess(toggleWrites), true
+	case key.Matches(msg, k.ShowDenied):
+		return m.toggleAccess(toggleDenied), true
+	case key.Matches(msg, k.ViaChains):
+		return m.toggleAccess(toggleVia), true
+	}
+	return nil, false
+}
+
+// toggleAccess flips a toggle of the access tree and shows the tree again.
+func (m *Model) toggleAccess(t accessToggle) tea.Cmd {
+	c := m.ctx
+	src := m.accessSrc
+	m.view = viewAccess
+	switch t {
+	case toggleWrites:
+		src.writesOnly = !src.writesOnly
+		m.access.rebuild(c)
+		return m.followSelection(false)
+	case toggleDenied:
+		src.showDenied = !src.showDenied
+		if src.showDenied {
+			// The denied actions are asked for with each open service.
+			return m.withSpinner(m.access.refresh(c, c.layout.tree.h-1))
+		}
+		m.access.rebuild(c)
+		return m.followSelection(false)
+	case toggleVia:
+		src.viaChains = !src.viaChains
+		if m.selectedARN == "" {
+			return nil
+		}
+		return m.withSpinner(m.access.setRoot(c, src.accessRoot(m.selectedKind, m.selectedARN)))
+	}
+	return nil
+}

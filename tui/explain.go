@@ -1,0 +1,234 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/iamscope/iamscope/eval"
+)
+
+// explainedMsg answers an explanation request.
+type explainedMsg struct {
+	id     uint64
+	epoch  int
+	req    request
+	result *eval.Result
+	err    error
+}
+
+// explainPane shows why a request is decided as it is: the decision, the reason, the open
+// conditions, and every policy and statement weighed, with the statements that decided
+// highlighted and their JSON.
+type explainPane struct {
+	req     request
+	id      uint64 // the request awaited
+	loading bool
+	result  *eval.Result
+	err     error
+	title   string
+	doc     document
+	// info is the node whose description is shown (no request), at its revision.
+	info    *node
+	infoRev int
+}
+
+// explainCmd asks the engine in force to explain a request.
+func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
+	eng, extra, epoch := c.engine, c.extra, c.epoch
+	return func() tea.Msg {
+		p, ok := eng.Principal(req.principal)
+		if !ok {
+			return explainedMsg{id: id, epoch: epoch, req: req, err: fmt.Errorf("no principal %s", clean(req.principal))}
+		}
+		r, err := eng.Can(p, req.action, req.resource, extra, eval.Options{Mode: eval.Discovery, Explain: true})
+		return explainedMsg{id: id, epoch: epoch, req: req, result: r, err: err}
+	}
+}
+
+// ask starts explaining a request, unless it is the one shown or awaited.
+func (e *explainPane) ask(c *programContext, req request, force bool) tea.Cmd {
+	if !req.valid() {
+		return nil
+	}
+	if !force && req == e.req && (e.loading || e.result != nil) {
+		return nil
+	}
+	e.req = req
+	e.loading = true
+	e.id = c.newID()
+	return explainCmd(c, req, e.id)
+}
+
+// handle takes an answer, dropping stale ones.
+func (e *explainPane) handle(c *programContext, msg explainedMsg) {
+	if msg.id != e.id || msg.epoch != c.epoch {
+		return
+	}
+	e.loading = false
+	e.result, e.err = msg.result, msg.err
+	e.title = "why: " + clean(shortName(msg.req.principal)) + " · " + clean(msg.req.action)
+	e.doc.reset()
+	if msg.err != nil {
+		e.doc.add(lsDeny, 0, "cannot decide: "+clean(msg.err.Error()))
+		return
+	}
+	buildExplanation(&e.doc, msg.req, msg.result)
+}
+
+// showInfo shows a text that needs no engine: what a principal or service node is.
+func (e *explainPane) showInfo(title string, fill func(d *document)) {
+	e.req = request{}
+	e.info = nil
+	e.loading = false
+	e.result, e.err = nil, nil
+	e.title = title
+	e.doc.reset()
+	fill(&e.doc)
+}
+
+// decisionLine says the decision in words, for people and without colour.
+func decisionLine(r *eval.Result) (string, lineStyle) {
+	switch {
+	case r.Decision == eval.ExplicitlyDenied:
+		return "✗ EXPLICITLY DENIED", lsDeny
+	case r.Decision == eval.ImplicitlyDenied:
+		return "✗ DENIED (implicitly: nothing allows it)", lsDeny
+	case r.Conditional():
+		return "? ALLOWED IF " + clean(r.Condition.String()), lsIf
+	}
+	return "✓ ALLOWED", lsAllow
+}
+
+// buildExplanation writes the explanation of a result into a document.
+func buildExplanation(d *document, req request, r *eval.Result) {
+	d.add(lsHeading, 0, "Can "+clean(shortName(req.principal))+" do "+clean(req.action)+" on "+clean(req.resource)+"?")
+	line, st := decisionLine(r)
+	d.add(st, 0, line)
+	x := r.Explanation
+	if x == nil {
+		return
+	}
+	d.add(lsPlain, 0, clean(x.Reason))
+	acct := "same account"
+	if !x.SameAccount {
+		acct = "cross account: principal " + clean(x.PrincipalAccount) + ", resource " + clean(x.ResourceAccount)
+	}
+	d.add(lsDim, 0, "principal "+clean(x.Principal)+" ("+clean(x.PrincipalKind)+"), "+acct)
+	if r.Conditional() {
+		d.add(lsPlain, 0, "")
+		d.add(lsHeading, 0, "Open conditions (set them with the context editor, c)")
+		for _, oc := range r.Condition.Conditions() {
+			where := fmt.Sprintf("%s policy %q statement %d", oc.PolicyType, oc.Policy, oc.Statement)
+			d.add(lsIf, 1, "? "+clean(oc.String())+"  — "+clean(where))
+		}
+	}
+	d.add(lsPlain, 0, "")
+	d.add(lsHeading, 0, "Policies weighed, in order")
+	for _, p := range x.Policies {
+		head := policyLabel(p)
+		if p.Skipped != "" {
+			d.add(lsDim, 1, head+" — skipped: "+clean(p.Skipped))
+			continue
+		}
+		d.add(lsPlain, 1, head+"  (allows: "+p.Allows+", denies: "+p.Denies+")")
+		for _, s := range p.Statements {
+			addStatement(d, s)
+		}
+	}
+}
+
+func policyLabel(p *eval.PolicyTrace) string {
+	kind := string(p.Type)
+	switch p.Type {
+	case eval.SCP, eval.RCP:
+		kind = fmt.Sprintf("%s level %d", strings.ToUpper(kind), p.Level)
+	case eval.BoundaryPolicy:
+		kind = "permission boundary"
+	case eval.SessionPolicyType:
+		kind = "session policy"
+	default:
+		kind += " policy"
+	}
+	return "▸ " + kind + " " + clean(fmt.Sprintf("%q", p.Name))
+}
+
+// addStatement writes one statement's trace; the JSON of those that matched (or decided).
+func addStatement(d *document, s *eval.StatementTrace) {
+	name := fmt.Sprintf("statement %d", s.Index)
+	if s.Sid != "" {
+		name += " (" + clean(s.Sid) + ")"
+	}
+	head := name + " " + clean(s.Effect) + ": " + clean(s.Result)
+	style := lsPlain
+	if s.Decisive {
+		head = "▶ " + head + "  ◀ DECIDED"
+		style = lsDecisive
+	}
+	if s.Result == "no match" && !s.Decisive {
+		reason := ""
+		if s.Reason != "" {
+			reason = " — " + clean(s.Reason)
+		}
+		d.add(lsDim, 2, head+reason)
+		return
+	}
+	d.add(style, 2, head)
+	checks := "action " + yes(s.ActionMatched) + ", resource " + yes(s.ResourceMatched)
+	if s.PrincipalMatch != "" {
+		checks += ", principal " + clean(s.PrincipalMatch)
+	}
+	d.add(lsDim, 3, checks)
+	for _, c := range s.Conditions {
+		have := "not in the request"
+		if c.KeyPresent {
+			have = "request has [" + clean(strings.Join(c.ContextValues, ", ")) + "]"
+		}
+		d.add(conditionStyle(c.Result), 3, "condition "+clean(c.Operator)+" "+clean(c.Key)+" ["+clean(strings.Join(c.Values, ", "))+"]: "+have+" → "+clean(c.Result))
+	}
+	if s.JSON == "" {
+		return
+	}
+	d.statements = append(d.statements, s.JSON)
+	js := style
+	if !s.Decisive {
+		js = lsJSON
+	}
+	for _, l := range prettyJSON(s.JSON) {
+		d.lines = append(d.lines, docLine{text: l, style: js, indent: 3, stmt: len(d.statements)})
+	}
+	d.wrapWidth = 0
+}
+
+func yes(b bool) string {
+	if b {
+		return "✓"
+	}
+	return "✗"
+}
+
+func conditionStyle(result string) lineStyle {
+	switch result {
+	case "true":
+		return lsAllow
+	case "false":
+		return lsDeny
+	}
+	return lsIf
+}
+
+// prettyJSON indents a statement's JSON and cleans each line.
+func prettyJSON(s string) []string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(s), "", "  "); err != nil {
+		return []string{clean(s)}
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = clean(l)
+	}
+	return lines
+}

@@ -1,0 +1,140 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// age says how old data is, for people: "3h", "5d", "2mo", "1y 2mo".
+func age(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return "<1h"
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	case d < 60*24*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+	months := int(d.Hours() / 24 / 30.44)
+	if months < 12 {
+		return fmt.Sprintf("%dmo", months)
+	}
+	if months%12 == 0 {
+		return fmt.Sprintf("%dy", months/12)
+	}
+	return fmt.Sprintf("%dy %dmo", months/12, months%12)
+}
+
+// headerView draws the account line and the chips of the request context and what-ifs.
+func (m *Model) headerView() []string {
+	c := m.ctx
+	s := c.styles
+	w := c.layout.header.w
+	a := c.mainAccount()
+	var line1 strings.Builder
+	line1.WriteString(s.bold.Render("iamscope"))
+	if a != nil {
+		name := clean(a.ID)
+		if a.Alias != "" {
+			name = clean(a.Alias) + " (" + clean(a.ID) + ")"
+		}
+		line1.WriteString("  " + s.headerAccount.Render(name))
+		src := clean(a.Source)
+		if src == "" {
+			src = clean(m.opts.Source)
+		}
+		line1.WriteString(s.dim.Render("  source ") + src)
+		if !a.LoadedAt.IsZero() {
+			line1.WriteString(s.dim.Render("  data ") + age(c.now().Sub(a.LoadedAt)) + s.dim.Render(" old ("+a.LoadedAt.UTC().Format("2006-01-02 15:04")+" UTC)"))
+		}
+		if len(c.accounts) > 1 {
+			line1.WriteString(s.dim.Render(fmt.Sprintf("  +%d account", len(c.accounts)-1)))
+			if len(c.accounts) > 2 {
+				line1.WriteString(s.dim.Render("s"))
+			}
+		}
+		if n := m.warningCount(); n > 0 {
+			line1.WriteString("  " + s.warning.Render(fmt.Sprintf("⚠ %d warnings (%s)", n, c.keys.Global.Warnings.Help().Key)))
+		}
+	}
+	return []string{fit(line1.String(), w), fit(m.chipsView(), w)}
+}
+
+// chipsView draws the request context as chips: the named keys always (? when open), any
+// other key set, then the what-ifs in force.
+func (m *Model) chipsView() string {
+	c := m.ctx
+	s := c.styles
+	chip := func(label, key string) string {
+		if v, ok := c.req.get(key); ok {
+			return s.chipSet.Render(label + " " + clean(v))
+		}
+		return s.chip.Render(label + " ?")
+	}
+	parts := []string{
+		s.dim.Render("context"),
+		chip("MFA", keyMFA),
+		chip("IP", keySourceIP),
+		chip("region", keyRegion),
+	}
+	if v, ok := c.req.get(keyTime); ok {
+		parts = append(parts, s.chipSet.Render("time "+clean(v)))
+	} else {
+		parts = append(parts, s.chip.Render("time now"))
+	}
+	for _, k := range c.req.keys() {
+		switch strings.ToLower(k) {
+		case strings.ToLower(keyMFA), strings.ToLower(keySourceIP), strings.ToLower(keyRegion), strings.ToLower(keyTime):
+			continue
+		}
+		v, _ := c.req.get(k)
+		label := k
+		if t, ok := strings.CutPrefix(k, tagPrefix); ok {
+			label = "tag " + t + "="
+		} else {
+			label += "="
+		}
+		parts = append(parts, s.chipSet.Render(clean(label)+clean(v)))
+	}
+	if c.whatIfActive() {
+		parts = append(parts, s.dim.Render(" what-if"))
+		for _, ch := range c.changes {
+			parts = append(parts, s.chipWhatIf.Render(clean(changeLabel(ch))))
+		}
+	}
+	if m.whatIfBuilding {
+		parts = append(parts, s.dim.Render(m.spinner.View()+" applying what-ifs"))
+	}
+	return strings.Join(parts, " ")
+}
+
+// footerView draws the status, or the short help of where the user is.
+func (m *Model) footerView() string {
+	c := m.ctx
+	s := c.styles
+	w := c.layout.footer.w
+	if m.status != "" {
+		st := s.status
+		if m.statusErr {
+			st = s.errorText
+		}
+		return fit(st.Render(m.status), w)
+	}
+	return fit(helpLine(s, c.keys.ShortHelp(m.helpContext())), w)
+}
+
+// helpLine draws bindings as "key desc · key desc".
+func helpLine(s *styles, bindings []key.Binding) string {
+	var parts []string
+	for _, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		parts = append(parts, s.footerKey.Render(h.Key)+" "+s.footerDesc.Render(h.Desc))
+	}
+	return strings.Join(parts, s.dim.Render(" · "))
+}

@@ -1,0 +1,151 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/model"
+)
+
+// The information documents describe what needs no engine: a principal as the account holds
+// it, a service, a resource. They are built in Update from the account, never in View.
+
+func (m *Model) showPrincipalInfo(it *principalItem) {
+	m.explain.showInfo(it.kind.String()+" "+it.name, func(d *document) { principalInfo(d, m.ctx, it) })
+}
+
+func principalInfo(d *document, c *programContext, it *principalItem) {
+	d.add(lsHeading, 0, it.kind.String()+" "+it.name)
+	d.add(lsDim, 0, clean(it.arn))
+	if w := it.badges.words(); len(w) > 0 {
+		d.add(lsPlain, 0, "badges: "+strings.Join(w, ", "))
+	}
+	var ent model.Entity
+	var acct *model.Account
+	for _, a := range c.accounts {
+		if e, ok := a.Entity(it.arn); ok {
+			ent, acct = e, a
+			break
+		}
+	}
+	if acct == nil {
+		return
+	}
+	policies := func(attached []string, inline []model.InlinePolicy, owner string) {
+		for _, p := range attached {
+			name := p
+			if mp, ok := acct.Policy(p); ok {
+				name = mp.Name
+			}
+			d.add(lsPlain, 1, "managed "+clean(name)+owner)
+		}
+		for _, ip := range inline {
+			d.add(lsPlain, 1, "inline "+clean(ip.Name)+owner)
+		}
+	}
+	tags := func(ts []model.Tag) {
+		if len(ts) == 0 {
+			return
+		}
+		d.add(lsHeading, 0, "Tags")
+		for _, t := range ts {
+			d.add(lsPlain, 1, clean(t.Key)+" = "+clean(t.Value))
+		}
+	}
+	switch ent.Kind {
+	case model.EntityUser:
+		u := ent.User
+		d.add(lsHeading, 0, "Policies")
+		policies(u.AttachedPolicies, u.InlinePolicies, "")
+		for _, gn := range u.Groups {
+			if g, ok := acct.Group(gn); ok {
+				policies(g.AttachedPolicies, g.InlinePolicies, " (group "+clean(gn)+")")
+			}
+		}
+		if u.Boundary != "" {
+			d.add(lsPlain, 1, "permission boundary "+clean(u.Boundary))
+		}
+		if len(u.Groups) > 0 {
+			d.add(lsPlain, 0, "groups: "+clean(strings.Join(u.Groups, ", ")))
+		}
+		if u.PasswordLastUsed != nil {
+			d.add(lsDim, 0, "password last used "+u.PasswordLastUsed.UTC().Format("2006-01-02"))
+		}
+		for _, k := range u.AccessKeys {
+			used := "never used"
+			if k.LastUsed != nil {
+				used = "last used " + k.LastUsed.UTC().Format("2006-01-02")
+			}
+			d.add(lsDim, 0, "access key "+clean(k.ID)+" "+clean(k.Status)+", "+used)
+		}
+		tags(u.Tags)
+	case model.EntityGroup:
+		g := ent.Group
+		d.add(lsHeading, 0, "Policies")
+		policies(g.AttachedPolicies, g.InlinePolicies, "")
+		d.add(lsHeading, 0, fmt.Sprintf("Members (%d)", len(g.Members)))
+		for _, u := range g.Members {
+			d.add(lsPlain, 1, clean(u.Name))
+		}
+	case model.EntityRole:
+		r := ent.Role
+		d.add(lsHeading, 0, "Policies")
+		policies(r.AttachedPolicies, r.InlinePolicies, "")
+		if r.Boundary != "" {
+			d.add(lsPlain, 1, "permission boundary "+clean(r.Boundary))
+		}
+		if r.LastUsed != nil {
+			d.add(lsDim, 0, "last used "+r.LastUsed.UTC().Format("2006-01-02")+" "+clean(r.LastUsedRegion))
+		} else {
+			d.add(lsDim, 0, "never used (or not known)")
+		}
+		if r.TrustPolicy != nil {
+			d.add(lsHeading, 0, "Trust policy")
+			for _, l := range prettyJSON(string(r.TrustPolicy.Document)) {
+				d.add(lsJSON, 1, l)
+			}
+			d.statements = append(d.statements, string(r.TrustPolicy.Document))
+		}
+		tags(r.Tags)
+	}
+	d.add(lsPlain, 0, "")
+	d.add(lsDim, 0, "Open a service in the tree to decide its actions; select an action or resource to see why.")
+}
+
+func nodeInfoTitle(n *node) string {
+	switch n.kind {
+	case nkService:
+		return "service " + n.label
+	case nkPrincipal, nkGroup:
+		return n.label
+	}
+	return strings.TrimSpace(n.label)
+}
+
+// nodeInfo describes a node that is not a request: a service, a member, a heading.
+func nodeInfo(d *document, c *programContext, n *node) {
+	switch n.kind {
+	case nkService:
+		d.add(lsHeading, 0, "service "+n.label)
+		if cs, ok := catalog.LookupService(n.service); ok {
+			d.add(lsPlain, 0, clean(cs.Name)+fmt.Sprintf(": %d actions in the catalog", len(cs.Actions)))
+		}
+		if n.loaded {
+			d.add(lsPlain, 0, n.note)
+		} else {
+			d.add(lsDim, 0, "Not decided yet: open it (→ or space) to decide its actions.")
+		}
+	default:
+		d.add(lsHeading, 0, n.label)
+		if n.note != "" {
+			d.add(lsPlain, 0, n.note)
+		}
+		if n.copyText != "" {
+			d.add(lsDim, 0, clean(n.copyText))
+		}
+		for _, h := range n.via {
+			d.add(lsPlain, 1, clean(shortName(h.From))+" → "+clean(shortName(h.To))+" ("+clean(h.Action)+")")
+		}
+	}
+}

@@ -1,0 +1,277 @@
+package tui
+
+import (
+	"sort"
+
+	tea "charm.land/bubbletea/v2"
+
+	"strings"
+	"time"
+
+	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/model"
+)
+
+// badges are what the principals list flags about a principal. Admin and escalation are
+// decided by the engine, off the event loop; the others are read from the account.
+type badges struct {
+	boundary, external, unused bool
+	admin, escalation          bool
+	adminKnown, escKnown       bool
+}
+
+// The badge letters, in the order they are drawn; the help explains them.
+const badgeLegend = "A admin · B boundary · E escalation path · X reachable from outside · U unused 90 days"
+
+func (b badges) letters() string {
+	var s strings.Builder
+	flag := func(on bool, c byte) {
+		if on {
+			s.WriteByte(c)
+		}
+	}
+	flag(b.admin, 'A')
+	flag(b.boundary, 'B')
+	flag(b.escalation, 'E')
+	flag(b.external, 'X')
+	flag(b.unused, 'U')
+	return s.String()
+}
+
+// words spells the badges out, for the detail line of the selected principal.
+func (b badges) words() []string {
+	var out []string
+	add := func(on bool, w string) {
+		if on {
+			out = append(out, w)
+		}
+	}
+	add(b.admin, "admin")
+	add(b.boundary, "permission boundary")
+	add(b.escalation, "escalation path")
+	add(b.external, "reachable from outside the account")
+	add(b.unused, "unused for 90 days")
+	return out
+}
+
+// principalItem is a user, group or role in the principals list.
+type principalItem struct {
+	kind    model.EntityKind
+	name    string // clean
+	path    string // clean
+	arn     string // as loaded (for lookups)
+	account string
+	main    bool // in the first account
+	alias   string
+	filter  string
+	badges  badges
+	r       int
+}
+
+func (p *principalItem) filterValue() string { return p.filter }
+func (p *principalItem) rev() int            { return p.r }
+
+// principalItems lists every user, group and role of the accounts: the first account's first,
+// then by kind (users, groups, roles) and name. The badges read from the account are filled.
+func principalItems(accounts []*model.Account) []*principalItem {
+	var out []*principalItem
+	for i, a := range accounts {
+		asOf := a.LoadedAt
+		if asOf.IsZero() {
+			asOf = time.Now()
+		}
+		add := func(kind model.EntityKind, name, path, arn string, b badges) {
+			it := &principalItem{kind: kind, name: clean(name), path: clean(path), arn: arn, account: a.ID, main: i == 0, alias: clean(a.Alias), badges: b}
+			it.filter = it.name + " " + kind.String() + " " + it.path
+			out = append(out, it)
+		}
+		for _, u := range a.Users {
+			add(model.EntityUser, u.Name, u.Path, u.ARN, badges{boundary: u.Boundary != "", unused: userUnused(u, asOf)})
+		}
+		for _, g := range a.Groups {
+			add(model.EntityGroup, g.Name, g.Path, g.ARN, badges{adminKnown: true, escKnown: true})
+		}
+		for _, r := range a.Roles {
+			add(model.EntityRole, r.Name, r.Path, r.ARN, badges{boundary: r.Boundary != "", external: trustsOutside(r, a.ID), unused: roleUnused(r, asOf)})
+		}
+	}
+	rank := map[model.EntityKind]int{model.EntityUser: 0, model.EntityGroup: 1, model.EntityRole: 2}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.main != b.main {
+			return a.main
+		}
+		if a.account != b.account {
+			return a.account < b.account
+		}
+		if a.kind != b.kind {
+			return rank[a.kind] < rank[b.kind]
+		}
+		return strings.ToLower(a.name) < strings.ToLower(b.name)
+	})
+	return out
+}
+
+// unusedFor is how long without use makes a principal unused.
+const unusedFor = 90 * 24 * time.Hour
+
+func userUnused(u *model.User, asOf time.Time) bool {
+	last := u.PasswordLastUsed
+	for _, k := range u.AccessKeys {
+		if k.LastUsed != nil && (last == nil || k.LastUsed.After(*last)) {
+			last = k.LastUsed
+		}
+	}
+	return stale(last, u.CreateDate, asOf)
+}
+
+func roleUnused(r *model.Role, asOf time.Time) bool {
+	if r.IsServiceLinked() {
+		return false
+	}
+	return stale(r.LastUsed, r.CreateDate, asOf)
+}
+
+// stale: last used before the window, or never used and made before it.
+func stale(last *time.Time, created, asOf time.Time) bool {
+	cutoff := asOf.Add(-unusedFor)
+	if last != nil {
+		return last.Before(cutoff)
+	}
+	return !created.IsZero() && created.Before(cutoff)
+}
+
+// trustsOutside reports whether a role's trust policy lets someone outside its account
+// assume it: another account, anyone ("*"), or a federated identity provider.
+func trustsOutside(r *model.Role, account string) bool {
+	if r.TrustPolicy == nil {
+		return false
+	}
+	for _, s := range r.TrustPolicy.Statements {
+		if s.Effect != model.Allow || s.Principal == nil {
+			continue
+		}
+		if s.Principal.Wildcard || s.NotPrincipal || len(s.Principal.Federated) > 0 {
+			return true
+		}
+		for _, v := range s.Principal.AWS {
+			if v == "*" {
+				return true
+			}
+			acct := v
+			if a, err := model.ParseARN(v); err == nil {
+				acct = a.Account
+			}
+			if acct != account {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// badgeResult is the engine's badges for some principals.
+type badgeResult struct {
+	arn               string
+	admin, escalation bool
+	escDone           bool
+}
+
+// badgesMsg carries badges computed off the event loop.
+type badgesMsg struct {
+	id      uint64
+	results []badgeResult
+}
+
+// badgeBudget is how long one badge command works before it reports, so that badges appear
+// as they are found.
+const badgeBudget = 60 * time.Millisecond
+
+// badgeWork returns the work that decides the admin badge, and the escalation badge when
+// withPaths, for the principals in turn until the budget is spent.
+func badgeWork(e *eval.Engine, arns []string, withPaths bool, id uint64) func() badgesMsg {
+	return func() badgesMsg {
+		start := time.Now()
+		out := badgesMsg{id: id}
+		for _, arn := range arns {
+			p, ok := e.Principal(arn)
+			if !ok {
+				continue
+			}
+			r := badgeResult{arn: arn, admin: e.IsAdmin(p)}
+			if withPaths {
+				r.escalation, r.escDone = len(e.Paths(p)) > 0, true
+			}
+			out.results = append(out.results, r)
+			if time.Since(start) > badgeBudget {
+				break
+			}
+		}
+		return out
+	}
+}
+
+// badgeBatch is how many principals one badge command takes at most.
+const badgeBatch = 64
+
+// nextBadges starts deciding the next badges: the admin badge of every principal in list
+// order, then the escalation badge of the principals on screen first and the rest after.
+// One badge command runs at a time, so that the engine's work for what the user asks for
+// is not queued behind it.
+func (m *Model) nextBadges() tea.Cmd {
+	c := m.ctx
+	if c.base == nil || m.badgesDone {
+		return nil
+	}
+	var arns []string
+	withPaths := false
+	// Admin badges first, they are cheap.
+	for m.badgeCursor < len(m.principals.items) && len(arns) < badgeBatch {
+		it := m.principals.items[m.badgeCursor].(*principalItem)
+		m.badgeCursor++
+		if it.kind != model.EntityGroup && !it.badges.adminKnown {
+			arns = append(arns, it.arn)
+		}
+	}
+	if len(arns) == 0 {
+		withPaths = true
+		add := func(it *principalItem) {
+			if it.kind != model.EntityGroup && !it.badges.escKnown && len(arns) < badgeBatch {
+				arns = append(arns, it.arn)
+			}
+		}
+		rows := listRows(c.layout.list.h)
+		for i := m.principals.offset; i < len(m.principals.shown) && i < m.principals.offset+rows; i++ {
+			add(m.principals.items[m.principals.shown[i]].(*principalItem))
+		}
+		for _, it := range m.principals.items {
+			add(it.(*principalItem))
+		}
+	}
+	if len(arns) == 0 {
+		m.badgesDone = true
+		return nil
+	}
+	m.badgeID = c.newID()
+	work := badgeWork(c.base, arns, withPaths, m.badgeID)
+	return func() tea.Msg { return work() }
+}
+
+// handleBadges records badges and asks for the next ones.
+func (m *Model) handleBadges(msg badgesMsg) tea.Cmd {
+	if msg.id != m.badgeID {
+		return nil
+	}
+	for _, r := range msg.results {
+		it, ok := m.byARN[r.arn]
+		if !ok {
+			continue
+		}
+		it.badges.admin, it.badges.adminKnown = r.admin, true
+		if r.escDone {
+			it.badges.escalation, it.badges.escKnown = r.escalation, true
+		}
+		it.r++
+	}
+	return m.nextBadges()
+}

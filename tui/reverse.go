@@ -1,0 +1,270 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/model"
+)
+
+// resourceItem is a known resource in the resources list: one with a policy of its own (a
+// bucket, key, queue, secret, function, ...) or a role (its trust policy).
+type resourceItem struct {
+	arn     string
+	label   string // clean: "s3 tidewater-payroll", "role ops/tw-sre-jump"
+	service string
+	policy  *model.Policy
+	account string
+}
+
+func (r *resourceItem) filterValue() string { return r.label }
+func (r *resourceItem) rev() int            { return 0 }
+
+// resourceItems lists the resources with policies, then the roles, of every account.
+func resourceItems(accounts []*model.Account) []listItem {
+	var withPolicy, roles []*resourceItem
+	for _, a := range accounts {
+		for _, rp := range a.ResourcePolicies {
+			label := rp.Service + " " + strings.TrimPrefix(resourceName(rp.ResourceARN), rp.Service+":")
+			withPolicy = append(withPolicy, &resourceItem{arn: rp.ResourceARN, label: clean(label), service: rp.Service, policy: rp.Document, account: a.ID})
+		}
+		for _, r := range a.Roles {
+			roles = append(roles, &resourceItem{arn: r.ARN, label: clean("role " + roleName(r.ARN)), service: "iam", policy: r.TrustPolicy, account: a.ID})
+		}
+	}
+	sort.SliceStable(withPolicy, func(i, j int) bool { return withPolicy[i].label < withPolicy[j].label })
+	out := make([]listItem, 0, len(withPolicy)+len(roles))
+	for _, r := range withPolicy {
+		out = append(out, r)
+	}
+	for _, r := range roles {
+		out = append(out, r)
+	}
+	return out
+}
+
+// resourceName is the resource part of an ARN: "tidewater-payroll", "key/6f1c…".
+func resourceName(arn string) string {
+	if a, err := model.ParseARN(arn); err == nil {
+		return a.Resource
+	}
+	return arn
+}
+
+func (m *Model) renderResource(it listItem, w int, selected, focused bool) string {
+	r := it.(*resourceItem)
+	s := m.ctx.styles
+	if selected {
+		st := s.rowSelectedBlurred
+		if focused {
+			st = s.rowSelected
+		}
+		return st.Render(fit(" "+r.label, w))
+	}
+	svc, rest, _ := strings.Cut(r.label, " ")
+	return fit(" "+s.dim.Render(svc)+" "+rest, w)
+}
+
+func resourceInfo(d *document, c *programContext, it *resourceItem) {
+	d.add(lsHeading, 0, it.label)
+	d.add(lsDim, 0, clean(it.arn))
+	if it.policy == nil {
+		d.add(lsPlain, 0, "no policy")
+		return
+	}
+	what := "Resource policy"
+	if it.service == "iam" {
+		what = "Trust policy"
+	}
+	d.add(lsHeading, 0, what)
+	for _, l := range prettyJSON(string(it.policy.Document)) {
+		d.add(lsJSON, 1, l)
+	}
+	d.statements = append(d.statements, string(it.policy.Document))
+	d.add(lsPlain, 0, "")
+	d.add(lsDim, 0, "Open an action in the tree to see who can do it, and through which roles.")
+}
+
+// reverseSource builds the reverse tree: a resource -> the actions its policy names -> who
+// can do each, directly or through role chains.
+type reverseSource struct{}
+
+// whoAction is an action to ask who-can about, on the resource it applies to (a bucket's
+// object actions apply to its objects, bucket/*).
+type whoAction struct {
+	action, resource string
+	level            catalog.AccessLevel
+}
+
+// mostActions caps the actions listed for one resource.
+const mostActions = 400
+
+func (reverseSource) root(it *resourceItem) *node {
+	return &node{kind: nkResourceRoot, key: it.arn, label: it.label, copyText: it.arn, expandable: true, data: it}
+}
+
+func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
+	eng, extra := c.engine, c.extra
+	switch n.kind {
+	case nkResourceRoot:
+		it, _ := n.data.(*resourceItem)
+		if it == nil {
+			return nil
+		}
+		return func() (any, error) { return resourceActions(it), nil }
+	case nkWhoAction:
+		action, resource := n.service, n.req.resource
+		return func() (any, error) { return eng.WhoCan(action, resource, extra, eval.Discovery), nil }
+	}
+	return nil
+}
+
+// resourceActions lists the actions a resource's policy names, that apply to it.
+func resourceActions(it *resourceItem) []whoAction {
+	seen := map[string]bool{}
+	var out []whoAction
+	add := func(a *catalog.Action, resource string) {
+		if !seen[a.FullName()] && len(out) < mostActions {
+			seen[a.FullName()] = true
+			out = append(out, whoAction{action: a.FullName(), resource: resource, level: a.AccessLevel})
+		}
+	}
+	if it.service == "iam" {
+		if a, ok := catalog.LookupAction(eval.AssumeAction); ok {
+			add(a, it.arn)
+		}
+	}
+	if it.policy == nil {
+		return out
+	}
+	objects := it.arn + "/*"
+	for _, s := range it.policy.Statements {
+		if s.Effect != model.Allow || s.NotAction {
+			continue
+		}
+		for _, pattern := range s.Actions {
+			for _, a := range catalog.Expand(pattern) {
+				switch {
+				case it.service == "iam" && a.Service == "sts":
+					add(a, it.arn)
+				case a.Service != it.service:
+				case len(catalog.ResourceTypesForAction(a, it.arn)) > 0:
+					add(a, it.arn)
+				case it.service == "s3" && len(catalog.ResourceTypesForAction(a, objects)) > 0:
+					add(a, objects)
+				}
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].action < out[j].action })
+	return out
+}
+
+func (reverseSource) build(c *programContext, n *node) {
+	switch n.kind {
+	case nkResourceRoot:
+		actions, _ := n.data.([]whoAction)
+		var kids []*node
+		for _, a := range actions {
+			k := newChild(n, nkWhoAction, a.action)
+			k.service = a.action // the action asked about
+			k.level = levelShort(a.level)
+			k.req = request{action: a.action, resource: a.resource}
+			k.expandable = true
+			k.copyText = a.action
+			if a.resource != strings.TrimSuffix(a.resource, "/*") {
+				k.note = "on objects (/*)"
+			}
+			kids = append(kids, k)
+		}
+		if len(kids) == 0 {
+			kids = append(kids, newChild(n, nkNote, "its policy names no action that applies to it"))
+		}
+		n.setChildren(kids)
+	case nkWhoAction:
+		grantees, _ := n.data.([]eval.Grantee)
+		var kids []*node
+		for _, g := range grantees {
+			kids = append(kids, granteeNode(n, g))
+		}
+		if len(kids) == 0 {
+			kids = append(kids, newChild(n, nkNote, "nobody"))
+		}
+		n.note = fmt.Sprintf("%d can", len(grantees))
+		if strings.HasSuffix(n.req.resource, "/*") {
+			n.note += " · on objects (/*)"
+		}
+		n.setChildren(kids)
+	}
+}
+
+// granteeNode makes the node of a party that can do the action, with its hops.
+func granteeNode(parent *node, g eval.Grantee) *node {
+	label := string(g.Kind) + " " + clean(g.ARN)
+	if g.Principal != nil {
+		label = string(g.Kind) + " " + clean(shortPrincipal(g.Principal))
+	}
+	if g.Kind == eval.GranteeAnyone {
+		label = "anyone (*)"
+	}
+	k := newChild(parent, nkGrantee, label)
+	k.key = parent.key + "/" + g.ARN + "/" + chainText(g.Via)
+	k.decision = decisionOf(g.Decision, g.Condition)
+	k.copyText = g.ARN
+	k.via = g.Via
+	if g.Principal != nil {
+		actor := g.ARN
+		if len(g.Via) > 0 {
+			actor = g.Via[len(g.Via)-1].To
+		}
+		k.req = request{principal: actor, action: parent.req.action, resource: parent.req.resource}
+		k.principal = g.ARN
+	}
+	var notes []string
+	if len(g.Via) > 0 {
+		notes = append(notes, "via "+chainText(g.Via))
+	}
+	if g.Note != "" {
+		notes = append(notes, clean(g.Note))
+	}
+	k.note = strings.Join(notes, " · ")
+	var kids []*node
+	for _, h := range g.Via {
+		kids = append(kids, hopNode(k, h))
+	}
+	if g.Condition != nil && g.Condition.IsOpen() {
+		c := newChild(k, nkNote, "if "+clean(g.Condition.String()))
+		c.req = k.req
+		kids = append(kids, c)
+	}
+	k.expandable, k.loaded = len(kids) > 0, true
+	k.setChildren(kids)
+	return k
+}
+
+// hopNode makes the node of one sts:AssumeRole hop, explained as that request.
+func hopNode(parent *node, h eval.Hop) *node {
+	k := newChild(parent, nkHop, clean(shortName(h.From))+" → "+clean(roleName(h.To)))
+	k.req = request{principal: h.From, action: h.Action, resource: h.To}
+	k.decision = decisionOf(eval.Allowed, h.Condition)
+	k.copyText = h.To
+	k.note = clean(h.Action)
+	if h.Condition != nil && h.Condition.IsOpen() {
+		c := newChild(k, nkNote, "if "+clean(h.Condition.String()))
+		c.req = k.req
+		k.expandable, k.loaded = true, true
+		k.setChildren([]*node{c})
+	}
+	return k
+}
+
+// shortPrincipal names a principal for a row: its name with path.
+func shortPrincipal(p *eval.Principal) string {
+	if p.Entity.Kind == model.EntityRole {
+		return roleName(p.ARN)
+	}
+	return p.Entity.Name()
+}

@@ -1,0 +1,431 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/iamscope/iamscope/eval"
+)
+
+// nodeKind says what a tree node stands for, and so how its children are found.
+type nodeKind uint8
+
+const (
+	nkNote         nodeKind = iota // text: a condition, a carve-out, a hop, a message
+	nkPrincipal                    // a principal's access: children are its services
+	nkGroup                        // a group: children are its members
+	nkChains                       // the roles a principal reaches: children are nkPrincipal
+	nkService                      // a service: children are actions, decided when opened
+	nkAction                       // an action: children are resources
+	nkResource                     // a resource pattern or known resource an action reaches
+	nkDenied                       // an action the identity policies grant but that is denied
+	nkResourceRoot                 // reverse tree: a resource; children are actions
+	nkWhoAction                    // reverse tree: an action on the resource; children are who can
+	nkGrantee                      // reverse tree: a party that can; children are its hops
+	nkPathsRoot                    // chains and paths of a principal
+	nkSection                      // a heading grouping nodes
+	nkReach                        // a role reached through a chain; children are hops
+	nkHop                          // one sts:AssumeRole hop
+	nkEscalation                   // an escalation path; children are via hops and steps
+	nkStep                         // one step of an escalation path
+)
+
+// decision is how a node's request comes out, drawn as a symbol and a word.
+type decision uint8
+
+const (
+	decNone decision = iota
+	decAllow
+	decIf
+	decDeny         // implicitly denied
+	decExplicitDeny // explicitly denied
+)
+
+// symbol and word draw a decision without relying on colour.
+func (d decision) symbol() string {
+	switch d {
+	case decAllow:
+		return "✓"
+	case decIf:
+		return "?"
+	case decDeny, decExplicitDeny:
+		return "✗"
+	}
+	return " "
+}
+
+func (d decision) word() string {
+	switch d {
+	case decAllow:
+		return "allow"
+	case decIf:
+		return "if …"
+	case decDeny:
+		return "deny"
+	case decExplicitDeny:
+		return "DENY"
+	}
+	return ""
+}
+
+func decisionOf(d eval.Decision, cond *eval.Expr) decision {
+	switch {
+	case d == eval.ExplicitlyDenied:
+		return decExplicitDeny
+	case d == eval.ImplicitlyDenied:
+		return decDeny
+	case cond != nil && cond.IsOpen():
+		return decIf
+	}
+	return decAllow
+}
+
+// mark says how a what-if changed a node.
+type mark uint8
+
+const (
+	markNone mark = iota
+	markGained
+	markLost
+)
+
+// request is what a node asks the engine when it is explained: can principal do action on
+// resource.
+type request struct {
+	principal string // ARN, looked up in the engine in force when asked
+	action    string
+	resource  string
+}
+
+func (r request) valid() bool { return r.principal != "" && r.action != "" && r.resource != "" }
+
+// node is one node of a tree. Children of an expandable node are found when it is first
+// opened, by a request to the engine that carries the node's request id; an answer for an id
+// the node no longer waits for is dropped.
+type node struct {
+	kind     nodeKind
+	key      string // unique in its tree: the path of labels
+	label    string // clean text
+	level    string // access level, for actions
+	note     string // dim text after the label
+	decision decision
+	mark     mark
+	req      request // what explaining the node asks
+	copyText string  // what `y` copies: an ARN or a statement
+
+	depth      int
+	parent     *node
+	children   []*node
+	expandable bool
+	expanded   bool
+	loaded     bool
+	loading    bool
+	loadID     uint64
+	loadErr    string
+
+	// What the node was built from, kept so that toggles can rebuild children without
+	// asking the engine again.
+	principal string // ARN
+	service   string
+	via       []eval.Hop
+	data      any
+
+	rev   int
+	cache rowCache
+}
+
+// newChild makes a node under parent, keyed by the parent's key and the label.
+func newChild(parent *node, kind nodeKind, label string) *node {
+	return &node{kind: kind, key: parent.key + "/" + label, label: label}
+}
+
+// setChildren replaces the children. A new child with the key and kind of an old one is
+// merged into the old one, which keeps its expansion, its children and any answer it awaits:
+// a tree asked again after a change of context keeps its shape.
+func (n *node) setChildren(children []*node) {
+	old := make(map[string]*node, len(n.children))
+	for _, c := range n.children {
+		old[c.key] = c
+	}
+	out := make([]*node, 0, len(children))
+	for _, c := range children {
+		if o, ok := old[c.key]; ok && o.kind == c.kind && o != c {
+			o.adopt(c)
+			c = o
+		}
+		c.parent = n
+		out = append(out, c)
+	}
+	n.children = out
+	n.rev++
+}
+
+// adopt takes what a fresh node of the same key says.
+func (n *node) adopt(c *node) {
+	n.label, n.level, n.note, n.decision, n.mark = c.label, c.level, c.note, c.decision, c.mark
+	n.req, n.copyText = c.req, c.copyText
+	n.principal, n.service, n.via = c.principal, c.service, c.via
+	n.expandable = c.expandable
+	if c.loaded {
+		n.data, n.loaded, n.loading = c.data, true, false
+		n.setChildren(c.children)
+	}
+	if !n.expandable {
+		n.expanded = false
+	}
+	n.rev++
+}
+
+// treeModel is a tree drawn as a list of its visible rows, only those on screen, each row's
+// drawing cached by width and revision.
+type treeModel struct {
+	root   *node // not drawn; its children are the top rows
+	rows   []*node
+	cursor int
+	offset int
+	dirty  bool
+	empty  string // shown when there are no rows
+}
+
+// setRoot replaces the tree.
+func (t *treeModel) setRoot(root *node) {
+	t.root = root
+	t.cursor, t.offset = 0, 0
+	t.dirty = true
+}
+
+// flatten lists the visible rows: the children of expanded nodes, depth first.
+func (t *treeModel) flatten() {
+	if !t.dirty {
+		return
+	}
+	var sel *node
+	if t.cursor >= 0 && t.cursor < len(t.rows) {
+		sel = t.rows[t.cursor]
+	}
+	t.rows = t.rows[:0]
+	var walk func(*node, int)
+	walk = func(n *node, depth int) {
+		for _, c := range n.children {
+			if c.depth != depth {
+				c.depth = depth
+				c.rev++
+			}
+			t.rows = append(t.rows, c)
+			if c.expanded {
+				walk(c, depth+1)
+			}
+		}
+	}
+	if t.root != nil {
+		walk(t.root, 0)
+	}
+	t.dirty = false
+	if sel != nil {
+		for i, r := range t.rows {
+			if r == sel || (r.key == sel.key && r.depth == sel.depth) {
+				t.cursor = i
+				return
+			}
+		}
+	}
+	t.cursor = min(t.cursor, max(len(t.rows)-1, 0))
+}
+
+func (t *treeModel) selected() *node {
+	t.flatten()
+	if t.cursor < 0 || t.cursor >= len(t.rows) {
+		return nil
+	}
+	return t.rows[t.cursor]
+}
+
+func (t *treeModel) move(n, height int) {
+	t.flatten()
+	t.cursor = min(max(t.cursor+n, 0), max(len(t.rows)-1, 0))
+	t.scroll(height)
+}
+
+func (t *treeModel) scroll(height int) { t.offset = keepInView(t.cursor, t.offset, height, len(t.rows)) }
+
+// selectKey moves the cursor to the row with the key, if it is visible.
+func (t *treeModel) selectKey(key string) bool {
+	t.flatten()
+	for i, r := range t.rows {
+		if r.key == key {
+			t.cursor = i
+			return true
+		}
+	}
+	return false
+}
+
+// visible lists the rows on screen, for answering what is visible first.
+func (t *treeModel) visible(height int) []*node {
+	t.flatten()
+	end := min(t.offset+height, len(t.rows))
+	if t.offset >= end {
+		return nil
+	}
+	return t.rows[t.offset:end]
+}
+
+// expandedNodes lists every expanded, loaded node, visible ones first.
+func (t *treeModel) expandedNodes(height int) []*node {
+	var out []*node
+	seen := map[*node]bool{}
+	for _, n := range t.visible(height) {
+		for p := n; p != nil && p != t.root; p = p.parent {
+			if p.expanded && !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	var walk func(*node)
+	walk = func(n *node) {
+		for _, c := range n.children {
+			if c.expanded {
+				if !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
+				walk(c)
+			}
+		}
+	}
+	if t.root != nil {
+		walk(t.root)
+	}
+	return out
+}
+
+// view draws the rows on screen.
+func (t *treeModel) view(s *styles, w, h int, focused bool, spin string) []string {
+	t.flatten()
+	t.scroll(h)
+	lines := make([]string, 0, h)
+	if len(t.rows) == 0 && t.empty != "" {
+		for _, l := range wrap(t.empty, w-2) {
+			lines = append(lines, s.dim.Render(fit("  "+l, w)))
+		}
+	}
+	for i := t.offset; i < len(t.rows) && len(lines) < h; i++ {
+		n := t.rows[i]
+		sel := i == t.cursor
+		if n.loading || sel || n.cache.width != w || n.cache.rev != n.rev {
+			n.cache = rowCache{width: w, rev: n.rev, text: renderNode(s, n, w, sel, focused, spin)}
+		}
+		lines = append(lines, n.cache.text)
+	}
+	return lines
+}
+
+// renderNode draws one row: indentation, the expander, the decision symbol, the label, and
+// on the right the access level and the decision word.
+func renderNode(s *styles, n *node, w int, selected, focused bool, spin string) string {
+	indent := strings.Repeat("  ", n.depth)
+	exp := "  "
+	switch {
+	case n.loading:
+		exp = spin + " "
+	case n.expandable && n.expanded:
+		exp = "▾ "
+	case n.expandable:
+		exp = "▸ "
+	}
+	m := ""
+	switch n.mark {
+	case markGained:
+		m = "+ "
+	case markLost:
+		m = "− "
+	}
+	sym := n.decision.symbol()
+	lvl, word := "", ""
+	if n.level != "" {
+		lvl = fit(n.level, 5) + " "
+	}
+	if w := n.decision.word(); w != "" {
+		word = fit(w, 5)
+	}
+	rightW := width(lvl) + width(word)
+	leftW := w - rightW - 1
+	if selected {
+		label := n.label
+		if n.note != "" {
+			label += "  " + n.note
+		}
+		st := s.rowSelectedBlurred
+		if focused {
+			st = s.rowSelected
+		}
+		return st.Render(fit(fit(indent+exp+m+sym+" "+label, leftW)+" "+lvl+word, w))
+	}
+	left := indent + exp + markStyle(s, n.mark).Render(m) + decisionStyle(s, n.decision).Render(sym) + " " + styledLabel(s, n)
+	return fit(left, leftW) + " " + levelStyle(s, n.level).Render(lvl) + decisionStyle(s, n.decision).Render(word)
+}
+
+func styledLabel(s *styles, n *node) string {
+	label := n.label
+	switch {
+	case n.mark == markLost:
+		label = s.lost.Render(label)
+	case n.mark == markGained:
+		label = s.gained.Render(label)
+	case n.kind == nkNote:
+		label = s.dim.Render(label)
+	case n.kind == nkSection:
+		label = s.bold.Render(label)
+	}
+	if n.note != "" {
+		label += "  " + s.dim.Render(n.note)
+	}
+	if n.loadErr != "" {
+		label += "  " + s.errorText.Render(n.loadErr)
+	}
+	return label
+}
+
+func decisionStyle(s *styles, d decision) lipgloss.Style {
+	switch d {
+	case decAllow:
+		return s.allow
+	case decIf:
+		return s.cond
+	case decDeny, decExplicitDeny:
+		return s.deny
+	}
+	return s.app
+}
+
+func markStyle(s *styles, m mark) lipgloss.Style {
+	switch m {
+	case markGained:
+		return s.gained
+	case markLost:
+		return s.deny
+	}
+	return s.app
+}
+
+func levelStyle(s *styles, level string) lipgloss.Style {
+	switch level {
+	case "Write":
+		return s.levelWrite
+	case "Perms":
+		return s.levelPerm
+	}
+	return s.levelRead
+}
+
+// rowAt returns the row index at line y of the tree's area, or -1.
+func (t *treeModel) rowAt(y int) int {
+	t.flatten()
+	i := t.offset + y
+	if y < 0 || i >= len(t.rows) {
+		return -1
+	}
+	return i
+}
