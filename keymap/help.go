@@ -48,7 +48,7 @@ func (k KeyMap) FullHelp(c Context) [][]key.Binding {
 		own = []key.Binding{l.Filter, l.Open, g.Copy}
 	case AccessTree:
 		t := k.Tree
-		own = []key.Binding{t.Expand, t.Collapse, t.Toggle, t.Explain, t.ShowDenied, t.WritesOnly, t.ViaChains, l.Filter, g.Copy, g.Export}
+		own = []key.Binding{t.Expand, t.Collapse, t.Toggle, t.Explain, t.ShowDenied, t.WritesOnly, t.ViaChains, g.Copy, g.Export}
 	case Explanation:
 		d := k.Document
 		own = []key.Binding{d.Search, d.Next, d.Prev, g.Copy, g.Export}

@@ -17,9 +17,23 @@ const (
 	keySourceIP = "aws:SourceIp"
 	keyRegion   = "aws:RequestedRegion"
 	keyTime     = "aws:CurrentTime"
+	keyTLS      = "aws:SecureTransport"
 	keyEpoch    = "aws:EpochTime"
 	tagPrefix   = "aws:PrincipalTag/"
 )
+
+// namedKeys are the keys the header always shows and the editor offers by name.
+var namedKeys = []string{keyMFA, keySourceIP, keyRegion, keyTLS, keyTime}
+
+// isNamed reports whether a key is one of namedKeys.
+func isNamed(key string) bool {
+	for _, k := range namedKeys {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
+}
 
 // requestContext is what the user says about the requests the explorer decides: condition
 // keys and their values. Keys it does not set stay open, and a decision that hangs on them is
@@ -65,7 +79,10 @@ func (r *requestContext) clear(key string) {
 
 // keys lists the keys set, the named ones first, then the rest sorted.
 func (r requestContext) keys() []string {
-	order := map[string]int{strings.ToLower(keyMFA): 1, strings.ToLower(keySourceIP): 2, strings.ToLower(keyRegion): 3, strings.ToLower(keyTime): 4}
+	order := map[string]int{}
+	for i, k := range namedKeys {
+		order[strings.ToLower(k)] = i + 1
+	}
 	out := make([]string, 0, len(r.values))
 	for k := range r.values {
 		out = append(out, k)

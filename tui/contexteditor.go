@@ -46,6 +46,7 @@ func (o *contextOverlay) rows(m *Model) []contextRow {
 		{label: "MFA", key: keyMFA},
 		{label: "source IP", key: keySourceIP},
 		{label: "region", key: keyRegion},
+		{label: "TLS (HTTPS)", key: keyTLS},
 		{label: "time", key: keyTime, derived: "now"},
 	}
 	seen := map[string]bool{}
@@ -194,9 +195,9 @@ func checkContextValue(k, v string) error {
 		return nil
 	}
 	switch strings.ToLower(k) {
-	case strings.ToLower(keyMFA):
+	case strings.ToLower(keyMFA), strings.ToLower(keyTLS):
 		if v != "true" && v != "false" {
-			return fmt.Errorf("MFA is true or false")
+			return fmt.Errorf("%s is true or false", k)
 		}
 	case strings.ToLower(keySourceIP):
 		if _, err := netip.ParseAddr(v); err != nil {
@@ -231,7 +232,7 @@ func (o *contextOverlay) view(m *Model) string {
 		if v, ok := m.ctx.req.get(r.key); ok && !r.add {
 			val = s.chipSet.Render(clean(v))
 		}
-		line := fit(r.label, 22) + " " + val
+		line := fit(r.label, 14) + " " + s.dim.Render(fit(clean(r.key), 30)) + " " + val
 		if r.add {
 			line = r.label
 		}

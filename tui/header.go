@@ -64,51 +64,53 @@ func (m *Model) headerView() []string {
 }
 
 // chipsView draws the request context as chips: the named keys always (? when open), any
-// other key set, then the what-ifs in force.
+// other key set, then the what-ifs in force. Narrow windows get compact chips.
 func (m *Model) chipsView() string {
 	c := m.ctx
 	s := c.styles
+	compact := c.layout.header.w < 110
+	chipStyle, setStyle, whatIfStyle := s.chip, s.chipSet, s.chipWhatIf
+	sep := " "
+	if compact {
+		chipStyle, setStyle, whatIfStyle = chipStyle.Padding(0), setStyle.Padding(0), whatIfStyle.Padding(0)
+	}
 	chip := func(label, key string) string {
 		if v, ok := c.req.get(key); ok {
-			return s.chipSet.Render(label + " " + clean(v))
+			return setStyle.Render(label + " " + clean(v))
 		}
-		return s.chip.Render(label + " ?")
+		return chipStyle.Render(label + " ?")
 	}
-	parts := []string{
-		s.dim.Render("context"),
-		chip("MFA", keyMFA),
-		chip("IP", keySourceIP),
-		chip("region", keyRegion),
+	var parts []string
+	if !compact {
+		parts = append(parts, s.dim.Render("context"))
 	}
+	parts = append(parts, chip("MFA", keyMFA), chip("IP", keySourceIP), chip("region", keyRegion), chip("TLS", keyTLS))
 	if v, ok := c.req.get(keyTime); ok {
-		parts = append(parts, s.chipSet.Render("time "+clean(v)))
+		parts = append(parts, setStyle.Render("time "+clean(v)))
 	} else {
-		parts = append(parts, s.chip.Render("time now"))
+		parts = append(parts, chipStyle.Render("time now"))
 	}
 	for _, k := range c.req.keys() {
-		switch strings.ToLower(k) {
-		case strings.ToLower(keyMFA), strings.ToLower(keySourceIP), strings.ToLower(keyRegion), strings.ToLower(keyTime):
+		if isNamed(k) {
 			continue
 		}
 		v, _ := c.req.get(k)
-		label := k
+		label := k + "="
 		if t, ok := strings.CutPrefix(k, tagPrefix); ok {
 			label = "tag " + t + "="
-		} else {
-			label += "="
 		}
-		parts = append(parts, s.chipSet.Render(clean(label)+clean(v)))
+		parts = append(parts, setStyle.Render(clean(label)+clean(v)))
 	}
 	if c.whatIfActive() {
-		parts = append(parts, s.dim.Render(" what-if"))
+		parts = append(parts, s.dim.Render("│ what-if"))
 		for _, ch := range c.changes {
-			parts = append(parts, s.chipWhatIf.Render(clean(changeLabel(ch))))
+			parts = append(parts, whatIfStyle.Render(clean(changeLabel(ch))))
 		}
 	}
 	if m.whatIfBuilding {
 		parts = append(parts, s.dim.Render(m.spinner.View()+" applying what-ifs"))
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, sep)
 }
 
 // footerView draws the status, or the short help of where the user is.

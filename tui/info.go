@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/iamscope/iamscope/catalog"
+	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -126,6 +127,27 @@ func nodeInfoTitle(n *node) string {
 // nodeInfo describes a node that is not a request: a service, a member, a heading.
 func nodeInfo(d *document, c *programContext, n *node) {
 	switch n.kind {
+	case nkEscalation:
+		e, ok := n.data.(eval.Escalation)
+		if !ok {
+			break
+		}
+		d.add(lsHeading, 0, clean(e.Path.ID)+": "+clean(e.Path.Name))
+		d.add(lsPlain, 0, "gains "+n.note)
+		d.add(lsPlain, 0, clean(e.Path.Description))
+		if len(e.Via) > 0 {
+			d.add(lsHeading, 0, "Through the role chain")
+			d.add(lsPlain, 1, chainText(e.Via))
+		}
+		d.add(lsHeading, 0, "Steps (open one to see why it is allowed)")
+		for _, st := range e.Steps {
+			line := clean(st.Action) + " on " + clean(st.Resource)
+			if st.Condition != nil && st.Condition.IsOpen() {
+				line += " if " + clean(st.Condition.String())
+			}
+			d.add(lsPlain, 1, line)
+		}
+		return
 	case nkService:
 		d.add(lsHeading, 0, "service "+n.label)
 		if cs, ok := catalog.LookupService(n.service); ok {

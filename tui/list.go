@@ -121,7 +121,9 @@ func (l *listModel) move(n, height int) {
 	l.scroll(height)
 }
 
-func (l *listModel) scroll(height int) { l.offset = keepInView(l.cursor, l.offset, height, len(l.shown)) }
+func (l *listModel) scroll(height int) {
+	l.offset = keepInView(l.cursor, l.offset, height, len(l.shown))
+}
 
 // keepInView returns the first row to show so that the cursor row is on a screen of height
 // rows, moving as little as it can, and no blank rows are shown after the last of total.

@@ -459,10 +459,6 @@ func (m *Model) updateFocused(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return nil
 		}
-		if key.Matches(msg, k.List.Filter) {
-			m.push(newPaletteOverlay(m))
-			return nil
-		}
 		cmd, _ := tp.update(c, msg, l.tree.h-1)
 		return tea.Batch(cmd, m.followSelection(false))
 	case focusDoc:

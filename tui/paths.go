@@ -105,9 +105,8 @@ func escalationNode(parent *node, i int, e eval.Escalation) *node {
 	}
 	k.copyText = e.Target
 	k.decision = decAllow
+	k.data = e
 	var kids []*node
-	desc := newChild(k, nkNote, clean(e.Path.Description))
-	kids = append(kids, desc)
 	for _, h := range e.Via {
 		kids = append(kids, hopNode(k, h))
 	}
@@ -128,8 +127,5 @@ func escalationNode(parent *node, i int, e eval.Escalation) *node {
 	}
 	k.expandable, k.loaded = true, true
 	k.setChildren(kids)
-	if len(e.Steps) > 0 {
-		k.req = kids[len(kids)-len(e.Steps)].req
-	}
 	return k
 }

@@ -141,8 +141,10 @@ func resourceActions(it *resourceItem) []whoAction {
 		return out
 	}
 	objects := it.arn + "/*"
+	// The actions of every statement: an Allow grants them, a Deny takes them from some
+	// callers, and either way the question "who can" is worth asking.
 	for _, s := range it.policy.Statements {
-		if s.Effect != model.Allow || s.NotAction {
+		if s.NotAction {
 			continue
 		}
 		for _, pattern := range s.Actions {

@@ -186,6 +186,8 @@ type treeModel struct {
 	offset int
 	dirty  bool
 	empty  string // shown when there are no rows
+	// reveal is a node just opened: the next drawing scrolls to show its children.
+	reveal *node
 }
 
 // setRoot replaces the tree.
@@ -247,7 +249,9 @@ func (t *treeModel) move(n, height int) {
 	t.scroll(height)
 }
 
-func (t *treeModel) scroll(height int) { t.offset = keepInView(t.cursor, t.offset, height, len(t.rows)) }
+func (t *treeModel) scroll(height int) {
+	t.offset = keepInView(t.cursor, t.offset, height, len(t.rows))
+}
 
 // selectKey moves the cursor to the row with the key, if it is visible.
 func (t *treeModel) selectKey(key string) bool {
@@ -305,6 +309,7 @@ func (t *treeModel) expandedNodes(height int) []*node {
 func (t *treeModel) view(s *styles, w, h int, focused bool, spin string) []string {
 	t.flatten()
 	t.scroll(h)
+	t.revealChildren(h)
 	lines := make([]string, 0, h)
 	if len(t.rows) == 0 && t.empty != "" {
 		for _, l := range wrap(t.empty, w-2) {
@@ -314,8 +319,12 @@ func (t *treeModel) view(s *styles, w, h int, focused bool, spin string) []strin
 	for i := t.offset; i < len(t.rows) && len(lines) < h; i++ {
 		n := t.rows[i]
 		sel := i == t.cursor
-		if n.loading || sel || n.cache.width != w || n.cache.rev != n.rev {
-			n.cache = rowCache{width: w, rev: n.rev, text: renderNode(s, n, w, sel, focused, spin)}
+		if sel || n.loading {
+			lines = append(lines, renderNode(s, n, w, sel, focused, spin))
+			continue
+		}
+		if n.cache.width != w || n.cache.rev != n.rev {
+			n.cache = rowCache{width: w, rev: n.rev, text: renderNode(s, n, w, false, focused, spin)}
 		}
 		lines = append(lines, n.cache.text)
 	}
@@ -418,6 +427,33 @@ func levelStyle(s *styles, level string) lipgloss.Style {
 		return s.levelPerm
 	}
 	return s.levelRead
+}
+
+// revealChildren scrolls, as little as it can, so that the children of a node just opened
+// are on screen, the node itself staying in view.
+func (t *treeModel) revealChildren(h int) {
+	n := t.reveal
+	if n == nil || !n.expanded || len(n.children) == 0 {
+		return
+	}
+	t.reveal = nil
+	at := -1
+	for i, r := range t.rows {
+		if r == n {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return
+	}
+	last := at
+	for last+1 < len(t.rows) && t.rows[last+1].depth > n.depth {
+		last++
+	}
+	if last >= t.offset+h {
+		t.offset = max(min(at, last-h+1), 0)
+	}
 }
 
 // rowAt returns the row index at line y of the tree's area, or -1.

@@ -93,6 +93,9 @@ func (p *treePane) handle(c *programContext, msg loadedMsg) {
 	n.data, n.loaded = msg.data, true
 	p.src.build(c, n)
 	p.tree.dirty = true
+	if n.expanded && n == p.tree.selected() {
+		p.tree.reveal = n
+	}
 }
 
 // busy reports whether any answer is awaited.
@@ -106,6 +109,7 @@ func (p *treePane) expand(c *programContext, n *node) tea.Cmd {
 	n.expanded = true
 	n.rev++
 	p.tree.dirty = true
+	p.tree.reveal = n
 	if !n.loaded && !n.loading {
 		return p.load(c, n)
 	}

@@ -49,15 +49,14 @@ func (m *Model) render() string {
 	if len(m.overlays) == 0 {
 		return base
 	}
-	canvas := lipgloss.NewCanvas(c.width, c.height)
-	canvas.Compose(lipgloss.NewLayer(base))
-	for _, o := range m.overlays {
+	layers := []*lipgloss.Layer{lipgloss.NewLayer(base)}
+	for i, o := range m.overlays {
 		box := o.view(m)
 		x := max((c.width-lipgloss.Width(box))/2, 0)
 		y := max((c.height-lipgloss.Height(box))/2, 0)
-		canvas.Compose(lipgloss.NewLayer(box).X(x).Y(y))
+		layers = append(layers, lipgloss.NewLayer(box).X(x).Y(y).Z(i+1))
 	}
-	return canvas.Render()
+	return lipgloss.NewCanvas(c.width, c.height).Compose(lipgloss.NewCompositor(layers...)).Render()
 }
 
 // loadingView shows the spinner, what is being read and the counts so far.
