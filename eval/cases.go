@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"strconv"
 
+	"github.com/iamscope/iamscope/jsontree"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -46,6 +47,14 @@ var requestFields = map[string]bool{"principal": true, "action": true, "resource
 // malformed case does not spoil the others. A file that is not a JSON array is an error naming
 // the line and column.
 func SplitCases(data []byte) ([]json.RawMessage, error) {
+	if items, ok := jsontree.Items(data); ok {
+		out := make([]json.RawMessage, len(items))
+		for i, it := range items {
+			out[i] = it
+		}
+		return out, nil
+	}
+	// Not a JSON array (or JSON null, no cases): encoding/json names what is wrong.
 	var cases []json.RawMessage
 	if err := json.Unmarshal(data, &cases); err != nil {
 		var se *json.SyntaxError
@@ -81,57 +90,64 @@ func LineCol(data []byte, offset int64) (int, int) {
 
 // ParseCase reads and compiles one case. Errors name the field at fault.
 func ParseCase(raw json.RawMessage) (*Case, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	v, ok := jsontree.Read(raw)
+	if !ok {
 		return nil, fmt.Errorf("a case must be a JSON object")
 	}
-	c := &Case{ID: m["id"]}
-	if c.ID == nil {
-		c.ID = json.RawMessage("null")
+	return parseCaseValue(v)
+}
+
+// parseCaseValue reads and compiles a case read as JSON.
+func parseCaseValue(m *jsontree.Value) (*Case, error) {
+	switch m.Kind {
+	case jsontree.Null:
+		m = &jsontree.Value{Kind: jsontree.Object}
+	case jsontree.Object:
+	default:
+		return nil, fmt.Errorf("a case must be a JSON object")
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	c := &Case{ID: json.RawMessage("null")}
+	if id := m.Get("id"); id != nil {
+		c.ID = id.Raw
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if !caseFields[k] {
+	for _, member := range m.Sorted() {
+		if k := member.Key; !caseFields[k] {
 			return c, fmt.Errorf("%s: unknown case field", k)
 		}
 	}
 	var err error
-	if err = c.parseRequest(m["request"]); err != nil {
+	if err = c.parseRequest(m.Get("request")); err != nil {
 		return c, err
 	}
-	if c.Input.Identity, err = policyList(m["identityPolicies"], "identityPolicies", model.KindIdentity); err != nil {
+	if c.Input.Identity, err = policyList(m.Get("identityPolicies"), "identityPolicies", model.KindIdentity); err != nil {
 		return c, err
 	}
-	if c.Input.Resource, err = optionalPolicy(m["resourcePolicy"], "resourcePolicy", model.KindTrust); err != nil {
+	if c.Input.Resource, err = optionalPolicy(m.Get("resourcePolicy"), "resourcePolicy", model.KindTrust); err != nil {
 		return c, err
 	}
-	if c.Input.Boundaries, err = policyList(m["permissionBoundaries"], "permissionBoundaries", model.KindBoundary); err != nil {
+	if c.Input.Boundaries, err = policyList(m.Get("permissionBoundaries"), "permissionBoundaries", model.KindBoundary); err != nil {
 		return c, err
 	}
-	if c.Input.SCPs, err = policyLevels(m["scps"], "scps", model.KindSCP); err != nil {
+	if c.Input.SCPs, err = policyLevels(m.Get("scps"), "scps", model.KindSCP); err != nil {
 		return c, err
 	}
-	if c.Input.RCPs, err = policyLevels(m["rcps"], "rcps", model.KindRCP); err != nil {
+	if c.Input.RCPs, err = policyLevels(m.Get("rcps"), "rcps", model.KindRCP); err != nil {
 		return c, err
 	}
-	if c.Input.Session, err = optionalPolicy(m["sessionPolicy"], "sessionPolicy", model.KindSession); err != nil {
+	if c.Input.Session, err = optionalPolicy(m.Get("sessionPolicy"), "sessionPolicy", model.KindSession); err != nil {
 		return c, err
 	}
-	if v, ok := m["resourceAccount"]; ok && !isNull(v) {
+	if v := m.Get("resourceAccount"); !isNull(v) {
 		if c.Request.ResourceAccount, err = jsonString(v, "resourceAccount"); err != nil {
 			return c, err
 		}
 	}
-	if v, ok := m["principalAccount"]; ok && !isNull(v) {
+	if v := m.Get("principalAccount"); !isNull(v) {
 		if c.Request.PrincipalAccount, err = jsonString(v, "principalAccount"); err != nil {
 			return c, err
 		}
 	}
-	if v, ok := m["mode"]; ok && !isNull(v) {
+	if v := m.Get("mode"); !isNull(v) {
 		mode, err := jsonString(v, "mode")
 		if err != nil {
 			return c, err
@@ -148,62 +164,56 @@ func ParseCase(raw json.RawMessage) (*Case, error) {
 	return c, nil
 }
 
-func (c *Case) parseRequest(raw json.RawMessage) error {
-	if raw == nil || isNull(raw) {
+func (c *Case) parseRequest(m *jsontree.Value) error {
+	if isNull(m) {
 		return fmt.Errorf("request: missing")
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if m.Kind != jsontree.Object {
 		return fmt.Errorf("request: must be an object")
 	}
-	for k := range m {
-		if !requestFields[k] {
+	for _, member := range m.Sorted() {
+		if k := member.Key; !requestFields[k] {
 			return fmt.Errorf("request.%s: unknown request field", k)
 		}
 	}
 	var err error
 	r := &c.Request
-	if r.Principal, err = jsonString(m["principal"], "request.principal"); err != nil {
+	if r.Principal, err = jsonString(m.Get("principal"), "request.principal"); err != nil {
 		return err
 	}
-	if r.Action, err = jsonString(m["action"], "request.action"); err != nil {
+	if r.Action, err = jsonString(m.Get("action"), "request.action"); err != nil {
 		return err
 	}
 	if err := checkRequestAction(r.Action); err != nil {
 		return fmt.Errorf("request.action: %w", err)
 	}
-	if r.Resource, err = jsonString(m["resource"], "request.resource"); err != nil {
+	if r.Resource, err = jsonString(m.Get("resource"), "request.resource"); err != nil {
 		return err
 	}
-	if v, ok := m["resourceAccount"]; ok && !isNull(v) {
+	if v := m.Get("resourceAccount"); !isNull(v) {
 		if r.ResourceAccount, err = jsonString(v, "request.resourceAccount"); err != nil {
 			return err
 		}
 	}
-	r.Context, err = parseContext(m["context"])
+	r.Context, err = parseContext(m.Get("context"))
 	return err
 }
 
 // parseContext reads a request context: each key a string, number or boolean, or an array of them.
-func parseContext(raw json.RawMessage) (*Context, error) {
+func parseContext(m *jsontree.Value) (*Context, error) {
 	ctx := NewContext()
-	if raw == nil || isNull(raw) {
+	if isNull(m) {
 		return ctx, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if m.Kind != jsontree.Object {
 		return nil, fmt.Errorf("request.context: must be an object")
 	}
-	for k, v := range m {
+	for _, member := range m.Members {
+		k, v := member.Key, member.Value
 		at := "request.context." + k
-		v = bytes.TrimSpace(v)
-		if len(v) > 0 && v[0] == '[' {
-			var items []json.RawMessage
-			if err := json.Unmarshal(v, &items); err != nil {
-				return nil, fmt.Errorf("%s: %v", at, err)
-			}
-			vals := make([]string, len(items))
-			for i, it := range items {
+		if v.Kind == jsontree.Array {
+			vals := make([]string, len(v.Items))
+			for i, it := range v.Items {
 				s, err := scalarText(it)
 				if err != nil {
 					return nil, fmt.Errorf("%s[%d]: %v", at, i, err)
@@ -223,68 +233,58 @@ func parseContext(raw json.RawMessage) (*Context, error) {
 }
 
 // scalarText returns the text of a JSON string, number or boolean.
-func scalarText(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "", fmt.Errorf("empty value")
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	case 't', 'f':
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			return "", err
-		}
-		return string(raw), nil
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		var n json.Number
-		err := json.Unmarshal(raw, &n)
-		return n.String(), err
+func scalarText(v *jsontree.Value) (string, error) {
+	switch v.Kind {
+	case jsontree.String:
+		return v.Str, nil
+	case jsontree.Bool, jsontree.Number:
+		return string(v.Raw), nil
 	}
 	return "", fmt.Errorf("must be a string, number or boolean (or an array of them)")
 }
 
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+// isNull reports whether a member is absent (nil) or JSON null.
+func isNull(v *jsontree.Value) bool { return v == nil || v.Kind == jsontree.Null }
 
-func jsonString(raw json.RawMessage, field string) (string, error) {
-	if raw == nil {
+// jsonString reads a string member; null reads as "", as encoding/json reads it.
+func jsonString(v *jsontree.Value, field string) (string, error) {
+	switch {
+	case v == nil:
 		return "", fmt.Errorf("%s: missing", field)
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	case v.Kind == jsontree.Null:
+		return "", nil
+	case v.Kind != jsontree.String:
 		return "", fmt.Errorf("%s: must be a string", field)
 	}
-	return s, nil
+	return v.Str, nil
 }
 
 // casePolicy reads a policy given as an object, a JSON string, or {"name": ..., "policy": ...}.
-func casePolicy(raw json.RawMessage, field string, kind model.Kind) (*Policy, error) {
+func casePolicy(v *jsontree.Value, field string, kind model.Kind) (*Policy, error) {
 	name := field
-	doc := raw
-	var named struct {
-		Name   *string         `json:"name"`
-		Policy json.RawMessage `json:"policy"`
-	}
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		var probe map[string]json.RawMessage
-		if err := json.Unmarshal(trimmed, &probe); err == nil {
-			if _, hasStmt := probe["Statement"]; !hasStmt && probe["policy"] != nil {
-				if err := json.Unmarshal(trimmed, &named); err != nil {
-					return nil, fmt.Errorf("%s: %v", field, err)
+	doc := v
+	if v.Kind == jsontree.Object && v.Get("Statement") == nil && v.Get("policy") != nil {
+		if n := v.Get("name"); !isNull(n) {
+			if n.Kind != jsontree.String {
+				// encoding/json names the mistake as it always has.
+				var named struct {
+					Name *string `json:"name"`
 				}
-				if named.Name != nil {
-					name = *named.Name
-				}
-				doc = named.Policy
-				field += ".policy"
+				return nil, fmt.Errorf("%s: %v", field, json.Unmarshal(v.Raw, &named))
 			}
+			name = n.Str
 		}
+		doc = v.Get("policy")
+		field += ".policy"
 	}
-	p, err := parseChecked(name, doc, kind)
+	p, err := model.ParsePolicyValue(doc)
+	if err == nil {
+		err = p.Check(kind)
+	}
+	var out *Policy
+	if err == nil {
+		out, err = Compile(name, p)
+	}
 	if err != nil {
 		var pe *model.PolicyError
 		if errors.As(err, &pe) && pe.Path != "" {
@@ -292,39 +292,26 @@ func casePolicy(raw json.RawMessage, field string, kind model.Kind) (*Policy, er
 		}
 		return nil, fmt.Errorf("%s: %w", field, err)
 	}
-	return p, nil
+	return out, nil
 }
 
-// parseChecked parses a policy, checks it for its kind and compiles it.
-func parseChecked(name string, doc []byte, kind model.Kind) (*Policy, error) {
-	p, err := model.ParsePolicy(doc)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.Check(kind); err != nil {
-		return nil, err
-	}
-	return Compile(name, p)
-}
-
-func optionalPolicy(raw json.RawMessage, field string, kind model.Kind) (*Policy, error) {
-	if raw == nil || isNull(raw) {
+func optionalPolicy(v *jsontree.Value, field string, kind model.Kind) (*Policy, error) {
+	if isNull(v) {
 		return nil, nil
 	}
-	return casePolicy(raw, field, kind)
+	return casePolicy(v, field, kind)
 }
 
-func policyList(raw json.RawMessage, field string, kind model.Kind) ([]*Policy, error) {
-	if raw == nil || isNull(raw) {
+func policyList(v *jsontree.Value, field string, kind model.Kind) ([]*Policy, error) {
+	if isNull(v) {
 		return nil, nil
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
+	if v.Kind != jsontree.Array {
 		return nil, fmt.Errorf("%s: must be an array of policies or null", field)
 	}
-	out := make([]*Policy, 0, len(items))
-	for i, it := range items {
-		p, err := casePolicy(it, fmt.Sprintf("%s[%d]", field, i), kind)
+	out := make([]*Policy, 0, len(v.Items))
+	for i, it := range v.Items {
+		p, err := casePolicy(it, field+"["+strconv.Itoa(i)+"]", kind)
 		if err != nil {
 			return nil, err
 		}
@@ -333,20 +320,19 @@ func policyList(raw json.RawMessage, field string, kind model.Kind) ([]*Policy, 
 	return out, nil
 }
 
-func policyLevels(raw json.RawMessage, field string, kind model.Kind) ([][]*Policy, error) {
-	if raw == nil || isNull(raw) {
+func policyLevels(v *jsontree.Value, field string, kind model.Kind) ([][]*Policy, error) {
+	if isNull(v) {
 		return nil, nil
 	}
-	var levels []json.RawMessage
-	if err := json.Unmarshal(raw, &levels); err != nil {
+	if v.Kind != jsontree.Array {
 		return nil, fmt.Errorf("%s: must be an array of levels (arrays of policies) or null", field)
 	}
-	out := make([][]*Policy, 0, len(levels))
-	for i, l := range levels {
-		if t := bytes.TrimSpace(l); len(t) == 0 || t[0] != '[' {
+	out := make([][]*Policy, 0, len(v.Items))
+	for i, l := range v.Items {
+		if l.Kind != jsontree.Array {
 			return nil, fmt.Errorf("%s[%d]: each level must be an array of policies", field, i)
 		}
-		ps, err := policyList(l, fmt.Sprintf("%s[%d]", field, i), kind)
+		ps, err := policyList(l, field+"["+strconv.Itoa(i)+"]", kind)
 		if err != nil {
 			return nil, err
 		}
@@ -358,6 +344,11 @@ func policyLevels(raw json.RawMessage, field string, kind model.Kind) ([][]*Poli
 // RunCase parses and evaluates one case; a malformed case yields a result with an error.
 func RunCase(raw json.RawMessage, explain bool) CaseResult {
 	c, err := ParseCase(raw)
+	return c.result(err, explain)
+}
+
+// result evaluates a case, or reports why it could not be read (c may then be nil).
+func (c *Case) result(err error, explain bool) CaseResult {
 	if err != nil {
 		id := json.RawMessage("null")
 		if c != nil {

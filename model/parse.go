@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/iamscope/iamscope/jsontree"
 )
 
 // PolicyError is a problem in a policy document, with the JSON path of the element at fault,
@@ -36,31 +38,47 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &top); err != nil {
+	top, ok := jsontree.Read(doc)
+	if !ok || top.Kind != jsontree.Object {
+		// encoding/json says what is wrong, in the words users know.
+		var m map[string]json.RawMessage
+		err := json.Unmarshal(doc, &m)
+		if err == nil {
+			err = fmt.Errorf("not an object")
+		}
 		return nil, errAt("", "policy document is not a JSON object: %v", err)
 	}
-	p := &Policy{}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, doc); err == nil {
-		p.Document = compact.Bytes()
-	} else {
-		p.Document = doc
+	return parseDocument(top)
+}
+
+// ParsePolicyValue reads a policy document that is part of JSON already read (a policy in a
+// request case): an object, or a JSON string holding the document.
+func ParsePolicyValue(v *jsontree.Value) (*Policy, error) {
+	if v.Kind != jsontree.Object {
+		return ParsePolicy(v.Raw)
 	}
-	for _, k := range sortedKeys(top) {
-		v := top[k]
+	return parseDocument(v)
+}
+
+// parseDocument reads a policy document object.
+func parseDocument(top *jsontree.Value) (*Policy, error) {
+	p := &Policy{Document: jsontree.Compact(top.Raw)}
+	for _, m := range top.Sorted() {
+		k, v := m.Key, m.Value
 		switch k {
 		case "Version":
-			if err := json.Unmarshal(v, &p.Version); err != nil || isNull(v) {
+			if v.Kind != jsontree.String {
 				return nil, errAt("Version", "must be a string")
 			}
+			p.Version = v.Str
 			if p.Version != Version2012 && p.Version != Version2008 {
 				return nil, errAt("Version", "unknown version %q (want %q or %q)", p.Version, Version2012, Version2008)
 			}
 		case "Id":
-			if err := json.Unmarshal(v, &p.ID); err != nil || isNull(v) {
+			if v.Kind != jsontree.String {
 				return nil, errAt("Id", "must be a string")
 			}
+			p.ID = v.Str
 		case "Statement":
 			stmts, err := parseStatements(v)
 			if err != nil {
@@ -71,7 +89,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 			return nil, errAt(k, "unknown policy element (want Version, Id or Statement)")
 		}
 	}
-	if _, ok := top["Statement"]; !ok {
+	if top.Get("Statement") == nil {
 		return nil, errAt("Statement", "missing")
 	}
 	return p, nil
@@ -115,22 +133,20 @@ func firstRunes(s string, n int) string {
 	return s
 }
 
-func parseStatements(raw json.RawMessage) ([]*Statement, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '{' {
-		s, err := parseStatement(raw, 0, "Statement")
+func parseStatements(v *jsontree.Value) ([]*Statement, error) {
+	if v.Kind == jsontree.Object {
+		s, err := parseStatement(v, 0, "Statement")
 		if err != nil {
 			return nil, err
 		}
 		return []*Statement{s}, nil
 	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil || isNull(raw) {
+	if v.Kind != jsontree.Array {
 		return nil, errAt("Statement", "must be an object or an array of objects")
 	}
-	out := make([]*Statement, 0, len(list))
-	for i, r := range list {
-		s, err := parseStatement(r, i, fmt.Sprintf("Statement[%d]", i))
+	out := make([]*Statement, 0, len(v.Items))
+	for i, it := range v.Items {
+		s, err := parseStatement(it, i, "Statement["+strconv.Itoa(i)+"]")
 		if err != nil {
 			return nil, err
 		}
@@ -139,37 +155,32 @@ func parseStatements(raw json.RawMessage) ([]*Statement, error) {
 	return out, nil
 }
 
-func parseStatement(raw json.RawMessage, index int, path string) (*Statement, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || isNull(raw) {
+func parseStatement(m *jsontree.Value, index int, path string) (*Statement, error) {
+	if m.Kind != jsontree.Object {
 		return nil, errAt(path, "must be a JSON object")
 	}
-	s := &Statement{Index: index}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, raw); err == nil {
-		s.JSON = compact.Bytes()
-	}
-	for _, k := range sortedKeys(m) {
-		v := m[k]
+	s := &Statement{Index: index, JSON: jsontree.Compact(m.Raw)}
+	for _, member := range m.Sorted() {
+		k, v := member.Key, member.Value
 		at := path + "." + k
 		var err error
 		switch k {
 		case "Sid":
-			if json.Unmarshal(v, &s.Sid) != nil || isNull(v) {
+			if v.Kind != jsontree.String {
 				err = errAt(at, "must be a string")
 			}
+			s.Sid = v.Str
 		case "Effect":
-			var e string
-			if json.Unmarshal(v, &e) != nil {
+			if v.Kind != jsontree.String && v.Kind != jsontree.Null {
 				return nil, errAt(at, "must be a string")
 			}
-			switch e {
+			switch v.Str {
 			case "Allow":
 				s.Effect = Allow
 			case "Deny":
 				s.Effect = Deny
 			default:
-				err = errAt(at, "must be \"Allow\" or \"Deny\", not %q", e)
+				err = errAt(at, "must be \"Allow\" or \"Deny\", not %q", v.Str)
 			}
 		case "Action", "NotAction":
 			if s.Actions != nil {
@@ -211,24 +222,19 @@ func parseStatement(raw json.RawMessage, index int, path string) (*Statement, er
 }
 
 // stringList reads an element that is one string or an array of strings.
-func stringList(raw json.RawMessage, path string) ([]string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, errAt(path, "must be a string or an array of strings")
-		}
-		return []string{s}, nil
+func stringList(v *jsontree.Value, path string) ([]string, error) {
+	if v.Kind == jsontree.String {
+		return []string{v.Str}, nil
 	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil || isNull(raw) {
+	if v.Kind != jsontree.Array {
 		return nil, errAt(path, "must be a string or an array of strings")
 	}
-	out := make([]string, len(list))
-	for i, r := range list {
-		if err := json.Unmarshal(r, &out[i]); err != nil || bytes.TrimSpace(r)[0] != '"' {
+	out := make([]string, len(v.Items))
+	for i, it := range v.Items {
+		if it.Kind != jsontree.String {
 			return nil, errAt(fmt.Sprintf("%s[%d]", path, i), "must be a string")
 		}
+		out[i] = it.Str
 	}
 	return out, nil
 }
@@ -250,23 +256,20 @@ func checkActions(actions []string, path string) error {
 // PrincipalTypes are the keys a Principal object may hold.
 var PrincipalTypes = []string{"AWS", "Service", "Federated", "CanonicalUser"}
 
-func parsePrincipal(raw json.RawMessage, path string) (*Principal, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		if s != "*" {
-			return nil, errAt(path, "a principal given as a string must be \"*\", not %q (use {\"AWS\": ...})", s)
+func parsePrincipal(v *jsontree.Value, path string) (*Principal, error) {
+	if v.Kind == jsontree.String {
+		if v.Str != "*" {
+			return nil, errAt(path, "a principal given as a string must be \"*\", not %q (use {\"AWS\": ...})", v.Str)
 		}
 		return &Principal{Wildcard: true}, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || isNull(raw) {
+	if v.Kind != jsontree.Object {
 		return nil, errAt(path, "must be \"*\" or an object of principal types")
 	}
 	p := &Principal{}
-	for _, k := range sortedKeys(m) {
-		list, err := stringList(m[k], path+"."+k)
+	for _, m := range v.Sorted() {
+		k := m.Key
+		list, err := stringList(m.Value, path+"."+k)
 		if err != nil {
 			return nil, err
 		}
@@ -286,20 +289,20 @@ func parsePrincipal(raw json.RawMessage, path string) (*Principal, error) {
 	return p, nil
 }
 
-func parseConditions(raw json.RawMessage, path string) ([]Condition, error) {
-	var ops map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &ops); err != nil || isNull(raw) {
+func parseConditions(v *jsontree.Value, path string) ([]Condition, error) {
+	if v.Kind != jsontree.Object {
 		return nil, errAt(path, "must be an object of operators")
 	}
 	var out []Condition
-	for _, op := range sortedKeys(ops) {
+	for _, m := range v.Sorted() {
+		op, keys := m.Key, m.Value
 		at := path + "." + op
-		var keys map[string]json.RawMessage
-		if err := json.Unmarshal(ops[op], &keys); err != nil || isNull(ops[op]) {
+		if keys.Kind != jsontree.Object {
 			return nil, errAt(at, "must be an object of condition keys")
 		}
-		for _, key := range sortedKeys(keys) {
-			vals, err := conditionValues(keys[key], at+"."+key)
+		for _, km := range keys.Sorted() {
+			key := km.Key
+			vals, err := conditionValues(km.Value, at+"."+key)
 			if err != nil {
 				return nil, err
 			}
@@ -310,70 +313,34 @@ func parseConditions(raw json.RawMessage, path string) ([]Condition, error) {
 }
 
 // conditionValues reads one value or a list of them; strings, numbers and booleans are kept as text.
-func conditionValues(raw json.RawMessage, path string) ([]string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '[' {
-		var list []json.RawMessage
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, errAt(path, "must be a value or an array of values")
-		}
-		out := make([]string, len(list))
-		for i, r := range list {
-			v, err := scalar(r, fmt.Sprintf("%s[%d]", path, i))
+func conditionValues(v *jsontree.Value, path string) ([]string, error) {
+	if v.Kind == jsontree.Array {
+		out := make([]string, len(v.Items))
+		for i, it := range v.Items {
+			s, err := scalar(it, fmt.Sprintf("%s[%d]", path, i))
 			if err != nil {
 				return nil, err
 			}
-			out[i] = v
+			out[i] = s
 		}
 		return out, nil
 	}
-	v, err := scalar(raw, path)
+	s, err := scalar(v, path)
 	if err != nil {
 		return nil, err
 	}
-	return []string{v}, nil
+	return []string{s}, nil
 }
 
-func scalar(raw json.RawMessage, path string) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "", errAt(path, "empty value")
+// scalar reads a string, number or boolean as text: numbers and booleans as written. No
+// element of a policy may be null: reading it as absent would silently drop it (a condition
+// dropped turns a conditional Allow into an unconditional one).
+func scalar(v *jsontree.Value, path string) (string, error) {
+	switch v.Kind {
+	case jsontree.String:
+		return v.Str, nil
+	case jsontree.Bool, jsontree.Number:
+		return string(v.Raw), nil
 	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", errAt(path, "bad string: %v", err)
-		}
-		return s, nil
-	case 't', 'f':
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			return "", errAt(path, "bad value %s", raw)
-		}
-		return string(raw), nil
-	case '{', '[', 'n':
-		return "", errAt(path, "must be a string, number or boolean, not %s", firstRunes(string(raw), 20))
-	default:
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return "", errAt(path, "bad value %s", firstRunes(string(raw), 20))
-		}
-		return n.String(), nil
-	}
-}
-
-// isNull reports whether raw is JSON null. encoding/json reads null into a string, slice or map
-// as "nothing" without an error; no element of a policy may be null, because reading it as
-// absent would silently drop it (a condition dropped turns a conditional Allow into an
-// unconditional one).
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return "", errAt(path, "must be a string, number or boolean, not %s", firstRunes(string(v.Raw), 20))
 }

@@ -72,31 +72,51 @@ func Literal(s string) Pattern {
 // FromParts builds a pattern from literal texts and wildcards.
 func FromParts(parts []Part) Pattern {
 	var p Pattern
-	var cur []segRune
-	flush := func() {
-		p.segs = append(p.segs, makeSegment(cur))
-		cur = nil
-	}
-	for _, part := range parts {
-		switch {
-		case part.Star:
-			flush()
+	start := 0
+	for i, part := range parts {
+		if part.Star {
+			p.segs = append(p.segs, segmentOf(parts[start:i]))
 			p.star = true
-		case part.Any:
-			cur = append(cur, segRune{any: true})
-		default:
-			for i, w := 0, 0; i < len(part.Text); i += w {
-				_, w = utf8.DecodeRuneInString(part.Text[i:])
-				cur = append(cur, segRune{text: part.Text[i : i+w]})
-			}
+			start = i + 1
 		}
 	}
-	flush()
+	p.segs = append(p.segs, segmentOf(parts[start:]))
 	if !p.star && len(p.segs) == 1 && p.segs[0].any == nil {
 		p.literal = true
 		p.text = p.segs[0].lit
 	}
 	return p
+}
+
+// segmentOf makes the segment of the parts between two stars. A segment without `?` is just
+// its text; one with `?` is split into characters.
+func segmentOf(parts []Part) segment {
+	hasAny := false
+	for _, part := range parts {
+		hasAny = hasAny || part.Any
+	}
+	if !hasAny {
+		if len(parts) == 1 {
+			return segment{lit: parts[0].Text}
+		}
+		var b strings.Builder
+		for _, part := range parts {
+			b.WriteString(part.Text)
+		}
+		return segment{lit: b.String()}
+	}
+	var rs []segRune
+	for _, part := range parts {
+		if part.Any {
+			rs = append(rs, segRune{any: true})
+			continue
+		}
+		for i, w := 0, 0; i < len(part.Text); i += w {
+			_, w = utf8.DecodeRuneInString(part.Text[i:])
+			rs = append(rs, segRune{text: part.Text[i : i+w]})
+		}
+	}
+	return makeSegment(rs)
 }
 
 // segRune is one character of a segment, as the bytes written (so that text that is not valid

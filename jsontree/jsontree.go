@@ -1,0 +1,445 @@
+// Package jsontree reads JSON text in one pass into a tree that keeps each value's text. It
+// accepts exactly the JSON that encoding/json accepts, and decodes strings as it does; on text
+// it refuses, callers ask encoding/json for its error, so that messages stay the same.
+//
+// Policy documents and request cases are read with it rather than with encoding/json's
+// RawMessage at every level, which scans each byte again at every level of nesting (five or
+// six times for a condition value). It is a leaf package, like wildcard: model, eval and the
+// commands share it.
+package jsontree
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind is the kind of a JSON value.
+type Kind uint8
+
+const (
+	Null Kind = iota
+	Bool
+	Number
+	String
+	Array
+	Object
+)
+
+// Value is one JSON value.
+type Value struct {
+	Kind    Kind
+	Str     string   // a string's decoded text
+	Members []Member // an object's members, in the order written
+	Items   []*Value // an array's items
+	Raw     []byte   // the value's text, without surrounding space
+}
+
+// Member is one member of an object.
+type Member struct {
+	Key   string
+	Value *Value
+}
+
+// Get returns the value of a member, the last one where a key repeats (as encoding/json reads
+// an object into a map), or nil.
+func (v *Value) Get(key string) *Value {
+	var out *Value
+	for i := range v.Members {
+		if v.Members[i].Key == key {
+			out = v.Members[i].Value
+		}
+	}
+	return out
+}
+
+// Sorted returns an object's members sorted by key, one per key (the last where a key
+// repeats, as encoding/json reads an object into a map). It is the members themselves when they
+// are so already, as programs write them.
+func (v *Value) Sorted() []Member {
+	sorted := true
+	for i := 1; i < len(v.Members); i++ {
+		if v.Members[i-1].Key >= v.Members[i].Key {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return v.Members
+	}
+	out := slices.Clone(v.Members)
+	slices.SortStableFunc(out, func(a, b Member) int { return strings.Compare(a.Key, b.Key) })
+	// keep the last of each key
+	n := 0
+	for i := range out {
+		if i+1 < len(out) && out[i+1].Key == out[i].Key {
+			continue
+		}
+		out[n] = out[i]
+		n++
+	}
+	return out[:n]
+}
+
+// maxDepth is encoding/json's limit on nesting.
+const maxDepth = 10000
+
+// Read reads data as one JSON value; ok is false where encoding/json would refuse it.
+func Read(data []byte) (v *Value, ok bool) {
+	r := reader{data: data}
+	r.space()
+	v = r.value(0)
+	if r.bad {
+		return nil, false
+	}
+	r.space()
+	return v, r.pos == len(data)
+}
+
+// Items reads data as a JSON array and returns the text of each item, checked but not built;
+// ok is false where encoding/json would refuse the text, or it is not an array.
+func Items(data []byte) ([][]byte, bool) {
+	r := reader{data: data, skip: true}
+	r.space()
+	if r.pos >= len(data) || data[r.pos] != '[' {
+		return nil, false
+	}
+	out := [][]byte{}
+	if !r.open(']') {
+		for more := true; more; more = r.next(']') {
+			r.space()
+			start := r.pos
+			r.value(1)
+			if r.bad {
+				return nil, false
+			}
+			out = append(out, data[start:r.pos])
+		}
+		if r.bad {
+			return nil, false
+		}
+	}
+	r.space()
+	if r.pos != len(data) {
+		return nil, false
+	}
+	return out, true
+}
+
+type reader struct {
+	data    []byte
+	pos     int
+	bad     bool
+	skip    bool    // check the text only: build no values
+	slab    []Value // values are allocated from here, many at a time
+	skipped Value
+	// members and items of the objects and arrays being read, copied out to slices of the
+	// right size when each is done
+	members []Member
+	items   []*Value
+}
+
+// newValue returns a fresh value to fill in (a scratch one when only checking).
+func (r *reader) newValue() *Value {
+	if r.skip {
+		r.skipped = Value{}
+		return &r.skipped
+	}
+	if len(r.slab) == 0 {
+		r.slab = make([]Value, 32)
+	}
+	v := &r.slab[0]
+	r.slab = r.slab[1:]
+	return v
+}
+
+func (r *reader) space() {
+	for r.pos < len(r.data) {
+		switch r.data[r.pos] {
+		case ' ', '\t', '\n', '\r':
+			r.pos++
+		default:
+			return
+		}
+	}
+}
+
+// pop takes the entries of a stack from base on, in a slice of their own (nil when there are
+// none, as when only checking).
+func pop[T any](stack *[]T, base int) []T {
+	if len(*stack) == base {
+		return nil
+	}
+	out := slices.Clone((*stack)[base:])
+	*stack = (*stack)[:base]
+	return out
+}
+
+// open reads past an opening bracket and the space after it; it reports whether the list
+// closes at once.
+func (r *reader) open(close byte) bool {
+	r.pos++
+	r.space()
+	if r.pos < len(r.data) && r.data[r.pos] == close {
+		r.pos++
+		return true
+	}
+	return false
+}
+
+// next reads what follows an item of a list: a comma, and then it reports that more follow, or
+// the closing bracket. Anything else makes the text bad.
+func (r *reader) next(close byte) bool {
+	r.space()
+	if r.pos < len(r.data) {
+		switch r.data[r.pos] {
+		case ',':
+			r.pos++
+			return true
+		case close:
+			r.pos++
+			return false
+		}
+	}
+	r.bad = true
+	return false
+}
+
+func (r *reader) fail() *Value {
+	r.bad = true
+	return nil
+}
+
+func (r *reader) value(depth int) *Value {
+	if r.pos >= len(r.data) || depth > maxDepth {
+		return r.fail()
+	}
+	start := r.pos
+	v := r.newValue()
+	switch c := r.data[r.pos]; {
+	case c == '{':
+		v.Kind = Object
+		if r.open('}') {
+			break
+		}
+		base := len(r.members)
+		for more := true; more; more = r.next('}') {
+			r.space()
+			if r.pos >= len(r.data) || r.data[r.pos] != '"' {
+				return r.fail()
+			}
+			key, ok := r.string()
+			if !ok {
+				return r.fail()
+			}
+			r.space()
+			if r.pos >= len(r.data) || r.data[r.pos] != ':' {
+				return r.fail()
+			}
+			r.pos++
+			r.space()
+			m := r.value(depth + 1)
+			if r.bad {
+				return nil
+			}
+			if !r.skip {
+				r.members = append(r.members, Member{key, m})
+			}
+		}
+		if r.bad {
+			return nil
+		}
+		v.Members = pop(&r.members, base)
+	case c == '[':
+		v.Kind = Array
+		if r.open(']') {
+			break
+		}
+		base := len(r.items)
+		for more := true; more; more = r.next(']') {
+			r.space()
+			it := r.value(depth + 1)
+			if r.bad {
+				return nil
+			}
+			if !r.skip {
+				r.items = append(r.items, it)
+			}
+		}
+		if r.bad {
+			return nil
+		}
+		v.Items = pop(&r.items, base)
+	case c == '"':
+		v.Kind = String
+		s, ok := r.string()
+		if !ok {
+			return r.fail()
+		}
+		v.Str = s
+	case c == 't':
+		v.Kind = Bool
+		if !r.literal("true") {
+			return r.fail()
+		}
+	case c == 'f':
+		v.Kind = Bool
+		if !r.literal("false") {
+			return r.fail()
+		}
+	case c == 'n':
+		v.Kind = Null
+		if !r.literal("null") {
+			return r.fail()
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		v.Kind = Number
+		if !r.number() {
+			return r.fail()
+		}
+	default:
+		return r.fail()
+	}
+	v.Raw = r.data[start:r.pos]
+	return v
+}
+
+func (r *reader) literal(word string) bool {
+	if len(r.data)-r.pos < len(word) || string(r.data[r.pos:r.pos+len(word)]) != word {
+		return false
+	}
+	r.pos += len(word)
+	return true
+}
+
+// number reads -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (r *reader) number() bool {
+	d := r.data
+	if r.pos < len(d) && d[r.pos] == '-' {
+		r.pos++
+	}
+	digits := func() int {
+		n := 0
+		for r.pos < len(d) && d[r.pos] >= '0' && d[r.pos] <= '9' {
+			r.pos++
+			n++
+		}
+		return n
+	}
+	switch {
+	case r.pos < len(d) && d[r.pos] == '0':
+		r.pos++
+	case digits() == 0:
+		return false
+	}
+	if r.pos < len(d) && d[r.pos] == '.' {
+		r.pos++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if r.pos < len(d) && (d[r.pos] == 'e' || d[r.pos] == 'E') {
+		r.pos++
+		if r.pos < len(d) && (d[r.pos] == '+' || d[r.pos] == '-') {
+			r.pos++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// string reads a string literal at r.pos and returns its text. Plain ASCII and valid UTF-8
+// without escapes are taken as they are; anything else is decoded by encoding/json, so that
+// escapes and invalid bytes come out as it has them.
+func (r *reader) string() (string, bool) {
+	d := r.data
+	start := r.pos
+	r.pos++
+	plain := true
+	for r.pos < len(d) {
+		c := d[r.pos]
+		switch {
+		case c == '"':
+			r.pos++
+			lit := d[start:r.pos]
+			if r.skip {
+				return "", true
+			}
+			if plain {
+				return string(lit[1 : len(lit)-1]), true
+			}
+			var s string
+			if err := json.Unmarshal(lit, &s); err != nil {
+				return "", false
+			}
+			return s, true
+		case c == '\\':
+			plain = false
+			r.pos++
+			if r.pos >= len(d) {
+				return "", false
+			}
+			switch d[r.pos] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				r.pos++
+			case 'u':
+				if len(d)-r.pos < 5 || !isHex4(d[r.pos+1:r.pos+5]) {
+					return "", false
+				}
+				r.pos += 5
+			default:
+				return "", false
+			}
+		case c < 0x20:
+			return "", false
+		case c < utf8.RuneSelf:
+			r.pos++
+		default:
+			ch, size := utf8.DecodeRune(d[r.pos:])
+			if ch == utf8.RuneError && size == 1 {
+				plain = false
+			}
+			r.pos += size
+		}
+	}
+	return "", false
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// Compact returns a copy of the value's text without insignificant space: the text as it
+// is when it has none (as text written by programs has not), else what json.Compact makes of
+// it.
+func Compact(raw []byte) []byte {
+	if bytes.IndexAny(raw, " \t\n\r") < 0 {
+		return bytes.Clone(raw)
+	}
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			var b bytes.Buffer
+			if err := json.Compact(&b, raw); err != nil {
+				return bytes.Clone(raw)
+			}
+			return b.Bytes()
+		}
+	}
+	return bytes.Clone(raw)
+}

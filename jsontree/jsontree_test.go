@@ -1,0 +1,116 @@
+package jsontree
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+var samples = []string{
+	`{}`, `[]`, `null`, `true`, `false`, `0`, `-0`, `12.5e+3`, `1E2`, `"a"`, `  {"a" : [1, "b", {"c": null}] } `,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`,
+	`"\u00e9\n\t\"\\\/"`, `"\ud83d\ude00"`, `"\ud83d"`, "\"caf\xc3\xa9\"", "\"bad \xff byte\"", `{"a":1,"a":2}`,
+	// refused
+	``, ` `, `{`, `}`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `01`, `1.`, `.5`, `-`, `1e`, `+1`, `tru`, `nul`,
+	`[1, {"a": [2]}, "x" ]`, `[`, `[1 2]`, `[,1]`,
+	`"unterminated`, "\"ctl \x01\"", `"\x"`, `"\u12"`, `[1] [2]`, `{"a":1}x`, `NaN`, `'a'`,
+}
+
+// TestReadAgreesWithEncodingJSON: Read accepts what encoding/json accepts, and reads the same
+// values.
+func TestReadAgreesWithEncodingJSON(t *testing.T) {
+	for _, s := range samples {
+		check(t, []byte(s))
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, s := range samples {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { check(t, data) })
+}
+
+func check(t *testing.T, data []byte) {
+	t.Helper()
+	v, ok := Read(data)
+	if ok != json.Valid(data) {
+		t.Fatalf("%q: Read ok=%v, json.Valid %v", data, ok, !ok)
+	}
+	items, itemsOK := Items(data)
+	var list []json.RawMessage
+	listErr := json.Unmarshal(data, &list)
+	if itemsOK != (listErr == nil && bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("["))) {
+		t.Fatalf("%q: Items ok=%v, encoding/json error %v", data, itemsOK, listErr)
+	}
+	for i := range items {
+		if !bytes.Equal(items[i], bytes.TrimSpace(list[i])) {
+			t.Fatalf("%q: item %d is %q, encoding/json has %q", data, i, items[i], list[i])
+		}
+	}
+	if !ok {
+		return
+	}
+	var want any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&want); err != nil {
+		t.Fatalf("%q: %v", data, err)
+	}
+	if ok && !reflect.DeepEqual(toAny(v), want) {
+		t.Fatalf("%q: Read gives %#v, encoding/json %#v", data, toAny(v), want)
+	}
+}
+
+// toAny turns a Value into what encoding/json reads into an any (later keys win).
+func toAny(v *Value) any {
+	switch v.Kind {
+	case Bool:
+		return string(v.Raw) == "true"
+	case Number:
+		return json.Number(v.Raw)
+	case String:
+		return v.Str
+	case Array:
+		out := make([]any, len(v.Items))
+		for i, it := range v.Items {
+			out[i] = toAny(it)
+		}
+		return out
+	case Object:
+		out := map[string]any{}
+		for _, m := range v.Members {
+			out[m.Key] = toAny(m.Value)
+		}
+		return out
+	}
+	return nil
+}
+
+func TestCompact(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":[1,2]}`:             `{"a":[1,2]}`,
+		"{ \"a\" : [ 1 , 2 ] }\n": `{"a":[1,2]}`,
+		`{"a b":"c\" d"}`:         `{"a b":"c\" d"}`,
+	} {
+		if got := string(Compact([]byte(in))); got != want {
+			t.Errorf("Compact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSorted(t *testing.T) {
+	v, _ := Read([]byte(`{"b":1,"a":2,"b":3,"c":4}`))
+	var got []string
+	for _, m := range v.Sorted() {
+		got = append(got, m.Key+"="+string(m.Value.Raw))
+	}
+	if want := []string{"a=2", "b=3", "c=4"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("Sorted = %v, want %v", got, want)
+	}
+	v, _ = Read([]byte(`{"a":1,"b":2}`))
+	if &v.Sorted()[0] != &v.Members[0] {
+		t.Fatal("Sorted copied members that were sorted already")
+	}
+}
