@@ -56,6 +56,9 @@ type Principal struct {
 
 	caller  model.RequestPrincipal // the request principal, classified once
 	denying []*Policy              // identity, boundary and SCP policies: every policy what-can weighs
+	// assumes holds the resource patterns of the identity statements that allow
+	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
+	assumes []globValue
 }
 
 // Kind says whether the principal is a user or a role.
@@ -178,6 +181,31 @@ func (e *Engine) gather(p *Principal) {
 	for _, level := range e.scps[p.Account] {
 		p.denying = append(p.denying, level...)
 	}
+	p.assumes = nil
+	for _, pol := range p.Identity {
+		for _, s := range pol.statements {
+			if s.deny || !s.matchAction(assumeLower) {
+				continue
+			}
+			if s.anyResource || s.notResource {
+				p.assumes = append(p.assumes, newGlobValue("*", false))
+				continue
+			}
+			p.assumes = append(p.assumes, s.resources...)
+		}
+	}
+}
+
+// mayAssume is a quick test, ignoring conditions, of whether p's identity policies could let
+// it assume the role: the roles a trust policy names p's whole account for.
+func (p *Principal) mayAssume(role string) bool {
+	for i := range p.assumes {
+		g := &p.assumes[i]
+		if g.tpl != nil || g.glob.Match(role) {
+			return true // a pattern with variables is left to the engine
+		}
+	}
+	return false
 }
 
 // entityPolicies compiles an entity's inline policies and looks up its attached ones; it

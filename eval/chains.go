@@ -50,7 +50,12 @@ type trustIndex struct {
 	byARN     map[string][]*Principal // a user or role ARN named in Principal.AWS
 	byAccount map[string][]*Principal // an account id or root ARN named
 	byRole    map[string][]*Principal // "account/rolename" of a role session ARN named
-	wildcard  []*Principal            // "*", NotPrincipal, or anything we cannot index
+	// assumers lists, by account, the principals whose identity policies allow
+	// sts:AssumeRole somewhere: those that account-wide trust may admit.
+	assumers map[string][]*Principal
+	// roleByName finds a role by "account/name", as session ARNs name roles (without path).
+	roleByName map[string]*Principal
+	wildcard   []*Principal // "*", NotPrincipal, or anything we cannot index
 }
 
 func (e *Engine) trust() *trustIndex {
@@ -59,7 +64,16 @@ func (e *Engine) trust() *trustIndex {
 }
 
 func (e *Engine) buildTrustIndex() {
-	ix := &trustIndex{byARN: map[string][]*Principal{}, byAccount: map[string][]*Principal{}, byRole: map[string][]*Principal{}}
+	ix := &trustIndex{byARN: map[string][]*Principal{}, byAccount: map[string][]*Principal{}, byRole: map[string][]*Principal{},
+		assumers: map[string][]*Principal{}, roleByName: map[string]*Principal{}}
+	for _, p := range e.order {
+		if len(p.assumes) > 0 {
+			ix.assumers[p.Account] = append(ix.assumers[p.Account], p)
+		}
+		if p.Entity.Kind == model.EntityRole {
+			ix.roleByName[p.Account+"/"+p.Entity.Role.Name] = p
+		}
+	}
 	for _, p := range e.order {
 		if p.Entity.Kind != model.EntityRole {
 			continue
@@ -125,16 +139,27 @@ func (ix *trustIndex) candidates(p *Principal) []*Principal {
 		}
 	}
 	add(ix.byARN[p.ARN])
-	add(ix.byAccount[p.Account])
 	if p.Entity.Kind == model.EntityRole {
 		add(ix.byRole[p.Account+"/"+p.Entity.Role.Name])
 	}
 	add(ix.wildcard)
+	// A trust policy that names p's account delegates to p's identity policies, which must
+	// allow sts:AssumeRole on the role: only roles their patterns cover are candidates.
+	if len(p.assumes) > 0 {
+		for _, r := range ix.byAccount[p.Account] {
+			if r != p && !seen[r] && p.mayAssume(r.ARN) {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
 	return out
 }
 
 // AssumeAction is the action by which one IAM principal takes on a role.
 const AssumeAction = "sts:AssumeRole"
+
+const assumeLower = "sts:assumerole"
 
 // RoleChains follows sts:AssumeRole from p to every role it can reach, at any depth, across the
 // loaded accounts and without cycles, and returns each reachable role with its shortest chain

@@ -116,3 +116,28 @@ func (s *statement) matchResource(resource string, ctx *Context) bool {
 
 // globMatch matches text against a glob pattern, case-sensitively.
 func globMatch(pattern, text string) bool { return wildcard.Compile(pattern).Match(text) }
+
+// mightMatchResource is matchResource without a request context: a pattern with policy
+// variables counts as a match, for quick tests that the engine then confirms.
+func (s *statement) mightMatchResource(resource string) bool {
+	if s.anyResource {
+		return true
+	}
+	hit := false
+	for i := range s.resources {
+		if s.resources[i].tpl != nil || s.resources[i].glob.Match(resource) {
+			hit = true
+			break
+		}
+	}
+	return hit != s.notResource || (s.notResource && s.hasTemplates())
+}
+
+func (s *statement) hasTemplates() bool {
+	for i := range s.resources {
+		if s.resources[i].tpl != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -47,7 +47,12 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 	// acting: principals that can do it themselves, and the chain that leads to each.
 	acting := map[*Principal][]Hop{}
 	var queue []*Principal
+	lowerAction := strings.ToLower(action)
+	rp := e.resourcePolicyFor(resource)
 	for _, p := range e.order {
+		if !e.mightAllow(p, lowerAction, resource, rp) {
+			continue
+		}
 		r, err := e.Can(p, action, resource, extra, opt)
 		if err != nil || r.Decision != Allowed {
 			continue
@@ -94,46 +99,61 @@ func kindOf(p *Principal) GranteeKind {
 	return GranteeUser
 }
 
-// trustedBy lists the loaded principals a role's trust policy could admit, sorted by ARN.
+// trustedBy lists the loaded principals a role's trust policy could admit, sorted by ARN:
+// those it names (by ARN, or a session of a role), those of an account it names whose
+// identity policies could allow sts:AssumeRole on the role, and everyone for "*".
 func (e *Engine) trustedBy(role *Principal) []*Principal {
 	rp := e.resources[role.ARN]
 	if rp == nil {
 		return nil
 	}
-	all := false
-	names := map[string]bool{}
-	accounts := map[string]bool{}
+	ix := e.trust()
+	seen := map[*Principal]bool{role: true}
+	var out []*Principal
+	add := func(p *Principal) {
+		if p != nil && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
 	for _, s := range rp.policy.statements {
 		if s.deny {
 			continue
 		}
 		if s.principal == nil || s.notPrinc || s.principal.Wildcard {
-			all = true
+			for _, p := range e.order {
+				add(p)
+			}
 			continue
 		}
 		for _, v := range s.principal.AWS {
 			switch {
 			case v == "*":
-				all = true
+				for _, p := range e.order {
+					add(p)
+				}
 			case isAccountID(v):
-				accounts[v] = true
+				for _, p := range ix.assumers[v] {
+					if p.mayAssume(role.ARN) {
+						add(p)
+					}
+				}
 			default:
-				if acct, role, _, ok := sessionOf(v); ok {
-					names["arn:aws:iam::"+acct+":role/"+role] = true
+				if acct, name, _, ok := sessionOf(v); ok {
+					add(ix.roleByName[acct+"/"+name])
 				} else if a, err := model.ParseARN(v); err == nil && a.Resource == "root" {
-					accounts[a.Account] = true
-				} else {
-					names[v] = true
+					for _, p := range ix.assumers[a.Account] {
+						if p.mayAssume(role.ARN) {
+							add(p)
+						}
+					}
+				} else if p, ok := e.principals[v]; ok {
+					add(p)
 				}
 			}
 		}
 	}
-	var out []*Principal
-	for _, p := range e.order {
-		if p != role && (all || accounts[p.Account] || names[p.ARN] || names[pathless(p)]) {
-			out = append(out, p)
-		}
-	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })
 	return out
 }
 
@@ -259,10 +279,23 @@ func (e *Engine) federatedDecision(rp *resourcePolicy, provider, action, resourc
 	return Allowed, final
 }
 
-// pathless returns a role's ARN without its path, as session ARNs name roles.
-func pathless(p *Principal) string {
-	if p.Entity.Kind != model.EntityRole {
-		return p.ARN
+// mightAllow is a quick test, ignoring conditions, of whether anything could allow p the
+// action on the resource: an identity statement covering both, or a resource policy statement
+// naming p. When it says no, the engine would deny; when yes, the engine decides.
+func (e *Engine) mightAllow(p *Principal, lowerAction, resource string, rp *resourcePolicy) bool {
+	for _, pol := range p.Identity {
+		for _, s := range pol.statements {
+			if !s.deny && s.matchAction(lowerAction) && s.mightMatchResource(resource) {
+				return true
+			}
+		}
 	}
-	return "arn:aws:iam::" + p.Account + ":role/" + p.Entity.Role.Name
+	if rp != nil {
+		for _, s := range rp.policy.statements {
+			if !s.deny && s.matchAction(lowerAction) && (s.notPrinc || matchPrincipal(s.principal, &p.caller) > pmNone || sessionNamed(s.principal, &p.caller) != "") {
+				return true
+			}
+		}
+	}
+	return false
 }
