@@ -139,6 +139,9 @@ type reader struct {
 	// right size when each is done
 	members []Member
 	items   []*Value
+	// where the members and items of finished objects and arrays are kept, many at a time
+	memberSlab []Member
+	itemSlab   []*Value
 }
 
 // newValue returns a fresh value to fill in (a scratch one when only checking).
@@ -148,7 +151,7 @@ func (r *reader) newValue() *Value {
 		return &r.skipped
 	}
 	if len(r.slab) == 0 {
-		r.slab = make([]Value, 32)
+		r.slab = make([]Value, 128)
 	}
 	v := &r.slab[0]
 	r.slab = r.slab[1:]
@@ -166,13 +169,19 @@ func (r *reader) space() {
 	}
 }
 
-// pop takes the entries of a stack from base on, in a slice of their own (nil when there are
-// none, as when only checking).
-func pop[T any](stack *[]T, base int) []T {
-	if len(*stack) == base {
+// pop takes the entries of a stack from base on, into a slice of their own carved from slab
+// (nil when there are none, as when only checking).
+func pop[T any](stack, slab *[]T, base int) []T {
+	n := len(*stack) - base
+	if n == 0 {
 		return nil
 	}
-	out := slices.Clone((*stack)[base:])
+	if len(*slab) < n {
+		*slab = make([]T, max(n, 256))
+	}
+	out := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	copy(out, (*stack)[base:])
 	*stack = (*stack)[:base]
 	return out
 }
@@ -251,7 +260,7 @@ func (r *reader) value(depth int) *Value {
 		if r.bad {
 			return nil
 		}
-		v.Members = pop(&r.members, base)
+		v.Members = pop(&r.members, &r.memberSlab, base)
 	case c == '[':
 		v.Kind = Array
 		if r.open(']') {
@@ -271,7 +280,7 @@ func (r *reader) value(depth int) *Value {
 		if r.bad {
 			return nil
 		}
-		v.Items = pop(&r.items, base)
+		v.Items = pop(&r.items, &r.itemSlab, base)
 	case c == '"':
 		v.Kind = String
 		s, ok := r.string()
