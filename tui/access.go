@@ -507,10 +507,8 @@ func (m *Model) toggleAccess(t accessToggle) tea.Cmd {
 		return m.followSelection(false)
 	case toggleVia:
 		src.viaChains = !src.viaChains
-		if m.selectedARN == "" {
-			return nil
-		}
-		return m.withSpinner(m.access.setRoot(c, src.accessRoot(m.selectedKind, m.selectedARN)))
+		m.accessFor = "" // the root changes
+		return m.withSpinner(m.showSelected())
 	}
 	return nil
 }

@@ -87,8 +87,10 @@ type Model struct {
 	badgeCursor  int // next principal whose admin badge is to be decided
 	badgesDone   bool
 	byARN        map[string]*principalItem
-	selectedARN  string // the principal the access and paths trees show
+	selectedARN  string // the principal selected in the list
 	selectedKind model.EntityKind
+	accessFor    string // the principal the access tree shows
+	pathsFor     string // the principal the paths tree shows
 
 	whatIfID       uint64
 	whatIfBuilding bool
@@ -164,7 +166,7 @@ func (m *Model) setReady(accounts []*model.Account, e *eval.Engine) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// selectPrincipal shows the selected principal in the access and paths trees.
+// selectPrincipal shows the selected principal in the tree of the current view.
 func (m *Model) selectPrincipal() tea.Cmd {
 	it, ok := m.principals.selected().(*principalItem)
 	if !ok {
@@ -174,14 +176,31 @@ func (m *Model) selectPrincipal() tea.Cmd {
 		return nil
 	}
 	m.selectedARN, m.selectedKind = it.arn, it.kind
-	c := m.ctx
-	cmds := []tea.Cmd{
-		m.access.setRoot(c, m.accessSrc.accessRoot(it.kind, it.arn)),
-		m.paths.setRoot(c, m.pathsSrc.root(it.kind, it.arn)),
-	}
-	m.access.tree.empty = ""
 	m.showPrincipalInfo(it)
-	return tea.Batch(cmds...)
+	return m.showSelected()
+}
+
+// showSelected asks for the tree of the selected principal in the current view, if it does
+// not show it yet. The other view's tree waits until the user goes there: escalation paths
+// can take seconds on a big account, and are not asked for a principal passed over.
+func (m *Model) showSelected() tea.Cmd {
+	c := m.ctx
+	if m.selectedARN == "" {
+		return nil
+	}
+	switch m.view {
+	case viewAccess:
+		if m.accessFor != m.selectedARN {
+			m.accessFor = m.selectedARN
+			return m.access.setRoot(c, m.accessSrc.accessRoot(m.selectedKind, m.selectedARN))
+		}
+	case viewPaths:
+		if m.pathsFor != m.selectedARN {
+			m.pathsFor = m.selectedARN
+			return m.paths.setRoot(c, m.pathsSrc.root(m.selectedKind, m.selectedARN))
+		}
+	}
+	return nil
 }
 
 // currentTree is the tree pane of the current view.
@@ -423,7 +442,7 @@ func (m *Model) setView(v view) tea.Cmd {
 	if m.focus == focusDoc {
 		m.focus = focusTree
 	}
-	return m.followSelection(true)
+	return tea.Batch(m.showSelected(), m.followSelection(true))
 }
 
 // updateFocused gives a key to the focused pane.

@@ -27,6 +27,9 @@ type paletteOverlay struct {
 	actions []paletteItem // the catalog's actions, offered once the query names a service
 	shown   []int
 	fromAct bool // shown indexes point into actions
+	offset  int  // of the slice of actions searched
+	// services maps a service prefix to the range of its actions in actions.
+	services map[string][2]int
 	cursor  int
 	err     string
 }
@@ -81,12 +84,21 @@ func (o *paletteOverlay) loadActions() {
 	if o.actions != nil {
 		return
 	}
+	o.services = map[string][2]int{}
 	for _, svc := range catalog.Services() {
+		lo := len(o.actions)
 		for _, a := range svc.Actions {
 			name := a.FullName()
 			o.actions = append(o.actions, paletteItem{label: name, kind: "action", run: func(m *Model) tea.Cmd { return m.jumpToAction(name) }})
 		}
+		o.services[svc.Prefix] = [2]int{lo, len(o.actions)}
 	}
+}
+
+// serviceRange is the range of a service's actions in actions.
+func (o *paletteOverlay) serviceRange(prefix string) (int, int, bool) {
+	r, ok := o.services[strings.ToLower(strings.TrimSpace(prefix))]
+	return r[0], r[1], ok
 }
 
 type paletteSource []paletteItem
@@ -100,22 +112,28 @@ func (o *paletteOverlay) filter() {
 	o.shown = o.shown[:0]
 	o.cursor = 0
 	o.fromAct = false
+	o.offset = 0
 	if typedCommand(q) {
 		return
 	}
 	src := o.items
-	if strings.Contains(q, ":") {
+	if prefix, _, ok := strings.Cut(q, ":"); ok {
 		o.loadActions()
 		src, o.fromAct = o.actions, true
+		// A query that names a service searches its actions alone.
+		if lo, hi, ok := o.serviceRange(prefix); ok {
+			src = o.actions[lo:hi]
+			o.offset = lo
+		}
 	}
 	if q == "" {
 		for i := range src {
-			o.shown = append(o.shown, i)
+			o.shown = append(o.shown, i+o.offset)
 		}
 		return
 	}
 	for _, m := range fuzzy.FindFrom(q, paletteSource(src)) {
-		o.shown = append(o.shown, m.Index)
+		o.shown = append(o.shown, m.Index+o.offset)
 		if len(o.shown) == 200 {
 			break
 		}

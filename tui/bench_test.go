@@ -1,0 +1,183 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/synth"
+	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/model"
+)
+
+// The benchmarks of this file measure one key press, Update and View together, on the large
+// generated account (internal/synth's default: 5,000 roles, 1,500 users, 3,000 policies).
+// The commands a key press returns run off the event loop in the program and are not
+// measured; the state they build (an open service of hundreds of actions, an explanation) is
+// made before the timer starts. The target is one frame, 16 ms.
+
+var large struct {
+	once     sync.Once
+	accounts []*model.Account
+	engine   *eval.Engine
+	err      error
+}
+
+func largeAccount(b *testing.B) ([]*model.Account, *eval.Engine) {
+	large.once.Do(func() {
+		dir, err := os.MkdirTemp("", "iamscope-tui-bench")
+		if err != nil {
+			large.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "large.json")
+		f, err := os.Create(path)
+		if err != nil {
+			large.err = err
+			return
+		}
+		if err := synth.Generate(f, synth.DefaultOptions()); err != nil {
+			large.err = err
+			return
+		}
+		if err := f.Close(); err != nil {
+			large.err = err
+			return
+		}
+		large.accounts, large.err = loader.LoadFiles([]string{path}, nil)
+		if large.err == nil {
+			large.engine = eval.NewEngine(large.accounts...)
+			large.engine.Now = func() time_ { return testNow }
+		}
+	})
+	if large.err != nil {
+		b.Fatal(large.err)
+	}
+	return large.accounts, large.engine
+}
+
+// benchModel is the explorer on the large account at 140x45, with the principal of widest
+// access selected, its largest service open and an action explained. Badges are not decided
+// (they run in the background in the program).
+func benchModel(b *testing.B) *driver {
+	b.Helper()
+	accounts, e := largeAccount(b)
+	d := &driver{m: New(Options{Source: "synth", Theme: "dark", Now: func() time_ { return testNow }})}
+	d.t = &testing.T{}
+	d.m.Update(tea.WindowSizeMsg{Width: 140, Height: 45})
+	d.m.badgesDone = true
+	d.m.setReady(accounts, e) // its commands (the first principal's trees) are not run
+
+	// The principal whose identity policies name the most services, among the roles.
+	var best *principalItem
+	bestN := -1
+	for _, it := range d.m.principals.items {
+		p := it.(*principalItem)
+		if p.kind != model.EntityRole {
+			continue
+		}
+		ep, _ := e.Principal(p.arn)
+		if n := len(ep.Identity); n > bestN {
+			best, bestN = p, n
+		}
+	}
+	d.m.principals.selectItem(func(it listItem) bool { return it == best })
+	d.run(d.m.selectPrincipal())
+	// Open the service with the most actions.
+	var big *node
+	for _, svc := range d.m.access.tree.root.children {
+		if svc.kind == nkService && (big == nil || svc.service == "ec2") {
+			big = svc
+		}
+	}
+	if big == nil {
+		b.Fatalf("%s has no service", best.name)
+	}
+	d.run(d.m.access.expand(d.m.ctx, big))
+	d.m.focus = focusTree
+	d.m.access.tree.selectKey(big.key)
+	d.m.access.tree.move(3, 44)
+	if n := d.m.access.tree.selected(); n != nil && n.req.valid() {
+		d.run(d.m.explain.ask(d.m.ctx, n.req, true))
+	}
+	d.m.View()
+	b.Logf("%s: %d services, %s open with %d rows in the tree", best.name, len(d.m.access.tree.root.children), big.service, len(d.m.access.tree.rows))
+	return d
+}
+
+type time_ = time.Time
+
+// press measures keys pressed in turn, each Update then View.
+func benchKeys(b *testing.B, d *driver, keys ...tea.KeyPressMsg) {
+	b.Helper()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d.m.Update(keys[i%len(keys)])
+		d.m.View()
+		i++
+	}
+}
+
+func BenchmarkKeyPrincipalsDown(b *testing.B) {
+	d := benchModel(b)
+	d.m.focus = focusList
+	benchKeys(b, d, keyMsg("j"), keyMsg("k"))
+}
+
+func BenchmarkKeyPrincipalsFilter(b *testing.B) {
+	d := benchModel(b)
+	d.m.focus = focusList
+	d.m.Update(keyMsg("/"))
+	d.m.Update(keyMsg("a"))
+	benchKeys(b, d, keyMsg("p"), keyMsg("backspace"))
+}
+
+func BenchmarkKeyTreeDown(b *testing.B) {
+	d := benchModel(b)
+	benchKeys(b, d, keyMsg("j"), keyMsg("k"))
+}
+
+func BenchmarkKeyTreePageDown(b *testing.B) {
+	d := benchModel(b)
+	benchKeys(b, d, keyMsg("pgdown"), keyMsg("pgup"))
+}
+
+func BenchmarkKeyTreeToggleWrites(b *testing.B) {
+	d := benchModel(b)
+	benchKeys(b, d, keyMsg("M"))
+}
+
+func BenchmarkKeyExplanationScroll(b *testing.B) {
+	d := benchModel(b)
+	d.m.focus = focusDoc
+	benchKeys(b, d, keyMsg("pgdown"), keyMsg("pgup"))
+}
+
+func BenchmarkKeyOpenPalette(b *testing.B) {
+	d := benchModel(b)
+	benchKeys(b, d, keyMsg(":"), keyMsg("esc"))
+}
+
+func BenchmarkKeyPaletteTypeAction(b *testing.B) {
+	d := benchModel(b)
+	d.m.Update(keyMsg(":"))
+	for _, k := range "s3:get" {
+		d.m.Update(tea.KeyPressMsg{Code: k, Text: string(k)})
+	}
+	benchKeys(b, d, keyMsg("o"), keyMsg("backspace"))
+}
+
+func BenchmarkViewOnly(b *testing.B) {
+	d := benchModel(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		d.m.View()
+	}
+}
