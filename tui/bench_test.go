@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"sync"
@@ -24,42 +25,36 @@ import (
 var large struct {
 	once     sync.Once
 	accounts []*model.Account
-	engine   *eval.Engine
 	err      error
 }
 
+// largeAccount generates the large account, reads it as iamscope reads a dump (once for all
+// the benchmarks), and compiles it.
 func largeAccount(b *testing.B) ([]*model.Account, *eval.Engine) {
-	large.once.Do(func() {
-		dir, err := os.MkdirTemp("", "iamscope-tui-bench")
-		if err != nil {
-			large.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "large.json")
-		f, err := os.Create(path)
-		if err != nil {
-			large.err = err
-			return
-		}
-		if err := synth.Generate(f, synth.DefaultOptions()); err != nil {
-			large.err = err
-			return
-		}
-		if err := f.Close(); err != nil {
-			large.err = err
-			return
-		}
-		large.accounts, large.err = loader.LoadFiles([]string{path}, nil)
-		if large.err == nil {
-			large.engine = eval.NewEngine(large.accounts...)
-			large.engine.Now = func() time_ { return testNow }
-		}
-	})
+	large.once.Do(func() { large.accounts, large.err = generateLarge() })
 	if large.err != nil {
 		b.Fatal(large.err)
 	}
-	return large.accounts, large.engine
+	e := eval.NewEngine(large.accounts...)
+	e.Now = func() time.Time { return testNow }
+	return large.accounts, e
+}
+
+func generateLarge() ([]*model.Account, error) {
+	dir, err := os.MkdirTemp("", "iamscope-tui-bench")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	var dump bytes.Buffer
+	if err := synth.Generate(&dump, synth.DefaultOptions()); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "large.json")
+	if err := os.WriteFile(path, dump.Bytes(), 0o600); err != nil {
+		return nil, err
+	}
+	return loader.LoadFile(path, nil)
 }
 
 // benchModel is the explorer on the large account at 140x45, with the principal of widest
@@ -68,7 +63,7 @@ func largeAccount(b *testing.B) ([]*model.Account, *eval.Engine) {
 func benchModel(b *testing.B) *driver {
 	b.Helper()
 	accounts, e := largeAccount(b)
-	d := &driver{m: New(Options{Source: "synth", Theme: "dark", Now: func() time_ { return testNow }})}
+	d := &driver{m: New(Options{Source: "synth", Theme: "dark", Now: func() time.Time { return testNow }})}
 	d.t = &testing.T{}
 	d.m.Update(tea.WindowSizeMsg{Width: 140, Height: 45})
 	d.m.badgesDone = true
@@ -110,8 +105,6 @@ func benchModel(b *testing.B) *driver {
 	b.Logf("%s: %d services, %s open with %d rows in the tree", best.name, len(d.m.access.tree.root.children), big.service, len(d.m.access.tree.rows))
 	return d
 }
-
-type time_ = time.Time
 
 // press measures keys pressed in turn, each Update then View.
 func benchKeys(b *testing.B, d *driver, keys ...tea.KeyPressMsg) {

@@ -30,8 +30,8 @@ type paletteOverlay struct {
 	offset  int  // of the slice of actions searched
 	// services maps a service prefix to the range of its actions in actions.
 	services map[string][2]int
-	cursor  int
-	err     string
+	cursor   int
+	err      string
 }
 
 func (o *paletteOverlay) helpContext() keymap.Context { return keymap.Palette }
