@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/iamscope/iamscope/jsontree"
 	"github.com/iamscope/iamscope/model"
@@ -88,9 +89,15 @@ func LineCol(data []byte, offset int64) (int, int) {
 	return line, col
 }
 
+// readers read cases, each reusing its memory from one case to the next: a case's JSON is
+// done with once the case is compiled (nothing compiled points into it).
+var readers = sync.Pool{New: func() any { return new(jsontree.Reader) }}
+
 // ParseCase reads and compiles one case. Errors name the field at fault.
 func ParseCase(raw json.RawMessage) (*Case, error) {
-	v, ok := jsontree.Read(raw)
+	rd := readers.Get().(*jsontree.Reader)
+	defer readers.Put(rd)
+	v, ok := rd.Read(raw)
 	if !ok {
 		return nil, fmt.Errorf("a case must be a JSON object")
 	}

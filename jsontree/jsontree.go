@@ -89,13 +89,34 @@ const maxDepth = 10000
 // Read reads data as one JSON value; ok is false where encoding/json would refuse it.
 func Read(data []byte) (v *Value, ok bool) {
 	r := reader{data: data}
+	return r.read()
+}
+
+// Reader reads JSON as Read does, but keeps its memory from one Read to the next: the values
+// one Read returns are good only until the next. It is for reading many documents in turn,
+// each done with before the next.
+type Reader struct {
+	r reader
+}
+
+// Read reads data as one JSON value, as the function Read does.
+func (rd *Reader) Read(data []byte) (*Value, bool) {
+	r := &rd.r
+	r.data, r.pos, r.bad = data, 0, false
+	r.values.reset()
+	r.memberArena.reset()
+	r.itemArena.reset()
+	return r.read()
+}
+
+func (r *reader) read() (*Value, bool) {
 	r.space()
-	v = r.value(0)
+	v := r.value(0)
 	if r.bad {
 		return nil, false
 	}
 	r.space()
-	return v, r.pos == len(data)
+	return v, r.pos == len(r.data)
 }
 
 // Items reads data as a JSON array and returns the text of each item, checked but not built;
@@ -132,17 +153,42 @@ type reader struct {
 	data    []byte
 	pos     int
 	bad     bool
-	skip    bool    // check the text only: build no values
-	slab    []Value // values are allocated from here, many at a time
+	skip    bool // check the text only: build no values
 	skipped Value
 	// members and items of the objects and arrays being read, copied out to slices of the
 	// right size when each is done
 	members []Member
 	items   []*Value
-	// where the members and items of finished objects and arrays are kept, many at a time
-	memberSlab []Member
-	itemSlab   []*Value
+	// where values, and the members and items of finished objects and arrays, are kept
+	values      arena[Value]
+	memberArena arena[Member]
+	itemArena   arena[*Value]
 }
+
+// arena hands out slices from chunks of memory that it keeps, and takes them all back at
+// reset.
+type arena[T any] struct {
+	chunks [][]T
+	cur    int // the chunk in use
+	used   int // how much of it is handed out
+}
+
+func (a *arena[T]) take(n int) []T {
+	for {
+		if a.cur == len(a.chunks) {
+			a.chunks = append(a.chunks, make([]T, max(n, 256)))
+		}
+		if c := a.chunks[a.cur]; len(c)-a.used >= n {
+			out := c[a.used : a.used+n : a.used+n]
+			a.used += n
+			return out
+		}
+		a.cur++
+		a.used = 0
+	}
+}
+
+func (a *arena[T]) reset() { a.cur, a.used = 0, 0 }
 
 // newValue returns a fresh value to fill in (a scratch one when only checking).
 func (r *reader) newValue() *Value {
@@ -150,11 +196,8 @@ func (r *reader) newValue() *Value {
 		r.skipped = Value{}
 		return &r.skipped
 	}
-	if len(r.slab) == 0 {
-		r.slab = make([]Value, 128)
-	}
-	v := &r.slab[0]
-	r.slab = r.slab[1:]
+	v := &r.values.take(1)[0]
+	*v = Value{}
 	return v
 }
 
@@ -169,18 +212,14 @@ func (r *reader) space() {
 	}
 }
 
-// pop takes the entries of a stack from base on, into a slice of their own carved from slab
+// pop takes the entries of a stack from base on, into a slice of their own from the arena
 // (nil when there are none, as when only checking).
-func pop[T any](stack, slab *[]T, base int) []T {
+func pop[T any](stack *[]T, a *arena[T], base int) []T {
 	n := len(*stack) - base
 	if n == 0 {
 		return nil
 	}
-	if len(*slab) < n {
-		*slab = make([]T, max(n, 256))
-	}
-	out := (*slab)[:n:n]
-	*slab = (*slab)[n:]
+	out := a.take(n)
 	copy(out, (*stack)[base:])
 	*stack = (*stack)[:base]
 	return out
@@ -239,7 +278,7 @@ func (r *reader) value(depth int) *Value {
 			if r.pos >= len(r.data) || r.data[r.pos] != '"' {
 				return r.fail()
 			}
-			key, ok := r.string()
+			key, ok := r.key()
 			if !ok {
 				return r.fail()
 			}
@@ -260,7 +299,7 @@ func (r *reader) value(depth int) *Value {
 		if r.bad {
 			return nil
 		}
-		v.Members = pop(&r.members, &r.memberSlab, base)
+		v.Members = pop(&r.members, &r.memberArena, base)
 	case c == '[':
 		v.Kind = Array
 		if r.open(']') {
@@ -280,7 +319,7 @@ func (r *reader) value(depth int) *Value {
 		if r.bad {
 			return nil
 		}
-		v.Items = pop(&r.items, &r.itemSlab, base)
+		v.Items = pop(&r.items, &r.itemArena, base)
 	case c == '"':
 		v.Kind = String
 		s, ok := r.string()
@@ -361,50 +400,91 @@ func (r *reader) number() bool {
 	return true
 }
 
-// string reads a string literal at r.pos and returns its text. Plain ASCII and valid UTF-8
-// without escapes are taken as they are; anything else is decoded by encoding/json, so that
-// escapes and invalid bytes come out as it has them.
+// keys are the object keys of policies and request cases, shared rather than allocated for
+// every object that has them.
+var keys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"Version", "Id", "Statement", "Sid", "Effect", "Principal", "NotPrincipal", "Action",
+		"NotAction", "Resource", "NotResource", "Condition", "AWS", "Service", "Federated",
+		"CanonicalUser", "id", "request", "principal", "action", "resource", "context",
+		"resourceAccount", "principalAccount", "identityPolicies", "resourcePolicy",
+		"permissionBoundaries", "scps", "rcps", "sessionPolicy", "mode", "name", "policy",
+	} {
+		m[k] = k
+	}
+	return m
+}()
+
+// key reads an object key: a string, shared where it is a common one.
+func (r *reader) key() (string, bool) {
+	lit, plain, ok := r.scanString()
+	if !ok || r.skip {
+		return "", ok
+	}
+	if plain {
+		if k, found := keys[string(lit[1:len(lit)-1])]; found {
+			return k, true
+		}
+	}
+	return decode(lit, plain)
+}
+
+// string reads a string literal at r.pos and returns its text.
 func (r *reader) string() (string, bool) {
+	lit, plain, ok := r.scanString()
+	if !ok || r.skip {
+		return "", ok
+	}
+	return decode(lit, plain)
+}
+
+// decode returns the text of a string literal. Plain ASCII and valid UTF-8 without escapes are
+// taken as they are; anything else is decoded by encoding/json, so that escapes and invalid
+// bytes come out as it has them.
+func decode(lit []byte, plain bool) (string, bool) {
+	if plain {
+		return string(lit[1 : len(lit)-1]), true
+	}
+	var s string
+	if err := json.Unmarshal(lit, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// scanString reads past the string literal at r.pos and returns it, quotes included; plain
+// reports that its text is the bytes between the quotes.
+func (r *reader) scanString() (lit []byte, plain, ok bool) {
 	d := r.data
 	start := r.pos
 	r.pos++
-	plain := true
+	plain = true
 	for r.pos < len(d) {
 		c := d[r.pos]
 		switch {
 		case c == '"':
 			r.pos++
-			lit := d[start:r.pos]
-			if r.skip {
-				return "", true
-			}
-			if plain {
-				return string(lit[1 : len(lit)-1]), true
-			}
-			var s string
-			if err := json.Unmarshal(lit, &s); err != nil {
-				return "", false
-			}
-			return s, true
+			return d[start:r.pos], plain, true
 		case c == '\\':
 			plain = false
 			r.pos++
 			if r.pos >= len(d) {
-				return "", false
+				return nil, false, false
 			}
 			switch d[r.pos] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				r.pos++
 			case 'u':
 				if len(d)-r.pos < 5 || !isHex4(d[r.pos+1:r.pos+5]) {
-					return "", false
+					return nil, false, false
 				}
 				r.pos += 5
 			default:
-				return "", false
+				return nil, false, false
 			}
 		case c < 0x20:
-			return "", false
+			return nil, false, false
 		case c < utf8.RuneSelf:
 			r.pos++
 		default:
@@ -415,7 +495,7 @@ func (r *reader) string() (string, bool) {
 			r.pos += size
 		}
 	}
-	return "", false
+	return nil, false, false
 }
 
 func isHex4(b []byte) bool {

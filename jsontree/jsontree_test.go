@@ -35,6 +35,11 @@ func FuzzRead(f *testing.F) {
 func check(t *testing.T, data []byte) {
 	t.Helper()
 	v, ok := Read(data)
+	var rd Reader
+	rd.Read([]byte(`{"reused": ["memory", {"of": "an earlier document"}]}`))
+	if v2, ok2 := rd.Read(data); ok2 != ok || ok && !reflect.DeepEqual(toAny(v2), toAny(v)) {
+		t.Fatalf("%q: a Reader used before reads it otherwise than Read", data)
+	}
 	if ok != json.Valid(data) {
 		t.Fatalf("%q: Read ok=%v, json.Valid %v", data, ok, !ok)
 	}

@@ -46,6 +46,18 @@ func Compile(pattern string) Pattern {
 	if !strings.ContainsAny(pattern, "*?") {
 		return Pattern{literal: true, text: pattern, segs: []segment{{lit: pattern}}}
 	}
+	if !strings.Contains(pattern, "?") {
+		// Stars only, as most patterns: the segments are the text between them.
+		segs := make([]segment, 0, strings.Count(pattern, "*")+1)
+		for {
+			i := strings.IndexByte(pattern, '*')
+			if i < 0 {
+				return Pattern{segs: append(segs, segment{lit: pattern}), star: true}
+			}
+			segs = append(segs, segment{lit: pattern[:i]})
+			pattern = pattern[i+1:]
+		}
+	}
 	var parts []Part
 	start := 0
 	for i := 0; i < len(pattern); i++ {
