@@ -21,18 +21,20 @@ func NewPathsCommand() *cobra.Command {
 			if err := q.load(cmd); err != nil {
 				return err
 			}
-			principals := q.engine.Principals()
+			var found [][]eval.Escalation
 			if len(args) == 1 {
 				p, err := resolve(q.engine, q.accounts, args[0], false)
 				if err != nil {
 					return err
 				}
-				principals = []*eval.Principal{p}
+				found = [][]eval.Escalation{q.engine.Paths(p)}
+			} else {
+				found = q.engine.AllPaths()
 			}
 			out := pathsJSON{Partial: q.partial(nil), Paths: []pathJSON{}}
-			for _, p := range principals {
-				for _, esc := range q.engine.Paths(p) {
-					pj := pathJSON{From: esc.From.ARN, To: esc.Target, TargetKind: esc.TargetKind, ID: esc.Path.ID,
+			for _, escs := range found {
+				for _, esc := range escs {
+					pj := pathJSON{From: esc.From.ARN, To: esc.Target, Targets: esc.Targets, TargetKind: esc.TargetKind, ID: esc.Path.ID,
 						Name: esc.Path.Name, Category: esc.Path.Category, Exploitable: esc.Exploitable, Needs: esc.Needs,
 						Bounded: esc.Bounded, Via: hops(esc.Via), Steps: []stepJSON{}}
 					for _, s := range esc.Steps {
@@ -51,7 +53,11 @@ func NewPathsCommand() *cobra.Command {
 				if !p.Exploitable {
 					state = "needs " + p.Needs
 				}
-				fmt.Fprintf(w, "\n%s -> %s  [%s %s, %s]\n", clean(p.From), clean(p.To), p.ID, clean(p.Name), state)
+				more := ""
+				if n := len(p.Targets) - 1; n > 0 {
+					more = fmt.Sprintf(" (and %d more target(s))", n)
+				}
+				fmt.Fprintf(w, "\n%s -> %s%s  [%s %s, %s]\n", clean(p.From), clean(p.To), more, p.ID, clean(p.Name), state)
 				if len(p.Via) > 0 {
 					for _, h := range p.Via {
 						fmt.Fprintf(w, "    assume %s", clean(h.To))
@@ -87,6 +93,7 @@ type pathsJSON struct {
 type pathJSON struct {
 	From        string                     `json:"from"`
 	To          string                     `json:"to"`
+	Targets     []string                   `json:"targets"`
 	TargetKind  string                     `json:"targetKind"`
 	ID          string                     `json:"id"`
 	Name        string                     `json:"name"`

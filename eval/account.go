@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iamscope/iamscope/model"
@@ -23,6 +24,8 @@ type Engine struct {
 	resources  map[string]*resourcePolicy
 	scps, rcps map[string][][]*Policy // by account id, root level first
 	orgIDs     map[string]string      // account id -> organization id
+	edgesMu    sync.Mutex
+	edges      [2]map[*Principal][]edge // one-hop role assumptions by mode, when asked without an extra context
 	trustOnce  sync.Once
 	trustIx    *trustIndex // built on first use by RoleChains
 	pathOnce   sync.Once
@@ -54,8 +57,9 @@ type Principal struct {
 	// that an answer can say what it could not weigh.
 	Incomplete []string
 
-	caller  model.RequestPrincipal // the request principal, classified once
-	denying []*Policy              // identity, boundary and SCP policies: every policy what-can weighs
+	caller  model.RequestPrincipal      // the request principal, classified once
+	denying []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
+	base    atomic.Pointer[baseContext] // principalContext's cache
 	// assumes holds the resource patterns of the identity statements that allow
 	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
 	assumes []globValue
@@ -276,6 +280,30 @@ func (p *Principal) requestPrincipal() string {
 // aws:RequestedRegion (from a regional resource ARN). Keys set in extra override these.
 // The principal's tags are marked known, so a missing tag is absent rather than unknown.
 func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *Context {
+	ctx := e.principalContext(p).layer()
+	if acct := e.resourceAccount(resource, p.Account); acct != "" {
+		ctx.Set("aws:ResourceAccount", acct)
+	}
+	if a, err := model.ParseARN(resource); err == nil && a.Region != "" {
+		ctx.Set("aws:RequestedRegion", a.Region)
+	}
+	if extra != nil {
+		flat := extra.Clone()
+		for k, v := range flat.vals {
+			ctx.vals[k] = v
+		}
+		ctx.known = append(ctx.known, flat.known...)
+	}
+	return ctx
+}
+
+// principalContext returns the keys of p's requests that do not depend on the resource,
+// built once per principal (and again when the clock has moved on).
+func (e *Engine) principalContext(p *Principal) *Context {
+	now := e.Now().UTC()
+	if b := p.base.Load(); b != nil && b.unix == now.Unix() {
+		return b.ctx
+	}
 	ctx := NewContext()
 	ctx.Set("aws:PrincipalArn", p.ARN)
 	ctx.Set("aws:PrincipalAccount", p.Account)
@@ -302,25 +330,28 @@ func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *C
 	if org := e.orgIDs[p.Account]; org != "" {
 		ctx.Set("aws:PrincipalOrgID", org)
 	}
-	if acct := e.resourceAccount(resource, p.Account); acct != "" {
-		ctx.Set("aws:ResourceAccount", acct)
-	}
-	if a, err := model.ParseARN(resource); err == nil && a.Region != "" {
-		ctx.Set("aws:RequestedRegion", a.Region)
-	}
-	now := e.Now().UTC()
 	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
 	ctx.Set("aws:EpochTime", fmt.Sprint(now.Unix()))
 	// A request made now carries credentials issued no later than now; a long-term access key
 	// carries none, but whoever holds one can get a session token at once.
 	ctx.Set("aws:TokenIssueTime", now.Format(time.RFC3339))
-	if extra != nil {
-		for k, v := range extra.vals {
-			ctx.vals[k] = v
-		}
-		ctx.known = append(ctx.known, extra.known...)
-	}
+	p.base.Store(&baseContext{unix: now.Unix(), ctx: ctx})
 	return ctx
+}
+
+// baseContext is a principal's resource-independent request context, for one second.
+type baseContext struct {
+	unix int64
+	ctx  *Context
+}
+
+// governs reports whether a resource's policy weighs in on an action: a role's trust policy
+// governs only the sts actions that take on the role, not IAM actions on the role itself.
+func governs(rp *resourcePolicy, action, resource string) bool {
+	if strings.HasPrefix(resource, "arn:aws:iam::") && strings.Contains(resource, ":role/") {
+		return len(action) > 4 && strings.EqualFold(action[:4], "sts:")
+	}
+	return true
 }
 
 // resourcePolicyFor finds the policy that governs a resource: its own, an S3 object's
@@ -358,7 +389,7 @@ func (e *Engine) Input(p *Principal, action, resource string, extra *Context) (*
 		SCPs:       e.scps[p.Account],
 		RCPs:       e.rcps[resAcct],
 	}
-	if rp := e.resourcePolicyFor(resource); rp != nil {
+	if rp := e.resourcePolicyFor(resource); rp != nil && governs(rp, action, resource) {
 		in.Resource = rp.policy
 	}
 	req := &Request{

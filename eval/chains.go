@@ -167,34 +167,135 @@ const assumeLower = "sts:assumerole"
 // context does not give (sts:ExternalId, MFA) is kept, with its condition. Each hop is decided
 // by the engine: the role's trust policy, the caller's identity policies, boundary and SCPs.
 func (e *Engine) RoleChains(p *Principal, extra *Context, mode Mode) []Reach {
-	ix := e.trust()
-	type node struct {
-		p    *Principal
-		path []Hop
-	}
-	visited := map[*Principal]bool{p: true}
-	frontier := []node{{p: p}}
-	var out []Reach
-	for len(frontier) > 0 {
-		var next []node
-		for _, n := range frontier {
-			cands := ix.candidates(n.p)
-			sort.Slice(cands, func(i, j int) bool { return cands[i].ARN < cands[j].ARN })
-			for _, r := range cands {
-				if visited[r] {
-					continue
-				}
-				res, err := e.Can(n.p, AssumeAction, r.ARN, extra, Options{Mode: mode})
-				if err != nil || res.Decision != Allowed {
-					continue
-				}
-				visited[r] = true
-				path := append(append([]Hop(nil), n.path...), Hop{From: n.p.ARN, To: r.ARN, Action: AssumeAction, Condition: res.Condition})
-				out = append(out, Reach{Role: r, Path: path})
-				next = append(next, node{p: r, path: path})
-			}
-		}
-		frontier = next
+	nodes := e.reach(p, extra, mode)
+	out := make([]Reach, 0, len(nodes)-1)
+	for i := 1; i < len(nodes); i++ {
+		out = append(out, Reach{Role: nodes[i].p, Path: chainTo(nodes, i)})
 	}
 	return out
+}
+
+// reachNode is one principal found by the breadth-first walk of reach: the walk's start at
+// index 0, then each reachable role with the index of the node it was reached from.
+type reachNode struct {
+	p      *Principal
+	parent int
+	cond   *Expr // the hop's condition
+}
+
+// reach walks the one-hop assumptions from p breadth first (ties by ARN), without cycles.
+// Chains are kept as parent links and built only when asked for (chainTo).
+func (e *Engine) reach(p *Principal, extra *Context, mode Mode) []reachNode {
+	nodes := []reachNode{{p: p, parent: -1}}
+	visited := map[*Principal]bool{p: true}
+	for i := 0; i < len(nodes); i++ {
+		for _, h := range e.assumable(nodes[i].p, extra, mode) {
+			if !visited[h.role] {
+				visited[h.role] = true
+				nodes = append(nodes, reachNode{p: h.role, parent: i, cond: h.cond})
+			}
+		}
+	}
+	return nodes
+}
+
+// chainTo builds the chain of hops from the walk's start to node i.
+func chainTo(nodes []reachNode, i int) []Hop {
+	depth := 0
+	for j := i; nodes[j].parent >= 0; j = nodes[j].parent {
+		depth++
+	}
+	path := make([]Hop, depth)
+	for j := i; nodes[j].parent >= 0; j = nodes[j].parent {
+		depth--
+		n := nodes[j]
+		path[depth] = Hop{From: nodes[n.parent].p.ARN, To: n.p.ARN, Action: AssumeAction, Condition: n.cond}
+	}
+	return path
+}
+
+// edge is a role a principal can assume in one hop, and the condition it hangs on.
+type edge struct {
+	role *Principal
+	cond *Expr
+}
+
+// assumable returns the roles p can assume in one hop, sorted by ARN. Without an extra
+// context the answer is kept, so that chains from many principals share their hops.
+func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
+	if extra == nil {
+		e.edgesMu.Lock()
+		edges, ok := e.edges[mode][p]
+		e.edgesMu.Unlock()
+		if ok {
+			return edges
+		}
+	}
+	cands := e.trust().candidates(p)
+	sort.Slice(cands, func(i, j int) bool { return cands[i].ARN < cands[j].ARN })
+	var edges []edge
+	// Roles with the same trust policy text, whose ARN the same identity statements cover,
+	// get the same answer: decide each such class once.
+	type answer struct {
+		ok   bool
+		cond *Expr
+	}
+	memo := map[string]answer{}
+	for _, r := range cands {
+		key, cacheable := assumeKey(e, p, r)
+		if a, ok := memo[key]; cacheable && ok {
+			if a.ok {
+				edges = append(edges, edge{role: r, cond: a.cond})
+			}
+			continue
+		}
+		res, err := e.Can(p, AssumeAction, r.ARN, extra, Options{Mode: mode})
+		a := answer{ok: err == nil && res.Decision == Allowed}
+		if a.ok {
+			a.cond = res.Condition
+			edges = append(edges, edge{role: r, cond: a.cond})
+		}
+		if cacheable {
+			memo[key] = a
+		}
+	}
+	if extra == nil {
+		e.edgesMu.Lock()
+		if e.edges[mode] == nil {
+			e.edges[mode] = map[*Principal][]edge{}
+		}
+		e.edges[mode][p] = edges
+		e.edgesMu.Unlock()
+	}
+	return edges
+}
+
+// assumeKey names what decides sts:AssumeRole by p on role r: the text of r's trust policy,
+// r's account, and which of p's statements cover r's ARN. It declines where a statement has
+// policy variables in Resource, or the trust policy names r itself (its text then differs
+// anyway) — and where a condition could tell roles apart, which the engine's derived context
+// cannot (it sets no per-role keys for IAM ARNs).
+func assumeKey(e *Engine, p *Principal, r *Principal) (string, bool) {
+	rp := e.resources[r.ARN]
+	if rp == nil {
+		return "", false
+	}
+	b := make([]byte, 0, len(rp.policy.Source.Document)+64)
+	b = append(b, rp.policy.Source.Document...)
+	b = append(b, '|')
+	b = append(b, r.Account...)
+	b = append(b, '|')
+	for _, pol := range p.denying {
+		for _, s := range pol.statements {
+			if s.hasTemplates() {
+				return "", false
+			}
+			if s.mightMatchResource(r.ARN) {
+				b = append(b, '1')
+			} else {
+				b = append(b, '0')
+			}
+		}
+	}
+	return string(b), true
 }

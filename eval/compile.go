@@ -35,6 +35,7 @@ type statement struct {
 	src         *model.Statement
 	deny        bool
 	actions     []wildcard.Pattern // lower-cased
+	services    []string           // the lower-cased service part of each action pattern
 	notAction   bool
 	resources   []globValue
 	notResource bool
@@ -59,7 +60,10 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			notPrinc:    s.NotPrincipal,
 		}
 		for _, a := range s.Actions {
-			cs.actions = append(cs.actions, wildcard.Compile(strings.ToLower(a)))
+			lower := strings.ToLower(a)
+			cs.actions = append(cs.actions, wildcard.Compile(lower))
+			svc, _, _ := strings.Cut(lower, ":")
+			cs.services = append(cs.services, svc)
 		}
 		for _, r := range s.Resources {
 			cs.resources = append(cs.resources, newGlobValue(r, vars))
@@ -136,6 +140,20 @@ func (s *statement) mightMatchResource(resource string) bool {
 func (s *statement) hasTemplates() bool {
 	for i := range s.resources {
 		if s.resources[i].tpl != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// mayCoverService reports whether the statement's action element may cover an action of the
+// service: by a pattern whose service part matches, or by NotAction.
+func (s *statement) mayCoverService(service string) bool {
+	if s.notAction {
+		return true
+	}
+	for _, svc := range s.services {
+		if svc == "*" || svc == service || (strings.ContainsAny(svc, "*?") && globMatch(svc, service)) {
 			return true
 		}
 	}

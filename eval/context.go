@@ -14,6 +14,9 @@ type Context struct {
 	// than a gap: a principal without a tag "team" has no aws:PrincipalTag/team. In discovery
 	// mode such a key is absent, not unknown.
 	known []string
+	// parent holds the keys this context does not set itself: derived contexts are layers
+	// (request over principal) so that the principal's keys are built once.
+	parent *Context
 }
 
 // ContextValue is the value of one context key.
@@ -21,6 +24,8 @@ type ContextValue struct {
 	Key    string   // as first given
 	Values []string // one value for a single-valued key
 	Multi  bool
+
+	deleted bool // the key is removed in this layer, whatever a parent holds
 }
 
 // NewContext returns an empty context.
@@ -37,15 +42,29 @@ func (c *Context) SetMulti(key string, values []string) {
 }
 
 // Delete removes a key.
-func (c *Context) Delete(key string) { delete(c.vals, strings.ToLower(key)) }
+func (c *Context) Delete(key string) {
+	k := strings.ToLower(key)
+	if c.parent != nil {
+		c.vals[k] = ContextValue{Key: key, deleted: true}
+		return
+	}
+	delete(c.vals, k)
+}
+
+// layer returns an empty context over c: keys set on it hide c's.
+func (c *Context) layer() *Context { return &Context{vals: map[string]ContextValue{}, parent: c} }
 
 // Get returns a key's value by its lower-cased name.
 func (c *Context) get(lowerKey string) (ContextValue, bool) {
 	if c == nil {
 		return ContextValue{}, false
 	}
-	v, ok := c.vals[lowerKey]
-	return v, ok
+	for ; c != nil; c = c.parent {
+		if v, ok := c.vals[lowerKey]; ok {
+			return v, !v.deleted
+		}
+	}
+	return ContextValue{}, false
 }
 
 // MarkKnown declares that a key (or every key under a prefix ending in "/", such as
@@ -56,12 +75,11 @@ func (c *Context) MarkKnown(keyOrPrefix string) {
 
 // isKnown reports whether an absent lower-cased key is known to be absent.
 func (c *Context) isKnown(lowerKey string) bool {
-	if c == nil {
-		return false
-	}
-	for _, k := range c.known {
-		if k == lowerKey || (strings.HasSuffix(k, "/") && strings.HasPrefix(lowerKey, k)) {
-			return true
+	for ; c != nil; c = c.parent {
+		for _, k := range c.known {
+			if k == lowerKey || (strings.HasSuffix(k, "/") && strings.HasPrefix(lowerKey, k)) {
+				return true
+			}
 		}
 	}
 	return false
@@ -75,22 +93,31 @@ func (c *Context) Keys() []string {
 	if c == nil {
 		return nil
 	}
-	out := make([]string, 0, len(c.vals))
-	for _, v := range c.vals {
+	flat := c.Clone()
+	out := make([]string, 0, len(flat.vals))
+	for _, v := range flat.vals {
 		out = append(out, v.Key)
 	}
 	sort.Strings(out)
 	return out
 }
 
-// Clone returns an independent copy, for what-ifs that change a key.
+// Clone returns an independent, flat copy, for what-ifs that change a key.
 func (c *Context) Clone() *Context {
 	n := NewContext()
-	if c != nil {
-		for k, v := range c.vals {
+	var layers []*Context
+	for l := c; l != nil; l = l.parent {
+		layers = append(layers, l)
+	}
+	for i := len(layers) - 1; i >= 0; i-- {
+		for k, v := range layers[i].vals {
+			if v.deleted {
+				delete(n.vals, k)
+				continue
+			}
 			n.vals[k] = v
 		}
-		n.known = append(n.known, c.known...)
+		n.known = append(n.known, layers[i].known...)
 	}
 	return n
 }

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -27,8 +28,11 @@ type Escalation struct {
 	Via []Hop
 	// Actor takes the steps: From, or the last role of Via.
 	Actor *Principal
-	// Target is what is gained: "admin", or the ARN of a role, user or group.
-	Target     string
+	// Target is what is gained: "admin", or the ARN of a role, user or group; when the path
+	// reaches several, the most powerful (administrators first), whose steps Steps shows.
+	Target string
+	// Targets lists every target the same path reaches, Target first.
+	Targets    []string
 	TargetKind string // "admin", "role", "user", "group"
 	Steps      []Step
 	// Exploitable is true when the path works with what the account holds now; false when it
@@ -194,27 +198,69 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 	out := append([]Escalation(nil), e.directPaths(p)...)
 	type key struct{ id, target string }
 	seen := map[key]bool{}
-	for _, esc := range out {
-		seen[key{esc.Path.ID, esc.Target}] = true
-	}
-	for _, reach := range e.RoleChains(p, nil, Discovery) {
-		if e.worthMore(reach.Role, p) {
-			out = append(out, Escalation{
-				Path: stsPath(), From: p, Via: reach.Path[:len(reach.Path)-1], Actor: actorOf(e, p, reach.Path[:len(reach.Path)-1]),
-				Target: reach.Role.ARN, TargetKind: "role", Exploitable: true,
-				Steps: []Step{{Action: AssumeAction, Resource: reach.Role.ARN, Condition: reach.Path[len(reach.Path)-1].Condition}},
-			})
+	mark := func(esc Escalation) bool {
+		fresh := false
+		for _, t := range esc.Targets {
+			k := key{esc.Path.ID, t}
+			if t != p.ARN && !seen[k] {
+				seen[k] = true
+				fresh = true
+			}
 		}
-		for _, esc := range e.directPaths(reach.Role) {
-			k := key{esc.Path.ID, esc.Target}
-			if esc.Target == p.ARN || seen[k] {
+		return fresh
+	}
+	for _, esc := range out {
+		mark(esc)
+	}
+	sts := stsPath()
+	nodes := e.reach(p, nil, Discovery)
+	for i := 1; i < len(nodes); i++ {
+		role := nodes[i].p
+		var path []Hop // built when something new is found through this role
+		chain := func() []Hop {
+			if path == nil {
+				path = chainTo(nodes, i)
+			}
+			return path
+		}
+		if e.worthMore(role, p) {
+			esc := Escalation{Path: sts, From: p, Target: role.ARN, Targets: []string{role.ARN}, TargetKind: "role",
+				Exploitable: true, Steps: []Step{{Action: AssumeAction, Resource: role.ARN, Condition: nodes[i].cond}}}
+			if mark(esc) {
+				esc.Via = chain()[:len(chain())-1]
+				esc.Actor = actorOf(e, p, esc.Via)
+				out = append(out, esc)
+			}
+		}
+		for _, esc := range e.directPaths(role) {
+			if !mark(esc) {
 				continue
 			}
-			seen[k] = true
-			esc.From, esc.Via = p, reach.Path
+			esc.From, esc.Via = p, chain()
 			out = append(out, esc)
 		}
 	}
+	return out
+}
+
+// AllPaths finds the escalation paths of every principal, in the order of Principals, on as
+// many goroutines as there are processors.
+func (e *Engine) AllPaths() [][]Escalation {
+	out := make([][]Escalation, len(e.order))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = e.Paths(e.order[i])
+			}
+		})
+	}
+	for i := range e.order {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return out
 }
 
@@ -245,6 +291,7 @@ func (e *Engine) directPaths(p *Principal) []Escalation {
 	if !e.power(p).admin {
 		for _, path := range catalog.EscalationPaths() {
 			f.path(path)
+			f.flush()
 		}
 	}
 	st.mu.Lock()
@@ -255,20 +302,118 @@ func (e *Engine) directPaths(p *Principal) []Escalation {
 
 // finder applies the catalogue's paths to one principal.
 type finder struct {
-	e   *Engine
-	p   *Principal
-	ctx *Context
-	opt Options
-	out []Escalation
+	e      *Engine
+	p      *Principal
+	ctx    *Context
+	opt    Options
+	out    []Escalation
+	found  []Escalation // what the current path found, one entry per target
+	memo   map[string]Step
+	passes map[string]Step // iam:PassRole decisions by service and role
+	cover  map[string]coverage
 }
 
 // may decides one step on one resource.
 func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
-	r, err := f.e.Can(f.p, action, resource, extra, f.opt)
-	if err != nil || r.Decision != Allowed {
-		return Step{}, false
+	key, memo := "", extra == nil
+	if memo {
+		key, memo = f.memoKey(action, resource)
 	}
-	return Step{Action: action, Resource: resource, Condition: r.Condition}, true
+	if memo {
+		if st, ok := f.memo[key]; ok {
+			st.Resource = resource
+			return st, st.Action != ""
+		}
+	}
+	r, err := f.e.Can(f.p, action, resource, extra, f.opt)
+	st := Step{}
+	if err == nil && r.Decision == Allowed {
+		st = Step{Action: action, Resource: resource, Condition: r.Condition}
+	}
+	if memo {
+		if f.memo == nil {
+			f.memo = map[string]Step{}
+		}
+		f.memo[key] = st
+	}
+	return st, st.Action != ""
+}
+
+// mayPass decides iam:PassRole of a role to a service, once per role and service: many paths
+// pass to the same service.
+func (f *finder) mayPass(role *Principal, service string, passCtx *Context) (Step, bool) {
+	key := service + "|" + role.ARN
+	if st, ok := f.passes[key]; ok {
+		return st, st.Action != ""
+	}
+	st, _ := f.may("iam:PassRole", role.ARN, passCtx)
+	if f.passes == nil {
+		f.passes = map[string]Step{}
+	}
+	f.passes[key] = st
+	return st, st.Action != ""
+}
+
+// memoKey names what decides an IAM action on an IAM user, group, role or policy: which of
+// the principal's statements cover the resource. Such resources have no policy of their own
+// for these actions, and no context key the engine derives depends on them, so resources
+// with the same key get the same answer. It declines (false) where that does not hold: sts
+// actions (a role's trust policy weighs in), other services, and statements with policy
+// variables in Resource.
+func (f *finder) memoKey(action, resource string) (string, bool) {
+	lower := strings.ToLower(action)
+	if !strings.HasPrefix(lower, "iam:") || !strings.HasPrefix(resource, "arn:aws:iam::") {
+		return "", false
+	}
+	stmts, ok := f.covering(lower)
+	if !ok {
+		return "", false
+	}
+	b := make([]byte, 0, len(lower)+len(stmts)+16)
+	b = append(b, lower...)
+	b = append(b, '|')
+	b = append(b, model.AccountOf(resource)...)
+	b = append(b, '|')
+	for _, s := range stmts {
+		if s.mightMatchResource(resource) {
+			b = append(b, '1')
+		} else {
+			b = append(b, '0')
+		}
+	}
+	return string(b), true
+}
+
+// covering returns the statements of the principal's identity, boundary and SCP policies
+// whose action element covers the action: the only ones that can decide it. It declines
+// (false) when one of them has policy variables in Resource.
+func (f *finder) covering(lowerAction string) ([]*statement, bool) {
+	if c, ok := f.cover[lowerAction]; ok {
+		return c.stmts, c.ok
+	}
+	svc, _, _ := strings.Cut(lowerAction, ":")
+	c := coverage{ok: true}
+	for _, pol := range f.p.denying {
+		for _, s := range pol.statements {
+			if s.mayCoverService(svc) && s.matchAction(lowerAction) {
+				c.stmts = append(c.stmts, s)
+				if s.hasTemplates() {
+					c.ok = false
+				}
+			}
+		}
+	}
+	if f.cover == nil {
+		f.cover = map[string]coverage{}
+	}
+	f.cover[lowerAction] = c
+	return c.stmts, c.ok
+}
+
+// coverage is the statements that cover one action, and whether they allow memoized answers.
+type coverage struct {
+	stmts []*statement
+	ok    bool
 }
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
@@ -281,9 +426,11 @@ func (f *finder) mayAnywhere(action string) (Step, bool) {
 func (f *finder) holds(action string) bool {
 	lower := strings.ToLower(action)
 	svc, _, _ := strings.Cut(lower, ":")
-	for _, s := range relevantStatements(f.p.Identity, svc, false) {
-		if s.matchAction(lower) {
-			return true
+	for _, pol := range f.p.Identity {
+		for _, s := range pol.statements {
+			if !s.deny && s.mayCoverService(svc) && s.matchAction(lower) {
+				return true
+			}
 		}
 	}
 	return false
@@ -298,8 +445,38 @@ func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []
 	// A principal that grants itself more stays inside its own permission boundary; one that
 	// takes over another principal gets that principal's power.
 	bounded := len(f.p.Boundary) > 0 && (kind == "admin" || kind == "group")
-	f.out = append(f.out, Escalation{Path: path, From: f.p, Actor: f.p, Target: target, TargetKind: kind,
+	f.found = append(f.found, Escalation{Path: path, From: f.p, Actor: f.p, Target: target, TargetKind: kind,
 		Steps: steps, Exploitable: exploitable, Needs: needs, Bounded: bounded})
+}
+
+// flush turns what one path found into one escalation: the most powerful target first (an
+// administrator over anything less, then by ARN), every target listed.
+func (f *finder) flush() {
+	if len(f.found) == 0 {
+		return
+	}
+	rank := func(esc Escalation) int {
+		if esc.Target == "admin" {
+			return 0
+		}
+		if t, ok := f.e.Principal(esc.Target); ok && f.e.power(t).admin {
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(f.found, func(i, j int) bool {
+		ri, rj := rank(f.found[i]), rank(f.found[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return f.found[i].Target < f.found[j].Target
+	})
+	best := f.found[0]
+	for _, esc := range f.found {
+		best.Targets = append(best.Targets, esc.Target)
+	}
+	f.out = append(f.out, best)
+	f.found = nil
 }
 
 // path tries one catalogue path.
@@ -520,7 +697,7 @@ func (f *finder) passRole(path *catalog.EscalationPath) {
 		}
 		steps := append([]Step(nil), serviceSteps...)
 		if passes {
-			step, ok := f.may("iam:PassRole", role.ARN, passCtx)
+			step, ok := f.mayPass(role, principal, passCtx)
 			if !ok {
 				continue
 			}

@@ -114,19 +114,8 @@ func relevantStatements(pols []*Policy, service string, withDeny bool) []*statem
 	var out []*statement
 	for _, p := range pols {
 		for _, s := range p.statements {
-			if s.deny && !withDeny {
-				continue
-			}
-			if s.notAction {
+			if (!s.deny || withDeny) && s.mayCoverService(service) {
 				out = append(out, s)
-				continue
-			}
-			for _, a := range s.src.Actions {
-				svc, _, _ := strings.Cut(strings.ToLower(a), ":")
-				if svc == "*" || svc == service || (strings.ContainsAny(svc, "*?") && globMatch(svc, service)) {
-					out = append(out, s)
-					break
-				}
 			}
 		}
 	}
