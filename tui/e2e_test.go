@@ -1,0 +1,208 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The end-to-end test runs the built binary in a real terminal, tmux, on the demo account: it
+// types keys as a person would and reads the screen back with capture-pane. It runs the
+// binary from an interactive shell, so that ctrl+z suspends it as in a terminal.
+
+// tmuxSession is a tmux server of the test's own, with one window.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// keys sends keys, as tmux names them ("Enter", "Escape", "C-z", "j").
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	s.tmux(append([]string{"send-keys", "-t", "e2e"}, keys...)...)
+}
+
+// screen is what the terminal shows.
+func (s *tmuxSession) screen() string {
+	s.t.Helper()
+	return s.tmux("capture-pane", "-p", "-t", "e2e")
+}
+
+// waitFor waits until the screen shows every text, and returns it.
+func (s *tmuxSession) waitFor(texts ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.screen()
+		missing := ""
+		for _, x := range texts {
+			if !strings.Contains(scr, x) {
+				missing = x
+				break
+			}
+		}
+		if missing == "" {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the screen never showed %q:\n%s", missing, scr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitGone waits until the screen no longer shows text.
+func (s *tmuxSession) waitGone(text string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.screen()
+		if !strings.Contains(scr, text) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the screen still shows %q:\n%s", text, scr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// startTmux builds iamscope and starts a shell in tmux, w×h cells.
+func startTmux(t *testing.T, w, h int) (*tmuxSession, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the end-to-end test builds the binary and runs it in tmux; -short skips it")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (`apt-get install tmux`; .ci/run installs it)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "iamscope")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("iamscope-e2e-%d", os.Getpid())}
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	config := filepath.Join(dir, "config") // no key file: the default keys
+	shell := fmt.Sprintf("env -i HOME=%s PATH=%s TERM=xterm-256color XDG_CONFIG_HOME=%s HISTFILE=/dev/null PS1='$ ' bash --norc --noprofile -i",
+		dir, os.Getenv("PATH"), config)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), shell)
+	s.waitFor("$")
+	return s, bin
+}
+
+func TestEndToEndInTmux(t *testing.T) {
+	s, bin := startTmux(t, 120, 40)
+	s.keys("clear; "+bin, "Enter")
+
+	// The demo account opens: header, context chips, principals with badges.
+	s.waitFor("tidewater-prod (210987654321)", "source demo", "MFA ?", "Principals", "dana.whitfield", "BE")
+
+	// Filter the principals, open felix.brandt's access, decide s3. The breadcrumbs say
+	// where the cursor is.
+	s.keys("/")
+	s.keys("-l", "felix")
+	s.keys("Enter", "Enter")
+	s.waitFor("› user felix.brandt › iam", "s3  Amazon S3")
+	s.keys("j", "j")
+	s.waitFor("› user felix.brandt › s3")
+	s.keys("Space")
+	s.waitFor("s3:GetObject", "if …")
+
+	// Set MFA, TLS and the region: the payroll read becomes a plain allow.
+	s.keys("c", "m")
+	s.waitFor("MFA true")
+	s.keys("j", "j", "Enter", "C-u")
+	s.keys("-l", "eu-west-1")
+	s.keys("Enter", "j", "Enter")
+	s.keys("-l", "true")
+	s.keys("Enter")
+	s.waitFor("TLS true")
+	s.keys("Escape")
+	s.waitGone("Request context")
+	scr := s.screen()
+	if !strings.Contains(lineOf(scr, "s3:GetObject"), "allow") {
+		t.Errorf("s3:GetObject is not allowed with MFA, TLS and the region set:\n%s", scr)
+	}
+
+	// Explain the action: the deciding statement is shown and marked.
+	s.keys("j")
+	s.waitFor("› s3 › s3:GetObject")
+	s.keys("Enter")
+	s.waitFor("Can felix.brandt do s3:GetObject", "ALLOWED")
+	s.keys("/")
+	s.keys("-l", "ReadWritePayrollWithMFA")
+	s.keys("Enter")
+	s.waitFor("DECIDED", "ReadWritePayrollWithMFA")
+
+	// Help fits where the user is, and esc closes it.
+	s.keys("?")
+	s.waitFor("Help: explanation", "next match")
+	s.keys("Escape")
+	s.waitGone("Help: explanation")
+
+	// ctrl+z suspends: the shell's screen comes back; fg resumes the explorer.
+	s.keys("C-z")
+	s.waitFor("Stopped")
+	s.waitGone("Principals")
+	s.keys("fg", "Enter")
+	s.waitFor("Principals", "why: felix.brandt")
+
+	// esc backs out one level at a time: the search, then the explanation. (Keys are sent one
+	// by one: an escape followed at once by a letter is read as alt+letter, as terminals send.)
+	s.keys("Escape")
+	s.waitGone("/ReadWritePayrollWithMFA")
+	s.keys("Escape")
+	s.waitFor("space expand/collapse")
+
+	// q quits and leaves the alternate screen: the shell is back, the explorer gone.
+	s.keys("q")
+	scr = s.waitGone("Principals")
+	if !strings.Contains(scr, "$") {
+		t.Errorf("no shell prompt after quitting:\n%s", scr)
+	}
+}
+
+func TestEndToEndTooSmallAndNoColor(t *testing.T) {
+	s, bin := startTmux(t, 50, 12)
+	s.keys("clear; "+bin+" --no-color --no-mouse", "Enter")
+	s.waitFor("needs a window of at least 60×16")
+	s.tmux("resize-window", "-t", "e2e", "-x", "100", "-y", "30")
+	s.waitFor("Principals", "ada.okafor")
+	// --no-color: no colour sequences reach the terminal, attributes only.
+	colours := s.tmux("capture-pane", "-p", "-e", "-t", "e2e")
+	for _, sgr := range []string{"[38;", "[48;", "[31m", "[32m", "[33m"} {
+		if strings.Contains(colours, sgr) {
+			t.Errorf("--no-color drew colour %q", sgr)
+			break
+		}
+	}
+	s.keys("q")
+	s.waitGone("Principals")
+}
+
+// lineOf is the first line of the screen holding text.
+func lineOf(screen, text string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, text) {
+			return l
+		}
+	}
+	return ""
+}
+
