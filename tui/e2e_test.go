@@ -205,4 +205,3 @@ func lineOf(screen, text string) string {
 	}
 	return ""
 }
-
