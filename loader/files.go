@@ -77,7 +77,7 @@ func LoadFiles(paths []string, progress ProgressFunc) ([]*model.Account, error) 
 		return nil, err
 	}
 	for _, a := range accounts {
-		a.Warnings = append(a.Warnings, fillFromCatalog(a)...)
+		a.Warnings = append(a.Warnings, FillFromCatalog(a)...)
 	}
 	fromDumps := len(accounts)
 	for _, s := range snapshots {

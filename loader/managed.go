@@ -8,13 +8,13 @@ import (
 	"github.com/iamscope/iamscope/model"
 )
 
-// fillFromCatalog adds the AWS managed policies that the account references (attached to a
+// FillFromCatalog adds the AWS managed policies that the account references (attached to a
 // user, group or role, or as a permission boundary) but its source does not hold, taking
 // their documents from the embedded catalog and marking them FromCatalog. An AWS managed
 // policy the source lists without its default version's document gets the catalog's too.
 // Policies the catalog does not know either are left to Index, which warns about every
 // reference it cannot resolve.
-func fillFromCatalog(a *model.Account) []model.Warning {
+func FillFromCatalog(a *model.Account) []model.Warning {
 	have := make(map[string]*model.ManagedPolicy, len(a.Policies))
 	for _, p := range a.Policies {
 		have[p.ARN] = p

@@ -146,6 +146,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 	}
 	acct.ResourcePolicies = r.resourcePolicies()
 	acct.Warnings = r.warnings()
+	acct.Warnings = append(acct.Warnings, loader.FillFromCatalog(acct)...)
 	acct.Index() // adds a warning for every reference it cannot resolve
 	if ctx.Err() != nil {
 		acct.Warnings = append(acct.Warnings, model.Warning{
