@@ -51,7 +51,9 @@ func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
 		ctx = context.Background()
 	}
 	opts := tui.Options{
-		Load:    explorerSource(ctx, &f.sources),
+		// The explorer reads ctrl+c as a key and quits itself; its load is not tied to the
+		// command's signal context, which ends when the command returns.
+		Load:    explorerSource(context.WithoutCancel(ctx), &f.sources),
 		Source:  f.sources.Describe(),
 		Theme:   f.theme,
 		NoColor: f.noColor || tui.NoColorFromEnv(),
