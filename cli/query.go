@@ -40,7 +40,9 @@ func (q *query) load(cmd *cobra.Command) error {
 		return err
 	}
 	q.ctx = ctx
-	q.accounts, err = q.src.Load(cmd.Context(), nil)
+	progress, done := progressLine(cmd)
+	q.accounts, err = q.src.Load(cmd.Context(), progress)
+	done()
 	if err != nil {
 		return err
 	}

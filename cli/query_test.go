@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/loader"
 )
 
 // run executes a command with arguments and returns its standard output and error.
@@ -175,5 +176,15 @@ func TestQueriesOnADump(t *testing.T) {
 	mustJSON(t, out, &got)
 	if len(got.Paths) == 0 || got.Paths[0].ID != "iam-002" {
 		t.Errorf("privesc4: %s", out)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var b bytes.Buffer
+	report, done := newProgressLine(&b)
+	report(loader.Progress{Stage: "S3 bucket policies\x1b]52;c;AAAA\x07", Done: 3, Total: 10, Warnings: 1})
+	done()
+	if got := b.String(); got != "\r\x1b[2KS3 bucket policies 3/10 (1 warning(s))\r\x1b[2K" {
+		t.Errorf("progress line %q", got)
 	}
 }

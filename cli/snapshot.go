@@ -22,7 +22,9 @@ func NewSnapshotCommand() *cobra.Command {
 			if out == "" {
 				return usageErr("snapshot needs -o FILE")
 			}
-			accounts, err := src.Load(cmd.Context(), nil)
+			progress, done := progressLine(cmd)
+			accounts, err := src.Load(cmd.Context(), progress)
+			done()
 			if err != nil {
 				return err
 			}
