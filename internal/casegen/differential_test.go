@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,7 +18,9 @@ import (
 )
 
 // The differential test's cases: a fixed seed, so that a failure can be reproduced with
-// `go run ./internal/casegen/cmd/gencases -n 5000 -seed 20261127`.
+// `go run ./internal/casegen/cmd/gencases -n 5000 -seed 20261127`. IAMSCOPE_DIFF_SEED and
+// IAMSCOPE_DIFF_CASES run other cases, and IAMSCOPE_DIFF_DUMP names a file to write each
+// unexplained disagreement to.
 const (
 	diffSeed  = 20261127
 	diffCases = 5000
@@ -40,7 +43,14 @@ func TestDifferential(t *testing.T) {
 		t.Skip("-short: the differential test runs the reference simulator (node)")
 	}
 	oracle := oraclePath(t)
-	cases := casegen.Generate(diffSeed, diffCases)
+	seed, n := uint64(diffSeed), diffCases
+	if v := os.Getenv("IAMSCOPE_DIFF_SEED"); v != "" {
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
+	if v := os.Getenv("IAMSCOPE_DIFF_CASES"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	cases := casegen.Generate(seed, n)
 	results := runOracle(t, oracle, cases)
 
 	var agree, refused int
@@ -85,7 +95,7 @@ func TestDifferential(t *testing.T) {
 		fail(raw, "%s: reference %s, engine %s\n  reference: %s\n  engine: %s", o.ID, o.Decision, ours.Decision, o.Raw, ex)
 	}
 	t.Logf("%d generated cases (seed %d): %d agree, %d differ by documented deviations of the reference, %d other disagreements, %d refused",
-		len(cases), diffSeed, agree, sum(explained), len(failures), refused)
+		len(cases), seed, agree, sum(explained), len(failures), refused)
 	names := make([]string, 0, len(explained))
 	for n := range explained {
 		names = append(names, n)
