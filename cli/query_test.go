@@ -184,7 +184,7 @@ func TestProgressLine(t *testing.T) {
 	report, done := newProgressLine(&b)
 	report(loader.Progress{Stage: "S3 bucket policies\x1b]52;c;AAAA\x07", Done: 3, Total: 10, Warnings: 1})
 	done()
-	if got := b.String(); got != "\r\x1b[2KS3 bucket policies 3/10 (1 warning(s))\r\x1b[2K" {
+	if got := b.String(); got != "\r\x1b[2KS3 bucket policies\uFFFD 3/10 (1 warning(s))\r\x1b[2K" {
 		t.Errorf("progress line %q", got)
 	}
 }
