@@ -80,3 +80,77 @@ func TestRoleChainsThreeHopsAcrossAccounts(t *testing.T) {
 }
 
 func (p *Principal) Name() string { return p.Entity.Name() }
+
+// reached lists the names of the roles start reaches.
+func reached(e *Engine, start string) map[string]bool {
+	p, _ := e.Principal(start)
+	out := map[string]bool{}
+	for _, r := range e.RoleChains(p, nil, Discovery) {
+		out[r.Role.Name()] = true
+	}
+	return out
+}
+
+// TestRoleChainsUnderSCPs: an SCP of the caller's account that denies sts:AssumeRole cuts the
+// chain at that caller, even though the trust policy names it. "SCPs affect only IAM users
+// and roles that are managed by accounts that are part of the organization"
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html),
+// and they bind every request such a principal makes, a role assumption too.
+func TestRoleChainsUnderSCPs(t *testing.T) {
+	accts := chainAccount(t)
+	if got := reached(NewEngine(accts...), "arn:aws:iam::111111111111:user/start"); !got["hop3"] {
+		t.Fatalf("without the SCP the chain reaches hop3: %v", got)
+	}
+	accts[0].Organization = &model.Organization{ID: "o-x", Levels: []model.OrgLevel{{ID: "r-1", Name: "Root", SCPs: []model.OrgPolicy{
+		{ID: "p-1", Name: "FullAWSAccess", Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
+		{ID: "p-2", Name: "NoHop3", Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111111111111:role/hop3"}]}`)},
+	}}}}
+	got := reached(NewEngine(accts...), "arn:aws:iam::111111111111:user/start")
+	if !got["hop2"] || got["hop3"] {
+		t.Errorf("the SCP must stop the chain before hop3: %v", got)
+	}
+}
+
+// TestRoleChainsCrossAccountNeedBothSides: a role of another account that trusts the
+// caller's account is reached only by a caller whose own identity policy allows
+// sts:AssumeRole on it: "both sides must allow" across accounts
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+// The user start has no such policy; hop1 allows sts:AssumeRole on "*".
+func TestRoleChainsCrossAccountNeedBothSides(t *testing.T) {
+	e := NewEngine(chainAccount(t)...)
+	start, _ := e.Principal("arn:aws:iam::111111111111:user/start")
+	for _, r := range e.RoleChains(start, nil, Strict) {
+		if r.Role.Name() == "audit" && len(r.Path) != 2 {
+			t.Errorf("audit must be reached through hop1 only, got %d hops", len(r.Path))
+		}
+	}
+	hop1, _ := e.Principal("arn:aws:iam::111111111111:role/hop1")
+	if r, _ := e.Can(start, AssumeAction, "arn:aws:iam::222222222222:role/audit", nil, Options{Explain: true}); r.Decision != ImplicitlyDenied {
+		t.Errorf("start without an identity permission: %s", r.Decision)
+	}
+	if r, _ := e.Can(hop1, AssumeAction, "arn:aws:iam::222222222222:role/audit", nil, Options{}); r.Decision != Allowed {
+		t.Errorf("hop1 with one: %s", r.Decision)
+	}
+}
+
+// TestRoleChainsRoleARNTrustLimitedByBoundary: a trust policy that names the caller's role
+// ARN (rather than its session, or the account) grants the session on its own within the
+// account, but the caller's permission boundary still limits it
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+// "Resource-based policies" and permissions boundaries).
+func TestRoleChainsRoleARNTrustLimitedByBoundary(t *testing.T) {
+	accts := chainAccount(t)
+	a := accts[0]
+	// hop1 loses its identity permission and gets a boundary that does not allow sts.
+	a.Roles[0].InlinePolicies = nil
+	if got := reached(NewEngine(accts...), "arn:aws:iam::111111111111:role/hop1"); !got["hop2"] {
+		t.Fatalf("the trust policy naming hop1's ARN grants on its own: %v", got)
+	}
+	a.Policies = append(a.Policies, managed(t, "arn:aws:iam::111111111111:policy/no-sts",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`))
+	a.Roles[0].Boundary = "arn:aws:iam::111111111111:policy/no-sts"
+	a.Index()
+	if got := reached(NewEngine(accts...), "arn:aws:iam::111111111111:role/hop1"); got["hop2"] {
+		t.Errorf("the boundary must limit a grant to the role ARN: %v", got)
+	}
+}
