@@ -24,12 +24,15 @@ type Engine struct {
 	resources  map[string]*resourcePolicy
 	scps, rcps map[string][][]*Policy // by account id, root level first
 	orgIDs     map[string]string      // account id -> organization id
-	edgesMu    sync.Mutex
-	edges      [2]map[*Principal][]edge // one-hop role assumptions by mode, when asked without an extra context
-	trustOnce  sync.Once
-	trustIx    *trustIndex // built on first use by RoleChains
-	pathOnce   sync.Once
-	pathSt     *pathState
+	// trustDocs numbers the distinct texts of trust policies, so that roles with the same
+	// trust policy can share decisions.
+	trustDocs map[*Policy]int
+	edgesMu   sync.Mutex
+	edges     [2]map[*Principal][]edge // one-hop role assumptions by mode, when asked without an extra context
+	trustOnce sync.Once
+	trustIx   *trustIndex // built on first use by RoleChains
+	pathOnce  sync.Once
+	pathSt    *pathState
 	// groupPolicies holds each group's compiled policies, by group ARN.
 	groupPolicies map[string][]*Policy
 	grantsMu      sync.Mutex
@@ -85,10 +88,12 @@ func NewEngine(accounts ...*model.Account) *Engine {
 		rcps:          map[string][][]*Policy{},
 		orgIDs:        map[string]string{},
 		groupPolicies: map[string][]*Policy{},
+		trustDocs:     map[*Policy]int{},
 		Now:           time.Now,
 	}
+	docIDs := map[string]int{}
 	for _, a := range accounts {
-		e.addAccount(a)
+		e.addAccount(a, docIDs)
 	}
 	sort.Slice(e.order, func(i, j int) bool { return e.order[i].ARN < e.order[j].ARN })
 	return e
@@ -112,7 +117,7 @@ func (e *Engine) compile(name, where string, p *model.Policy) (*Policy, bool) {
 	return cp, true
 }
 
-func (e *Engine) addAccount(a *model.Account) {
+func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 	e.accounts[a.ID] = a
 	for _, mp := range a.Policies {
 		if doc := mp.Default(); doc != nil {
@@ -145,6 +150,12 @@ func (e *Engine) addAccount(a *model.Account) {
 		e.addPrincipal(p)
 		if cp, ok := e.compile("trust policy of role "+r.Name, r.ARN+" trust policy", r.TrustPolicy); ok {
 			e.resources[r.ARN] = &resourcePolicy{policy: cp, account: a.ID}
+			id, seen := docIDs[string(r.TrustPolicy.Document)]
+			if !seen {
+				id = len(docIDs)
+				docIDs[string(r.TrustPolicy.Document)] = id
+			}
+			e.trustDocs[cp] = id
 		}
 	}
 	for _, rp := range a.ResourcePolicies {

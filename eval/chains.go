@@ -2,6 +2,7 @@ package eval
 
 import (
 	"sort"
+	"strconv"
 
 	"github.com/iamscope/iamscope/model"
 )
@@ -280,8 +281,8 @@ func assumeKey(e *Engine, p *Principal, r *Principal) (string, bool) {
 	if rp == nil {
 		return "", false
 	}
-	b := make([]byte, 0, len(rp.policy.Source.Document)+64)
-	b = append(b, rp.policy.Source.Document...)
+	b := make([]byte, 0, 64)
+	b = strconv.AppendInt(b, int64(e.trustDocs[rp.policy]), 10)
 	b = append(b, '|')
 	b = append(b, r.Account...)
 	b = append(b, '|')

@@ -36,6 +36,7 @@ type statement struct {
 	deny        bool
 	actions     []wildcard.Pattern // lower-cased
 	services    []string           // the lower-cased service part of each action pattern
+	wildSvc     []bool             // services[i] holds a wildcard
 	notAction   bool
 	resources   []globValue
 	notResource bool
@@ -64,6 +65,7 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			cs.actions = append(cs.actions, wildcard.Compile(lower))
 			svc, _, _ := strings.Cut(lower, ":")
 			cs.services = append(cs.services, svc)
+			cs.wildSvc = append(cs.wildSvc, strings.ContainsAny(svc, "*?"))
 		}
 		for _, r := range s.Resources {
 			cs.resources = append(cs.resources, newGlobValue(r, vars))
@@ -152,8 +154,8 @@ func (s *statement) mayCoverService(service string) bool {
 	if s.notAction {
 		return true
 	}
-	for _, svc := range s.services {
-		if svc == "*" || svc == service || (strings.ContainsAny(svc, "*?") && globMatch(svc, service)) {
+	for i, svc := range s.services {
+		if svc == service || (s.wildSvc[i] && (svc == "*" || globMatch(svc, service))) {
 			return true
 		}
 	}

@@ -192,22 +192,21 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 // Every step is decided by the engine in discovery mode, so a step that hangs on a condition
 // is kept with it.
 //
-// Each (path, target) is reported once, by its shortest way: p's own steps first, then chains
-// in breadth-first order.
+// Each path is reported once for each best target, by its shortest way: p's own steps first,
+// then chains in breadth-first order.
 func (e *Engine) Paths(p *Principal) []Escalation {
 	out := append([]Escalation(nil), e.directPaths(p)...)
 	type key struct{ id, target string }
 	seen := map[key]bool{}
+	// An escalation through a chain is new when its path does not yet reach its best target;
+	// the targets it lists beside that one are kept as they are.
 	mark := func(esc Escalation) bool {
-		fresh := false
-		for _, t := range esc.Targets {
-			k := key{esc.Path.ID, t}
-			if t != p.ARN && !seen[k] {
-				seen[k] = true
-				fresh = true
-			}
+		k := key{esc.Path.ID, esc.Target}
+		if esc.Target == p.ARN || seen[k] {
+			return false
 		}
-		return fresh
+		seen[k] = true
+		return true
 	}
 	for _, esc := range out {
 		mark(esc)
@@ -302,15 +301,15 @@ func (e *Engine) directPaths(p *Principal) []Escalation {
 
 // finder applies the catalogue's paths to one principal.
 type finder struct {
-	e      *Engine
-	p      *Principal
-	ctx    *Context
-	opt    Options
-	out    []Escalation
-	found  []Escalation // what the current path found, one entry per target
-	memo   map[string]Step
-	passes map[string]Step // iam:PassRole decisions by service and role
-	cover  map[string]coverage
+	e       *Engine
+	p       *Principal
+	ctx     *Context
+	opt     Options
+	out     []Escalation
+	found   []Escalation // what the current path found, one entry per target
+	memo    map[string]Step
+	targets map[string][]passTarget // by service principal: the roles to pass or take over
+	cover   map[string]coverage
 }
 
 // may decides one step on one resource.
@@ -336,21 +335,6 @@ func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
 		}
 		f.memo[key] = st
 	}
-	return st, st.Action != ""
-}
-
-// mayPass decides iam:PassRole of a role to a service, once per role and service: many paths
-// pass to the same service.
-func (f *finder) mayPass(role *Principal, service string, passCtx *Context) (Step, bool) {
-	key := service + "|" + role.ARN
-	if st, ok := f.passes[key]; ok {
-		return st, st.Action != ""
-	}
-	st, _ := f.may("iam:PassRole", role.ARN, passCtx)
-	if f.passes == nil {
-		f.passes = map[string]Step{}
-	}
-	f.passes[key] = st
 	return st, st.Action != ""
 }
 
@@ -686,25 +670,56 @@ func (f *finder) passRole(path *catalog.EscalationPath) {
 		}
 		serviceSteps = append(serviceSteps, step)
 	}
+	for _, c := range f.targetsOf(principal, passes) {
+		if !passes {
+			f.add(path, c.role.ARN, "role", append([]Step(nil), serviceSteps...), false, existingKinds[service]+" that runs with this role")
+			continue
+		}
+		f.add(path, c.role.ARN, "role", append([]Step{c.pass}, serviceSteps...), true, "")
+	}
+}
+
+// passTarget is a role worth more than the principal that a service may assume, and, when
+// asked, the principal's iam:PassRole step for it.
+type passTarget struct {
+	role *Principal
+	pass Step
+}
+
+// targetsOf lists, once per service principal, the roles of p's account worth more than p that
+// the service may assume (for EC2, only roles in an instance profile); with pass, only those p
+// may pass to the service (iam:PassRole with iam:PassedToService set to it).
+func (f *finder) targetsOf(service string, pass bool) []passTarget {
+	key := service
+	if pass {
+		key += "|pass"
+	}
+	if t, ok := f.targets[key]; ok {
+		return t
+	}
 	passCtx := NewContext()
-	passCtx.Set("iam:PassedToService", principal)
-	for _, role := range f.e.rolesTrusting(principal) {
+	passCtx.Set("iam:PassedToService", service)
+	var out []passTarget
+	for _, role := range f.e.rolesTrusting(service) {
 		if role == f.p || role.Account != f.p.Account || !f.e.worthMore(role, f.p) {
 			continue
 		}
-		if principal == "ec2.amazonaws.com" && len(role.Entity.Role.InstanceProfiles) == 0 {
+		if service == "ec2.amazonaws.com" && len(role.Entity.Role.InstanceProfiles) == 0 {
 			continue // an instance takes a role only through an instance profile
 		}
-		steps := append([]Step(nil), serviceSteps...)
-		if passes {
-			step, ok := f.mayPass(role, principal, passCtx)
+		t := passTarget{role: role}
+		if pass {
+			step, ok := f.may("iam:PassRole", role.ARN, passCtx)
 			if !ok {
 				continue
 			}
-			steps = append([]Step{step}, serviceSteps...)
-			f.add(path, role.ARN, "role", steps, true, "")
-			continue
+			t.pass = step
 		}
-		f.add(path, role.ARN, "role", steps, false, existingKinds[service]+" that runs with this role")
+		out = append(out, t)
 	}
+	if f.targets == nil {
+		f.targets = map[string][]passTarget{}
+	}
+	f.targets[key] = out
+	return out
 }
