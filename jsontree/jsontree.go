@@ -110,6 +110,10 @@ func (rd *Reader) Read(data []byte) (*Value, bool) {
 }
 
 func (r *reader) read() (*Value, bool) {
+	// A value takes at least two bytes of text (`0,`), a member four (`"":0`).
+	r.values.sizeFor(r.data, 6)
+	r.memberArena.sizeFor(r.data, 12)
+	r.itemArena.sizeFor(r.data, 12)
 	r.space()
 	v := r.value(0)
 	if r.bad {
@@ -171,12 +175,21 @@ type arena[T any] struct {
 	chunks [][]T
 	cur    int // the chunk in use
 	used   int // how much of it is handed out
+	size   int // of the next chunk to make: small for a small document, then doubling to 256
+}
+
+// sizeFor sizes the first chunk for a document: one entry per every bytes of it.
+func (a *arena[T]) sizeFor(data []byte, every int) {
+	if len(a.chunks) == 0 {
+		a.size = min(len(data)/every+4, 256)
+	}
 }
 
 func (a *arena[T]) take(n int) []T {
 	for {
 		if a.cur == len(a.chunks) {
-			a.chunks = append(a.chunks, make([]T, max(n, 256)))
+			a.chunks = append(a.chunks, make([]T, max(n, a.size)))
+			a.size = min(max(2*a.size, 16), 256)
 		}
 		if c := a.chunks[a.cur]; len(c)-a.used >= n {
 			out := c[a.used : a.used+n : a.used+n]

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/iamscope/iamscope/jsontree"
 )
@@ -38,7 +39,9 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	top, ok := jsontree.Read(doc)
+	rd := readers.Get().(*jsontree.Reader)
+	defer readers.Put(rd)
+	top, ok := rd.Read(doc)
 	if !ok || top.Kind != jsontree.Object {
 		// encoding/json says what is wrong, in the words users know.
 		var m map[string]json.RawMessage
@@ -50,6 +53,10 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	}
 	return parseDocument(top)
 }
+
+// readers read policy documents, each reusing its memory from one document to the next: a
+// parsed Policy keeps no part of the JSON tree.
+var readers = sync.Pool{New: func() any { return new(jsontree.Reader) }}
 
 // ParsePolicyValue reads a policy document that is part of JSON already read (a policy in a
 // request case): an object, or a JSON string holding the document.
