@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"syscall"
 
 	"charm.land/bubbles/v2/key"
 )
@@ -39,8 +40,8 @@ func DefaultPath() (string, error) {
 func Load(path string) (KeyMap, error) {
 	k := Default()
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return k, nil
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return k, nil // no file (or no directory for it): the defaults
 	}
 	if err != nil {
 		return k, err

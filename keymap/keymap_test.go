@@ -87,6 +87,10 @@ func TestLoadErrorsNameTheFileAndTheBinding(t *testing.T) {
 	if k, err := Load(filepath.Join(dir, "missing.json")); err != nil || !key.Matches(press("q"), k.Global.Quit) {
 		t.Errorf("missing file: %v", err)
 	}
+	// A configuration directory that is a file: no key file can be there.
+	if k, err := Load(filepath.Join(dir, "unknown.json", FileName)); err != nil || !key.Matches(press("q"), k.Global.Quit) {
+		t.Errorf("no directory: %v", err)
+	}
 }
 
 func TestConflictsFound(t *testing.T) {

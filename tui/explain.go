@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -112,7 +113,15 @@ func buildExplanation(d *document, req request, r *eval.Result) {
 	if x == nil {
 		return
 	}
-	d.add(lsPlain, 0, clean(x.Reason))
+	decisive := decidingStatements(x)
+	if len(decisive) == 0 {
+		d.add(lsPlain, 0, clean(x.Reason))
+	} else {
+		d.add(lsHeading, 0, "Decided by")
+		for _, line := range decisive {
+			d.add(lsDecisive, 1, "▶ "+line)
+		}
+	}
 	acct := "same account"
 	if !x.SameAccount {
 		acct = "cross account: principal " + clean(x.PrincipalAccount) + ", resource " + clean(x.ResourceAccount)
@@ -139,6 +148,51 @@ func buildExplanation(d *document, req request, r *eval.Result) {
 			addStatement(d, s)
 		}
 	}
+}
+
+// decidingStatements names the statements that decided, the ones that say the most first:
+// denies, then the resource, identity, boundary and session policies, then SCPs and RCPs
+// (whose allow-everything statements decide almost every request).
+func decidingStatements(x *eval.Explanation) []string {
+	rank := func(p *eval.PolicyTrace, s *eval.StatementTrace) int {
+		switch {
+		case s.Effect == "Deny":
+			return 0
+		case p.Type == eval.SCP || p.Type == eval.RCP:
+			return 2
+		}
+		return 1
+	}
+	type entry struct {
+		rank int
+		text string
+	}
+	var out []entry
+	for _, p := range x.Policies {
+		if p.Skipped != "" {
+			continue
+		}
+		for _, s := range p.Statements {
+			if !s.Decisive {
+				continue
+			}
+			text := strings.TrimPrefix(policyLabel(p), "▸ ") + fmt.Sprintf(" statement %d", s.Index)
+			if s.Sid != "" {
+				text += " (" + clean(s.Sid) + ")"
+			}
+			text += ": " + clean(s.Effect)
+			if s.Result == "match if" {
+				text += " if its conditions hold"
+			}
+			out = append(out, entry{rank(p, s), text})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].rank < out[j].rank })
+	lines := make([]string, len(out))
+	for i, e := range out {
+		lines[i] = e.text
+	}
+	return lines
 }
 
 func policyLabel(p *eval.PolicyTrace) string {
