@@ -66,6 +66,14 @@ type Principal struct {
 	// assumes holds the resource patterns of the identity statements that allow
 	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
 	assumes []globValue
+	// assumeCover holds every statement of denying whose action covers sts:AssumeRole; with
+	// assumeTemplates when one has policy variables in Resource.
+	assumeCover     []*statement
+	assumeTemplates bool
+	// customer lists the customer managed policies attached to the principal (or its
+	// groups), computed once: those a new policy version would rewrite.
+	customerOnce sync.Once
+	customer     []string
 }
 
 // Kind says whether the principal is a user or a role.
@@ -195,6 +203,15 @@ func (e *Engine) gather(p *Principal) {
 	p.denying = append(append([]*Policy{}, p.Identity...), p.Boundary...)
 	for _, level := range e.scps[p.Account] {
 		p.denying = append(p.denying, level...)
+	}
+	p.assumeCover, p.assumeTemplates = nil, false
+	for _, pol := range p.denying {
+		for _, s := range pol.statements {
+			if s.matchAction(assumeLower) {
+				p.assumeCover = append(p.assumeCover, s)
+				p.assumeTemplates = p.assumeTemplates || s.hasTemplates()
+			}
+		}
 	}
 	p.assumes = nil
 	for _, pol := range p.Identity {

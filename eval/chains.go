@@ -2,7 +2,6 @@ package eval
 
 import (
 	"sort"
-	"strconv"
 
 	"github.com/iamscope/iamscope/model"
 )
@@ -241,7 +240,7 @@ func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
 		ok   bool
 		cond *Expr
 	}
-	memo := map[string]answer{}
+	memo := map[assumeMemo]answer{}
 	for _, r := range cands {
 		key, cacheable := assumeKey(e, p, r)
 		if a, ok := memo[key]; cacheable && ok {
@@ -272,31 +271,27 @@ func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
 }
 
 // assumeKey names what decides sts:AssumeRole by p on role r: the text of r's trust policy,
-// r's account, and which of p's statements cover r's ARN. It declines where a statement has
-// policy variables in Resource, or the trust policy names r itself (its text then differs
-// anyway) — and where a condition could tell roles apart, which the engine's derived context
-// cannot (it sets no per-role keys for IAM ARNs).
-func assumeKey(e *Engine, p *Principal, r *Principal) (string, bool) {
+// r's account, and which of p's statements that cover sts:AssumeRole also cover r's ARN. It
+// declines where one of those statements has policy variables in Resource or there are more
+// than 64 of them. Conditions cannot tell such roles apart: the engine derives no per-role
+// context key for IAM ARNs.
+func assumeKey(e *Engine, p *Principal, r *Principal) (assumeMemo, bool) {
 	rp := e.resources[r.ARN]
-	if rp == nil {
-		return "", false
+	if rp == nil || p.assumeTemplates || len(p.assumeCover) > 64 {
+		return assumeMemo{}, false
 	}
-	b := make([]byte, 0, 64)
-	b = strconv.AppendInt(b, int64(e.trustDocs[rp.policy]), 10)
-	b = append(b, '|')
-	b = append(b, r.Account...)
-	b = append(b, '|')
-	for _, pol := range p.denying {
-		for _, s := range pol.statements {
-			if s.hasTemplates() {
-				return "", false
-			}
-			if s.mightMatchResource(r.ARN) {
-				b = append(b, '1')
-			} else {
-				b = append(b, '0')
-			}
+	k := assumeMemo{doc: e.trustDocs[rp.policy], account: r.Account}
+	for i, s := range p.assumeCover {
+		if s.mightMatchResource(r.ARN) {
+			k.bits |= 1 << i
 		}
 	}
-	return string(b), true
+	return k, true
+}
+
+// assumeMemo is the key of assumeKey.
+type assumeMemo struct {
+	doc     int
+	account string
+	bits    uint64
 }

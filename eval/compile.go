@@ -37,6 +37,8 @@ type statement struct {
 	actions     []wildcard.Pattern // lower-cased
 	services    []string           // the lower-cased service part of each action pattern
 	wildSvc     []bool             // services[i] holds a wildcard
+	byService   map[string][]int   // for long lists: the indexes of each service's patterns
+	wildIdx     []int              // for long lists: the patterns whose service holds a wildcard
 	notAction   bool
 	resources   []globValue
 	notResource bool
@@ -67,6 +69,7 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			cs.services = append(cs.services, svc)
 			cs.wildSvc = append(cs.wildSvc, strings.ContainsAny(svc, "*?"))
 		}
+		cs.indexActions()
 		for _, r := range s.Resources {
 			cs.resources = append(cs.resources, newGlobValue(r, vars))
 		}
@@ -94,14 +97,48 @@ func ParseAndCompile(name string, doc []byte) (*Policy, error) {
 // matchAction reports whether the statement's Action (or NotAction) element covers the
 // lower-cased action.
 func (s *statement) matchAction(action string) bool {
-	hit := false
-	for i := range s.actions {
+	return s.anyActionMatches(action) != s.notAction
+}
+
+// anyActionMatches reports whether one of the action patterns matches the lower-cased action.
+// A long list (AWS managed policies hold hundreds) is looked up by the action's service.
+func (s *statement) anyActionMatches(action string) bool {
+	if s.byService == nil {
+		for i := range s.actions {
+			if s.actions[i].Match(action) {
+				return true
+			}
+		}
+		return false
+	}
+	svc, _, _ := strings.Cut(action, ":")
+	for _, i := range s.byService[svc] {
 		if s.actions[i].Match(action) {
-			hit = true
-			break
+			return true
 		}
 	}
-	return hit != s.notAction
+	for _, i := range s.wildIdx {
+		if s.actions[i].Match(action) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexActions groups a long action list by service, so that matching an action tries only
+// the patterns of its service and those whose service part holds a wildcard.
+func (s *statement) indexActions() {
+	if len(s.actions) < 8 {
+		return
+	}
+	s.byService = map[string][]int{}
+	for i, svc := range s.services {
+		if s.wildSvc[i] {
+			s.wildIdx = append(s.wildIdx, i)
+			continue
+		}
+		s.byService[svc] = append(s.byService[svc], i)
+	}
 }
 
 // matchResource reports whether the statement's Resource (or NotResource) element covers the
@@ -156,6 +193,25 @@ func (s *statement) mayCoverService(service string) bool {
 	}
 	for i, svc := range s.services {
 		if svc == service || (s.wildSvc[i] && (svc == "*" || globMatch(svc, service))) {
+			return true
+		}
+	}
+	return false
+}
+
+// coversWholeService reports whether the action element covers every action of the service:
+// an Action of `*` or `service:*`, or a NotAction that names nothing of the service.
+func (s *statement) coversWholeService(service string) bool {
+	if s.notAction {
+		for i, svc := range s.services {
+			if svc == service || (s.wildSvc[i] && (svc == "*" || globMatch(svc, service))) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range s.actions {
+		if s.src.Actions[i] == "*" || strings.EqualFold(s.src.Actions[i], service+":*") {
 			return true
 		}
 	}

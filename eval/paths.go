@@ -271,10 +271,11 @@ func actorOf(e *Engine, p *Principal, via []Hop) *Principal {
 	return r
 }
 
-func stsPath() *catalog.EscalationPath {
+// stsPath is the catalogue's path of assuming a role (sts-001), looked up once.
+var stsPath = sync.OnceValue(func() *catalog.EscalationPath {
 	p, _ := catalog.LookupEscalationPath("sts-001")
 	return p
-}
+})
 
 // directPaths finds the paths p takes itself, without role chains (sts-001 is found by
 // Paths, from the chains).
@@ -306,20 +307,21 @@ type finder struct {
 	ctx     *Context
 	opt     Options
 	out     []Escalation
-	found   []Escalation // what the current path found, one entry per target
-	memo    map[string]Step
-	targets map[string][]passTarget // by service principal: the roles to pass or take over
+	found   []Escalation               // what the current path found, one entry per target
+	memo    map[string]map[uint64]Step // by lower-cased action, then memoKey
+	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
 }
 
 // may decides one step on one resource.
 func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
-	key, memo := "", extra == nil
+	key, memo := uint64(0), extra == nil
+	lower := strings.ToLower(action)
 	if memo {
-		key, memo = f.memoKey(action, resource)
+		key, memo = f.memoKey(lower, resource)
 	}
 	if memo {
-		if st, ok := f.memo[key]; ok {
+		if st, ok := f.memo[lower][key]; ok {
 			st.Resource = resource
 			return st, st.Action != ""
 		}
@@ -331,41 +333,38 @@ func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
 	}
 	if memo {
 		if f.memo == nil {
-			f.memo = map[string]Step{}
+			f.memo = map[string]map[uint64]Step{}
 		}
-		f.memo[key] = st
+		if f.memo[lower] == nil {
+			f.memo[lower] = map[uint64]Step{}
+		}
+		f.memo[lower][key] = st
 	}
 	return st, st.Action != ""
 }
 
-// memoKey names what decides an IAM action on an IAM user, group, role or policy: which of
-// the principal's statements cover the resource. Such resources have no policy of their own
-// for these actions, and no context key the engine derives depends on them, so resources
-// with the same key get the same answer. It declines (false) where that does not hold: sts
-// actions (a role's trust policy weighs in), other services, and statements with policy
-// variables in Resource.
-func (f *finder) memoKey(action, resource string) (string, bool) {
-	lower := strings.ToLower(action)
-	if !strings.HasPrefix(lower, "iam:") || !strings.HasPrefix(resource, "arn:aws:iam::") {
-		return "", false
+// memoKey names what decides an IAM action on an IAM user, group, role or policy of the
+// principal's own account: which of the principal's statements that cover the action also
+// cover the resource, one bit each. Such resources have no policy of their own for these
+// actions, and no context key the engine derives depends on them, so resources with the same
+// key get the same answer. It declines (false) where that does not hold: sts actions (a role's
+// trust policy weighs in), other services or accounts, more than 64 covering statements, and
+// statements with policy variables in Resource.
+func (f *finder) memoKey(lowerAction, resource string) (uint64, bool) {
+	if !strings.HasPrefix(lowerAction, "iam:") || !strings.HasPrefix(resource, "arn:aws:iam::"+f.p.Account+":") {
+		return 0, false
 	}
-	stmts, ok := f.covering(lower)
-	if !ok {
-		return "", false
+	stmts, ok := f.covering(lowerAction)
+	if !ok || len(stmts) > 64 {
+		return 0, false
 	}
-	b := make([]byte, 0, len(lower)+len(stmts)+16)
-	b = append(b, lower...)
-	b = append(b, '|')
-	b = append(b, model.AccountOf(resource)...)
-	b = append(b, '|')
-	for _, s := range stmts {
+	var key uint64
+	for i, s := range stmts {
 		if s.mightMatchResource(resource) {
-			b = append(b, '1')
-		} else {
-			b = append(b, '0')
+			key |= 1 << i
 		}
 	}
-	return string(b), true
+	return key, true
 }
 
 // covering returns the statements of the principal's identity, boundary and SCP policies
@@ -501,27 +500,28 @@ func (f *finder) ownGroups() []string {
 // attachedCustomerPolicies returns the customer managed policies attached to a principal,
 // directly or through its groups: those a new policy version would rewrite.
 func (f *finder) attachedCustomerPolicies(t *Principal) []string {
-	var arns []string
-	a, _ := f.e.Account(t.Account)
-	switch t.Entity.Kind {
-	case model.EntityUser:
-		arns = append(arns, t.Entity.User.AttachedPolicies...)
-		for _, name := range t.Entity.User.Groups {
-			if g, ok := a.Group(name); ok {
-				arns = append(arns, g.AttachedPolicies...)
+	t.customerOnce.Do(func() {
+		var arns []string
+		a, _ := f.e.Account(t.Account)
+		switch t.Entity.Kind {
+		case model.EntityUser:
+			arns = append(arns, t.Entity.User.AttachedPolicies...)
+			for _, name := range t.Entity.User.Groups {
+				if g, ok := a.Group(name); ok {
+					arns = append(arns, g.AttachedPolicies...)
+				}
+			}
+		case model.EntityRole:
+			arns = append(arns, t.Entity.Role.AttachedPolicies...)
+		}
+		for _, arn := range arns {
+			if !strings.Contains(arn, ":iam::aws:policy/") {
+				t.customer = append(t.customer, arn)
 			}
 		}
-	case model.EntityRole:
-		arns = append(arns, t.Entity.Role.AttachedPolicies...)
-	}
-	var out []string
-	for _, arn := range arns {
-		if !strings.Contains(arn, ":iam::aws:policy/") {
-			out = append(out, arn)
-		}
-	}
-	sort.Strings(out)
-	return out
+		sort.Strings(t.customer)
+	})
+	return t.customer
 }
 
 func (f *finder) selfEscalation(path *catalog.EscalationPath) {

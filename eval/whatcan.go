@@ -55,7 +55,7 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 	var out []Access
 	// Actions that the same statements cover get the same answer on the same patterns:
 	// decide each distinct set of statements once.
-	weighed := relevantStatements(p.denying, svc.Prefix, true)
+	weighed := varying(relevantStatements(p.denying, svc.Prefix, true), svc.Prefix)
 	cache := map[string][]ResourceAccess{}
 	for _, a := range svc.Actions {
 		lowerAction := strings.ToLower(a.FullName())
@@ -78,6 +78,18 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 		}
 		if len(acc.Resources) > 0 {
 			out = append(out, acc)
+		}
+	}
+	return out
+}
+
+// varying keeps the statements whose action element covers some actions of the service but
+// not others: the rest cover all of them or none, and cannot tell two actions apart.
+func varying(stmts []*statement, service string) []*statement {
+	out := stmts[:0:0]
+	for _, s := range stmts {
+		if !s.coversWholeService(service) {
+			out = append(out, s)
 		}
 	}
 	return out
