@@ -162,6 +162,28 @@ func parseStatements(v *jsontree.Value) ([]*Statement, error) {
 	return out, nil
 }
 
+// place is where an element is, as the parts of its JSON path (`Statement[2]`, `Condition`,
+// `StringEquals`, `aws:SourceIp`), joined only when an error names it: most elements are fine,
+// and building every path would cost more than reading the policy.
+type place struct {
+	parts [4]string
+	n     int
+}
+
+func placeOf(path string) place { return place{}.with(path) }
+
+// with returns the place of an element under this one.
+func (p place) with(key string) place {
+	p.parts[p.n] = key
+	p.n++
+	return p
+}
+
+func (p place) String() string { return strings.Join(p.parts[:p.n], ".") }
+
+// index names the i-th item of the element's array.
+func (p place) index(i int) string { return p.String() + "[" + strconv.Itoa(i) + "]" }
+
 func parseStatement(m *jsontree.Value, index int, path string) (*Statement, error) {
 	if m.Kind != jsontree.Object {
 		return nil, errAt(path, "must be a JSON object")
@@ -169,17 +191,17 @@ func parseStatement(m *jsontree.Value, index int, path string) (*Statement, erro
 	s := &Statement{Index: index, JSON: jsontree.Compact(m.Raw)}
 	for _, member := range m.Sorted() {
 		k, v := member.Key, member.Value
-		at := path + "." + k
+		at := placeOf(path).with(k)
 		var err error
 		switch k {
 		case "Sid":
 			if v.Kind != jsontree.String {
-				err = errAt(at, "must be a string")
+				err = errAt(at.String(), "must be a string")
 			}
 			s.Sid = v.Str
 		case "Effect":
 			if v.Kind != jsontree.String && v.Kind != jsontree.Null {
-				return nil, errAt(at, "must be a string")
+				return nil, errAt(at.String(), "must be a string")
 			}
 			switch v.Str {
 			case "Allow":
@@ -187,11 +209,11 @@ func parseStatement(m *jsontree.Value, index int, path string) (*Statement, erro
 			case "Deny":
 				s.Effect = Deny
 			default:
-				err = errAt(at, "must be \"Allow\" or \"Deny\", not %q", v.Str)
+				err = errAt(at.String(), "must be \"Allow\" or \"Deny\", not %q", v.Str)
 			}
 		case "Action", "NotAction":
 			if s.Actions != nil {
-				return nil, errAt(at, "a statement has Action or NotAction, not both")
+				return nil, errAt(at.String(), "a statement has Action or NotAction, not both")
 			}
 			s.Actions, err = stringList(v, at)
 			s.NotAction = k == "NotAction"
@@ -200,20 +222,20 @@ func parseStatement(m *jsontree.Value, index int, path string) (*Statement, erro
 			}
 		case "Resource", "NotResource":
 			if s.Resources != nil {
-				return nil, errAt(at, "a statement has Resource or NotResource, not both")
+				return nil, errAt(at.String(), "a statement has Resource or NotResource, not both")
 			}
 			s.Resources, err = stringList(v, at)
 			s.NotResource = k == "NotResource"
 		case "Principal", "NotPrincipal":
 			if s.Principal != nil {
-				return nil, errAt(at, "a statement has Principal or NotPrincipal, not both")
+				return nil, errAt(at.String(), "a statement has Principal or NotPrincipal, not both")
 			}
 			s.Principal, err = parsePrincipal(v, at)
 			s.NotPrincipal = k == "NotPrincipal"
 		case "Condition":
 			s.Conditions, err = parseConditions(v, at)
 		default:
-			err = errAt(at, "unknown statement element (want Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource or Condition)")
+			err = errAt(at.String(), "unknown statement element (want Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource or Condition)")
 		}
 		if err != nil {
 			return nil, err
@@ -229,17 +251,17 @@ func parseStatement(m *jsontree.Value, index int, path string) (*Statement, erro
 }
 
 // stringList reads an element that is one string or an array of strings.
-func stringList(v *jsontree.Value, path string) ([]string, error) {
+func stringList(v *jsontree.Value, at place) ([]string, error) {
 	if v.Kind == jsontree.String {
 		return []string{v.Str}, nil
 	}
 	if v.Kind != jsontree.Array {
-		return nil, errAt(path, "must be a string or an array of strings")
+		return nil, errAt(at.String(), "must be a string or an array of strings")
 	}
 	out := make([]string, len(v.Items))
 	for i, it := range v.Items {
 		if it.Kind != jsontree.String {
-			return nil, errAt(fmt.Sprintf("%s[%d]", path, i), "must be a string")
+			return nil, errAt(at.index(i), "must be a string")
 		}
 		out[i] = it.Str
 	}
@@ -247,14 +269,14 @@ func stringList(v *jsontree.Value, path string) ([]string, error) {
 }
 
 // checkActions verifies action syntax: `*` or `service:action`, where either part may hold wildcards.
-func checkActions(actions []string, path string) error {
+func checkActions(actions []string, at place) error {
 	for i, a := range actions {
 		if a == "*" {
 			continue
 		}
 		svc, name, ok := strings.Cut(a, ":")
 		if !ok || svc == "" || name == "" || strings.Contains(name, ":") {
-			return errAt(fmt.Sprintf("%s[%d]", path, i), "%q is not an action (want \"service:Action\" or \"*\")", a)
+			return errAt(at.index(i), "%q is not an action (want \"service:Action\" or \"*\")", a)
 		}
 	}
 	return nil
@@ -263,20 +285,20 @@ func checkActions(actions []string, path string) error {
 // PrincipalTypes are the keys a Principal object may hold.
 var PrincipalTypes = []string{"AWS", "Service", "Federated", "CanonicalUser"}
 
-func parsePrincipal(v *jsontree.Value, path string) (*Principal, error) {
+func parsePrincipal(v *jsontree.Value, at place) (*Principal, error) {
 	if v.Kind == jsontree.String {
 		if v.Str != "*" {
-			return nil, errAt(path, "a principal given as a string must be \"*\", not %q (use {\"AWS\": ...})", v.Str)
+			return nil, errAt(at.String(), "a principal given as a string must be \"*\", not %q (use {\"AWS\": ...})", v.Str)
 		}
 		return &Principal{Wildcard: true}, nil
 	}
 	if v.Kind != jsontree.Object {
-		return nil, errAt(path, "must be \"*\" or an object of principal types")
+		return nil, errAt(at.String(), "must be \"*\" or an object of principal types")
 	}
 	p := &Principal{}
 	for _, m := range v.Sorted() {
 		k := m.Key
-		list, err := stringList(m.Value, path+"."+k)
+		list, err := stringList(m.Value, at.with(k))
 		if err != nil {
 			return nil, err
 		}
@@ -290,26 +312,26 @@ func parsePrincipal(v *jsontree.Value, path string) (*Principal, error) {
 		case "CanonicalUser":
 			p.CanonicalUser = list
 		default:
-			return nil, errAt(path+"."+k, "unknown principal type (want AWS, Service, Federated or CanonicalUser)")
+			return nil, errAt(at.with(k).String(), "unknown principal type (want AWS, Service, Federated or CanonicalUser)")
 		}
 	}
 	return p, nil
 }
 
-func parseConditions(v *jsontree.Value, path string) ([]Condition, error) {
+func parseConditions(v *jsontree.Value, at place) ([]Condition, error) {
 	if v.Kind != jsontree.Object {
-		return nil, errAt(path, "must be an object of operators")
+		return nil, errAt(at.String(), "must be an object of operators")
 	}
 	var out []Condition
 	for _, m := range v.Sorted() {
 		op, keys := m.Key, m.Value
-		at := path + "." + op
+		opAt := at.with(op)
 		if keys.Kind != jsontree.Object {
-			return nil, errAt(at, "must be an object of condition keys")
+			return nil, errAt(opAt.String(), "must be an object of condition keys")
 		}
 		for _, km := range keys.Sorted() {
 			key := km.Key
-			vals, err := conditionValues(km.Value, at+"."+key)
+			vals, err := conditionValues(km.Value, opAt.with(key))
 			if err != nil {
 				return nil, err
 			}
@@ -319,35 +341,39 @@ func parseConditions(v *jsontree.Value, path string) ([]Condition, error) {
 	return out, nil
 }
 
-// conditionValues reads one value or a list of them; strings, numbers and booleans are kept as text.
-func conditionValues(v *jsontree.Value, path string) ([]string, error) {
+// conditionValues reads one value or a list of them; strings, numbers and booleans are kept as
+// text. No element of a policy may be null: reading it as absent would silently drop it (a
+// condition dropped turns a conditional Allow into an unconditional one).
+func conditionValues(v *jsontree.Value, at place) ([]string, error) {
 	if v.Kind == jsontree.Array {
 		out := make([]string, len(v.Items))
 		for i, it := range v.Items {
-			s, err := scalar(it, fmt.Sprintf("%s[%d]", path, i))
-			if err != nil {
-				return nil, err
+			s, ok := scalar(it)
+			if !ok {
+				return nil, notScalar(at.index(i), it)
 			}
 			out[i] = s
 		}
 		return out, nil
 	}
-	s, err := scalar(v, path)
-	if err != nil {
-		return nil, err
+	s, ok := scalar(v)
+	if !ok {
+		return nil, notScalar(at.String(), v)
 	}
 	return []string{s}, nil
 }
 
-// scalar reads a string, number or boolean as text: numbers and booleans as written. No
-// element of a policy may be null: reading it as absent would silently drop it (a condition
-// dropped turns a conditional Allow into an unconditional one).
-func scalar(v *jsontree.Value, path string) (string, error) {
+// scalar reads a string, number or boolean as text: numbers and booleans as written.
+func scalar(v *jsontree.Value) (string, bool) {
 	switch v.Kind {
 	case jsontree.String:
-		return v.Str, nil
+		return v.Str, true
 	case jsontree.Bool, jsontree.Number:
-		return string(v.Raw), nil
+		return string(v.Raw), true
 	}
-	return "", errAt(path, "must be a string, number or boolean, not %s", firstRunes(string(v.Raw), 20))
+	return "", false
+}
+
+func notScalar(path string, v *jsontree.Value) error {
+	return errAt(path, "must be a string, number or boolean, not %s", firstRunes(string(v.Raw), 20))
 }
