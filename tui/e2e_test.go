@@ -192,8 +192,14 @@ func TestEndToEndTooSmallAndNoColor(t *testing.T) {
 			break
 		}
 	}
-	s.keys("q")
-	s.waitGone("Principals")
+	// ctrl+c quits from anywhere, and leaves the alternate screen.
+	s.keys("c")
+	s.waitFor("Request context")
+	s.keys("C-c")
+	scr := s.waitGone("Principals")
+	if !strings.Contains(scr, "$") {
+		t.Errorf("no shell prompt after ctrl+c:\n%s", scr)
+	}
 }
 
 // lineOf is the first line of the screen holding text.

@@ -88,11 +88,14 @@ func (b *scrollBox) closeOrScroll(m *Model, msg tea.KeyPressMsg, opener key.Bind
 
 // helpOverlay shows every binding of the context it was opened from.
 type helpOverlay struct {
-	ctx keymap.Context
+	ctx      keymap.Context
+	keysPath string // where keys.json is looked for, found when the help opens
 	scrollBox
 }
 
-func newHelpOverlay(m *Model) *helpOverlay { return &helpOverlay{ctx: m.helpContext()} }
+func newHelpOverlay(m *Model) *helpOverlay {
+	return &helpOverlay{ctx: m.helpContext(), keysPath: keysPathText()}
+}
 
 func (o *helpOverlay) helpContext() keymap.Context  { return o.ctx }
 func (o *helpOverlay) paste(*Model, string) tea.Cmd { return nil }
@@ -124,7 +127,7 @@ func (o *helpOverlay) lines(m *Model, w int) []string {
 	out = append(out, "", s.bold.Render("badges"), "  "+badgeLegend)
 	out = append(out, "", s.bold.Render("decisions"), "  ✓ allow · ? allowed if (open conditions) · ✗ deny (implicit) · ✗ DENY (explicit)")
 	out = append(out, "  + gained by the what-ifs · − lost by the what-ifs")
-	out = append(out, "", s.dim.Render("Rebind keys in "+keysPathText()+" (see README)."))
+	out = append(out, "", s.dim.Render("Rebind keys in "+o.keysPath+" (see README)."))
 	return out
 }
 
