@@ -11,8 +11,11 @@ package jsontree
 import (
 	"bytes"
 	"encoding/json"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -124,33 +127,118 @@ func (r *reader) read() (*Value, bool) {
 }
 
 // Items reads data as a JSON array and returns the text of each item, checked but not built;
-// ok is false where encoding/json would refuse the text, or it is not an array.
+// ok is false where encoding/json would refuse the text, or it is not an array. The items are
+// found by their brackets and quotes, then checked on every CPU.
 func Items(data []byte) ([][]byte, bool) {
-	r := reader{data: data, skip: true}
-	r.space()
-	if r.pos >= len(data) || data[r.pos] != '[' {
+	items, ok := split(data)
+	if !ok {
 		return nil, false
 	}
-	out := [][]byte{}
-	if !r.open(']') {
-		for more := true; more; more = r.next(']') {
-			r.space()
-			start := r.pos
-			r.value(1)
-			if r.bad {
-				return nil, false
+	var bad atomic.Bool
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		wg.Go(func() {
+			r := reader{skip: true}
+			for !bad.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
+					return
+				}
+				r.data, r.pos = items[i], 0
+				r.value(1)
+				if r.bad || r.pos != len(items[i]) {
+					bad.Store(true)
+				}
 			}
-			out = append(out, data[start:r.pos])
-		}
-		if r.bad {
+		})
+	}
+	wg.Wait()
+	if bad.Load() {
+		return nil, false
+	}
+	return items, true
+}
+
+// split finds the items of a JSON array by their brackets and quotes alone, and checks what
+// stands between them; it does not check the items.
+func split(data []byte) ([][]byte, bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return nil, false
+	}
+	items := [][]byte{}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return items, skipSpace(data, i+1) == len(data)
+	}
+	for {
+		end := itemEnd(data, i)
+		if end <= i {
 			return nil, false
 		}
-	}
-	r.space()
-	if r.pos != len(data) {
+		items = append(items, data[i:end])
+		i = skipSpace(data, end)
+		if i >= len(data) {
+			return nil, false
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+			continue
+		case ']':
+			return items, skipSpace(data, i+1) == len(data)
+		}
 		return nil, false
 	}
-	return out, true
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// itemEnd returns where the item that starts at i ends: after its closing bracket, or at the
+// first comma, bracket or space outside strings and brackets; -1 when a string or bracket is
+// left open.
+func itemEnd(data []byte, i int) int {
+	depth := 0
+	for i < len(data) {
+		switch data[i] {
+		case '"':
+			i++
+			for i < len(data) && data[i] != '"' {
+				if data[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			if i >= len(data) {
+				return -1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	if depth != 0 {
+		return -1
+	}
+	return i
 }
 
 type reader struct {
