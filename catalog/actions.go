@@ -44,10 +44,25 @@ type Action struct {
 	DependentActions []string         // actions a principal must also be allowed to perform it
 
 	lowerFull string // "s3:getobject", for lookup and pattern matching
+	full      string // "s3:GetObject"
 }
 
 // FullName returns the action as policies write it: "s3:GetObject".
-func (a *Action) FullName() string { return a.Service + ":" + a.Name }
+func (a *Action) FullName() string {
+	if a.full != "" {
+		return a.full
+	}
+	return a.Service + ":" + a.Name
+}
+
+// LowerName returns the action's full name in lower case, "s3:getobject", as the engine
+// matches action patterns.
+func (a *Action) LowerName() string {
+	if a.lowerFull != "" {
+		return a.lowerFull
+	}
+	return strings.ToLower(a.FullName())
+}
 
 // ActionResource is one resource type an action takes, as the reference lists it for that
 // action.

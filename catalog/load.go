@@ -422,6 +422,7 @@ func (idx *index) indexActions() error {
 	}
 	all := make([]*Action, 0, n)
 	names := make([]byte, 0, size)
+	var full []byte
 	for _, s := range byColon {
 		start := len(all)
 		for _, a := range s.Actions {
@@ -429,14 +430,16 @@ func (idx *index) indexActions() error {
 			names = appendLower(names, s.Prefix)
 			names = append(names, ':')
 			names = appendLower(names, a.Name)
+			full = append(append(append(full, a.Service...), ':'), a.Name...)
 		}
 		s.Actions = all[start:len(all):len(all)]
 	}
-	lowered := string(names)
+	lowered, fulls := string(names), string(full)
 	at := 0
 	for i, a := range all {
 		l := len(a.Service) + 1 + len(a.Name)
 		a.lowerFull = lowered[at : at+l]
+		a.full = fulls[at : at+l]
 		at += l
 		if i > 0 && all[i-1].lowerFull >= a.lowerFull {
 			return fmt.Errorf("actions out of order: %s before %s", all[i-1].FullName(), a.FullName())

@@ -1,8 +1,6 @@
 package eval
 
 import (
-	"strings"
-
 	"github.com/iamscope/iamscope/catalog"
 )
 
@@ -58,7 +56,7 @@ func (e *Engine) DeniedInService(p *Principal, service string, extra *Context, m
 	opt := Options{Mode: mode}
 	var out []Denial
 	for _, a := range svc.Actions {
-		lowerAction := strings.ToLower(a.FullName())
+		lowerAction := a.LowerName()
 		var first *Denial
 		allowed := false
 		for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {

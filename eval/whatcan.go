@@ -58,7 +58,7 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 	weighed := varying(relevantStatements(p.denying, svc.Prefix, true), svc.Prefix)
 	cache := map[string][]ResourceAccess{}
 	for _, a := range svc.Actions {
-		lowerAction := strings.ToLower(a.FullName())
+		lowerAction := a.LowerName()
 		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
 		key := signature(weighed, lowerAction)
 		resources, ok := cache[key]
