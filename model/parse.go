@@ -70,6 +70,16 @@ func ParsePolicyValue(v *jsontree.Value) (*Policy, error) {
 // parseDocument reads a policy document object.
 func parseDocument(top *jsontree.Value) (*Policy, error) {
 	p := &Policy{Document: jsontree.Compact(top.Raw)}
+	// A statement's JSON is its part of the document's, when the document had no space to
+	// remove (its copy then matches its text byte for byte), and a compacted copy otherwise.
+	// Both slices of one text end where it ends, so their capacities tell the offset.
+	shared := len(p.Document) == len(top.Raw)
+	jsonOf := func(m *jsontree.Value) []byte {
+		if off := cap(top.Raw) - cap(m.Raw); shared && off >= 0 && off+len(m.Raw) <= len(p.Document) {
+			return p.Document[off : off+len(m.Raw) : off+len(m.Raw)]
+		}
+		return jsontree.Compact(m.Raw)
+	}
 	for _, m := range top.Sorted() {
 		k, v := m.Key, m.Value
 		switch k {
@@ -87,7 +97,7 @@ func parseDocument(top *jsontree.Value) (*Policy, error) {
 			}
 			p.ID = v.Str
 		case "Statement":
-			stmts, err := parseStatements(v)
+			stmts, err := parseStatements(v, jsonOf)
 			if err != nil {
 				return nil, err
 			}
@@ -140,9 +150,9 @@ func firstRunes(s string, n int) string {
 	return s
 }
 
-func parseStatements(v *jsontree.Value) ([]*Statement, error) {
+func parseStatements(v *jsontree.Value, jsonOf func(*jsontree.Value) []byte) ([]*Statement, error) {
 	if v.Kind == jsontree.Object {
-		s, err := parseStatement(v, 0, "Statement")
+		s, err := parseStatement(v, 0, "Statement", jsonOf)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +163,7 @@ func parseStatements(v *jsontree.Value) ([]*Statement, error) {
 	}
 	out := make([]*Statement, 0, len(v.Items))
 	for i, it := range v.Items {
-		s, err := parseStatement(it, i, "Statement["+strconv.Itoa(i)+"]")
+		s, err := parseStatement(it, i, "Statement["+strconv.Itoa(i)+"]", jsonOf)
 		if err != nil {
 			return nil, err
 		}
@@ -184,11 +194,11 @@ func (p place) String() string { return strings.Join(p.parts[:p.n], ".") }
 // index names the i-th item of the element's array.
 func (p place) index(i int) string { return p.String() + "[" + strconv.Itoa(i) + "]" }
 
-func parseStatement(m *jsontree.Value, index int, path string) (*Statement, error) {
+func parseStatement(m *jsontree.Value, index int, path string, jsonOf func(*jsontree.Value) []byte) (*Statement, error) {
 	if m.Kind != jsontree.Object {
 		return nil, errAt(path, "must be a JSON object")
 	}
-	s := &Statement{Index: index, JSON: jsontree.Compact(m.Raw)}
+	s := &Statement{Index: index, JSON: jsonOf(m)}
 	for _, member := range m.Sorted() {
 		k, v := member.Key, member.Value
 		at := placeOf(path).with(k)
