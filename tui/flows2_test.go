@@ -288,3 +288,15 @@ func TestQuitAndSuspend(t *testing.T) {
 		t.Error("q did not quit")
 	}
 }
+
+func TestWhoCanAssumeARole(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.press("]")
+	d.m.resources.selectItem(func(it listItem) bool { return it.(*resourceItem).label == "role ops/tw-sre-jump" })
+	d.run(d.m.listChanged())
+	d.press("enter")
+	d.treeRow("sts:AssumeRole")
+	d.press("space")
+	d.contains("user omar.haddad", "user priya.raman")
+	d.lacks("user dana.whitfield")
+}

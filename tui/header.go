@@ -90,6 +90,18 @@ func (m *Model) chipsView() string {
 	} else {
 		parts = append(parts, chipStyle.Render("time now"))
 	}
+	// The selected principal's own tags travel with its requests (aws:PrincipalTag/...).
+	if !compact {
+		var own []string
+		for _, t := range m.selectedTags() {
+			if _, set := c.req.get(tagPrefix + t.Key); !set {
+				own = append(own, clean(t.Key)+"="+clean(t.Value))
+			}
+		}
+		if len(own) > 0 {
+			parts = append(parts, chipStyle.Render("tags "+truncate(strings.Join(own, " "), 40)))
+		}
+	}
 	for _, k := range c.req.keys() {
 		if isNamed(k) {
 			continue
