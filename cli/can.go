@@ -38,13 +38,10 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 				return writeJSON(cmd.OutOrStdout(), canJSON{
 					Principal: p.ARN, Action: args[1], Resource: args[2], Decision: r.Decision,
 					AllowedIf: condText(r.Condition), Conditions: conditionList(r.Condition),
-					Partial: q.partial(p), Explanation: r.Explanation,
+					Partial: r.Unweighed, Warnings: q.warnings(), Explanation: r.Explanation,
 				})
 			}
 			writeExplanation(cmd.OutOrStdout(), r)
-			if partial := q.partial(p); len(partial) > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "\npartial: this answer could not weigh %d thing(s); the first: %s\n", len(partial), clean(partial[0]))
-			}
 			return nil
 		},
 	}
@@ -60,6 +57,7 @@ type canJSON struct {
 	AllowedIf   string                `json:"allowedIf,omitempty"`
 	Conditions  []*eval.OpenCondition `json:"conditions,omitempty"`
 	Partial     []string              `json:"partial,omitempty"`
+	Warnings    []string              `json:"warnings,omitempty"`
 	Explanation *eval.Explanation     `json:"explanation"`
 }
 
@@ -79,7 +77,9 @@ func decisionWord(r *eval.Result) string {
 // writeExplanation prints a decision and why, policy by policy.
 func writeExplanation(w io.Writer, r *eval.Result) {
 	ex := r.Explanation
-	fmt.Fprintf(w, "%s\n%s\n", clean(decisionWord(r)), clean(ex.Reason))
+	fmt.Fprintf(w, "%s\n", clean(decisionWord(r)))
+	writePartial(w, r.Unweighed)
+	fmt.Fprintf(w, "%s\n", clean(ex.Reason))
 	fmt.Fprintf(w, "principal %s (%s)", clean(ex.Principal), ex.PrincipalKind)
 	if ex.SameAccount {
 		fmt.Fprintf(w, ", same account as the resource\n")

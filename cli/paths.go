@@ -22,16 +22,18 @@ func NewPathsCommand() *cobra.Command {
 				return err
 			}
 			var found [][]eval.Escalation
+			var who *eval.Principal // nil: every principal
 			if len(args) == 1 {
 				p, err := resolve(q.engine, q.accounts, args[0], false)
 				if err != nil {
 					return err
 				}
+				who = p
 				found = [][]eval.Escalation{q.engine.Paths(p)}
 			} else {
 				found = q.engine.AllPaths()
 			}
-			out := pathsJSON{Partial: q.partial(nil), Paths: []pathJSON{}}
+			out := pathsJSON{Partial: q.engine.UnweighedPaths(who), Warnings: q.warnings(), Paths: []pathJSON{}}
 			for _, escs := range found {
 				for _, esc := range escs {
 					pj := pathJSON{From: esc.From.ARN, To: esc.Target, Targets: esc.Targets, TargetKind: esc.TargetKind, ID: esc.Path.ID,
@@ -48,6 +50,7 @@ func NewPathsCommand() *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%d escalation path(s)\n", len(out.Paths))
+			writePartial(w, out.Partial)
 			for _, p := range out.Paths {
 				state := "works now"
 				if !p.Exploitable {
@@ -86,8 +89,9 @@ func NewPathsCommand() *cobra.Command {
 }
 
 type pathsJSON struct {
-	Partial []string   `json:"partial,omitempty"`
-	Paths   []pathJSON `json:"paths"`
+	Partial  []string   `json:"partial,omitempty"`
+	Warnings []string   `json:"warnings,omitempty"`
+	Paths    []pathJSON `json:"paths"`
 }
 
 type pathJSON struct {

@@ -60,24 +60,39 @@ func (q *query) mode() eval.Mode {
 	return eval.Discovery
 }
 
-// partial says what an answer about p could not weigh: account warnings and policies of p
-// that could not be read.
-func (q *query) partial(p *eval.Principal) []string {
+// warnings lists every load warning of the accounts and every policy the engine could not
+// compile, for JSON output: what was read and what was not, whether or not an answer depends
+// on it (partial says what does).
+func (q *query) warnings() []string {
 	var out []string
 	for _, a := range q.accounts {
 		for _, w := range a.Warnings {
 			out = append(out, w.String())
 		}
 	}
-	if p != nil {
-		for _, m := range p.Incomplete {
-			out = append(out, "not weighed: "+m)
-		}
-	}
 	for _, w := range q.engine.Warnings {
 		out = append(out, w.String())
 	}
 	return out
+}
+
+// maxPartialLines bounds the list of what an answer could not weigh in text output; JSON has
+// it all.
+const maxPartialLines = 20
+
+// writePartial says in text, each named, what an answer could not weigh.
+func writePartial(w io.Writer, unweighed []string) {
+	if len(unweighed) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "PARTIAL: this answer could not weigh %d thing(s) it depends on:\n", len(unweighed))
+	for i, u := range unweighed {
+		if i == maxPartialLines {
+			fmt.Fprintf(w, "  ... and %d more (--json lists them all)\n", len(unweighed)-i)
+			break
+		}
+		fmt.Fprintf(w, "  - %s\n", clean(u))
+	}
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -35,7 +35,8 @@ func NewWhatCanCommand() *cobra.Command {
 			} else {
 				acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
 			}
-			out := whatCanJSON{Principal: p.ARN, Partial: q.partial(p), Services: groupAccess(acc)}
+			out := whatCanJSON{Principal: p.ARN, Partial: q.engine.UnweighedWhatCan(p, !noChains, q.ctx, q.mode()),
+				Warnings: q.warnings(), Services: groupAccess(acc)}
 			if q.json {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
@@ -51,6 +52,7 @@ func NewWhatCanCommand() *cobra.Command {
 type whatCanJSON struct {
 	Principal string        `json:"principal"`
 	Partial   []string      `json:"partial,omitempty"`
+	Warnings  []string      `json:"warnings,omitempty"`
 	Services  []serviceJSON `json:"services"`
 }
 
@@ -135,6 +137,7 @@ func writeWhatCan(w io.Writer, out whatCanJSON) {
 		}
 	}
 	fmt.Fprintf(w, "%s can do %d action(s) in %d service(s)\n", clean(out.Principal), n, len(out.Services))
+	writePartial(w, out.Partial)
 	for _, s := range out.Services {
 		fmt.Fprintf(w, "\n%s\n", clean(s.Service))
 		for _, l := range s.Levels {
@@ -164,8 +167,5 @@ func writeWhatCan(w io.Writer, out whatCanJSON) {
 				fmt.Fprintf(w, "    %s on %s%s\n", clean(a.Action), strings.Join(res, "; "), via)
 			}
 		}
-	}
-	if len(out.Partial) > 0 {
-		fmt.Fprintf(w, "\npartial: %d thing(s) could not be weighed; the first: %s\n", len(out.Partial), clean(out.Partial[0]))
 	}
 }

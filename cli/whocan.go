@@ -23,7 +23,8 @@ func NewWhoCanCommand() *cobra.Command {
 			if _, err := eval.Evaluate(&eval.Input{}, &eval.Request{Principal: "anonymous", Action: args[0], Resource: args[1]}, eval.Options{}); err != nil {
 				return usageErr(err.Error())
 			}
-			out := whoCanJSON{Action: args[0], Resource: args[1], Partial: q.partial(nil), Principals: []granteeJSON{}}
+			out := whoCanJSON{Action: args[0], Resource: args[1], Partial: q.engine.UnweighedWhoCan(args[1]),
+				Warnings: q.warnings(), Principals: []granteeJSON{}}
 			for _, g := range q.engine.WhoCan(args[0], args[1], q.ctx, q.mode()) {
 				out.Principals = append(out.Principals, granteeJSON{
 					ARN: g.ARN, Kind: string(g.Kind), Decision: g.Decision, AllowedIf: condText(g.Condition),
@@ -35,6 +36,7 @@ func NewWhoCanCommand() *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%d part(ies) can %s on %s\n", len(out.Principals), clean(args[0]), clean(args[1]))
+			writePartial(w, out.Partial)
 			for _, g := range out.Principals {
 				line := fmt.Sprintf("  %-9s %s", g.Kind, clean(g.ARN))
 				if g.AllowedIf != "" {
@@ -57,9 +59,6 @@ func NewWhoCanCommand() *cobra.Command {
 				}
 				fmt.Fprintln(w, line)
 			}
-			if len(out.Partial) > 0 {
-				fmt.Fprintf(w, "\npartial: %d thing(s) could not be weighed; the first: %s\n", len(out.Partial), clean(out.Partial[0]))
-			}
 			return nil
 		},
 	}
@@ -71,6 +70,7 @@ type whoCanJSON struct {
 	Action     string        `json:"action"`
 	Resource   string        `json:"resource"`
 	Partial    []string      `json:"partial,omitempty"`
+	Warnings   []string      `json:"warnings,omitempty"`
 	Principals []granteeJSON `json:"principals"`
 }
 

@@ -42,6 +42,12 @@ type Engine struct {
 	// marked Incomplete and their answers say so.
 	Warnings []model.Warning
 
+	// What answers cannot weigh beyond a principal's own policies (see unweighed.go).
+	accountGaps   map[string][]string // by account id: its SCPs and RCPs, a listing cut short
+	resourceGaps  []resourceGap       // resource and trust policies not read or not compiled
+	groupMissing  map[string][]string // by group ARN: its policies not read or not compiled
+	brokenManaged map[string]string   // managed policy ARN -> why it could not be compiled
+
 	// Now gives aws:CurrentTime and aws:EpochTime; tests fix it.
 	Now func() time.Time
 }
@@ -56,9 +62,10 @@ type Principal struct {
 	Identity []*Policy
 	// Boundary holds the permission boundary, if any.
 	Boundary []*Policy
-	// Incomplete names policies of this principal that could not be read or compiled, so
-	// that an answer can say what it could not weigh.
+	// Incomplete names policies of this principal that could not be read or compiled, and
+	// why, so that an answer can say what it could not weigh.
 	Incomplete []string
+	unweighed  []string // Incomplete and the account's gaps: what no answer about p weighs
 
 	caller  model.RequestPrincipal      // the request principal, classified once
 	denying []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
@@ -97,12 +104,16 @@ func NewEngine(accounts ...*model.Account) *Engine {
 		orgIDs:        map[string]string{},
 		groupPolicies: map[string][]*Policy{},
 		trustDocs:     map[*Policy]int{},
+		accountGaps:   map[string][]string{},
+		groupMissing:  map[string][]string{},
+		brokenManaged: map[string]string{},
 		Now:           time.Now,
 	}
 	docIDs := map[string]int{}
 	for _, a := range accounts {
 		e.addAccount(a, docIDs)
 	}
+	e.finishGaps()
 	sort.Slice(e.order, func(i, j int) bool { return e.order[i].ARN < e.order[j].ARN })
 	return e
 }
@@ -111,26 +122,30 @@ func (e *Engine) warn(where, msg string) {
 	e.Warnings = append(e.Warnings, model.Warning{Where: where, Message: msg})
 }
 
-// compile compiles a parsed policy, recording a warning when it cannot be.
-func (e *Engine) compile(name, where string, p *model.Policy) (*Policy, bool) {
+// compile compiles a parsed policy, recording a warning when it cannot be; why says why not.
+func (e *Engine) compile(name, where string, p *model.Policy) (cp *Policy, why string) {
 	if p == nil {
-		e.warn(where, "no policy document")
-		return nil, false
+		why = "no policy document (it could not be read; see the load warnings)"
+		e.warn(where, why)
+		return nil, why
 	}
 	cp, err := Compile(name, p)
 	if err != nil {
-		e.warn(where, err.Error())
-		return nil, false
+		why = "not compiled: " + err.Error()
+		e.warn(where, why)
+		return nil, why
 	}
-	return cp, true
+	return cp, ""
 }
 
 func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 	e.accounts[a.ID] = a
 	for _, mp := range a.Policies {
 		if doc := mp.Default(); doc != nil {
-			if cp, ok := e.compile(mp.Name, mp.ARN, doc); ok {
+			if cp, why := e.compile(mp.Name, mp.ARN, doc); cp != nil {
 				e.managed[mp.ARN] = cp
+			} else {
+				e.brokenManaged[mp.ARN] = why
 			}
 		}
 	}
@@ -140,6 +155,7 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 		ps, missing := e.entityPolicies("group "+g.Name, g.ARN, g.InlinePolicies, g.AttachedPolicies)
 		groupPolicies[g.Name], groupMissing[g.Name] = ps, missing
 		e.groupPolicies[g.ARN] = ps
+		e.groupMissing[g.ARN] = missing
 	}
 	for _, u := range a.Users {
 		p := &Principal{Entity: model.Entity{Kind: model.EntityUser, User: u}, ARN: u.ARN, Account: a.ID}
@@ -156,7 +172,10 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 		p.Identity, p.Incomplete = e.entityPolicies("role "+r.Name, r.ARN, r.InlinePolicies, r.AttachedPolicies)
 		p.Boundary, p.Incomplete = e.boundary(r.Boundary, p.Incomplete)
 		e.addPrincipal(p)
-		if cp, ok := e.compile("trust policy of role "+r.Name, r.ARN+" trust policy", r.TrustPolicy); ok {
+		cp, why := e.compile("trust policy of role "+r.Name, r.ARN+" trust policy", r.TrustPolicy)
+		if cp == nil {
+			e.addResourceGap(r.ARN, "trust policy of role "+r.ARN+": "+why)
+		} else {
 			e.resources[r.ARN] = &resourcePolicy{policy: cp, account: a.ID}
 			id, seen := docIDs[string(r.TrustPolicy.Document)]
 			if !seen {
@@ -167,8 +186,10 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 		}
 	}
 	for _, rp := range a.ResourcePolicies {
-		if cp, ok := e.compile("policy of "+rp.ResourceARN, rp.ResourceARN, rp.Document); ok {
+		if cp, why := e.compile("policy of "+rp.ResourceARN, rp.ResourceARN, rp.Document); cp != nil {
 			e.resources[rp.ResourceARN] = &resourcePolicy{policy: cp, account: a.ID}
+		} else {
+			e.addResourceGap(rp.ResourceARN, "policy of "+rp.ResourceARN+": "+why)
 		}
 	}
 	if org := a.Organization; org != nil {
@@ -176,19 +197,24 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 		for _, level := range org.Levels {
 			var scps, rcps []*Policy
 			for _, sp := range level.SCPs {
-				if cp, ok := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); ok {
+				if cp, why := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); cp != nil {
 					scps = append(scps, cp)
+				} else {
+					e.addAccountGap(a.ID, "SCP "+sp.ID+" ("+sp.Name+") at "+level.Name+": "+why)
 				}
 			}
 			for _, rp := range level.RCPs {
-				if cp, ok := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); ok {
+				if cp, why := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); cp != nil {
 					rcps = append(rcps, cp)
+				} else {
+					e.addAccountGap(a.ID, "RCP "+rp.ID+" ("+rp.Name+") at "+level.Name+": "+why)
 				}
 			}
 			e.scps[a.ID] = append(e.scps[a.ID], scps)
 			e.rcps[a.ID] = append(e.rcps[a.ID], rcps)
 		}
 	}
+	e.readWarnings(a)
 }
 
 func (e *Engine) addPrincipal(p *Principal) {
@@ -246,17 +272,17 @@ func (e *Engine) entityPolicies(owner, where string, inline []model.InlinePolicy
 	var out []*Policy
 	var missing []string
 	for _, ip := range inline {
-		if cp, ok := e.compile(owner+": "+ip.Name, where+" inline policy "+ip.Name, ip.Document); ok {
+		if cp, why := e.compile(owner+": "+ip.Name, where+" inline policy "+ip.Name, ip.Document); cp != nil {
 			out = append(out, cp)
 		} else {
-			missing = append(missing, "inline policy "+ip.Name+" of "+owner)
+			missing = append(missing, "inline policy "+ip.Name+" of "+owner+": "+why)
 		}
 	}
 	for _, arn := range attached {
 		if cp, ok := e.managed[arn]; ok {
 			out = append(out, cp)
 		} else {
-			missing = append(missing, "managed policy "+arn)
+			missing = append(missing, "managed policy "+arn+": "+e.whyMissing(arn))
 		}
 	}
 	return out, missing
@@ -269,7 +295,15 @@ func (e *Engine) boundary(arn string, missing []string) ([]*Policy, []string) {
 	if cp, ok := e.managed[arn]; ok {
 		return []*Policy{cp}, missing
 	}
-	return nil, append(missing, "permission boundary "+arn)
+	return nil, append(missing, "permission boundary "+arn+": "+e.whyMissing(arn))
+}
+
+// whyMissing says why a managed policy is not among the compiled ones.
+func (e *Engine) whyMissing(arn string) string {
+	if why, ok := e.brokenManaged[arn]; ok {
+		return why
+	}
+	return "not in the source"
 }
 
 // Principal returns the user or role with the given ARN.
@@ -433,10 +467,18 @@ func (e *Engine) Input(p *Principal, action, resource string, extra *Context) (*
 // Can decides whether p may do action on resource, in the account's real setting: its groups,
 // boundary, the SCPs of its account, the RCPs of the resource's account and the resource's
 // policy, with the context AWS would derive plus extra. In discovery mode keys that are neither
-// derived nor given (MFA, source IP, ...) stay open: "allowed if ...".
+// derived nor given (MFA, source IP, ...) stay open: "allowed if ...". Result.Unweighed names
+// the policies the answer depends on that could not be read or compiled.
 func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt Options) (*Result, error) {
 	in, req := e.Input(p, action, resource, extra)
-	return evaluateAs(in, req, p.caller, opt)
+	r, err := evaluateAs(in, req, p.caller, opt)
+	if err == nil {
+		r.Unweighed = e.Unweighed(p, resource)
+		if r.Explanation != nil {
+			r.Explanation.Unweighed = r.Unweighed
+		}
+	}
+	return r, err
 }
 
 // GroupPrincipal returns a stand-in principal for a group: a member that holds the group's
@@ -444,7 +486,7 @@ func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt 
 func (e *Engine) GroupPrincipal(g *model.Group, account string) *Principal {
 	u := &model.User{ARN: g.ARN, Name: g.Name, Path: g.Path, ID: g.ID, Groups: []string{g.Name}}
 	p := &Principal{Entity: model.Entity{Kind: model.EntityUser, User: u}, ARN: g.ARN, Account: account,
-		Identity: e.groupPolicies[g.ARN]}
+		Identity: e.groupPolicies[g.ARN], Incomplete: e.groupMissing[g.ARN]}
 	p.caller = model.RequestPrincipal{Kind: model.PrincipalUser, ARN: "arn:aws:iam::" + account + ":user/" + g.Name, Account: account, Name: g.Name, Path: g.Path}
 	e.gather(p)
 	return p

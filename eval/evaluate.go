@@ -65,6 +65,10 @@ type Result struct {
 	// conditions (discovery mode); the Decision is then Allowed, read as "allowed if".
 	Condition   *Expr
 	Explanation *Explanation
+	// Unweighed names what the decision could not weigh: policies it depends on that could
+	// not be read or compiled (Engine.Unweighed). Nil when it weighed everything AWS would;
+	// otherwise the decision is what the rest says, and partial.
+	Unweighed []string
 }
 
 // Conditional reports whether the decision is "allowed if" rather than plainly allowed.

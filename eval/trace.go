@@ -14,6 +14,9 @@ type Explanation struct {
 	// Policies lists every policy weighed, in evaluation order: SCPs, RCPs, the resource
 	// policy, identity policies, the permission boundary, the session policy.
 	Policies []*PolicyTrace `json:"policies"`
+	// Unweighed names the policies the decision depends on that could not be read or
+	// compiled: the explanation is partial (Result.Unweighed).
+	Unweighed []string `json:"unweighed,omitempty"`
 }
 
 // PolicyTrace is the evaluation of one policy.

@@ -117,6 +117,7 @@ func convertAll[T any](src *source, listPath string, elems []span, read func(obj
 		if o, ok := e.asObject("", elems[i], "an entry of "+listPath); ok {
 			results[i].v = read(o)
 		}
+		e.scopeWarnings(results[i].v != nil)
 		results[i].warns = e.warns
 	}
 	workers := runtime.GOMAXPROCS(0)

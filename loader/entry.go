@@ -18,6 +18,26 @@ type entry struct {
 	path  string // the entry's JSON path in the file: "RoleDetailList[3]"
 	start int    // the entry's offset in the file
 	warns []model.Warning
+	// arn and typ are the entry's own ARN and IAM type ("user", "policy", ...), once identified.
+	arn, typ string
+}
+
+// scopeWarnings marks the warnings that name missing data as being about the entry (its
+// user, group or role, or its managed policy), so that only answers about it are partial.
+// An entry left out entirely (kept false) leaves them to the whole account.
+func (e *entry) scopeWarnings(kept bool) {
+	if !kept || e.arn == "" {
+		return
+	}
+	scope := model.ScopePrincipal
+	if e.typ == "policy" {
+		scope = model.ScopePolicy
+	}
+	for i := range e.warns {
+		if w := &e.warns[i]; w.Missing != "" && w.Scope == "" {
+			w.Scope, w.About = scope, e.arn
+		}
+	}
 }
 
 // warn records a warning about the value at sub, a JSON path inside the entry ("" for the
@@ -288,6 +308,9 @@ func (o object) identify(typ, nameKey, idKey string) (identity, bool) {
 		return id, false
 	}
 	id.account = account
+	if o.path == "" { // the entry itself, not an instance profile inside a role
+		o.e.arn, o.e.typ = id.arn, typ
+	}
 	if id.name != name {
 		if id.name != "" {
 			o.e.warn(o.at(nameKey), "", "%q disagrees with the ARN %s; the ARN's name %q is kept", id.name, id.arn, name)

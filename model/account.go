@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -48,6 +49,63 @@ type Warning struct {
 	// Missing names the kind of data that is absent because of it ("SCPs", "bucket policy of
 	// arn:aws:s3:::logs"), so that answers can say what they could not weigh.
 	Missing string `json:"missing,omitempty"`
+	// Scope says which answers the missing data can change, and About names what it belongs
+	// to: the user, group or role (ScopePrincipal), the resource or resources, an ARN or a
+	// pattern with * (ScopeResource), the managed policy (ScopePolicy). Loaders set them; when
+	// Scope is empty (older snapshots) Affects infers them from Missing.
+	Scope Scope  `json:"scope,omitempty"`
+	About string `json:"about,omitempty"`
+}
+
+// Scope is the reach of a warning's missing data: which answers it can change.
+type Scope string
+
+// The scopes of missing data.
+const (
+	// ScopeAccount: any answer about the account (its SCPs and RCPs, a listing cut short, an
+	// entity left out).
+	ScopeAccount Scope = "account"
+	// ScopePrincipal: answers about the user or role About names, or the members of the group.
+	ScopePrincipal Scope = "principal"
+	// ScopeResource: answers about the resources About matches (an ARN, or a pattern with *).
+	ScopeResource Scope = "resource"
+	// ScopePolicy: answers about the principals the managed policy About is attached to (the
+	// engine finds them itself, as it finds the policy missing).
+	ScopePolicy Scope = "policy"
+	// ScopeNone: no decision depends on it (access keys, their last use, the account alias,
+	// a value kept despite a disagreement).
+	ScopeNone Scope = "none"
+)
+
+// Affects returns the warning's scope and what it is about. A warning without a Scope is read
+// from its Missing: nothing missing is ScopeNone; an IAM user, group or role ARN in Missing is
+// that principal's, an IAM policy ARN that policy's, another ARN that resource's; anything
+// else the whole account's.
+func (w Warning) Affects() (Scope, string) {
+	if w.Scope != "" {
+		return w.Scope, w.About
+	}
+	if w.Missing == "" {
+		return ScopeNone, ""
+	}
+	i := strings.LastIndex(w.Missing, "arn:")
+	if i < 0 {
+		return ScopeAccount, ""
+	}
+	arn := w.Missing[i:]
+	if j := strings.IndexAny(arn, " ()"); j >= 0 {
+		arn = arn[:j]
+	}
+	a, err := ParseARN(arn)
+	switch {
+	case err != nil:
+		return ScopeAccount, ""
+	case a.Service == "iam" && strings.HasPrefix(a.Resource, "policy/"):
+		return ScopePolicy, arn
+	case a.Service == "iam" && (strings.HasPrefix(a.Resource, "user/") || strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "group/")):
+		return ScopePrincipal, arn
+	}
+	return ScopeResource, arn
 }
 
 func (w Warning) String() string {

@@ -110,7 +110,7 @@ func (a *Account) Index() []Warning {
 	var warns []Warning
 	missingPolicy := func(owner, arn string) {
 		if _, ok := ix.policies[arn]; !ok {
-			warns = append(warns, Warning{Where: owner, Message: fmt.Sprintf("attached policy %s is not in the source", arn), Missing: "policy " + arn})
+			warns = append(warns, Warning{Where: owner, Message: fmt.Sprintf("attached policy %s is not in the source", arn), Missing: "policy " + arn, Scope: ScopePolicy, About: arn})
 		}
 	}
 	for _, u := range a.Users {
@@ -121,7 +121,7 @@ func (a *Account) Index() []Warning {
 		for _, gn := range u.Groups {
 			g, ok := ix.groups[gn]
 			if !ok {
-				warns = append(warns, Warning{Where: u.ARN, Message: fmt.Sprintf("member of group %q, which the source does not list", gn), Missing: "group " + gn})
+				warns = append(warns, Warning{Where: u.ARN, Message: fmt.Sprintf("member of group %q, which the source does not list", gn), Missing: "group " + gn, Scope: ScopePrincipal, About: u.ARN})
 				continue
 			}
 			g.Members = append(g.Members, u)

@@ -109,15 +109,43 @@ func trim(s string) string {
 	return s
 }
 
+// gap says what a warning leaves out and which answers that can change: Missing, Scope and
+// About of model.Warning.
+type gap struct {
+	missing string
+	scope   model.Scope
+	about   string
+}
+
+// noDecision is missing data no decision depends on (access keys, the alias).
+func noDecision(missing string) gap { return gap{missing, model.ScopeNone, ""} }
+
+// ofAccount is missing data every answer about the account depends on (its SCPs and RCPs).
+func ofAccount(missing string) gap { return gap{missing, model.ScopeAccount, ""} }
+
+// ofResource is missing data answers about the resources pattern matches depend on.
+func ofResource(missing, pattern string) gap { return gap{missing, model.ScopeResource, pattern} }
+
+// ofPrincipal is missing data answers about a user, group or role depend on.
+func ofPrincipal(missing, arn string) gap { return gap{missing, model.ScopePrincipal, arn} }
+
+// ofPolicy is a managed policy's missing version.
+func ofPolicy(missing, arn string) gap { return gap{missing, model.ScopePolicy, arn} }
+
+// warning makes the warning for g.
+func (g gap) warning(where, message string) model.Warning {
+	return model.Warning{Where: where, Message: message, Missing: g.missing, Scope: g.scope, About: g.about}
+}
+
 // warn keeps a warning that a call failed: op is the operation ("s3:GetBucketPolicy"),
-// resource what it was about ("" when nothing in particular), missing what is absent from the
+// resource what it was about ("" when nothing in particular), g what is absent from the
 // account because of it. An error that says the credentials no longer work stops the load.
-func (r *reader) warn(op, resource, missing string, err error) {
+func (r *reader) warn(op, resource string, g gap, err error) {
 	where := op
 	if resource != "" {
 		where += " " + resource
 	}
-	r.addWarning(model.Warning{Where: where, Message: describe(err), Missing: missing})
+	r.addWarning(g.warning(where, describe(err)))
 	if isCredentialError(err) && r.stop != nil {
 		r.stop(fmt.Errorf("the credentials stopped working during the load (%s)", errorCode(err)))
 	}
@@ -132,13 +160,10 @@ func (r *reader) addWarning(w model.Warning) {
 
 // warnUnstarted keeps a warning for the items of a stage that were never asked for because
 // the load stopped.
-func (r *reader) warnUnstarted(ctx context.Context, stage string, started, total int, missing string) {
+func (r *reader) warnUnstarted(ctx context.Context, stage string, started, total int, g gap) {
 	if started >= total || ctx.Err() == nil {
 		return
 	}
-	r.addWarning(model.Warning{
-		Where:   stage,
-		Message: fmt.Sprintf("the load stopped after %d of %d (%v)", started, total, context.Cause(ctx)),
-		Missing: fmt.Sprintf("%s (%d not read)", missing, total-started),
-	})
+	g.missing = fmt.Sprintf("%s (%d not read)", g.missing, total-started)
+	r.addWarning(g.warning(stage, fmt.Sprintf("the load stopped after %d of %d (%v)", started, total, context.Cause(ctx))))
 }

@@ -102,7 +102,7 @@ func (r *reader) addIAMPage(g *iamGraph, out *iam.GetAccountAuthorizationDetails
 		mr := &model.Role{
 			ARN: arn, Name: aws.ToString(ro.RoleName), Path: aws.ToString(ro.Path), ID: aws.ToString(ro.RoleId),
 			CreateDate:       aws.ToTime(ro.CreateDate),
-			TrustPolicy:      r.parse(ro.AssumeRolePolicyDocument, "iam:GetAccountAuthorizationDetails "+arn+" trust policy", "trust policy of "+arn),
+			TrustPolicy:      r.parse(ro.AssumeRolePolicyDocument, "iam:GetAccountAuthorizationDetails "+arn+" trust policy", ofResource("trust policy of "+arn, arn)),
 			AttachedPolicies: attachedARNs(ro.AttachedManagedPolicies),
 			InlinePolicies:   r.inlinePolicies(arn, ro.RolePolicyList),
 			Boundary:         boundaryARN(ro.PermissionsBoundary),
@@ -129,7 +129,7 @@ func (r *reader) addIAMPage(g *iamGraph, out *iam.GetAccountAuthorizationDetails
 			id := aws.ToString(v.VersionId)
 			mp.Versions = append(mp.Versions, model.PolicyVersion{
 				ID: id, IsDefault: v.IsDefaultVersion, CreateDate: aws.ToTime(v.CreateDate),
-				Document: r.parse(v.Document, "iam:GetAccountAuthorizationDetails "+arn+" version "+id, "policy "+arn+" version "+id),
+				Document: r.parse(v.Document, "iam:GetAccountAuthorizationDetails "+arn+" version "+id, ofPolicy("policy "+arn+" version "+id, arn)),
 			})
 		}
 		g.policies = append(g.policies, mp)
@@ -157,7 +157,7 @@ func (r *reader) inlinePolicies(owner string, list []types.PolicyDetail) []model
 		name := aws.ToString(p.PolicyName)
 		out = append(out, model.InlinePolicy{
 			Name:     name,
-			Document: r.parse(p.PolicyDocument, "iam:GetAccountAuthorizationDetails "+owner+" inline policy "+name, "inline policy "+name+" of "+owner),
+			Document: r.parse(p.PolicyDocument, "iam:GetAccountAuthorizationDetails "+owner+" inline policy "+name, ofPrincipal("inline policy "+name+" of "+owner, owner)),
 		})
 	}
 	return out
@@ -166,13 +166,13 @@ func (r *reader) inlinePolicies(owner string, list []types.PolicyDetail) []model
 // parse parses a policy document from AWS (URL-encoded, as IAM returns them, or plain JSON).
 // A document that does not parse is kept as a warning, and nil is returned: the account then
 // lacks that policy, and says so.
-func (r *reader) parse(doc *string, where, missing string) *model.Policy {
+func (r *reader) parse(doc *string, where string, g gap) *model.Policy {
 	if doc == nil || *doc == "" {
 		return nil
 	}
 	p, err := model.ParsePolicy([]byte(*doc))
 	if err != nil {
-		r.addWarning(model.Warning{Where: where, Message: "policy document does not parse: " + err.Error(), Missing: missing})
+		r.addWarning(g.warning(where, "policy document does not parse: "+err.Error()))
 		return nil
 	}
 	return p
@@ -224,14 +224,14 @@ func (r *reader) readAccessKeys(ctx context.Context, users []*model.User) {
 			return iamMarker(out.IsTruncated, out.Marker)
 		})
 		if err != nil {
-			r.warn("iam:ListAccessKeys", u.ARN, "access keys of "+u.ARN, err)
+			r.warn("iam:ListAccessKeys", u.ARN, noDecision("access keys of "+u.ARN), err)
 			return
 		}
 		for i := range u.AccessKeys {
 			k := &u.AccessKeys[i]
 			out, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(k.ID)})
 			if err != nil {
-				r.warn("iam:GetAccessKeyLastUsed", k.ID, "last use of access key "+k.ID, err)
+				r.warn("iam:GetAccessKeyLastUsed", k.ID, noDecision("last use of access key "+k.ID), err)
 				continue
 			}
 			if lu := out.AccessKeyLastUsed; lu != nil {
@@ -239,14 +239,14 @@ func (r *reader) readAccessKeys(ctx context.Context, users []*model.User) {
 			}
 		}
 	})
-	r.warnUnstarted(ctx, stageKeys, started, len(users), "access keys of some users")
+	r.warnUnstarted(ctx, stageKeys, started, len(users), noDecision("access keys of some users"))
 }
 
 // readAlias reads the account's alias; "" when it has none or it cannot be read.
 func (r *reader) readAlias(ctx context.Context) string {
 	out, err := r.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
 	if err != nil {
-		r.warn("iam:ListAccountAliases", "", "account alias", err)
+		r.warn("iam:ListAccountAliases", "", noDecision("account alias"), err)
 		return ""
 	}
 	if len(out.AccountAliases) == 0 {

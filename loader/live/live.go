@@ -153,6 +153,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 			Where:   "live load",
 			Message: "interrupted before it finished; what was not read is named in the other warnings",
 			Missing: "the rest of the account",
+			Scope:   model.ScopeAccount,
 		})
 		return acct, fmt.Errorf("live: load of account %s interrupted (the account is partial): %w", id.account, context.Cause(ctx))
 	}
@@ -161,6 +162,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 			Where:   "live load",
 			Message: "stopped early: " + cause.Error(),
 			Missing: "the rest of the account",
+			Scope:   model.ScopeAccount,
 		})
 	}
 	return acct, nil

@@ -34,14 +34,14 @@ func (r *reader) readOrganization(ctx context.Context) *model.Organization {
 		return nil
 	}
 	if err != nil {
-		r.warn("organizations:DescribeOrganization", "", missingOrg, err)
+		r.warn("organizations:DescribeOrganization", "", ofAccount(missingOrg), err)
 		return nil
 	}
 	org := &model.Organization{ID: aws.ToString(desc.Organization.Id)}
 
 	root, err := r.orgRoot(ctx)
 	if err != nil {
-		r.warn("organizations:ListRoots", org.ID, missingOrg, err)
+		r.warn("organizations:ListRoots", org.ID, ofAccount(missingOrg), err)
 		return nil
 	}
 	scps := policyTypeEnabled(root, types.PolicyTypeServiceControlPolicy)
@@ -52,7 +52,7 @@ func (r *reader) readOrganization(ctx context.Context) *model.Organization {
 
 	levels, err := r.orgPath(ctx, root)
 	if err != nil {
-		r.warn("organizations:ListParents", r.accountID, missingOrg, err)
+		r.warn("organizations:ListParents", r.accountID, ofAccount(missingOrg), err)
 		return nil
 	}
 	docs := map[string]*model.Policy{} // by policy id: FullAWSAccess is attached at every level
@@ -61,7 +61,7 @@ func (r *reader) readOrganization(ctx context.Context) *model.Organization {
 		r.report(stageOrg, i, len(levels))
 		if scps {
 			if lv.SCPs, err = r.orgPolicies(ctx, docs, lv.ID, types.PolicyTypeServiceControlPolicy); err != nil {
-				r.warn("organizations:ListPoliciesForTarget", lv.ID+" SERVICE_CONTROL_POLICY", missingOrg, err)
+				r.warn("organizations:ListPoliciesForTarget", lv.ID+" SERVICE_CONTROL_POLICY", ofAccount(missingOrg), err)
 				return nil
 			}
 		} else {
@@ -70,7 +70,7 @@ func (r *reader) readOrganization(ctx context.Context) *model.Organization {
 		}
 		if rcps {
 			if lv.RCPs, err = r.orgPolicies(ctx, docs, lv.ID, types.PolicyTypeResourceControlPolicy); err != nil {
-				r.warn("organizations:ListPoliciesForTarget", lv.ID+" RESOURCE_CONTROL_POLICY", missingOrg, err)
+				r.warn("organizations:ListPoliciesForTarget", lv.ID+" RESOURCE_CONTROL_POLICY", ofAccount(missingOrg), err)
 				return nil
 			}
 		}
@@ -170,7 +170,7 @@ func (r *reader) orgPolicies(ctx context.Context, docs map[string]*model.Policy,
 			}
 			// A document that does not parse stays in the list with no document: the policy
 			// is there, and the engine says it could not weigh it.
-			doc = r.parse(content, "organizations:DescribePolicy "+p.ID, fmt.Sprintf("%s %s (%s) at %s", policyKind(t), p.ID, p.Name, target))
+			doc = r.parse(content, "organizations:DescribePolicy "+p.ID, ofAccount(fmt.Sprintf("%s %s (%s) at %s", policyKind(t), p.ID, p.Name, target)))
 			docs[p.ID] = doc
 		}
 		p.Document = doc

@@ -25,6 +25,12 @@ type policySource struct {
 	absent []string
 }
 
+// servicePattern matches every resource of a regional service in the account and region
+// read: what a listing that failed leaves unknown.
+func (r *reader) servicePattern(service string) string {
+	return "arn:" + r.partition + ":" + service + ":" + r.cfg.Region + ":" + r.accountID + ":*"
+}
+
 // readPolicies reads the policies of one kind of resource, warning for what it cannot read.
 func (r *reader) readPolicies(ctx context.Context, src policySource) {
 	r.report(src.stage, 0, 0)
@@ -35,7 +41,7 @@ func (r *reader) readPolicies(ctx context.Context, src policySource) {
 		return next, err
 	})
 	if err != nil {
-		r.warn(src.listOp, "", src.stage, err)
+		r.warn(src.listOp, "", ofResource(src.stage, r.servicePattern(src.service)), err)
 		return
 	}
 	var done atomic.Int64
@@ -49,7 +55,7 @@ func (r *reader) readPolicies(ctx context.Context, src policySource) {
 		if arn == "" {
 			arn = id
 		}
-		missing := src.what + " of " + arn
+		missing := ofResource(src.what+" of "+arn, arn)
 		if err != nil {
 			r.warn(src.getOp, arn, missing, err)
 			return
@@ -58,5 +64,5 @@ func (r *reader) readPolicies(ctx context.Context, src policySource) {
 			r.addResource(&model.ResourcePolicy{ResourceARN: arn, Service: src.service, Document: p})
 		}
 	})
-	r.warnUnstarted(ctx, src.stage, started, len(ids), src.stage)
+	r.warnUnstarted(ctx, src.stage, started, len(ids), ofResource(src.stage, r.servicePattern(src.service)))
 }

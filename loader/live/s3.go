@@ -38,7 +38,7 @@ func (r *reader) readS3(ctx context.Context) {
 		return aws.ToString(out.ContinuationToken), nil
 	})
 	if err != nil {
-		r.warn("s3:ListBuckets", "", "S3 bucket policies", err)
+		r.warn("s3:ListBuckets", "", ofResource("S3 bucket policies", "arn:"+r.partition+":s3:::*"), err)
 		return
 	}
 
@@ -48,7 +48,7 @@ func (r *reader) readS3(ctx context.Context) {
 		defer func() { r.report(stageS3, int(done.Add(1)), len(buckets)) }()
 		r.readBucket(ctx, b, account, accountKnown)
 	})
-	r.warnUnstarted(ctx, stageS3, started, len(buckets), "S3 bucket policies")
+	r.warnUnstarted(ctx, stageS3, started, len(buckets), ofResource("S3 bucket policies", "arn:"+r.partition+":s3:::*"))
 }
 
 // readBucket reads one bucket's policy and Block Public Access settings.
@@ -57,7 +57,7 @@ func (r *reader) readBucket(ctx context.Context, b bucket, account *model.BlockP
 	if b.region == "" { // ListBuckets did not say: ask the bucket
 		out, err := r.s3.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.name)})
 		if err != nil {
-			r.warn("s3:GetBucketLocation", arn, "bucket policy of "+arn, err)
+			r.warn("s3:GetBucketLocation", arn, ofResource("bucket policy of "+arn, arn), err)
 			return
 		}
 		b.region = bucketRegion(out.LocationConstraint)
@@ -69,10 +69,10 @@ func (r *reader) readBucket(ctx context.Context, b bucket, account *model.BlockP
 		return // no policy (or the bucket went away since it was listed)
 	}
 	if err != nil {
-		r.warn("s3:GetBucketPolicy", arn, "bucket policy of "+arn, err)
+		r.warn("s3:GetBucketPolicy", arn, ofResource("bucket policy of "+arn, arn), err)
 		return
 	}
-	doc := r.parse(out.Policy, "s3:GetBucketPolicy "+arn, "bucket policy of "+arn)
+	doc := r.parse(out.Policy, "s3:GetBucketPolicy "+arn, ofResource("bucket policy of "+arn, arn))
 	if doc == nil {
 		return
 	}
@@ -85,7 +85,7 @@ func (r *reader) readBucket(ctx context.Context, b bucket, account *model.BlockP
 			rp.BlockPublicAccess = merged(account, nil)
 		}
 	case err != nil:
-		r.warn("s3:GetPublicAccessBlock", arn, "Block Public Access settings of "+arn, err)
+		r.warn("s3:GetPublicAccessBlock", arn, noDecision("Block Public Access settings of "+arn), err)
 	case accountKnown:
 		rp.BlockPublicAccess = merged(account, bucketBPA(pab.PublicAccessBlockConfiguration))
 	}
@@ -100,7 +100,7 @@ func (r *reader) readAccountPublicAccessBlock(ctx context.Context) (settings *mo
 		return nil, true
 	}
 	if err != nil {
-		r.warn("s3control:GetPublicAccessBlock", r.accountID, "account-level S3 Block Public Access settings", err)
+		r.warn("s3control:GetPublicAccessBlock", r.accountID, noDecision("account-level S3 Block Public Access settings"), err)
 		return nil, false
 	}
 	return controlBPA(out.PublicAccessBlockConfiguration), true

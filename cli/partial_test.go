@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// writeDump writes a get-account-authorization-details dump (as a Go value) to a temporary
+// file and returns its path.
+func writeDump(t *testing.T, dump any) string {
+	t.Helper()
+	b, err := json.Marshal(dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "account.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type obj = map[string]any
+
+// userEntry is a UserDetailList entry with inline policies (name -> document).
+func userEntry(account, name string, inline obj, tags ...obj) obj {
+	var list []obj
+	for n, doc := range inline {
+		list = append(list, obj{"PolicyName": n, "PolicyDocument": doc})
+	}
+	return obj{"UserName": name, "UserId": "AIDA" + strings.ToUpper(strings.ReplaceAll(name, "-", "")), "Path": "/",
+		"Arn": "arn:aws:iam::" + account + ":user/" + name, "UserPolicyList": list, "Tags": tags,
+		"GroupList": []string{}, "AttachedManagedPolicies": []obj{}}
+}
+
+func allowDoc(action, resource string, cond obj) obj {
+	st := obj{"Effect": "Allow", "Action": action, "Resource": resource}
+	if cond != nil {
+		st["Condition"] = cond
+	}
+	return obj{"Version": "2012-10-17", "Statement": []obj{st}}
+}
+
+// A policy the engine cannot compile (an unknown condition operator) and one the loader could
+// not read (not an object): every answer about their users says "partial" and names them, in
+// text and JSON; answers about other users do not.
+func TestAnswersNameWhatTheyCouldNotWeigh(t *testing.T) {
+	const acct = "123456789012"
+	dump := obj{
+		"UserDetailList": []obj{
+			userEntry(acct, "odd", obj{"weird": allowDoc("s3:*", "*", obj{"StringEqualsMaybe": obj{"aws:username": "odd"}})}),
+			userEntry(acct, "broken", obj{"notapolicy": 42}),
+			userEntry(acct, "fine", obj{"s3": allowDoc("s3:GetObject", "*", nil)}),
+		},
+		"GroupDetailList": []obj{}, "RoleDetailList": []obj{}, "Policies": []obj{},
+	}
+	file := writeDump(t, dump)
+	const obj1 = "arn:aws:s3:::b/k"
+	for _, c := range []struct {
+		user, want string
+	}{
+		{"odd", "inline policy weird of user odd: not compiled: Statement[0].Condition.StringEqualsMaybe"},
+		{"broken", `inline policy "notapolicy" of user broken`},
+	} {
+		cmds := []struct {
+			cmd  func() *cobra.Command
+			args []string
+		}{
+			{NewCanCommand, []string{c.user, "s3:GetObject", obj1}},
+			{NewWhatCanCommand, []string{c.user}},
+			{NewWhoCanCommand, []string{"s3:GetObject", obj1}},
+			{NewPathsCommand, []string{c.user}},
+			{NewPathsCommand, nil},
+		}
+		for _, k := range cmds {
+			out, err := run(t, k.cmd(), append([]string{"--json", "--file", file}, k.args...)...)
+			if err != nil {
+				t.Fatalf("%v: %v", k.args, err)
+			}
+			var got struct{ Partial []string }
+			mustJSON(t, out, &got)
+			if !anyContains(got.Partial, c.want) {
+				t.Errorf("%v --json: partial = %q, want %q named", k.args, got.Partial, c.want)
+			}
+		}
+		for _, k := range cmds {
+			out, err := run(t, k.cmd(), append([]string{"--file", file}, k.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "PARTIAL: this answer could not weigh") || !strings.Contains(out, c.want) {
+				t.Errorf("%v text does not say what it could not weigh:\n%s", k.args, out)
+			}
+		}
+	}
+	out, err := run(t, NewCanCommand(), "--json", "--file", file, "fine", "s3:GetObject", obj1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got canJSON
+	mustJSON(t, out, &got)
+	if got.Partial != nil || got.Decision != "Allowed" || len(got.Warnings) == 0 {
+		t.Errorf("fine's answer: partial %q, decision %s, warnings %q", got.Partial, got.Decision, got.Warnings)
+	}
+}
+
+func anyContains(list []string, part string) bool {
+	for _, s := range list {
+		if strings.Contains(s, part) {
+			return true
+		}
+	}
+	return false
+}
