@@ -35,6 +35,8 @@ type explainPane struct {
 	// info is the node whose description is shown (no request), at its revision.
 	info    *node
 	infoRev int
+	// principal is the principal whose description is shown, if that is what is shown.
+	principal *principalItem
 }
 
 // explainCmd asks the engine in force to explain a request.
@@ -59,6 +61,7 @@ func (e *explainPane) ask(c *programContext, req request, force bool) tea.Cmd {
 		return nil
 	}
 	e.req = req
+	e.principal = nil
 	e.loading = true
 	e.id = c.newID()
 	return explainCmd(c, req, e.id)
@@ -83,7 +86,7 @@ func (e *explainPane) handle(c *programContext, msg explainedMsg) {
 // showInfo shows a text that needs no engine: what a principal or service node is.
 func (e *explainPane) showInfo(title string, fill func(d *document)) {
 	e.req = request{}
-	e.info = nil
+	e.info, e.principal = nil, nil
 	e.loading = false
 	e.result, e.err = nil, nil
 	e.title = title

@@ -14,6 +14,7 @@ import (
 
 func (m *Model) showPrincipalInfo(it *principalItem) {
 	m.explain.showInfo(it.kind.String()+" "+it.name, func(d *document) { principalInfo(d, m.ctx, it) })
+	m.explain.principal = it
 }
 
 func principalInfo(d *document, c *programContext, it *principalItem) {

@@ -272,6 +272,9 @@ func (m *Model) handleBadges(msg badgesMsg) tea.Cmd {
 			it.badges.escalation, it.badges.escKnown = r.escalation, true
 		}
 		it.r++
+		if m.explain.principal == it {
+			m.showPrincipalInfo(it) // its badges are part of its description
+		}
 	}
 	return m.nextBadges()
 }
