@@ -50,7 +50,7 @@ type statement struct {
 
 // Compile prepares a parsed policy for evaluation. name labels it in explanations.
 func Compile(name string, p *model.Policy) (*Policy, error) {
-	cp := &Policy{Name: name, Source: p}
+	cp := &Policy{Name: name, Source: p, statements: make([]*statement, 0, len(p.Statements))}
 	vars := p.HasVariables()
 	for _, s := range p.Statements {
 		cs := &statement{
@@ -61,6 +61,11 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			anyResource: s.Resources == nil,
 			principal:   s.Principal,
 			notPrinc:    s.NotPrincipal,
+			actions:     make([]wildcard.Pattern, 0, len(s.Actions)),
+			services:    make([]string, 0, len(s.Actions)),
+			wildSvc:     make([]bool, 0, len(s.Actions)),
+			resources:   make([]globValue, 0, len(s.Resources)),
+			conds:       make([]*condition, 0, len(s.Conditions)),
 		}
 		for _, a := range s.Actions {
 			lower := strings.ToLower(a)

@@ -143,6 +143,7 @@ func compileCondition(c model.Condition, variables bool) (*condition, error) {
 	if c.Key == "" {
 		return nil, fmt.Errorf("condition %s has an empty key", name)
 	}
+	cc.values = make([]condValue, 0, len(c.Values))
 	for _, raw := range c.Values {
 		v := condValue{raw: raw}
 		if variables && takesVariables(spec.fam) {
