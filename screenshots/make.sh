@@ -110,3 +110,8 @@ shot paths "dana.whitfield's escalation paths: PassRole to an admin Lambda role,
 # 6. The command palette.
 keys :; type_text "who-can kms:Decrypt"
 shot palette "The command palette: jump to a principal, resource or action, or ask can / who-can"
+
+# 7. Help for where the user is.
+keys Escape; sleep 0.3
+keys '?'; wait_for "Help:"
+shot help "Help fits the pane: every binding of the tree, then moving, then everywhere"
