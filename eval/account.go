@@ -249,7 +249,7 @@ func (e *Engine) gather(p *Principal) {
 				p.assumes = append(p.assumes, newGlobValue("*", false))
 				continue
 			}
-			p.assumes = append(p.assumes, s.resources...)
+			p.assumes = append(p.assumes, s.res()...)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/iamscope/iamscope/model"
 	"github.com/iamscope/iamscope/wildcard"
@@ -40,12 +41,47 @@ type statement struct {
 	byService   map[string][]int   // for long lists: the indexes of each service's patterns
 	wildIdx     []int              // for long lists: the patterns whose service holds a wildcard
 	notAction   bool
-	resources   []globValue
 	notResource bool
 	anyResource bool // no Resource element: the policy's own resource (trust policies)
 	principal   *model.Principal
 	notPrinc    bool
-	conds       []*condition
+
+	// The resource patterns and conditions are compiled on first use (res, conditions): a
+	// request touches only the statements whose action matches, and many policies are read
+	// for one request only.
+	vars      bool // the policy substitutes variables
+	build     sync.Once
+	resources []globValue
+	conds     []*condition
+}
+
+// res returns the compiled Resource (or NotResource) patterns.
+func (s *statement) res() []globValue {
+	s.build.Do(s.compileRest)
+	return s.resources
+}
+
+// conditions returns the compiled conditions.
+func (s *statement) conditions() []*condition {
+	s.build.Do(s.compileRest)
+	return s.conds
+}
+
+// compileRest compiles the resource patterns and conditions. Compile has already checked the
+// conditions' operators, so compiling them cannot fail here.
+func (s *statement) compileRest() {
+	s.resources = make([]globValue, 0, len(s.src.Resources))
+	for _, r := range s.src.Resources {
+		s.resources = append(s.resources, newGlobValue(r, s.vars))
+	}
+	s.conds = make([]*condition, 0, len(s.src.Conditions))
+	for _, c := range s.src.Conditions {
+		cc, err := compileCondition(c, s.vars)
+		if err != nil {
+			continue // unreachable: Compile refused the policy
+		}
+		s.conds = append(s.conds, cc)
+	}
 }
 
 // Compile prepares a parsed policy for evaluation. name labels it in explanations.
@@ -61,11 +97,10 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			anyResource: s.Resources == nil,
 			principal:   s.Principal,
 			notPrinc:    s.NotPrincipal,
+			vars:        vars,
 			actions:     make([]wildcard.Pattern, 0, len(s.Actions)),
 			services:    make([]string, 0, len(s.Actions)),
 			wildSvc:     make([]bool, 0, len(s.Actions)),
-			resources:   make([]globValue, 0, len(s.Resources)),
-			conds:       make([]*condition, 0, len(s.Conditions)),
 		}
 		for _, a := range s.Actions {
 			lower := strings.ToLower(a)
@@ -75,15 +110,10 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			cs.wildSvc = append(cs.wildSvc, strings.ContainsAny(svc, "*?"))
 		}
 		cs.indexActions()
-		for _, r := range s.Resources {
-			cs.resources = append(cs.resources, newGlobValue(r, vars))
-		}
 		for _, c := range s.Conditions {
-			cc, err := compileCondition(c, vars)
-			if err != nil {
+			if _, err := parseOperator(c); err != nil {
 				return nil, &model.PolicyError{Path: fmt.Sprintf("Statement[%d].Condition.%s", s.Index, c.Operator), Msg: err.Error()}
 			}
-			cs.conds = append(cs.conds, cc)
 		}
 		cp.statements = append(cp.statements, cs)
 	}
@@ -153,8 +183,9 @@ func (s *statement) matchResource(resource string, ctx *Context) bool {
 		return true
 	}
 	hit := false
-	for i := range s.resources {
-		if s.resources[i].match(ctx, resource) {
+	resources := s.res()
+	for i := range resources {
+		if resources[i].match(ctx, resource) {
 			hit = true
 			break
 		}
@@ -172,8 +203,9 @@ func (s *statement) mightMatchResource(resource string) bool {
 		return true
 	}
 	hit := false
-	for i := range s.resources {
-		if s.resources[i].tpl != nil || s.resources[i].glob.Match(resource) {
+	resources := s.res()
+	for i := range resources {
+		if resources[i].tpl != nil || resources[i].glob.Match(resource) {
 			hit = true
 			break
 		}
@@ -182,8 +214,9 @@ func (s *statement) mightMatchResource(resource string) bool {
 }
 
 func (s *statement) hasTemplates() bool {
-	for i := range s.resources {
-		if s.resources[i].tpl != nil {
+	resources := s.res()
+	for i := range resources {
+		if resources[i].tpl != nil {
 			return true
 		}
 	}

@@ -123,6 +123,31 @@ type parsedValue struct {
 
 // compileCondition parses an operator and pre-parses the values.
 func compileCondition(c model.Condition, variables bool) (*condition, error) {
+	cc, err := parseOperator(c)
+	if err != nil {
+		return nil, err
+	}
+	spec := cc.spec
+	cc.values = make([]condValue, 0, len(c.Values))
+	for _, raw := range c.Values {
+		v := condValue{raw: raw}
+		if variables && takesVariables(spec.fam) {
+			v.tpl = parseTemplate(raw)
+		}
+		if v.tpl == nil {
+			v.p = parseValue(spec.fam, raw)
+			if spec.fam == famStringLike {
+				v.glob = wildcard.Compile(raw)
+			}
+		}
+		cc.values = append(cc.values, v)
+	}
+	return cc, nil
+}
+
+// parseOperator reads a condition's operator (set operator, base operator, IfExists) and
+// checks its key, without reading the values.
+func parseOperator(c model.Condition) (*condition, error) {
 	name := c.Operator
 	cc := &condition{src: c, key: strings.ToLower(c.Key)}
 	lower := strings.ToLower(name)
@@ -142,20 +167,6 @@ func compileCondition(c model.Condition, variables bool) (*condition, error) {
 	cc.spec = spec
 	if c.Key == "" {
 		return nil, fmt.Errorf("condition %s has an empty key", name)
-	}
-	cc.values = make([]condValue, 0, len(c.Values))
-	for _, raw := range c.Values {
-		v := condValue{raw: raw}
-		if variables && takesVariables(spec.fam) {
-			v.tpl = parseTemplate(raw)
-		}
-		if v.tpl == nil {
-			v.p = parseValue(spec.fam, raw)
-			if spec.fam == famStringLike {
-				v.glob = wildcard.Compile(raw)
-			}
-		}
-		cc.values = append(cc.values, v)
 	}
 	return cc, nil
 }

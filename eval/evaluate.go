@@ -288,7 +288,7 @@ func (e *evaluation) evalStatement(p *Policy, s *statement, typ PolicyType) (*Ex
 			return fail(fmt.Sprintf("%s does not name %s", s.src.PrincipalElement(), r.principal.ARN))
 		}
 	}
-	for _, c := range s.conds {
+	for _, c := range s.conditions() {
 		res, cv, present := c.eval(r)
 		if st != nil {
 			st.Conditions = append(st.Conditions, &ConditionTrace{

@@ -21,7 +21,7 @@ func compileStatement(t *testing.T, version, statement string) *statement {
 
 // conditionsHold decides every condition of a statement in strict mode.
 func conditionsHold(s *statement, ctx *Context) bool {
-	for _, c := range s.conds {
+	for _, c := range s.conditions() {
 		if res, _, _ := c.eval(&request{ctx: ctx}); res != triTrue {
 			return false
 		}

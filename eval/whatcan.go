@@ -155,9 +155,9 @@ func (e *Engine) candidatePatterns(p *Principal, stmts []*statement, lowerAction
 			addOnce("*")
 			return
 		}
-		for i := range s.resources {
-			r := s.resources[i].raw
-			if t := s.resources[i].tpl; t != nil {
+		for _, rv := range s.res() {
+			r := rv.raw
+			if t := rv.tpl; t != nil {
 				var ok bool
 				if r, ok = t.text(ctx); !ok {
 					continue
@@ -205,10 +205,10 @@ func (e *Engine) decidePattern(p *Principal, action, lowerAction, pattern string
 			if !s.deny || !s.matchAction(lowerAction) || s.anyResource || s.notResource {
 				continue
 			}
-			for i := range s.resources {
-				d := s.resources[i].raw
+			for _, rv := range s.res() {
+				d := rv.raw
 				if d != pattern && globMatch(pattern, d) {
-					if len(s.conds) > 0 {
+					if len(s.conditions()) > 0 {
 						d += " if " + conditionsText(s)
 					}
 					ra.Except = append(ra.Except, d)
@@ -220,8 +220,9 @@ func (e *Engine) decidePattern(p *Principal, action, lowerAction, pattern string
 }
 
 func conditionsText(s *statement) string {
-	parts := make([]string, len(s.conds))
-	for i, c := range s.conds {
+	conds := s.conditions()
+	parts := make([]string, len(conds))
+	for i, c := range conds {
 		parts[i] = c.src.String()
 	}
 	return strings.Join(parts, " and ")
@@ -302,8 +303,8 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 			patterns := []string{g.arn}
 			if !s.anyResource && !s.notResource {
 				patterns = patterns[:0]
-				for i := range s.resources {
-					patterns = append(patterns, s.resources[i].raw)
+				for _, rv := range s.res() {
+					patterns = append(patterns, rv.raw)
 				}
 			}
 			for _, pat := range patterns {
