@@ -42,6 +42,13 @@ func (m *Model) headerView() []string {
 			name = clean(a.Alias) + " (" + clean(a.ID) + ")"
 		}
 		line1.WriteString("  " + s.headerAccount.Render(name))
+		if n := m.warningCount(); n > 0 {
+			word := "warnings"
+			if n == 1 {
+				word = "warning"
+			}
+			line1.WriteString("  " + s.warning.Render(fmt.Sprintf("⚠ %d %s (%s)", n, word, c.keys.Global.Warnings.Help().Key)))
+		}
 		src := clean(a.Source)
 		if src == "" {
 			src = clean(m.opts.Source)
@@ -55,9 +62,6 @@ func (m *Model) headerView() []string {
 			if len(c.accounts) > 2 {
 				line1.WriteString(s.dim.Render("s"))
 			}
-		}
-		if n := m.warningCount(); n > 0 {
-			line1.WriteString("  " + s.warning.Render(fmt.Sprintf("⚠ %d warnings (%s)", n, c.keys.Global.Warnings.Help().Key)))
 		}
 	}
 	return []string{fit(line1.String(), w), fit(m.chipsView(), w)}

@@ -3,6 +3,9 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/model"
 )
 
 var sizes = []struct {
@@ -29,6 +32,27 @@ func TestLoadingShowsSpinnerAndCounts(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("loading screen lacks %q:\n%s", want, got)
 		}
+	}
+	checkGolden(t, "loading-80x24", got)
+}
+
+func TestWarningsPanel(t *testing.T) {
+	partial := func(p loader.ProgressFunc) ([]*model.Account, error) {
+		accounts, err := demoLoad(p)
+		if err == nil {
+			accounts[0].Warnings = append(accounts[0].Warnings, model.Warning{
+				Where: "iam.json: $.RoleDetailList[3]", Message: "the trust policy is not JSON", Missing: "trust policy of role x"})
+		}
+		return accounts, err
+	}
+	d := newDriver(t, 80, 24, func(o *Options) { o.Load = partial })
+	d.contains("⚠ 1 warning (W)")
+	d.press("W")
+	d.contains("Load warnings (1)", "the trust policy is not")
+	d.golden("warnings-80x24")
+	d.press("esc")
+	if len(d.m.overlays) != 0 {
+		t.Error("esc did not close the warnings")
 	}
 }
 
