@@ -1,55 +1,23 @@
 package eval_test
 
 import (
-	"os"
-	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/internal/synth"
-	"github.com/iamscope/iamscope/loader"
 	"github.com/iamscope/iamscope/model"
 )
 
 // The benchmarks of this file run on the generated large account (internal/synth's default:
 // 5,000 roles, 1,500 users, 3,000 customer policies, about 18 MB), generated and loaded once.
-var large struct {
-	once     sync.Once
-	accounts []*model.Account
-	err      error
-}
-
 func largeAccounts(b *testing.B) []*model.Account {
-	large.once.Do(func() {
-		dir, err := os.MkdirTemp("", "iamscope-bench")
-		if err != nil {
-			large.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "large.json")
-		f, err := os.Create(path)
-		if err != nil {
-			large.err = err
-			return
-		}
-		if err := synth.Generate(f, synth.DefaultOptions()); err != nil {
-			large.err = err
-			return
-		}
-		if err := f.Close(); err != nil {
-			large.err = err
-			return
-		}
-		large.accounts, large.err = loader.LoadFiles([]string{path}, nil)
-	})
-	if large.err != nil {
-		b.Fatal(large.err)
+	accts, err := synth.Default()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return large.accounts
+	return accts
 }
 
 // pick returns a principal of the large account with some power but not everything: the
