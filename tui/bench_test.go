@@ -1,10 +1,6 @@
 package tui
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,7 +8,6 @@ import (
 
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/internal/synth"
-	"github.com/iamscope/iamscope/loader"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -22,39 +17,16 @@ import (
 // measured; the state they build (an open service of hundreds of actions, an explanation) is
 // made before the timer starts. The target is one frame, 16 ms.
 
-var large struct {
-	once     sync.Once
-	accounts []*model.Account
-	err      error
-}
-
-// largeAccount generates the large account, reads it as iamscope reads a dump (once for all
-// the benchmarks), and compiles it.
+// largeAccount is the large account (read once per process by internal/synth), compiled
+// afresh for each benchmark.
 func largeAccount(b *testing.B) ([]*model.Account, *eval.Engine) {
-	large.once.Do(func() { large.accounts, large.err = generateLarge() })
-	if large.err != nil {
-		b.Fatal(large.err)
-	}
-	e := eval.NewEngine(large.accounts...)
-	e.Now = func() time.Time { return testNow }
-	return large.accounts, e
-}
-
-func generateLarge() ([]*model.Account, error) {
-	dir, err := os.MkdirTemp("", "iamscope-tui-bench")
+	accounts, err := synth.Default()
 	if err != nil {
-		return nil, err
+		b.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	var dump bytes.Buffer
-	if err := synth.Generate(&dump, synth.DefaultOptions()); err != nil {
-		return nil, err
-	}
-	path := filepath.Join(dir, "large.json")
-	if err := os.WriteFile(path, dump.Bytes(), 0o600); err != nil {
-		return nil, err
-	}
-	return loader.LoadFile(path, nil)
+	e := eval.NewEngine(accounts...)
+	e.Now = func() time.Time { return testNow }
+	return accounts, e
 }
 
 // benchModel is the explorer on the large account at 140x45, with the principal of widest
