@@ -92,7 +92,7 @@ func TestSimulateDiscovery(t *testing.T) {
 	if r["decision"] != "Allowed" {
 		t.Fatalf("decision %v", r)
 	}
-	want := "Bool aws:MultiFactorAuthPresent [true] and not (IpAddress aws:SourceIp [0.0.0.0/0] and StringEquals aws:RequestedRegion [eu-west-1])"
+	want := "Bool aws:MultiFactorAuthPresent [true] and (NotIpAddress aws:SourceIp [0.0.0.0/0] or StringNotEquals aws:RequestedRegion [eu-west-1])"
 	if r["allowedIf"] != want {
 		t.Errorf("allowedIf = %q\nwant       %q", r["allowedIf"], want)
 	}

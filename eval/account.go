@@ -27,6 +27,8 @@ type Engine struct {
 	// trustDocs numbers the distinct texts of trust policies, so that roles with the same
 	// trust policy can share decisions.
 	trustDocs map[*Policy]int
+	bySvcOnce sync.Once
+	bySvc     map[string][]string // resource ARNs with a policy, by service (servicePolicies)
 	edgesMu   sync.Mutex
 	edges     [2]map[*Principal][]edge // one-hop role assumptions by mode, when asked without an extra context
 	trustOnce sync.Once

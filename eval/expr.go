@@ -152,6 +152,9 @@ func (e *Expr) String() string {
 	case opLeaf:
 		return e.leaf.String()
 	case opNot:
+		if inv, ok := e.args[0].inverted(); ok {
+			return inv.String()
+		}
 		return "not " + e.args[0].group()
 	}
 	sep := " and "
@@ -166,8 +169,61 @@ func (e *Expr) String() string {
 }
 
 func (e *Expr) group() string {
-	if e.op == opAnd || e.op == opOr {
-		return "(" + e.String() + ")"
+	shown := e
+	if e.op == opNot {
+		if inv, ok := e.args[0].inverted(); ok {
+			shown = inv
+		}
 	}
-	return e.String()
+	if shown.op == opAnd || shown.op == opOr {
+		return "(" + shown.String() + ")"
+	}
+	return shown.String()
+}
+
+// invertedOps pairs each condition operator with its opposite. For these, without IfExists
+// or a set operator, "not (StringNotEquals k v)" holds exactly when "StringEquals k v" does,
+// present key or absent (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+// a positive operator is false on an absent key and its negated twin true.
+var invertedOps = map[string]string{}
+
+func init() {
+	for _, pair := range [][2]string{
+		{"StringEquals", "StringNotEquals"}, {"StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"},
+		{"StringLike", "StringNotLike"}, {"NumericEquals", "NumericNotEquals"}, {"DateEquals", "DateNotEquals"},
+		{"IpAddress", "NotIpAddress"}, {"ArnEquals", "ArnNotEquals"}, {"ArnLike", "ArnNotLike"},
+	} {
+		invertedOps[pair[0]], invertedOps[pair[1]] = pair[1], pair[0]
+	}
+}
+
+// inverted returns the formula's negation written without "not", where that can be done
+// exactly: a leaf whose operator has an opposite, and and/or of such (De Morgan).
+func (e *Expr) inverted() (*Expr, bool) {
+	switch e.op {
+	case opLeaf:
+		op, ok := invertedOps[e.leaf.Operator]
+		if !ok {
+			return nil, false
+		}
+		c := *e.leaf
+		c.Operator = op
+		return Leaf(&c), true
+	case opNot:
+		return e.args[0], true
+	case opAnd, opOr:
+		out := &Expr{op: opOr, args: make([]*Expr, len(e.args))}
+		if e.op == opOr {
+			out.op = opAnd
+		}
+		for i, a := range e.args {
+			inv, ok := a.inverted()
+			if !ok {
+				return nil, false
+			}
+			out.args[i] = inv
+		}
+		return out, true
+	}
+	return nil, false
 }

@@ -71,7 +71,7 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 			resources = dropCovered(resources)
 			cache[key] = resources
 		}
-		acc.Resources = append(acc.Resources, resources...)
+		acc.Resources = append(acc.Resources, e.resourceCarveOuts(p, a, resources, extra, opt)...)
 		acc.Resources = append(acc.Resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt)...)
 		if a.Service == "sts" {
 			acc.Resources = append(acc.Resources, e.assumableRoles(p, a, extra, opt)...)
@@ -338,4 +338,74 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, extra *Context,
 		}
 	}
 	return out
+}
+
+// resourceCarveOuts returns the patterns with, added to their exceptions, the known resources
+// inside them whose own policy keeps p out (a bucket policy's deny, a key policy that does not
+// let IAM policies grant) or lets it in only under conditions: a pattern is decided from p's
+// side alone, and the resource's side is weighed here, resource by resource. The patterns,
+// shared between actions, are copied before they are changed.
+func (e *Engine) resourceCarveOuts(p *Principal, a *catalog.Action, patterns []ResourceAccess, extra *Context, opt Options) []ResourceAccess {
+	known := e.servicePolicies(a.Service)
+	if len(known) == 0 || len(patterns) == 0 {
+		return patterns
+	}
+	out := patterns
+	copied := false
+	for _, arn := range known {
+		for _, sample := range []string{arn, arn + "/*"} {
+			if len(catalog.ResourceTypesForAction(a, sample)) == 0 {
+				continue
+			}
+			var r *Result
+			for i := range out {
+				ra := &out[i]
+				if ra.Known || ra.Resource == sample || !globMatch(ra.Resource, sample) {
+					continue
+				}
+				if r == nil {
+					res, err := e.Can(p, a.FullName(), sample, extra, opt)
+					if err != nil {
+						break
+					}
+					r = res
+				}
+				note := ""
+				switch {
+				case r.Decision != Allowed:
+					note = sample + " (its own policy keeps it out)"
+				case r.Conditional() && (ra.Condition == nil || r.Condition.String() != ra.Condition.String()):
+					note = sample + " (only if " + r.Condition.String() + ")"
+				default:
+					continue
+				}
+				if !copied {
+					out = append([]ResourceAccess(nil), out...)
+					copied = true
+					ra = &out[i]
+				}
+				ra.Except = append(append([]string(nil), ra.Except...), note)
+			}
+		}
+	}
+	return out
+}
+
+// servicePolicies lists, sorted, the resources of a service that have a policy of their own
+// (role trust policies aside: they are followed as role chains).
+func (e *Engine) servicePolicies(service string) []string {
+	e.bySvcOnce.Do(func() {
+		e.bySvc = map[string][]string{}
+		for arn := range e.resources {
+			a, err := model.ParseARN(arn)
+			if err != nil || a.Service == "iam" {
+				continue
+			}
+			e.bySvc[a.Service] = append(e.bySvc[a.Service], arn)
+		}
+		for _, list := range e.bySvc {
+			sort.Strings(list)
+		}
+	})
+	return e.bySvc[service]
 }
