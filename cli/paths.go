@@ -61,14 +61,18 @@ func NewPathsCommand() *cobra.Command {
 					more = fmt.Sprintf(" (and %d more target(s))", n)
 				}
 				fmt.Fprintf(w, "\n%s -> %s%s  [%s %s, %s]\n", clean(p.From), clean(p.To), more, p.ID, clean(p.Name), state)
-				if len(p.Via) > 0 {
-					for _, h := range p.Via {
-						fmt.Fprintf(w, "    assume %s", clean(h.To))
-						if h.AllowedIf != "" {
-							fmt.Fprintf(w, " (if %s)", clean(h.AllowedIf))
-						}
-						fmt.Fprintln(w)
+				for i, h := range p.Via {
+					if len(p.Via) > maxHopsShown && i == maxHopsShown/2 {
+						fmt.Fprintf(w, "    ... %d more role(s) assumed ...\n", len(p.Via)-maxHopsShown)
 					}
+					if len(p.Via) > maxHopsShown && i >= maxHopsShown/2 && i < len(p.Via)-maxHopsShown/2 {
+						continue
+					}
+					fmt.Fprintf(w, "    assume %s", clean(h.To))
+					if h.AllowedIf != "" {
+						fmt.Fprintf(w, " (if %s)", clean(h.AllowedIf))
+					}
+					fmt.Fprintln(w)
 				}
 				for _, s := range p.Steps {
 					fmt.Fprintf(w, "    %s on %s", clean(s.Action), clean(s.Resource))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -136,20 +137,32 @@ func conditionList(e *eval.Expr) []*eval.OpenCondition {
 	return e.Conditions()
 }
 
-// chainText renders a role chain for people: "via role/a -> role/b".
-func chainText(path []eval.Hop) string {
+// maxHopsShown bounds the hops of a role chain that text output shows: the first and last
+// ones, and how many lie between (JSON has them all). A chain can be a thousand hops long.
+const maxHopsShown = 8
+
+// viaText renders a role chain for people: " via role/a -> role/b (if ...)"; "" for none.
+// withConditions adds each hop's open condition.
+func viaText(path []hopJSON, withConditions bool) string {
 	if len(path) == 0 {
 		return ""
 	}
-	s := " via"
+	var b strings.Builder
+	b.WriteString(" via")
 	for i, h := range path {
-		if i > 0 {
-			s += " ->"
+		if len(path) > maxHopsShown && i == maxHopsShown/2 {
+			fmt.Fprintf(&b, " -> ... %d more ...", len(path)-maxHopsShown)
 		}
-		s += " " + clean(h.To)
-		if c := condText(h.Condition); c != "" {
-			s += " (if " + clean(c) + ")"
+		if len(path) > maxHopsShown && i >= maxHopsShown/2 && i < len(path)-maxHopsShown/2 {
+			continue
+		}
+		if i > 0 {
+			b.WriteString(" ->")
+		}
+		b.WriteString(" " + clean(h.To))
+		if withConditions && h.AllowedIf != "" {
+			b.WriteString(" (if " + clean(h.AllowedIf) + ")")
 		}
 	}
-	return s
+	return b.String()
 }

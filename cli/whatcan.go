@@ -154,17 +154,7 @@ func writeWhatCan(w io.Writer, out whatCanJSON) {
 					}
 					res = append(res, t)
 				}
-				via := ""
-				if len(a.Via) > 0 {
-					via = " via"
-					for i, h := range a.Via {
-						if i > 0 {
-							via += " ->"
-						}
-						via += " " + clean(h.To)
-					}
-				}
-				fmt.Fprintf(w, "    %s on %s%s\n", clean(a.Action), strings.Join(res, "; "), via)
+				fmt.Fprintf(w, "    %s on %s%s\n", clean(a.Action), strings.Join(res, "; "), viaText(a.Via, false))
 			}
 		}
 	}

@@ -42,18 +42,7 @@ func NewWhoCanCommand() *cobra.Command {
 				if g.AllowedIf != "" {
 					line += " if " + clean(g.AllowedIf)
 				}
-				if len(g.Via) > 0 {
-					line += " via"
-					for i, h := range g.Via {
-						if i > 0 {
-							line += " ->"
-						}
-						line += " " + clean(h.To)
-						if h.AllowedIf != "" {
-							line += " (if " + clean(h.AllowedIf) + ")"
-						}
-					}
-				}
+				line += viaText(g.Via, true)
 				if g.Note != "" {
 					line += " (" + clean(g.Note) + ")"
 				}

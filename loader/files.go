@@ -50,6 +50,10 @@ func LoadFiles(paths []string, progress ProgressFunc) ([]*model.Account, error) 
 	if err != nil {
 		return nil, err
 	}
+	budget, err := newInputBudget()
+	if err != nil {
+		return nil, err
+	}
 	var (
 		pages     []*page
 		resources []*resourcePolicyFile
@@ -58,7 +62,7 @@ func LoadFiles(paths []string, progress ProgressFunc) ([]*model.Account, error) 
 	)
 	for i, name := range files {
 		progress.report(Progress{Stage: "reading " + name, Done: i, Total: len(files), Warnings: warnings})
-		got, err := readFile(name)
+		got, err := readFile(name, budget)
 		if err != nil {
 			return nil, err
 		}
@@ -152,10 +156,10 @@ type fileContents struct {
 }
 
 // readFile reads one file and recognises its shape.
-func readFile(name string) (*fileContents, error) {
-	data, err := os.ReadFile(name)
+func readFile(name string, budget *inputBudget) (*fileContents, error) {
+	data, err := budget.read(name)
 	if err != nil {
-		return nil, fmt.Errorf("loading %w", err)
+		return nil, err
 	}
 	src := &source{name: name, data: data}
 	if !json.Valid(data) {

@@ -72,6 +72,9 @@ func (s *source) syntaxError() error {
 		return fmt.Errorf("%s:%d:%d: the JSON ends early (the file is truncated?): %v", s.name, line, col, se)
 	}
 	line, col := s.position(max(off-1, 0)) // the offset is just past the byte at fault
+	if strings.Contains(se.Error(), "exceeded max depth") {
+		return fmt.Errorf("%s:%d:%d: bad JSON: it nests more than 10,000 levels deep; an account dump nests about ten", s.name, line, col)
+	}
 	return fmt.Errorf("%s:%d:%d: bad JSON: %v", s.name, line, col, se)
 }
 

@@ -148,9 +148,13 @@ func writeFileAtomic(path string, data []byte) (err error) {
 // format version, and a damaged one: bad or truncated JSON (with the line and column), or
 // accounts that do not match the checksum (a corrupt or edited file).
 func ReadSnapshot(path string) ([]*model.Account, SnapshotMeta, error) {
-	data, err := os.ReadFile(path)
+	budget, err := newInputBudget()
 	if err != nil {
-		return nil, SnapshotMeta{}, fmt.Errorf("reading snapshot: %w", err)
+		return nil, SnapshotMeta{}, err
+	}
+	data, err := budget.read(path)
+	if err != nil {
+		return nil, SnapshotMeta{}, err
 	}
 	src := &source{name: path, data: data}
 	if !json.Valid(data) {

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -48,6 +49,10 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		err := json.Unmarshal(doc, &m)
 		if err == nil {
 			err = fmt.Errorf("not an object")
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) && strings.Contains(se.Error(), "exceeded max depth") {
+			return nil, errAt("", "policy document is not a JSON object: it nests more than 10,000 levels deep (byte %d); a policy nests a few", se.Offset)
 		}
 		return nil, errAt("", "policy document is not a JSON object: %v", err)
 	}

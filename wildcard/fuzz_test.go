@@ -50,6 +50,15 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("FromParts(Text %q).Match(%q) is not equality", pattern, s)
 		}
 
+		// Long runs with `?` are found by shift-and: it agrees with trying each start.
+		if len(pattern) > 0 && len(pattern) <= 64 && len(s) <= 64 {
+			longP := Compile("*" + strings.Repeat(pattern, 8) + "*")
+			longS := strings.Repeat(s, 8)
+			if got, want := longP.Match(longS), withoutShiftAnd(longP).Match(longS); got != want {
+				t.Fatalf("Match(*(%q x8)*, %q x8) = %v, trying each start says %v", pattern, s, got, want)
+			}
+		}
+
 		// Never slow: the pattern and the input repeated into kilobytes must still match
 		// in well under a second (the naive matcher takes ages on `*a*a*...*b`).
 		if len(pattern) > 0 && len(s) > 0 && len(pattern) <= 64 && len(s) <= 64 {

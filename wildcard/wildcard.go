@@ -2,7 +2,8 @@
 // characters (including none, and including `:` and `/`), `?` matches exactly one character, and
 // everything else matches itself. Matching takes time linear in the input for patterns made of
 // literals and `*`, however the stars are placed, so a hostile pattern such as `*a*a*a*...b`
-// cannot stall a query.
+// cannot stall a query; a long run with `?` between two stars (`*?a?a...?b*`) costs the input's
+// length times the run's length in 64-bit words (shift-and), not times the run's length.
 //
 // The package is a leaf shared by catalog (expanding `s3:Get*`) and eval (actions, resources and
 // StringLike/ArnLike conditions); it imports nothing of ours.
@@ -31,6 +32,8 @@ type segment struct {
 	// units are the byte lengths of the segment's units (characters as written, and `?`
 	// placeholders), when it has a `?`.
 	units []int
+	// shift finds a long segment with `?` in linear time (see shiftAnd); nil for short ones.
+	shift *shiftAnd
 }
 
 // Part is one piece of a pattern built from parts: a literal text (wildcard characters in it
@@ -158,7 +161,79 @@ func makeSegment(rs []segRune) segment {
 	if anyPos == nil {
 		units = nil
 	}
-	return segment{lit: b.String(), any: anyPos, units: units}
+	return segment{lit: b.String(), any: anyPos, units: units, shift: newShiftAnd(rs)}
+}
+
+// shiftAnd finds the leftmost occurrence of a segment with `?` by the bit-parallel shift-and
+// algorithm: one pass over the input, each character costing the segment's length in 64-bit
+// words. Trying each start in turn costs the input's length times the segment's, which a
+// hostile pattern such as `*?a?a?a...?b*` against a long ARN turns into seconds.
+type shiftAnd struct {
+	words int
+	top   uint64            // the bit of the last unit, in the last word
+	any   []uint64          // bit k is set when unit k is a `?`
+	masks map[rune][]uint64 // bit k of masks[r] is set when unit k is the character r
+}
+
+// shiftAndMin is the number of units from which a segment with `?` is found by shift-and;
+// below it, trying each start costs at most that many steps per character anyway.
+const shiftAndMin = 64
+
+// newShiftAnd prepares shift-and for a long segment with `?`, or returns nil: for a short one,
+// and for one holding bytes that are not UTF-8 (policy text never does), which must match
+// byte for byte where shift-and reads characters.
+func newShiftAnd(rs []segRune) *shiftAnd {
+	if len(rs) < shiftAndMin {
+		return nil
+	}
+	words := (len(rs) + 63) / 64
+	a := &shiftAnd{words: words, top: 1 << ((len(rs) - 1) % 64), any: make([]uint64, words), masks: map[rune][]uint64{}}
+	for k, r := range rs {
+		if r.any {
+			a.any[k/64] |= 1 << (k % 64)
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(r.text)
+		if c == utf8.RuneError && size <= 1 {
+			return nil
+		}
+		m := a.masks[c]
+		if m == nil {
+			m = make([]uint64, words)
+			a.masks[c] = m
+		}
+		m[k/64] |= 1 << (k % 64)
+	}
+	return a
+}
+
+// find returns the end offset of the leftmost occurrence of the segment in s. Every occurrence
+// spans the same number of characters, so the one that ends first is the one that starts first.
+func (a *shiftAnd) find(s string) (int, bool) {
+	d := make([]uint64, a.words)
+	last := a.words - 1
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		var mask []uint64
+		if c != utf8.RuneError || size > 1 {
+			mask = a.masks[c]
+		}
+		carry := uint64(1)
+		for w := range d {
+			next := d[w]<<1 | carry
+			carry = d[w] >> 63
+			allowed := a.any[w]
+			if mask != nil {
+				allowed |= mask[w]
+			}
+			d[w] = next & allowed
+		}
+		i += size
+		if d[last]&a.top != 0 {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // IsLiteral reports whether the pattern has no wildcard, so that Match is plain equality.
@@ -286,6 +361,9 @@ func (g segment) find(s string) (int, bool) {
 			return 0, false
 		}
 		return i + len(g.lit), true
+	}
+	if g.shift != nil {
+		return g.shift.find(s)
 	}
 	for i := 0; i <= len(s); {
 		if n, ok := g.matchAt(s[i:]); ok {
