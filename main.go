@@ -57,7 +57,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "iamscope:", err)
+		fmt.Fprintln(stderr, "iamscope:", cli.CleanMessage(err.Error()))
 		if isUsageError(err) {
 			fmt.Fprintln(stderr, "Run 'iamscope --help' for usage.")
 			return exitUsage

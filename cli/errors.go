@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/iamscope/iamscope/internal/sanitize"
 )
@@ -21,3 +22,13 @@ func IsUsage(err error) bool {
 
 // clean makes untrusted account text inert for the terminal.
 func clean(s string) string { return sanitize.Text(s) }
+
+// CleanMessage makes a message of several lines inert for the terminal, line by line: error
+// messages quote names, paths and values from the accounts and files read.
+func CleanMessage(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = clean(l)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -54,13 +54,13 @@ func NewPathsCommand() *cobra.Command {
 			for _, p := range out.Paths {
 				state := "works now"
 				if !p.Exploitable {
-					state = "needs " + p.Needs
+					state = "needs " + clean(p.Needs)
 				}
 				more := ""
 				if n := len(p.Targets) - 1; n > 0 {
 					more = fmt.Sprintf(" (and %d more target(s))", n)
 				}
-				fmt.Fprintf(w, "\n%s -> %s%s  [%s %s, %s]\n", clean(p.From), clean(p.To), more, p.ID, clean(p.Name), state)
+				fmt.Fprintf(w, "\n%s -> %s%s  [%s %s, %s]\n", clean(p.From), clean(p.To), more, clean(p.ID), clean(p.Name), state)
 				for i, h := range p.Via {
 					if len(p.Via) > maxHopsShown && i == maxHopsShown/2 {
 						fmt.Fprintf(w, "    ... %d more role(s) assumed ...\n", len(p.Via)-maxHopsShown)

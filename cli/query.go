@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/sanitize"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -96,10 +98,15 @@ func writePartial(w io.Writer, unweighed []string) {
 	}
 }
 
+// writeJSON writes v as indented JSON, inert on a terminal (sanitize.JSON).
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	if _, err := w.Write(sanitize.JSON(buf.Bytes())); err != nil {
 		return fmt.Errorf("writing JSON: %w", err)
 	}
 	return nil

@@ -3,7 +3,7 @@
 package cli
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/sanitize"
 )
 
 // NewSimulateCommand returns `iamscope simulate FILE`: it decides every request case of a file
@@ -45,15 +46,19 @@ an "error" naming its field and the others are still answered.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", displayName(args[0]), err)
 			}
-			w := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			enc := json.NewEncoder(w)
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
 			if pretty {
 				enc.SetIndent("", "  ")
 			}
 			if err := enc.Encode(results); err != nil {
 				return fmt.Errorf("writing results: %w", err)
 			}
-			return w.Flush()
+			// Inert on a terminal: error messages quote the cases' text.
+			if _, err := cmd.OutOrStdout().Write(sanitize.JSON(buf.Bytes())); err != nil {
+				return fmt.Errorf("writing results: %w", err)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&explain, "explain", false, "add each decision's explanation: every policy and statement weighed, and why")

@@ -32,7 +32,7 @@ func NewSnapshotCommand() *cobra.Command {
 			if err := loader.WriteSnapshot(out, accounts, loader.SnapshotMeta{Source: src.Describe()}); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "iamscope: wrote %d account(s) to %s\n", len(accounts), out)
+			fmt.Fprintf(cmd.ErrOrStderr(), "iamscope: wrote %d account(s) to %s\n", len(accounts), clean(out))
 			return nil
 		},
 	}

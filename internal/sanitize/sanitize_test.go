@@ -1,6 +1,8 @@
 package sanitize
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -80,4 +82,22 @@ func FuzzText(f *testing.F) {
 			t.Errorf("not idempotent: %q -> %q -> %q", s, got, Text(got))
 		}
 	})
+}
+
+func TestJSONEscapesWhatTerminalsActOn(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"a":"plain é — ✓"}`, `{"a":"plain é — ✓"}`},
+		{"{\"a\":\"x\x7fy\"}", `{"a":"x\u007fy"}`},
+		{"[\"\u009b31m\u009d52;c;QQ==\u009c\"]", `["\u009b31m\u009d52;c;QQ==\u009c"]`},
+		{"\"abc\u202egpj.exe \u2066x\u2069 \u200f \u061c\"", `"abc\u202egpj.exe \u2066x\u2069 \u200f \u061c"`},
+	} {
+		got := string(JSON([]byte(c.in)))
+		if got != c.want {
+			t.Errorf("JSON(%q) = %q, want %q", c.in, got, c.want)
+		}
+		var a, b any
+		if json.Unmarshal([]byte(c.in), &a) != nil || json.Unmarshal([]byte(got), &b) != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("JSON(%q) = %q does not mean the same", c.in, got)
+		}
+	}
 }
