@@ -59,12 +59,40 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "iamscope:", cli.CleanMessage(err.Error()))
 		if isUsageError(err) {
-			fmt.Fprintln(stderr, "Run 'iamscope --help' for usage.")
+			if tooManyArgs(err) {
+				fmt.Fprintln(stderr, "A * in an argument must be quoted ('*'), or the shell replaces it with the names of files.")
+			}
+			fmt.Fprintf(stderr, "Run 'iamscope %s--help' for usage.\n", subcommand(root, args))
 			return exitUsage
 		}
 		return exitFailure
 	}
 	return exitOK
+}
+
+// tooManyArgs recognises cobra's "accepts 3 arg(s), received 18": usually an unquoted * that
+// the shell expanded.
+func tooManyArgs(err error) bool {
+	var want, got int
+	msg := err.Error()
+	if i := strings.Index(msg, "accepts "); i >= 0 {
+		msg = msg[i:]
+	}
+	if _, e := fmt.Sscanf(msg, "accepts %d arg(s), received %d", &want, &got); e == nil && got > want {
+		return true
+	}
+	if _, e := fmt.Sscanf(msg, "accepts at most %d arg(s), received %d", &want, &got); e == nil && got > want {
+		return true
+	}
+	return false
+}
+
+// subcommand returns "NAME " for the subcommand args call, "" for none: where to find help.
+func subcommand(root *cobra.Command, args []string) string {
+	if cmd, _, err := root.Find(args); err == nil && cmd != root {
+		return cmd.Name() + " "
+	}
+	return ""
 }
 
 // isUsageError recognises a wrong flag, a wrong number of arguments or an unknown command.

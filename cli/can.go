@@ -23,6 +23,9 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 (aws:username, aws:PrincipalArn, aws:PrincipalTag/*, ...) plus --context.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkRequest(cmd, args[1], args[2]); err != nil {
+				return err
+			}
 			if err := q.load(cmd); err != nil {
 				return err
 			}

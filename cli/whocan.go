@@ -17,11 +17,11 @@ func NewWhoCanCommand() *cobra.Command {
 		Short: "List who can do an action on a resource, directly or through role chains",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := q.load(cmd); err != nil {
+			if err := checkRequest(cmd, args[0], args[1]); err != nil {
 				return err
 			}
-			if _, err := eval.Evaluate(&eval.Input{}, &eval.Request{Principal: "anonymous", Action: args[0], Resource: args[1]}, eval.Options{}); err != nil {
-				return usageErr(err.Error())
+			if err := q.load(cmd); err != nil {
+				return err
 			}
 			out := whoCanJSON{Action: args[0], Resource: args[1], Partial: q.engine.UnweighedWhoCan(args[1]),
 				Warnings: q.warnings(), Principals: []granteeJSON{}}

@@ -124,7 +124,7 @@ func expandPaths(paths []string) ([]string, error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("loading %s: %w", p, err)
+			return nil, fmt.Errorf("loading %s: %w", p, pathErrorText(err))
 		}
 		if !info.IsDir() {
 			add(p)
@@ -132,7 +132,7 @@ func expandPaths(paths []string) ([]string, error) {
 		}
 		entries, err := os.ReadDir(p)
 		if err != nil {
-			return nil, fmt.Errorf("loading %s: %w", p, err)
+			return nil, fmt.Errorf("loading %s: %w", p, pathErrorText(err))
 		}
 		n := 0
 		for _, e := range entries {

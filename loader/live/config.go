@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,6 +33,11 @@ func newConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
+		var missing config.SharedConfigProfileNotExistError
+		if errors.As(err, &missing) {
+			return aws.Config{}, fmt.Errorf("live: no profile %q in the AWS configuration files (~/.aws/config and ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE); "+
+				"name one that `aws configure list-profiles` lists, or create it with `aws configure --profile %s`", opts.Profile, opts.Profile)
+		}
 		if opts.Profile != "" {
 			return aws.Config{}, fmt.Errorf("live: loading AWS configuration for profile %q: %w", opts.Profile, err)
 		}
