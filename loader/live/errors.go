@@ -167,3 +167,34 @@ func (r *reader) warnUnstarted(ctx context.Context, stage string, started, total
 	g.missing = fmt.Sprintf("%s (%d not read)", g.missing, total-started)
 	r.addWarning(g.warning(stage, fmt.Sprintf("the load stopped after %d of %d (%v)", started, total, context.Cause(ctx))))
 }
+
+// loadError is a failure of a call the load cannot do without (the caller's identity, the IAM
+// graph): a message for people, naming the call, what went wrong and what to do, and the
+// error it wraps.
+type loadError struct {
+	msg string
+	err error
+}
+
+func (e *loadError) Error() string { return e.msg }
+func (e *loadError) Unwrap() error { return e.err }
+
+// essentialError describes the failure of the essential call op, with what to do about it
+// when that is known.
+func essentialError(op string, err error) error {
+	what := describe(err)
+	var te *attemptTimeoutError
+	hint := ""
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.As(err, &te):
+		hint = "; AWS did not answer in time: check the network (a proxy, a VPN, the endpoint) and try again"
+	case strings.HasPrefix(what, "throttled"):
+		hint = "; AWS is throttling this account's calls: try again in a while"
+	case strings.HasPrefix(what, "access denied") && strings.HasPrefix(op, "iam:"):
+		hint = "; the caller needs iam:GetAccountAuthorizationDetails (the SecurityAudit and ReadOnlyAccess managed policies grant it)"
+	case strings.Contains(what, "credentials"):
+		hint = "; are credentials configured for this profile and region? (aws configure, aws sso login, AWS_PROFILE)"
+	}
+	return &loadError{msg: "live: " + op + ": " + what + hint, err: err}
+}

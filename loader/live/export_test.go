@@ -1,5 +1,9 @@
 package live
 
-// StartFake lets the external tests (package live_test, which may import the CLI) start a
-// fake the way this package's own tests do.
-var StartFake = startFake
+// The external tests (package live_test, which may import the CLI) start fakes, bound loads
+// and count calls the way this package's own tests do.
+var (
+	StartFake  = startFake
+	LoadWithin = loadWithin
+	CountCalls = countCalls
+)

@@ -33,7 +33,7 @@ func (g *iamGraph) fill(a *model.Account) {
 }
 
 // errTruncated is a page that says more follow but gives no marker to ask for them.
-var errTruncated = errors.New("the page says more follow (IsTruncated) but gives no Marker; the listing is incomplete")
+var errTruncated = errors.New("a page says more follow but gives no marker to ask for them; the listing is incomplete")
 
 // readAuthorizationDetails reads every page of iam:GetAccountAuthorizationDetails: users,
 // groups, roles, managed policies (every version) and instance profiles. Without it there is no
@@ -56,7 +56,7 @@ func (r *reader) readAuthorizationDetails(ctx context.Context) (*iamGraph, error
 		return iamMarker(out.IsTruncated, out.Marker)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("live: iam:GetAccountAuthorizationDetails (page %d): %w", pages+1, err)
+		return nil, essentialError(fmt.Sprintf("iam:GetAccountAuthorizationDetails (page %d)", pages+1), err)
 	}
 	n := len(g.users) + len(g.groups) + len(g.roles) + len(g.policies)
 	r.report(stageIAM, n, n)
@@ -65,11 +65,18 @@ func (r *reader) readAuthorizationDetails(ctx context.Context) (*iamGraph, error
 
 // iamMarker returns the token of IAM's next page, "" after the last.
 func iamMarker(truncated bool, marker *string) (string, error) {
+	return truncatedMarker(truncated, marker, "Marker")
+}
+
+// truncatedMarker returns the token of a listing's next page from a page's truncation flag
+// and marker (named field, for the error): "" after the last page, and errTruncated for a page
+// that says more follow but gives no marker, which must not pass for the last page.
+func truncatedMarker(truncated bool, marker *string, field string) (string, error) {
 	if !truncated {
 		return "", nil
 	}
 	if aws.ToString(marker) == "" {
-		return "", errTruncated
+		return "", fmt.Errorf("%w (no %s)", errTruncated, field)
 	}
 	return *marker, nil
 }

@@ -24,7 +24,7 @@ func (r *reader) readIdentity(ctx context.Context) (identity, error) {
 		return identity{}, fmt.Errorf("live: sts:GetCallerIdentity refused the credentials (%s); refresh them (for SSO: aws sso login): %w", errorCode(err), err)
 	}
 	if err != nil {
-		return identity{}, fmt.Errorf("live: sts:GetCallerIdentity (are credentials configured for this profile and region?): %w", err)
+		return identity{}, essentialError("sts:GetCallerIdentity", err)
 	}
 	id := identity{account: aws.ToString(out.Account), arn: aws.ToString(out.Arn), partition: "aws"}
 	if id.account == "" {

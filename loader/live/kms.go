@@ -20,10 +20,9 @@ func (r *reader) readKMS(ctx context.Context) {
 			for _, k := range out.Keys {
 				keys = append(keys, aws.ToString(k.KeyArn))
 			}
-			if out.Truncated {
-				next = aws.ToString(out.NextMarker)
-			}
-			return keys, next, nil
+			// A page that says more follow without a marker must not pass for the last one.
+			next, err = truncatedMarker(out.Truncated, out.NextMarker, "NextMarker")
+			return keys, next, err
 		},
 		get: func(ctx context.Context, arn string) (string, *string, error) {
 			out, err := r.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(arn), PolicyName: aws.String("default")})

@@ -71,7 +71,7 @@ func (s *Server) jsonAnswer(service, op string, in jsonIn) (obj, string) {
 			keys = append(keys, obj{"KeyId": k.Name, "KeyArn": w.KeyARN(k.Name)})
 		}
 		out := obj{"Keys": keys, "Truncated": next != ""}
-		if next != "" {
+		if next != "" && !w.dropsMarker("kms:ListKeys") {
 			out["NextMarker"] = next
 		}
 		return out, ""

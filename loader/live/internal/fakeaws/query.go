@@ -153,7 +153,11 @@ func (s *Server) authorizationDetails(marker string) string {
 	for _, list := range []string{"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"} {
 		body += raw(list, lists[list])
 	}
-	return body + el("IsTruncated", fmt.Sprint(next != "")) + opt("Marker", next)
+	body += el("IsTruncated", fmt.Sprint(next != ""))
+	if w.dropsMarker("iam:GetAccountAuthorizationDetails") {
+		return body
+	}
+	return body + opt("Marker", next)
 }
 
 // listAccessKeys renders ListAccessKeys for a user, one key a page; "" when there is no such user.
@@ -167,7 +171,11 @@ func (s *Server) listAccessKeys(user, marker string) string {
 	for _, k := range u.AccessKeys[from:to] {
 		members += raw("member", el("UserName", u.Name)+el("AccessKeyId", k)+el("Status", "Active")+el("CreateDate", "2023-03-04T05:06:07Z"))
 	}
-	return raw("AccessKeyMetadata", members) + el("IsTruncated", fmt.Sprint(next != "")) + opt("Marker", next)
+	body := raw("AccessKeyMetadata", members) + el("IsTruncated", fmt.Sprint(next != ""))
+	if s.World.dropsMarker("iam:ListAccessKeys") {
+		return body
+	}
+	return body + opt("Marker", next)
 }
 
 func attached(arns []string) string {

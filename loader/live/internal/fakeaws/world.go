@@ -15,6 +15,10 @@ type World struct {
 	// ListBucketsWithoutRegion leaves BucketRegion out of ListBuckets, as older S3 endpoints do,
 	// so that the loader must ask each bucket for its location.
 	ListBucketsWithoutRegion bool
+	// DropMarkers names operations ("iam:GetAccountAuthorizationDetails", "iam:ListAccessKeys",
+	// "kms:ListKeys") whose pages say that more follow (IsTruncated, Truncated) but give no
+	// marker to ask for them, as a broken proxy or endpoint might.
+	DropMarkers []string
 
 	Users    []User
 	Groups   []Group
@@ -104,6 +108,16 @@ type OrgPolicy struct {
 }
 
 // ARN helpers for the fake's resources.
+// dropsMarker reports whether the operation's pages leave out their marker.
+func (w *World) dropsMarker(op string) bool {
+	for _, o := range w.DropMarkers {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *World) userARN(name string) string { return "arn:aws:iam::" + w.AccountID + ":user/" + name }
 func (w *World) groupARN(name string) string {
 	return "arn:aws:iam::" + w.AccountID + ":group/" + name
