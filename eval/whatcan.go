@@ -38,9 +38,17 @@ type ResourceAccess struct {
 func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
 	base := e.DeriveContext(p, "", extra)
 	opt := Options{Mode: mode}
-	var out []Access
+	var parts [][]Access
+	n := 0
 	for _, svc := range catalog.Services() {
-		out = append(out, e.whatCanService(p, svc, base, extra, opt)...)
+		if acc := e.whatCanService(p, svc, base, extra, opt); len(acc) > 0 {
+			parts = append(parts, acc)
+			n += len(acc)
+		}
+	}
+	out := make([]Access, 0, n)
+	for _, acc := range parts {
+		out = append(out, acc...)
 	}
 	return out
 }
@@ -52,7 +60,7 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 	if len(stmts) == 0 && len(direct) == 0 && svc.Prefix != "sts" {
 		return nil
 	}
-	var out []Access
+	out := make([]Access, 0, len(svc.Actions))
 	// Actions that the same statements cover get the same answer on the same patterns:
 	// decide each distinct set of statements once.
 	weighed := varying(relevantStatements(p.denying, svc.Prefix, true), svc.Prefix)
@@ -71,7 +79,10 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 			resources = dropCovered(resources)
 			cache[key] = resources
 		}
-		acc.Resources = append(acc.Resources, e.resourceCarveOuts(p, a, resources, extra, opt)...)
+		// The patterns' slice is shared by the actions with the same answer; it is capped so
+		// that appending to one action's resources copies it.
+		shared := e.resourceCarveOuts(p, a, resources, extra, opt)
+		acc.Resources = shared[:len(shared):len(shared)]
 		acc.Resources = append(acc.Resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt)...)
 		if a.Service == "sts" {
 			acc.Resources = append(acc.Resources, e.assumableRoles(p, a, extra, opt)...)
