@@ -27,10 +27,9 @@ type Engine struct {
 	// trustDocs numbers the distinct texts of trust policies, so that roles with the same
 	// trust policy can share decisions.
 	trustDocs map[*Policy]int
+	visits    sync.Pool // *visits, for reach
 	bySvcOnce sync.Once
 	bySvc     map[string][]string // resource ARNs with a policy, by service (servicePolicies)
-	edgesMu   sync.Mutex
-	edges     [2]map[*Principal][]edge // one-hop role assumptions by mode, when asked without an extra context
 	trustOnce sync.Once
 	trustIx   *trustIndex // built on first use by RoleChains
 	pathOnce  sync.Once
@@ -69,9 +68,15 @@ type Principal struct {
 	Incomplete []string
 	unweighed  []string // Incomplete and the account's gaps: what no answer about p weighs
 
-	caller  model.RequestPrincipal      // the request principal, classified once
-	denying []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
-	base    atomic.Pointer[baseContext] // principalContext's cache
+	caller model.RequestPrincipal // the request principal, classified once
+	idx    int                    // position in the engine's order; -1 for a stand-in
+	// edges caches the one-hop role assumptions by mode (asked without an extra context).
+	edges [2]atomic.Pointer[[]edge]
+	// powerOnce and pow cache what the principal can do, for escalation paths.
+	powerOnce sync.Once
+	pow       power
+	denying   []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
+	base      atomic.Pointer[baseContext] // principalContext's cache
 	// assumes holds the resource patterns of the identity statements that allow
 	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
 	assumes []globValue
@@ -117,6 +122,10 @@ func NewEngine(accounts ...*model.Account) *Engine {
 	}
 	e.finishGaps()
 	sort.Slice(e.order, func(i, j int) bool { return e.order[i].ARN < e.order[j].ARN })
+	for i, p := range e.order {
+		p.idx = i
+	}
+	e.visits.New = func() any { return &visits{} }
 	return e
 }
 
@@ -487,7 +496,7 @@ func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt 
 // policies and nothing else, for asking what membership in the group grants.
 func (e *Engine) GroupPrincipal(g *model.Group, account string) *Principal {
 	u := &model.User{ARN: g.ARN, Name: g.Name, Path: g.Path, ID: g.ID, Groups: []string{g.Name}}
-	p := &Principal{Entity: model.Entity{Kind: model.EntityUser, User: u}, ARN: g.ARN, Account: account,
+	p := &Principal{Entity: model.Entity{Kind: model.EntityUser, User: u}, ARN: g.ARN, Account: account, idx: -1,
 		Identity: e.groupPolicies[g.ARN], Incomplete: e.groupMissing[g.ARN]}
 	p.caller = model.RequestPrincipal{Kind: model.PrincipalUser, ARN: "arn:aws:iam::" + account + ":user/" + g.Name, Account: account, Name: g.Name, Path: g.Path}
 	e.gather(p)

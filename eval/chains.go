@@ -187,16 +187,59 @@ type reachNode struct {
 // Chains are kept as parent links and built only when asked for (chainTo).
 func (e *Engine) reach(p *Principal, extra *Context, mode Mode) []reachNode {
 	nodes := []reachNode{{p: p, parent: -1}}
-	visited := map[*Principal]bool{p: true}
+	seen := e.visits.Get().(*visits)
+	defer e.visits.Put(seen)
+	seen.next(len(e.order))
+	seen.mark(p)
 	for i := 0; i < len(nodes); i++ {
 		for _, h := range e.assumable(nodes[i].p, extra, mode) {
-			if !visited[h.role] {
-				visited[h.role] = true
+			if seen.mark(h.role) {
 				nodes = append(nodes, reachNode{p: h.role, parent: i, cond: h.cond})
 			}
 		}
 	}
 	return nodes
+}
+
+// visits records which principals a walk has reached, by their index in the engine's order,
+// without clearing between walks: a mark is current when it holds the walk's number.
+type visits struct {
+	stamp []uint32
+	walk  uint32
+	other map[*Principal]bool // principals outside the order (stand-ins for groups)
+}
+
+// next starts a new walk over n principals.
+func (v *visits) next(n int) {
+	if len(v.stamp) < n {
+		v.stamp = make([]uint32, n)
+		v.walk = 0
+	}
+	v.walk++
+	if v.walk == 0 { // wrapped: clear
+		clear(v.stamp)
+		v.walk = 1
+	}
+	clear(v.other)
+}
+
+// mark records p and reports whether it was new in this walk.
+func (v *visits) mark(p *Principal) bool {
+	if p.idx < 0 || p.idx >= len(v.stamp) {
+		if v.other == nil {
+			v.other = map[*Principal]bool{}
+		}
+		if v.other[p] {
+			return false
+		}
+		v.other[p] = true
+		return true
+	}
+	if v.stamp[p.idx] == v.walk {
+		return false
+	}
+	v.stamp[p.idx] = v.walk
+	return true
 }
 
 // chainTo builds the chain of hops from the walk's start to node i.
@@ -224,11 +267,8 @@ type edge struct {
 // context the answer is kept, so that chains from many principals share their hops.
 func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
 	if extra == nil {
-		e.edgesMu.Lock()
-		edges, ok := e.edges[mode][p]
-		e.edgesMu.Unlock()
-		if ok {
-			return edges
+		if edges := p.edges[mode].Load(); edges != nil {
+			return *edges
 		}
 	}
 	cands := e.trust().candidates(p)
@@ -260,12 +300,7 @@ func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
 		}
 	}
 	if extra == nil {
-		e.edgesMu.Lock()
-		if e.edges[mode] == nil {
-			e.edges[mode] = map[*Principal][]edge{}
-		}
-		e.edges[mode][p] = edges
-		e.edgesMu.Unlock()
+		p.edges[mode].Store(&edges)
 	}
 	return edges
 }

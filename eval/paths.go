@@ -98,14 +98,13 @@ var existingKinds = map[string]string{
 // pathState caches what path finding learns about principals.
 type pathState struct {
 	mu      sync.Mutex
-	powers  map[*Principal]power
 	direct  map[*Principal][]Escalation
 	byTrust map[string][]*Principal // service principal -> roles it may assume
 }
 
 func (e *Engine) paths() *pathState {
 	e.pathOnce.Do(func() {
-		e.pathSt = &pathState{powers: map[*Principal]power{}, direct: map[*Principal][]Escalation{}, byTrust: map[string][]*Principal{}}
+		e.pathSt = &pathState{direct: map[*Principal][]Escalation{}, byTrust: map[string][]*Principal{}}
 	})
 	return e.pathSt
 }
@@ -127,28 +126,22 @@ func (e *Engine) allowedSomewhere(p *Principal, action string, ctx *Context, opt
 // Power returns whether p is an administrator (effective `*` on `*`, decided by the engine)
 // and which of the probe powers it holds.
 func (e *Engine) power(p *Principal) power {
-	st := e.paths()
-	st.mu.Lock()
-	pw, ok := st.powers[p]
-	st.mu.Unlock()
-	if ok {
-		return pw
-	}
-	ctx := e.DeriveContext(p, "", nil)
-	opt := Options{Mode: Discovery}
-	_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, opt)
-	for i, a := range probeActions {
-		if _, _, ok := e.allowedSomewhere(p, a, ctx, opt); ok {
-			pw.probes |= 1 << i
+	p.powerOnce.Do(func() {
+		ctx := e.DeriveContext(p, "", nil)
+		opt := Options{Mode: Discovery}
+		_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, opt)
+		var pw power
+		for i, a := range probeActions {
+			if _, _, ok := e.allowedSomewhere(p, a, ctx, opt); ok {
+				pw.probes |= 1 << i
+			}
 		}
-	}
-	// Effective `*` on `*`: an action no policy names is allowed, and so is every probe (a
-	// NotAction that leaves out iam:Create* is not administrator, however wide).
-	pw.admin = anything && pw.probes == 1<<len(probeActions)-1
-	st.mu.Lock()
-	st.powers[p] = pw
-	st.mu.Unlock()
-	return pw
+		// Effective `*` on `*`: an action no policy names is allowed, and so is every probe (a
+		// NotAction that leaves out iam:Create* is not administrator, however wide).
+		pw.admin = anything && pw.probes == 1<<len(probeActions)-1
+		p.pow = pw
+	})
+	return p.pow
 }
 
 // IsAdmin reports whether p has effective `*` on `*` (possibly under open conditions).
@@ -570,7 +563,7 @@ func (f *finder) joinGroup(path *catalog.EscalationPath) {
 		if !ok {
 			continue
 		}
-		member := &Principal{Entity: f.p.Entity, ARN: f.p.ARN, Account: f.p.Account, Boundary: f.p.Boundary, caller: f.p.caller,
+		member := &Principal{Entity: f.p.Entity, ARN: f.p.ARN, Account: f.p.Account, Boundary: f.p.Boundary, caller: f.p.caller, idx: -1,
 			Identity: append(append([]*Policy(nil), f.p.Identity...), f.e.groupPolicies[g.ARN]...)}
 		f.e.gather(member)
 		if f.e.worthMore(member, f.p) {
