@@ -97,7 +97,8 @@ func Read(data []byte) (v *Value, ok bool) {
 
 // Reader reads JSON as Read does, but keeps its memory from one Read to the next: the values
 // one Read returns are good only until the next. It is for reading many documents in turn,
-// each done with before the next.
+// each done with before the next. The strings stay good: they are slices of one copy of the
+// document's text (or decoded copies of their own), which they keep alive.
 type Reader struct {
 	r reader
 }
@@ -105,7 +106,7 @@ type Reader struct {
 // Read reads data as one JSON value, as the function Read does.
 func (rd *Reader) Read(data []byte) (*Value, bool) {
 	r := &rd.r
-	r.data, r.pos, r.bad = data, 0, false
+	r.data, r.pos, r.bad, r.text = data, 0, false, ""
 	r.values.reset()
 	r.memberArena.reset()
 	r.itemArena.reset()
@@ -247,6 +248,9 @@ type reader struct {
 	bad     bool
 	skip    bool // check the text only: build no values
 	skipped Value
+	// text is the document as one string, made at the first plain string it holds: plain
+	// strings are slices of it rather than an allocation each.
+	text string
 	// members and items of the objects and arrays being read, copied out to slices of the
 	// right size when each is done
 	members []Member
@@ -528,7 +532,7 @@ func (r *reader) key() (string, bool) {
 			return k, true
 		}
 	}
-	return decode(lit, plain)
+	return r.decode(lit, plain)
 }
 
 // string reads a string literal at r.pos and returns its text.
@@ -537,15 +541,19 @@ func (r *reader) string() (string, bool) {
 	if !ok || r.skip {
 		return "", ok
 	}
-	return decode(lit, plain)
+	return r.decode(lit, plain)
 }
 
-// decode returns the text of a string literal. Plain ASCII and valid UTF-8 without escapes are
-// taken as they are; anything else is decoded by encoding/json, so that escapes and invalid
-// bytes come out as it has them.
-func decode(lit []byte, plain bool) (string, bool) {
+// decode returns the text of the string literal just read (lit, ending at r.pos). Plain ASCII
+// and valid UTF-8 without escapes are taken as they are, sliced from the document's text;
+// anything else is decoded by encoding/json, so that escapes and invalid bytes come out as it
+// has them.
+func (r *reader) decode(lit []byte, plain bool) (string, bool) {
 	if plain {
-		return string(lit[1 : len(lit)-1]), true
+		if r.text == "" {
+			r.text = string(r.data)
+		}
+		return r.text[r.pos-len(lit)+1 : r.pos-1], true
 	}
 	var s string
 	if err := json.Unmarshal(lit, &s); err != nil {
