@@ -68,28 +68,48 @@ an "error" naming its field and the others are still answered.`,
 }
 
 // Simulate decides every case of a JSON array of cases, on every CPU: the cases are
-// independent, and the results keep their order.
+// independent, and the results keep their order. Each case's text is read once: checked as it
+// is read, rather than the whole file first.
 func Simulate(data []byte, explain bool) ([]eval.CaseResult, error) {
+	if items, ok := eval.CaseItems(data); ok {
+		if results, ok := runCases(items, explain, eval.RunCaseItem); ok {
+			return results, nil
+		}
+	}
+	// Not a JSON array (or JSON null, no cases): SplitCases says what is wrong.
 	cases, err := eval.SplitCases(data)
 	if err != nil {
 		return nil, err
 	}
+	results, _ := runCases(cases, explain, func(raw json.RawMessage, explain bool) (eval.CaseResult, bool) {
+		return eval.RunCase(raw, explain), true
+	})
+	return results, nil
+}
+
+// runCases decides cases with run on every CPU, keeping their order; it stops and reports
+// false as soon as run does.
+func runCases(cases []json.RawMessage, explain bool, run func(json.RawMessage, bool) (eval.CaseResult, bool)) ([]eval.CaseResult, bool) {
 	results := make([]eval.CaseResult, len(cases))
 	var next atomic.Int64
+	var bad atomic.Bool
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(cases)) {
 		wg.Go(func() {
-			for {
+			for !bad.Load() {
 				i := int(next.Add(1)) - 1
 				if i >= len(cases) {
 					return
 				}
-				results[i] = eval.RunCase(cases[i], explain)
+				var ok bool
+				if results[i], ok = run(cases[i], explain); !ok {
+					bad.Store(true)
+				}
 			}
 		})
 	}
 	wg.Wait()
-	return results, nil
+	return results, !bad.Load()
 }
 
 func readInput(stdin io.Reader, name string) ([]byte, error) {

@@ -74,6 +74,21 @@ func SplitCases(data []byte) ([]json.RawMessage, error) {
 	return cases, nil
 }
 
+// CaseItems finds the cases of a JSON array of cases by their brackets and quotes alone,
+// without checking their text: RunCaseItem checks each as it reads it, so that a file's text is
+// read once. ok is false when the file is not an array; SplitCases then says what is wrong.
+func CaseItems(data []byte) ([]json.RawMessage, bool) {
+	items, ok := jsontree.Split(data)
+	if !ok {
+		return nil, false
+	}
+	out := make([]json.RawMessage, len(items))
+	for i, it := range items {
+		out[i] = it
+	}
+	return out, true
+}
+
 // LineCol turns a byte offset (as encoding/json reports it: the count of bytes read) into a
 // 1-based line and column.
 func LineCol(data []byte, offset int64) (int, int) {
@@ -102,6 +117,19 @@ func ParseCase(raw json.RawMessage) (*Case, error) {
 		return nil, fmt.Errorf("a case must be a JSON object")
 	}
 	return parseCaseValue(v)
+}
+
+// parseCaseItem reads and compiles one case found by CaseItems; ok is false when its text is
+// not JSON, and then neither is the file's.
+func parseCaseItem(raw json.RawMessage) (c *Case, err error, ok bool) {
+	rd := readers.Get().(*jsontree.Reader)
+	defer readers.Put(rd)
+	v, ok := rd.ReadItem(raw)
+	if !ok {
+		return nil, nil, false
+	}
+	c, err = parseCaseValue(v)
+	return c, err, true
 }
 
 // parseCaseValue reads and compiles a case read as JSON.
@@ -352,6 +380,16 @@ func policyLevels(v *jsontree.Value, field string, kind model.Kind) ([][]*Policy
 func RunCase(raw json.RawMessage, explain bool) CaseResult {
 	c, err := ParseCase(raw)
 	return c.result(err, explain)
+}
+
+// RunCaseItem is RunCase for a case found by CaseItems: ok is false when the case's text is
+// not JSON, and then the file is not JSON either (SplitCases names the fault).
+func RunCaseItem(raw json.RawMessage, explain bool) (res CaseResult, ok bool) {
+	c, err, ok := parseCaseItem(raw)
+	if !ok {
+		return CaseResult{}, false
+	}
+	return c.result(err, explain), true
 }
 
 // result evaluates a case, or reports why it could not be read (c may then be nil).

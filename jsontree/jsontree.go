@@ -92,7 +92,7 @@ const maxDepth = 10000
 // Read reads data as one JSON value; ok is false where encoding/json would refuse it.
 func Read(data []byte) (v *Value, ok bool) {
 	r := reader{data: data}
-	return r.read()
+	return r.read(0)
 }
 
 // Reader reads JSON as Read does, but keeps its memory from one Read to the next: the values
@@ -105,21 +105,33 @@ type Reader struct {
 
 // Read reads data as one JSON value, as the function Read does.
 func (rd *Reader) Read(data []byte) (*Value, bool) {
+	return rd.read(data, 0)
+}
+
+// ReadItem reads data as one item of a JSON array, such as Split finds: as Read, but one level
+// deeper, as encoding/json counts nesting. ok is false where the item would make encoding/json
+// refuse the array.
+func (rd *Reader) ReadItem(data []byte) (*Value, bool) {
+	return rd.read(data, 1)
+}
+
+func (rd *Reader) read(data []byte, depth int) (*Value, bool) {
 	r := &rd.r
 	r.data, r.pos, r.bad, r.text = data, 0, false, ""
 	r.values.reset()
 	r.memberArena.reset()
 	r.itemArena.reset()
-	return r.read()
+	return r.read(depth)
 }
 
-func (r *reader) read() (*Value, bool) {
+// read reads r.data as one value nested depth levels deep.
+func (r *reader) read(depth int) (*Value, bool) {
 	// A value takes at least two bytes of text (`0,`), a member four (`"":0`).
 	r.values.sizeFor(r.data, 6)
 	r.memberArena.sizeFor(r.data, 12)
 	r.itemArena.sizeFor(r.data, 12)
 	r.space()
-	v := r.value(0)
+	v := r.value(depth)
 	if r.bad {
 		return nil, false
 	}
@@ -131,7 +143,7 @@ func (r *reader) read() (*Value, bool) {
 // ok is false where encoding/json would refuse the text, or it is not an array. The items are
 // found by their brackets and quotes, then checked on every CPU.
 func Items(data []byte) ([][]byte, bool) {
-	items, ok := split(data)
+	items, ok := Split(data)
 	if !ok {
 		return nil, false
 	}
@@ -161,9 +173,10 @@ func Items(data []byte) ([][]byte, bool) {
 	return items, true
 }
 
-// split finds the items of a JSON array by their brackets and quotes alone, and checks what
-// stands between them; it does not check the items.
-func split(data []byte) ([][]byte, bool) {
+// Split finds the items of a JSON array by their brackets and quotes alone, and checks what
+// stands between them; it does not check the items. The array is JSON if every item reads with
+// Reader.ReadItem, as Items checks.
+func Split(data []byte) ([][]byte, bool) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
 		return nil, false
