@@ -67,7 +67,9 @@ func PolicyElements() (actions, resources []string, conditions [][2]string, err 
 	}
 	sort.Strings(actions)
 	sort.Strings(resources)
-	sort.Slice(conditions, func(i, j int) bool { return conditions[i][0]+"\x00"+conditions[i][1] < conditions[j][0]+"\x00"+conditions[j][1] })
+	sort.Slice(conditions, func(i, j int) bool {
+		return conditions[i][0]+"\x00"+conditions[i][1] < conditions[j][0]+"\x00"+conditions[j][1]
+	})
 	return actions, resources, conditions, err
 }
 
