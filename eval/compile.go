@@ -102,8 +102,7 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			services:    make([]string, 0, len(s.Actions)),
 			wildSvc:     make([]bool, 0, len(s.Actions)),
 		}
-		for _, a := range s.Actions {
-			lower := strings.ToLower(a)
+		for _, lower := range lowerAll(s.Actions) {
 			cs.actions = append(cs.actions, wildcard.Compile(lower))
 			svc, _, _ := strings.Cut(lower, ":")
 			cs.services = append(cs.services, svc)
@@ -111,7 +110,7 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 		}
 		cs.indexActions()
 		for _, c := range s.Conditions {
-			if _, err := parseOperator(c); err != nil {
+			if err := checkOperator(c); err != nil {
 				return nil, &model.PolicyError{Path: fmt.Sprintf("Statement[%d].Condition.%s", s.Index, c.Operator), Msg: err.Error()}
 			}
 		}

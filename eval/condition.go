@@ -148,27 +148,54 @@ func compileCondition(c model.Condition, variables bool) (*condition, error) {
 // parseOperator reads a condition's operator (set operator, base operator, IfExists) and
 // checks its key, without reading the values.
 func parseOperator(c model.Condition) (*condition, error) {
-	name := c.Operator
-	cc := &condition{src: c, key: strings.ToLower(c.Key)}
-	lower := strings.ToLower(name)
-	switch {
-	case strings.HasPrefix(lower, "foranyvalue:"):
-		cc.set, lower = setAnyValue, lower[len("foranyvalue:"):]
-	case strings.HasPrefix(lower, "forallvalues:"):
-		cc.set, lower = setAllValues, lower[len("forallvalues:"):]
+	cc := &condition{src: c}
+	var err error
+	if cc.spec, cc.set, cc.ifExists, err = readOperator(c.Operator); err != nil {
+		return nil, err
 	}
-	if base, ok := strings.CutSuffix(lower, "ifexists"); ok && base != "null" {
-		cc.ifExists, lower = true, base
-	}
-	spec, ok := operators[lower]
-	if !ok {
-		return nil, fmt.Errorf("unknown condition operator %q", name)
-	}
-	cc.spec = spec
 	if c.Key == "" {
-		return nil, fmt.Errorf("condition %s has an empty key", name)
+		return nil, fmt.Errorf("condition %s has an empty key", c.Operator)
 	}
+	cc.key = strings.ToLower(c.Key)
 	return cc, nil
+}
+
+// checkOperator reports what parseOperator would find wrong with a condition, without
+// allocating.
+func checkOperator(c model.Condition) error {
+	if _, _, _, err := readOperator(c.Operator); err != nil {
+		return err
+	}
+	if c.Key == "" {
+		return fmt.Errorf("condition %s has an empty key", c.Operator)
+	}
+	return nil
+}
+
+// readOperator reads an operator's name, in any case: set operator, base operator, IfExists.
+// ASCII names (all the known ones) are lowered on the stack.
+func readOperator(name string) (spec opSpec, set setOp, ifExists bool, err error) {
+	var buf [64]byte
+	var lower []byte
+	if ascii, _ := asciiUpper(name); ascii && len(name) <= len(buf) {
+		lower = appendLowerASCII(buf[:0], name)
+	} else {
+		lower = []byte(strings.ToLower(name))
+	}
+	switch {
+	case bytes.HasPrefix(lower, []byte("foranyvalue:")):
+		set, lower = setAnyValue, lower[len("foranyvalue:"):]
+	case bytes.HasPrefix(lower, []byte("forallvalues:")):
+		set, lower = setAllValues, lower[len("forallvalues:"):]
+	}
+	if base, ok := bytes.CutSuffix(lower, []byte("ifexists")); ok && string(base) != "null" {
+		ifExists, lower = true, base
+	}
+	spec, ok := operators[string(lower)]
+	if !ok {
+		return spec, set, ifExists, fmt.Errorf("unknown condition operator %q", name)
+	}
+	return spec, set, ifExists, nil
 }
 
 // takesVariables reports whether policy variables are substituted in the values of an operator
