@@ -145,10 +145,8 @@ func parseCaseValue(m *jsontree.Value) (*Case, error) {
 	if id := m.Get("id"); id != nil {
 		c.ID = id.Raw
 	}
-	for _, member := range m.Sorted() {
-		if k := member.Key; !caseFields[k] {
-			return c, fmt.Errorf("%s: unknown case field", k)
-		}
+	if k, ok := unknownField(m, caseFields); ok {
+		return c, fmt.Errorf("%s: unknown case field", k)
 	}
 	var err error
 	if err = c.parseRequest(m.Get("request")); err != nil {
@@ -199,6 +197,21 @@ func parseCaseValue(m *jsontree.Value) (*Case, error) {
 	return c, nil
 }
 
+// unknownField returns the first key of an object, in sorted order, that is not one of fields.
+// The members are sorted only when one is unknown.
+func unknownField(m *jsontree.Value, fields map[string]bool) (string, bool) {
+	for _, member := range m.Members {
+		if !fields[member.Key] {
+			for _, member := range m.Sorted() {
+				if !fields[member.Key] {
+					return member.Key, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
 func (c *Case) parseRequest(m *jsontree.Value) error {
 	if isNull(m) {
 		return fmt.Errorf("request: missing")
@@ -206,10 +219,8 @@ func (c *Case) parseRequest(m *jsontree.Value) error {
 	if m.Kind != jsontree.Object {
 		return fmt.Errorf("request: must be an object")
 	}
-	for _, member := range m.Sorted() {
-		if k := member.Key; !requestFields[k] {
-			return fmt.Errorf("request.%s: unknown request field", k)
-		}
+	if k, ok := unknownField(m, requestFields); ok {
+		return fmt.Errorf("request.%s: unknown request field", k)
 	}
 	var err error
 	r := &c.Request

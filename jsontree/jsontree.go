@@ -61,7 +61,12 @@ func (v *Value) Get(key string) *Value {
 // Sorted returns an object's members sorted by key, one per key (the last where a key
 // repeats, as encoding/json reads an object into a map). It is the members themselves when they
 // are so already, as programs write them.
-func (v *Value) Sorted() []Member {
+func (v *Value) Sorted() []Member { return v.SortedIn(nil) }
+
+// SortedIn is Sorted, sorting into buf's memory where the members are out of order and buf is
+// large enough: a caller may pass an array on its stack, and read the members before it
+// passes the array again.
+func (v *Value) SortedIn(buf []Member) []Member {
 	sorted := true
 	for i := 1; i < len(v.Members); i++ {
 		if v.Members[i-1].Key >= v.Members[i].Key {
@@ -72,7 +77,7 @@ func (v *Value) Sorted() []Member {
 	if sorted {
 		return v.Members
 	}
-	out := slices.Clone(v.Members)
+	out := append(buf[:0], v.Members...)
 	slices.SortStableFunc(out, func(a, b Member) int { return strings.Compare(a.Key, b.Key) })
 	// keep the last of each key
 	n := 0

@@ -85,7 +85,8 @@ func parseDocument(top *jsontree.Value) (*Policy, error) {
 		}
 		return jsontree.Compact(m.Raw)
 	}
-	for _, m := range top.Sorted() {
+	var buf [4]jsontree.Member
+	for _, m := range top.SortedIn(buf[:]) {
 		k, v := m.Key, m.Value
 		switch k {
 		case "Version":
@@ -204,7 +205,8 @@ func parseStatement(m *jsontree.Value, index int, path string, jsonOf func(*json
 		return nil, errAt(path, "must be a JSON object")
 	}
 	s := &Statement{Index: index, JSON: jsonOf(m)}
-	for _, member := range m.Sorted() {
+	var buf [8]jsontree.Member
+	for _, member := range m.SortedIn(buf[:]) {
 		k, v := member.Key, member.Value
 		at := placeOf(path).with(k)
 		var err error
