@@ -88,8 +88,18 @@ func (s *statement) compileRest() {
 func Compile(name string, p *model.Policy) (*Policy, error) {
 	cp := &Policy{Name: name, Source: p, statements: make([]*statement, 0, len(p.Statements))}
 	vars := p.HasVariables()
+	// The statements, and their action patterns, each take one allocation for the policy.
+	stmts := make([]statement, len(p.Statements))
+	n := 0
 	for _, s := range p.Statements {
-		cs := &statement{
+		n += len(s.Actions)
+	}
+	actions := make([]wildcard.Pattern, 0, n)
+	services := make([]string, 0, n)
+	wildSvc := make([]bool, 0, n)
+	for i, s := range p.Statements {
+		cs := &stmts[i]
+		*cs = statement{
 			src:         s,
 			deny:        s.Effect == model.Deny,
 			notAction:   s.NotAction,
@@ -98,16 +108,17 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			principal:   s.Principal,
 			notPrinc:    s.NotPrincipal,
 			vars:        vars,
-			actions:     make([]wildcard.Pattern, 0, len(s.Actions)),
-			services:    make([]string, 0, len(s.Actions)),
-			wildSvc:     make([]bool, 0, len(s.Actions)),
 		}
 		for _, lower := range lowerAll(s.Actions) {
-			cs.actions = append(cs.actions, wildcard.Compile(lower))
+			actions = append(actions, wildcard.Compile(lower))
 			svc, _, _ := strings.Cut(lower, ":")
-			cs.services = append(cs.services, svc)
-			cs.wildSvc = append(cs.wildSvc, strings.ContainsAny(svc, "*?"))
+			services = append(services, svc)
+			wildSvc = append(wildSvc, strings.ContainsAny(svc, "*?"))
 		}
+		k := len(s.Actions)
+		cs.actions, actions = actions[:k:k], actions[k:]
+		cs.services, services = services[:k:k], services[k:]
+		cs.wildSvc, wildSvc = wildSvc[:k:k], wildSvc[k:]
 		cs.indexActions()
 		for _, c := range s.Conditions {
 			if err := checkOperator(c); err != nil {

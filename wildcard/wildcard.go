@@ -18,6 +18,7 @@ import (
 type Pattern struct {
 	// segs are the pieces between stars. With no star, len(segs) == 1 and the whole input must
 	// equal segs[0]; with stars, segs[0] is a prefix, segs[len-1] a suffix and the rest float.
+	// Compile leaves them out of a literal pattern, which text alone describes.
 	segs    []segment
 	star    bool // at least one star
 	literal bool // no wildcard at all: Match is string equality
@@ -47,7 +48,7 @@ type Part struct {
 // Compile parses a glob in which `*` and `?` are wildcards.
 func Compile(pattern string) Pattern {
 	if !strings.ContainsAny(pattern, "*?") {
-		return Pattern{literal: true, text: pattern, segs: []segment{{lit: pattern}}}
+		return Pattern{literal: true, text: pattern}
 	}
 	if !strings.Contains(pattern, "?") {
 		// Stars only, as most patterns: the segments are the text between them.
@@ -81,7 +82,7 @@ func Compile(pattern string) Pattern {
 
 // Literal returns a pattern that matches exactly s.
 func Literal(s string) Pattern {
-	return FromParts([]Part{{Text: s}})
+	return Pattern{literal: true, text: s}
 }
 
 // FromParts builds a pattern from literal texts and wildcards.
