@@ -246,34 +246,41 @@ func (c *Case) parseRequest(m *jsontree.Value) error {
 }
 
 // parseContext reads a request context: each key a string, number or boolean, or an array of them.
+// The keys are lowered, and the single values held, in one allocation each for the context.
 func parseContext(m *jsontree.Value) (*Context, error) {
-	ctx := NewContext()
 	if isNull(m) {
-		return ctx, nil
+		return NewContext(), nil
 	}
 	if m.Kind != jsontree.Object {
 		return nil, fmt.Errorf("request.context: must be an object")
 	}
-	for _, member := range m.Members {
+	ctx := &Context{vals: make(map[string]ContextValue, len(m.Members))}
+	keys := make([]string, len(m.Members))
+	for i, member := range m.Members {
+		keys[i] = member.Key
+	}
+	lower := lowerAll(keys)
+	singles := make([]string, len(m.Members))
+	for i, member := range m.Members {
 		k, v := member.Key, member.Value
-		at := "request.context." + k
 		if v.Kind == jsontree.Array {
 			vals := make([]string, len(v.Items))
-			for i, it := range v.Items {
+			for j, it := range v.Items {
 				s, err := scalarText(it)
 				if err != nil {
-					return nil, fmt.Errorf("%s[%d]: %v", at, i, err)
+					return nil, fmt.Errorf("request.context.%s[%d]: %v", k, j, err)
 				}
-				vals[i] = s
+				vals[j] = s
 			}
-			ctx.SetMulti(k, vals)
+			ctx.vals[lower[i]] = ContextValue{Key: k, Values: vals, Multi: true}
 			continue
 		}
 		s, err := scalarText(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", at, err)
+			return nil, fmt.Errorf("request.context.%s: %v", k, err)
 		}
-		ctx.Set(k, s)
+		singles[i] = s
+		ctx.vals[lower[i]] = ContextValue{Key: k, Values: singles[i : i+1 : i+1]}
 	}
 	return ctx, nil
 }
