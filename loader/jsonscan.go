@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // This file holds a small scanner over JSON already known to be valid (json.Valid), used to
@@ -204,7 +205,10 @@ func arrayElements(data []byte, i int) (elems []span, ok bool) {
 
 // unquote decodes a JSON string literal; it returns the raw text if it cannot.
 func unquote(lit []byte) string {
-	if len(lit) >= 2 && bytes.IndexByte(lit, '\\') < 0 {
+	// Without escapes the text is the bytes between the quotes, when they are UTF-8; otherwise
+	// encoding/json reads it, turning each byte that is not UTF-8 into U+FFFD as it does
+	// everywhere else (so that a snapshot reads back the same text).
+	if len(lit) >= 2 && bytes.IndexByte(lit, '\\') < 0 && utf8.Valid(lit) {
 		return string(lit[1 : len(lit)-1])
 	}
 	var s string
