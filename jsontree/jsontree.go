@@ -219,6 +219,26 @@ func skipSpace(data []byte, i int) int {
 	return i
 }
 
+// closingQuote returns the index of the quote that closes a string whose text starts at i, or
+// -1. A quote is escaped where an odd run of backslashes stands before it.
+func closingQuote(data []byte, i int) int {
+	for start := i; ; {
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		q := i + j
+		n := 0
+		for q-n-1 >= start && data[q-n-1] == '\\' {
+			n++
+		}
+		if n%2 == 0 {
+			return q
+		}
+		i = q + 1
+	}
+}
+
 // itemEnd returns where the item that starts at i ends: after its closing bracket, or at the
 // first comma, bracket or space outside strings and brackets; -1 when a string or bracket is
 // left open.
@@ -227,14 +247,7 @@ func itemEnd(data []byte, i int) int {
 	for i < len(data) {
 		switch data[i] {
 		case '"':
-			i++
-			for i < len(data) && data[i] != '"' {
-				if data[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			if i >= len(data) {
+			if i = closingQuote(data, i+1); i < 0 {
 				return -1
 			}
 		case '{', '[':
@@ -588,6 +601,12 @@ func (r *reader) scanString() (lit []byte, plain, ok bool) {
 	r.pos++
 	plain = true
 	for r.pos < len(d) {
+		for r.pos < len(d) && plainByte[d[r.pos]] {
+			r.pos++
+		}
+		if r.pos >= len(d) {
+			break
+		}
 		c := d[r.pos]
 		switch {
 		case c == '"':
@@ -624,6 +643,15 @@ func (r *reader) scanString() (lit []byte, plain, ok bool) {
 	}
 	return nil, false, false
 }
+
+// plainByte marks the bytes that stand for themselves in a string literal: ASCII other than
+// control characters, quotes and backslashes.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex4(b []byte) bool {
 	for _, c := range b {
