@@ -47,16 +47,21 @@ an "error" naming its field and the others are still answered.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", displayName(args[0]), err)
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
+			var out []byte
 			if pretty {
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
 				enc.SetIndent("", "  ")
+				err = enc.Encode(results)
+				out = buf.Bytes()
+			} else {
+				out, err = appendResults(make([]byte, 0, 64*len(results)), results)
 			}
-			if err := enc.Encode(results); err != nil {
+			if err != nil {
 				return fmt.Errorf("writing results: %w", err)
 			}
 			// Inert on a terminal: error messages quote the cases' text.
-			if _, err := cmd.OutOrStdout().Write(sanitize.JSON(buf.Bytes())); err != nil {
+			if _, err := cmd.OutOrStdout().Write(sanitize.JSON(out)); err != nil {
 				return fmt.Errorf("writing results: %w", err)
 			}
 			return nil
