@@ -62,6 +62,9 @@ func Compile(pattern string) Pattern {
 			pattern = pattern[i+1:]
 		}
 	}
+	if p, ok := compileShortASCII(pattern); ok {
+		return p
+	}
 	var parts []Part
 	start := 0
 	for i := 0; i < len(pattern); i++ {
@@ -78,6 +81,45 @@ func Compile(pattern string) Pattern {
 		parts = append(parts, Part{Text: pattern[start:]})
 	}
 	return FromParts(parts)
+}
+
+// ones are the unit lengths of ASCII segments, shared by them (units are only read).
+var ones = func() (u [shiftAndMin]int) {
+	for i := range u {
+		u[i] = 1
+	}
+	return u
+}()
+
+// compileShortASCII compiles an ASCII pattern with `?` whose segments are all shorter than
+// shiftAndMin, as FromParts would, without splitting it into characters: each segment is its
+// own text, `?` in place, every unit one byte. ok is false for any other pattern.
+func compileShortASCII(pattern string) (p Pattern, ok bool) {
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] >= utf8.RuneSelf {
+			return Pattern{}, false
+		}
+	}
+	p.segs = make([]segment, 0, strings.Count(pattern, "*")+1)
+	for {
+		piece, rest, star := strings.Cut(pattern, "*")
+		if len(piece) >= shiftAndMin {
+			return Pattern{}, false
+		}
+		seg := segment{lit: piece}
+		if strings.Contains(piece, "?") {
+			seg.any = make([]bool, len(piece))
+			for i := range len(piece) {
+				seg.any[i] = piece[i] == '?'
+			}
+			seg.units = ones[:len(piece):len(piece)]
+		}
+		p.segs = append(p.segs, seg)
+		if !star {
+			return p, true
+		}
+		p.star, pattern = true, rest
+	}
 }
 
 // Literal returns a pattern that matches exactly s.
