@@ -24,13 +24,20 @@ func lowerAll(ss []string) []string {
 	if size == 0 {
 		return out
 	}
-	buf := make([]byte, 0, size)
+	var b strings.Builder
+	b.Grow(size)
 	for i, s := range ss {
 		if out[i] == "" && s != "" {
-			buf = appendLowerASCII(buf, s)
+			for j := 0; j < len(s); j++ {
+				c := s[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b.WriteByte(c)
+			}
 		}
 	}
-	text := string(buf)
+	text := b.String()
 	for i, s := range ss {
 		if out[i] == "" && s != "" {
 			out[i], text = text[:len(s)], text[len(s):]

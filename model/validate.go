@@ -34,23 +34,24 @@ func (k Kind) String() string {
 // boundary, session and SCP statements name a Resource (trust policies need not).
 func (p *Policy) Check(kind Kind) error {
 	for _, s := range p.Statements {
-		at := fmt.Sprintf("Statement[%d]", s.Index)
+		// the statement's path, made only for an error
+		at := func(element string) string { return fmt.Sprintf("Statement[%d].%s", s.Index, element) }
 		switch kind {
 		case KindIdentity, KindBoundary, KindSession, KindSCP:
 			if s.Principal != nil {
-				return errAt(at+"."+s.PrincipalElement(), "not allowed in %s %s", article(kind), kind)
+				return errAt(at(s.PrincipalElement()), "not allowed in %s %s", article(kind), kind)
 			}
 		case KindResource, KindTrust:
 			if s.Principal == nil {
-				return errAt(at+".Principal", "missing (every statement of %s %s names a Principal or NotPrincipal)", article(kind), kind)
+				return errAt(at("Principal"), "missing (every statement of %s %s names a Principal or NotPrincipal)", article(kind), kind)
 			}
 		case KindRCP:
 			if s.Principal == nil || s.NotPrincipal || !s.Principal.isWildcard() {
-				return errAt(at+".Principal", "an RCP statement must have \"Principal\": \"*\"")
+				return errAt(at("Principal"), "an RCP statement must have \"Principal\": \"*\"")
 			}
 		}
 		if kind != KindTrust && s.Resources == nil {
-			return errAt(at+".Resource", "missing (a statement of %s %s needs Resource or NotResource)", article(kind), kind)
+			return errAt(at("Resource"), "missing (a statement of %s %s needs Resource or NotResource)", article(kind), kind)
 		}
 	}
 	return nil
