@@ -644,6 +644,9 @@ func (r *reader) scanString() (lit []byte, plain, ok bool) {
 	return nil, false, false
 }
 
+// compactByte marks the bytes Compact looks at: quotes, backslashes and space.
+var compactByte = [256]bool{'"': true, '\\': true, ' ': true, '\t': true, '\n': true, '\r': true}
+
 // plainByte marks the bytes that stand for themselves in a string literal: ASCII other than
 // control characters, quotes and backslashes.
 var plainByte = func() (t [256]bool) {
@@ -666,12 +669,12 @@ func isHex4(b []byte) bool {
 // is when it has none (as text written by programs has not), else what json.Compact makes of
 // it.
 func Compact(raw []byte) []byte {
-	if bytes.IndexAny(raw, " \t\n\r") < 0 {
-		return bytes.Clone(raw)
-	}
 	inString := false
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
+		if !compactByte[c] {
+			continue
+		}
 		switch {
 		case inString && c == '\\':
 			i++
