@@ -167,15 +167,32 @@ func parseStatements(v *jsontree.Value, jsonOf func(*jsontree.Value) []byte) ([]
 	if v.Kind != jsontree.Array {
 		return nil, errAt("Statement", "must be an object or an array of objects")
 	}
-	out := make([]*Statement, 0, len(v.Items))
+	// The statements take one allocation for the document.
+	stmts := make([]Statement, len(v.Items))
+	out := make([]*Statement, len(v.Items))
 	for i, it := range v.Items {
-		s, err := parseStatement(it, i, "Statement["+strconv.Itoa(i)+"]", jsonOf)
-		if err != nil {
+		if err := fillStatement(&stmts[i], it, i, statementPath(i), jsonOf); err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out[i] = &stmts[i]
 	}
 	return out, nil
+}
+
+// statementPaths are the paths of the first statements of an array, made once.
+var statementPaths = func() (p [16]string) {
+	for i := range p {
+		p[i] = "Statement[" + strconv.Itoa(i) + "]"
+	}
+	return p
+}()
+
+// statementPath returns the path of the i-th statement of an array.
+func statementPath(i int) string {
+	if i < len(statementPaths) {
+		return statementPaths[i]
+	}
+	return "Statement[" + strconv.Itoa(i) + "]"
 }
 
 // place is where an element is, as the parts of its JSON path (`Statement[2]`, `Condition`,
@@ -200,11 +217,21 @@ func (p place) String() string { return strings.Join(p.parts[:p.n], ".") }
 // index names the i-th item of the element's array.
 func (p place) index(i int) string { return p.String() + "[" + strconv.Itoa(i) + "]" }
 
+// parseStatement reads a statement object; path names it in errors.
 func parseStatement(m *jsontree.Value, index int, path string, jsonOf func(*jsontree.Value) []byte) (*Statement, error) {
-	if m.Kind != jsontree.Object {
-		return nil, errAt(path, "must be a JSON object")
+	s := new(Statement)
+	if err := fillStatement(s, m, index, path, jsonOf); err != nil {
+		return nil, err
 	}
-	s := &Statement{Index: index, JSON: jsonOf(m)}
+	return s, nil
+}
+
+// fillStatement reads a statement into s.
+func fillStatement(s *Statement, m *jsontree.Value, index int, path string, jsonOf func(*jsontree.Value) []byte) error {
+	if m.Kind != jsontree.Object {
+		return errAt(path, "must be a JSON object")
+	}
+	*s = Statement{Index: index, JSON: jsonOf(m)}
 	var buf [8]jsontree.Member
 	for _, member := range m.SortedIn(buf[:]) {
 		k, v := member.Key, member.Value
@@ -218,7 +245,7 @@ func parseStatement(m *jsontree.Value, index int, path string, jsonOf func(*json
 			s.Sid = v.Str
 		case "Effect":
 			if v.Kind != jsontree.String && v.Kind != jsontree.Null {
-				return nil, errAt(at.String(), "must be a string")
+				return errAt(at.String(), "must be a string")
 			}
 			switch v.Str {
 			case "Allow":
@@ -230,7 +257,7 @@ func parseStatement(m *jsontree.Value, index int, path string, jsonOf func(*json
 			}
 		case "Action", "NotAction":
 			if s.Actions != nil {
-				return nil, errAt(at.String(), "a statement has Action or NotAction, not both")
+				return errAt(at.String(), "a statement has Action or NotAction, not both")
 			}
 			s.Actions, err = stringList(v, at)
 			s.NotAction = k == "NotAction"
@@ -239,13 +266,13 @@ func parseStatement(m *jsontree.Value, index int, path string, jsonOf func(*json
 			}
 		case "Resource", "NotResource":
 			if s.Resources != nil {
-				return nil, errAt(at.String(), "a statement has Resource or NotResource, not both")
+				return errAt(at.String(), "a statement has Resource or NotResource, not both")
 			}
 			s.Resources, err = stringList(v, at)
 			s.NotResource = k == "NotResource"
 		case "Principal", "NotPrincipal":
 			if s.Principal != nil {
-				return nil, errAt(at.String(), "a statement has Principal or NotPrincipal, not both")
+				return errAt(at.String(), "a statement has Principal or NotPrincipal, not both")
 			}
 			s.Principal, err = parsePrincipal(v, at)
 			s.NotPrincipal = k == "NotPrincipal"
@@ -255,16 +282,16 @@ func parseStatement(m *jsontree.Value, index int, path string, jsonOf func(*json
 			err = errAt(at.String(), "unknown statement element (want Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource or Condition)")
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if s.Effect == "" {
-		return nil, errAt(path+".Effect", "missing")
+		return errAt(path+".Effect", "missing")
 	}
 	if s.Actions == nil {
-		return nil, errAt(path+".Action", "missing (a statement needs Action or NotAction)")
+		return errAt(path+".Action", "missing (a statement needs Action or NotAction)")
 	}
-	return s, nil
+	return nil
 }
 
 // stringList reads an element that is one string or an array of strings.
