@@ -156,7 +156,7 @@ func parseOperator(c model.Condition) (*condition, error) {
 	if c.Key == "" {
 		return nil, fmt.Errorf("condition %s has an empty key", c.Operator)
 	}
-	cc.key = strings.ToLower(c.Key)
+	cc.key = lowerString(c.Key)
 	return cc, nil
 }
 

@@ -119,7 +119,7 @@ func evaluateAs(in *Input, req *Request, rp model.RequestPrincipal, opt Options)
 	}
 	r := &request{
 		principal: rp,
-		action:    strings.ToLower(req.Action),
+		action:    lowerString(req.Action),
 		resource:  req.Resource,
 		ctx:       req.Context,
 		discovery: opt.Mode == Discovery,

@@ -69,3 +69,24 @@ func appendLowerASCII(buf []byte, s string) []byte {
 	}
 	return buf
 }
+
+// lowerString returns strings.ToLower(s), lowering ASCII with a plain loop.
+func lowerString(s string) string {
+	ascii, upper := asciiUpper(s)
+	switch {
+	case !ascii:
+		return strings.ToLower(s)
+	case !upper:
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

@@ -5,13 +5,16 @@ import (
 	"testing"
 )
 
-// TestLowerAll checks lowerAll against strings.ToLower, non-ASCII text included.
+// TestLowerAll checks lowerAll and lowerString against strings.ToLower, non-ASCII text included.
 func TestLowerAll(t *testing.T) {
 	in := []string{"s3:GetObject", "", "s3:*", "IAM:Pass\u212Aey", "ec2:Describe*", "\xff A", "sts:AssumeRole"}
 	got := lowerAll(in)
 	for i, s := range in {
 		if got[i] != strings.ToLower(s) {
 			t.Errorf("lowerAll(%q) = %q, want %q", s, got[i], strings.ToLower(s))
+		}
+		if l := lowerString(s); l != strings.ToLower(s) {
+			t.Errorf("lowerString(%q) = %q, want %q", s, l, strings.ToLower(s))
 		}
 	}
 }
