@@ -132,7 +132,7 @@ func unique(list []string) []string {
 // Result.Unweighed.
 func (e *Engine) Unweighed(p *Principal, resource string) []string {
 	base := p.unweighed
-	if p.unweighed == nil && len(p.Incomplete) > 0 { // a stand-in principal (GroupPrincipal)
+	if base == nil { // nothing missing, or a stand-in principal (GroupPrincipal) not yet counted
 		base = e.ownGaps(p)
 	}
 	var extra []string

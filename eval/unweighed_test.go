@@ -159,7 +159,7 @@ func TestLoadWarningsReachTheAnswersThatDependOnThem(t *testing.T) {
 	}
 	// what-can of the group itself names the group's gap.
 	g := e.GroupPrincipal(a.Groups[0], a.ID)
-	if got = e.UnweighedWhatCan(g, false, nil, Discovery); !mentions(got, "inline policy y of group devs") {
+	if got = e.UnweighedWhatCan(g, false, nil, Discovery); !mentions(got, "inline policy y of group devs") || !mentions(got, "SCPs and RCPs") {
 		t.Errorf("what-can of the group: %q", got)
 	}
 }
@@ -178,5 +178,20 @@ func TestCompleteAccountHasNothingUnweighed(t *testing.T) {
 	}
 	if got := e.UnweighedWhoCan("arn:aws:s3:::public-site/a"); got != nil {
 		t.Errorf("who-can: %q", got)
+	}
+}
+
+// A group with nothing missing of its own still stands in an account whose SCPs were not read.
+func TestGroupStandInNamesItsAccountsGaps(t *testing.T) {
+	a := smallAccount(t)
+	a.Warnings = []model.Warning{{Where: "organizations:ListRoots", Message: "access denied", Missing: "SCPs and RCPs", Scope: model.ScopeAccount}}
+	e := NewEngine(a)
+	g := e.GroupPrincipal(a.Groups[0], a.ID)
+	r, err := e.Can(g, "s3:GetObject", "arn:aws:s3:::b/k", nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mentions(r.Unweighed, "SCPs and RCPs") {
+		t.Errorf("the group's answer: Unweighed = %q", r.Unweighed)
 	}
 }
