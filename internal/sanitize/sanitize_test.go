@@ -101,3 +101,33 @@ func TestJSONEscapesWhatTerminalsActOn(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJSON: whatever a string holds, its JSON passed through JSON still decodes to the same
+// string, and holds nothing raw that a terminal acts on.
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{"\x1b]52;c;AAAA\x07", "\u009b1m\x7f", "\u202e\u2066\u200f\u061c", "plain", "\xff\xfe", "é—✓"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := json.Marshal(map[string][]string{s: {s, "x" + s}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := JSON(b)
+		var back, want map[string][]string
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("JSON(%q) is not JSON: %v", b, err)
+		}
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, want) {
+			t.Fatalf("JSON(%q) = %q decodes otherwise", b, out)
+		}
+		for _, r := range string(out) {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidi(r) {
+				t.Fatalf("JSON(%q) = %q holds U+%04X raw", b, out, r)
+			}
+		}
+	})
+}
