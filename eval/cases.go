@@ -116,7 +116,7 @@ func ParseCase(raw json.RawMessage) (*Case, error) {
 	if !ok {
 		return nil, fmt.Errorf("a case must be a JSON object")
 	}
-	return parseCaseValue(v)
+	return parseCaseValue(v, false)
 }
 
 // parseCaseItem reads and compiles one case found by CaseItems; ok is false when its text is
@@ -124,16 +124,17 @@ func ParseCase(raw json.RawMessage) (*Case, error) {
 func parseCaseItem(raw json.RawMessage) (c *Case, err error, ok bool) {
 	rd := readers.Get().(*jsontree.Reader)
 	defer readers.Put(rd)
-	v, ok := rd.ReadItem(raw)
+	v, ok := rd.ReadSharedItem(raw)
 	if !ok {
 		return nil, nil, false
 	}
-	c, err = parseCaseValue(v)
+	c, err = parseCaseValue(v, true)
 	return c, err, true
 }
 
-// parseCaseValue reads and compiles a case read as JSON.
-func parseCaseValue(m *jsontree.Value) (*Case, error) {
+// parseCaseValue reads and compiles a case read as JSON. shared says that the case's text
+// stays unchanged while the case is in use, so that its policies may keep it rather than a copy.
+func parseCaseValue(m *jsontree.Value, shared bool) (*Case, error) {
 	switch m.Kind {
 	case jsontree.Null:
 		m = &jsontree.Value{Kind: jsontree.Object}
@@ -152,22 +153,22 @@ func parseCaseValue(m *jsontree.Value) (*Case, error) {
 	if err = c.parseRequest(m.Get("request")); err != nil {
 		return c, err
 	}
-	if c.Input.Identity, err = policyList(m.Get("identityPolicies"), "identityPolicies", model.KindIdentity); err != nil {
+	if c.Input.Identity, err = policyList(m.Get("identityPolicies"), "identityPolicies", model.KindIdentity, shared); err != nil {
 		return c, err
 	}
-	if c.Input.Resource, err = optionalPolicy(m.Get("resourcePolicy"), "resourcePolicy", model.KindTrust); err != nil {
+	if c.Input.Resource, err = optionalPolicy(m.Get("resourcePolicy"), "resourcePolicy", model.KindTrust, shared); err != nil {
 		return c, err
 	}
-	if c.Input.Boundaries, err = policyList(m.Get("permissionBoundaries"), "permissionBoundaries", model.KindBoundary); err != nil {
+	if c.Input.Boundaries, err = policyList(m.Get("permissionBoundaries"), "permissionBoundaries", model.KindBoundary, shared); err != nil {
 		return c, err
 	}
-	if c.Input.SCPs, err = policyLevels(m.Get("scps"), "scps", model.KindSCP); err != nil {
+	if c.Input.SCPs, err = policyLevels(m.Get("scps"), "scps", model.KindSCP, shared); err != nil {
 		return c, err
 	}
-	if c.Input.RCPs, err = policyLevels(m.Get("rcps"), "rcps", model.KindRCP); err != nil {
+	if c.Input.RCPs, err = policyLevels(m.Get("rcps"), "rcps", model.KindRCP, shared); err != nil {
 		return c, err
 	}
-	if c.Input.Session, err = optionalPolicy(m.Get("sessionPolicy"), "sessionPolicy", model.KindSession); err != nil {
+	if c.Input.Session, err = optionalPolicy(m.Get("sessionPolicy"), "sessionPolicy", model.KindSession, shared); err != nil {
 		return c, err
 	}
 	if v := m.Get("resourceAccount"); !isNull(v) {
@@ -313,7 +314,7 @@ func jsonString(v *jsontree.Value, field string) (string, error) {
 }
 
 // casePolicy reads a policy given as an object, a JSON string, or {"name": ..., "policy": ...}.
-func casePolicy(v *jsontree.Value, field string, kind model.Kind) (*Policy, error) {
+func casePolicy(v *jsontree.Value, field string, kind model.Kind, shared bool) (*Policy, error) {
 	name := field
 	doc := v
 	if v.Kind == jsontree.Object && v.Get("Statement") == nil && v.Get("policy") != nil {
@@ -330,7 +331,11 @@ func casePolicy(v *jsontree.Value, field string, kind model.Kind) (*Policy, erro
 		doc = v.Get("policy")
 		field += ".policy"
 	}
-	p, err := model.ParsePolicyValue(doc)
+	parse := model.ParsePolicyValue
+	if shared {
+		parse = model.ParseSharedPolicyValue
+	}
+	p, err := parse(doc)
 	if err == nil {
 		err = p.Check(kind)
 	}
@@ -348,14 +353,14 @@ func casePolicy(v *jsontree.Value, field string, kind model.Kind) (*Policy, erro
 	return out, nil
 }
 
-func optionalPolicy(v *jsontree.Value, field string, kind model.Kind) (*Policy, error) {
+func optionalPolicy(v *jsontree.Value, field string, kind model.Kind, shared bool) (*Policy, error) {
 	if isNull(v) {
 		return nil, nil
 	}
-	return casePolicy(v, field, kind)
+	return casePolicy(v, field, kind, shared)
 }
 
-func policyList(v *jsontree.Value, field string, kind model.Kind) ([]*Policy, error) {
+func policyList(v *jsontree.Value, field string, kind model.Kind, shared bool) ([]*Policy, error) {
 	if isNull(v) {
 		return nil, nil
 	}
@@ -364,7 +369,7 @@ func policyList(v *jsontree.Value, field string, kind model.Kind) ([]*Policy, er
 	}
 	out := make([]*Policy, 0, len(v.Items))
 	for i, it := range v.Items {
-		p, err := casePolicy(it, field+"["+strconv.Itoa(i)+"]", kind)
+		p, err := casePolicy(it, field+"["+strconv.Itoa(i)+"]", kind, shared)
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +378,7 @@ func policyList(v *jsontree.Value, field string, kind model.Kind) ([]*Policy, er
 	return out, nil
 }
 
-func policyLevels(v *jsontree.Value, field string, kind model.Kind) ([][]*Policy, error) {
+func policyLevels(v *jsontree.Value, field string, kind model.Kind, shared bool) ([][]*Policy, error) {
 	if isNull(v) {
 		return nil, nil
 	}
@@ -385,7 +390,7 @@ func policyLevels(v *jsontree.Value, field string, kind model.Kind) ([][]*Policy
 		if l.Kind != jsontree.Array {
 			return nil, fmt.Errorf("%s[%d]: each level must be an array of policies", field, i)
 		}
-		ps, err := policyList(l, field+"["+strconv.Itoa(i)+"]", kind)
+		ps, err := policyList(l, field+"["+strconv.Itoa(i)+"]", kind, shared)
 		if err != nil {
 			return nil, err
 		}
@@ -401,7 +406,9 @@ func RunCase(raw json.RawMessage, explain bool) CaseResult {
 }
 
 // RunCaseItem is RunCase for a case found by CaseItems: ok is false when the case's text is
-// not JSON, and then the file is not JSON either (SplitCases names the fault).
+// not JSON, and then the file is not JSON either (SplitCases names the fault). The case's
+// text must stay unchanged while the result is in use: the result and the compiled policies
+// keep slices of it rather than copies.
 func RunCaseItem(raw json.RawMessage, explain bool) (res CaseResult, ok bool) {
 	c, err, ok := parseCaseItem(raw)
 	if !ok {

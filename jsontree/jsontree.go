@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind is the kind of a JSON value.
@@ -110,19 +111,30 @@ type Reader struct {
 
 // Read reads data as one JSON value, as the function Read does.
 func (rd *Reader) Read(data []byte) (*Value, bool) {
-	return rd.read(data, 0)
+	return rd.read(data, 0, false)
 }
 
 // ReadItem reads data as one item of a JSON array, such as Split finds: as Read, but one level
 // deeper, as encoding/json counts nesting. ok is false where the item would make encoding/json
 // refuse the array.
 func (rd *Reader) ReadItem(data []byte) (*Value, bool) {
-	return rd.read(data, 1)
+	return rd.read(data, 1, false)
 }
 
-func (rd *Reader) read(data []byte, depth int) (*Value, bool) {
+// ReadSharedItem is ReadItem for text that its caller never changes while the values, or the
+// strings taken from them, are in use (a file read once and kept to the end): the strings are
+// then slices of data itself rather than of a copy.
+func (rd *Reader) ReadSharedItem(data []byte) (*Value, bool) {
+	return rd.read(data, 1, true)
+}
+
+func (rd *Reader) read(data []byte, depth int, shared bool) (*Value, bool) {
 	r := &rd.r
 	r.data, r.pos, r.bad, r.text = data, 0, false, ""
+	if shared {
+		// Safe while data stays unchanged, as ReadSharedItem's callers promise.
+		r.text = unsafe.String(unsafe.SliceData(data), len(data))
+	}
 	r.values.reset()
 	r.memberArena.reset()
 	r.itemArena.reset()
@@ -279,8 +291,9 @@ type reader struct {
 	bad     bool
 	skip    bool // check the text only: build no values
 	skipped Value
-	// text is the document as one string, made at the first plain string it holds: plain
-	// strings are slices of it rather than an allocation each.
+	// text is the document as one string, made at the first plain string it holds (or the
+	// document itself, for ReadSharedItem): plain strings are slices of it rather than an
+	// allocation each.
 	text string
 	// members and items of the objects and arrays being read, copied out to slices of the
 	// right size when each is done
@@ -669,6 +682,16 @@ func isHex4(b []byte) bool {
 // is when it has none (as text written by programs has not), else what json.Compact makes of
 // it.
 func Compact(raw []byte) []byte {
+	out := CompactShared(raw)
+	if len(out) > 0 && &out[0] == &raw[0] {
+		return bytes.Clone(raw)
+	}
+	return out
+}
+
+// CompactShared is Compact for text that its caller never changes while the result is in use:
+// the text itself, not a copy, when it has no space to remove.
+func CompactShared(raw []byte) []byte {
 	inString := false
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
@@ -683,10 +706,10 @@ func Compact(raw []byte) []byte {
 		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
 			var b bytes.Buffer
 			if err := json.Compact(&b, raw); err != nil {
-				return bytes.Clone(raw)
+				return raw
 			}
 			return b.Bytes()
 		}
 	}
-	return bytes.Clone(raw)
+	return raw
 }

@@ -99,8 +99,17 @@ func TestCompact(t *testing.T) {
 		"{ \"a\" : [ 1 , 2 ] }\n": `{"a":[1,2]}`,
 		`{"a b":"c\" d"}`:         `{"a b":"c\" d"}`,
 	} {
-		if got := string(Compact([]byte(in))); got != want {
-			t.Errorf("Compact(%q) = %q, want %q", in, got, want)
+		raw := []byte(in)
+		got, shared := Compact(raw), CompactShared(raw)
+		if string(got) != want || string(shared) != want {
+			t.Errorf("Compact(%q) = %q, CompactShared %q, want %q", in, got, shared, want)
+		}
+		// Compact copies; CompactShared keeps the text itself when it has no space to remove.
+		if &got[0] == &raw[0] {
+			t.Errorf("Compact(%q) returned the text itself, want a copy", in)
+		}
+		if (&shared[0] == &raw[0]) != (in == want) {
+			t.Errorf("CompactShared(%q): the text itself is returned: %v, want %v", in, &shared[0] == &raw[0], in == want)
 		}
 	}
 }

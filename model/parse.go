@@ -56,7 +56,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		}
 		return nil, errAt("", "policy document is not a JSON object: %v", err)
 	}
-	return parseDocument(top)
+	return parseDocument(top, false)
 }
 
 // readers read policy documents, each reusing its memory from one document to the next: a
@@ -69,18 +69,33 @@ func ParsePolicyValue(v *jsontree.Value) (*Policy, error) {
 	if v.Kind != jsontree.Object {
 		return ParsePolicy(v.Raw)
 	}
-	return parseDocument(v)
+	return parseDocument(v, false)
 }
 
-// parseDocument reads a policy document object.
-func parseDocument(top *jsontree.Value) (*Policy, error) {
-	p := &Policy{Document: jsontree.Compact(top.Raw)}
+// ParseSharedPolicyValue is ParsePolicyValue for JSON whose text its caller never changes
+// while the Policy is in use (a file read once and kept to the end): the Policy's Document is
+// then that text itself, rather than a copy, when it has no space to remove.
+func ParseSharedPolicyValue(v *jsontree.Value) (*Policy, error) {
+	if v.Kind != jsontree.Object {
+		return ParsePolicy(v.Raw)
+	}
+	return parseDocument(v, true)
+}
+
+// parseDocument reads a policy document object; shared says that its text may be kept rather
+// than copied (ParseSharedPolicyValue).
+func parseDocument(top *jsontree.Value, shared bool) (*Policy, error) {
+	compact := jsontree.Compact
+	if shared {
+		compact = jsontree.CompactShared
+	}
+	p := &Policy{Document: compact(top.Raw)}
 	// A statement's JSON is its part of the document's, when the document had no space to
 	// remove (its copy then matches its text byte for byte), and a compacted copy otherwise.
 	// Both slices of one text end where it ends, so their capacities tell the offset.
-	shared := len(p.Document) == len(top.Raw)
+	spaceless := len(p.Document) == len(top.Raw)
 	jsonOf := func(m *jsontree.Value) []byte {
-		if off := cap(top.Raw) - cap(m.Raw); shared && off >= 0 && off+len(m.Raw) <= len(p.Document) {
+		if off := cap(top.Raw) - cap(m.Raw); spaceless && off >= 0 && off+len(m.Raw) <= len(p.Document) {
 			return p.Document[off : off+len(m.Raw) : off+len(m.Raw)]
 		}
 		return jsontree.Compact(m.Raw)
