@@ -43,7 +43,8 @@ func errorNamesPlace(msg string, raw json.RawMessage) bool {
 // FuzzRunCase feeds arbitrary bytes to SplitCases and every case it yields to RunCase, as
 // `iamscope simulate` does. Nothing panics; a file that is not an array is refused with its
 // line and column; a malformed case is answered with an error naming its field; every other
-// case gets one of the three decisions; and every answer can be written as JSON.
+// case gets one of the three decisions; every answer can be written as JSON; and RunCaseItem,
+// which simulate uses, answers as RunCase does.
 func FuzzRunCase(f *testing.F) {
 	shared, err := shareddata.Path("conformance", "cases.json")
 	if err != nil {
@@ -82,8 +83,14 @@ func FuzzRunCase(f *testing.F) {
 				break
 			}
 			res := RunCase(raw, true)
-			if _, err := json.Marshal(res); err != nil {
+			out, err := json.Marshal(res)
+			if err != nil {
 				t.Fatalf("answer %d cannot be written as JSON: %v", i, err)
+			}
+			// simulate's own path reads the case in place, keeping slices of its text.
+			item, ok := RunCaseItem(bytes.Clone(raw), true)
+			if itemOut, _ := json.Marshal(item); !ok || !bytes.Equal(itemOut, out) {
+				t.Fatalf("case %d: RunCaseItem (ok %v) answers %s, RunCase %s", i, ok, itemOut, out)
 			}
 			if res.Error != "" {
 				if !errorNamesPlace(res.Error, raw) {
