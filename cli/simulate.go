@@ -18,6 +18,7 @@ import (
 
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/internal/sanitize"
+	"github.com/iamscope/iamscope/jsontree"
 )
 
 // NewSimulateCommand returns `iamscope simulate FILE`: it decides every request case of a file
@@ -39,12 +40,17 @@ an "error" naming its field and the others are still answered.`,
 				// memory (measured in BENCHMARKS.md).
 				debug.SetGCPercent(200)
 			}
-			data, err := readInput(cmd.InOrStdin(), args[0])
+			in, err := openInput(cmd.InOrStdin(), args[0])
 			if err != nil {
 				return err
 			}
-			results, err := Simulate(data, explain)
+			defer in.Close()
+			results, err := SimulateFrom(in, explain)
 			if err != nil {
+				var re readError
+				if errors.As(err, &re) {
+					return describeReadError(args[0], re.err)
+				}
 				return fmt.Errorf("%s: %w", displayName(args[0]), err)
 			}
 			var out []byte
@@ -70,6 +76,84 @@ an "error" naming its field and the others are still answered.`,
 	cmd.Flags().BoolVar(&explain, "explain", false, "add each decision's explanation: every policy and statement weighed, and why")
 	cmd.Flags().BoolVar(&pretty, "pretty", false, "indent the JSON output")
 	return cmd
+}
+
+// readError is an error reading the cases, as opposed to one in what was read.
+type readError struct{ err error }
+
+func (e readError) Error() string { return e.err.Error() }
+func (e readError) Unwrap() error { return e.err }
+
+// caseBatch is how many cases a worker of SimulateFrom takes at a time.
+const caseBatch = 32
+
+// SimulateFrom is Simulate for cases read from r: the cases are decided on every CPU as they
+// are read, rather than once the whole file is in, and the results keep their order. A read
+// error is returned as a readError.
+func SimulateFrom(r io.Reader, explain bool) ([]eval.CaseResult, error) {
+	type batch struct {
+		start int
+		items [][]byte
+	}
+	type answered struct {
+		start   int
+		results []eval.CaseResult
+	}
+	work := make(chan batch, 4*runtime.GOMAXPROCS(0))
+	var (
+		mu   sync.Mutex
+		done []answered
+		bad  atomic.Bool
+		wg   sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for b := range work {
+				if bad.Load() {
+					continue // the text is not JSON: take what is left, answer nothing
+				}
+				results := make([]eval.CaseResult, len(b.items))
+				for i, item := range b.items {
+					var ok bool
+					if results[i], ok = eval.RunCaseItem(item, explain); !ok {
+						bad.Store(true)
+						break
+					}
+				}
+				mu.Lock()
+				done = append(done, answered{b.start, results})
+				mu.Unlock()
+			}
+		})
+	}
+	n := 0
+	next := batch{items: make([][]byte, 0, caseBatch)}
+	text, ok, err := jsontree.SplitReader(r, func(item []byte) {
+		next.items = append(next.items, item)
+		n++
+		if len(next.items) == caseBatch {
+			work <- next
+			next = batch{start: n, items: make([][]byte, 0, caseBatch)}
+		}
+	})
+	if len(next.items) > 0 {
+		work <- next
+	}
+	close(work)
+	wg.Wait()
+	if err != nil {
+		return nil, readError{err}
+	}
+	if !ok || bad.Load() {
+		// Not a JSON array (or JSON null, no cases): Simulate, on the whole text, says
+		// what is wrong.
+		return Simulate(text.Join(), explain)
+	}
+	results := make([]eval.CaseResult, n)
+	for _, a := range done {
+		copy(results[a.start:], a.results)
+	}
+	return results, nil
 }
 
 // Simulate decides every case of a JSON array of cases, on every CPU: the cases are
@@ -117,23 +201,28 @@ func runCases(cases []json.RawMessage, explain bool, run func(json.RawMessage, b
 	return results, !bad.Load()
 }
 
-func readInput(stdin io.Reader, name string) ([]byte, error) {
+// openInput opens the cases to read: the file name, or standard input for "-".
+func openInput(stdin io.Reader, name string) (io.ReadCloser, error) {
 	if name == "-" {
-		data, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, fmt.Errorf("reading standard input: %w", err)
-		}
-		return data, nil
+		return io.NopCloser(stdin), nil
 	}
-	data, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("reading cases from %s: %w", name, err)
+		return nil, describeReadError(name, err)
 	}
-	return data, nil
+	return f, nil
+}
+
+// describeReadError says what went wrong opening or reading the cases.
+func describeReadError(name string, err error) error {
+	if name == "-" {
+		return fmt.Errorf("reading standard input: %w", err)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("reading cases from %s: %w", name, err)
 }
 
 func displayName(name string) string {

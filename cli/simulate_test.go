@@ -3,8 +3,15 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
+
+	"github.com/iamscope/iamscope/internal/shareddata"
 )
 
 const goodCase = `{"id": "ok", "request": {"principal": "arn:aws:iam::111111111111:user/alice",
@@ -103,5 +110,48 @@ func TestSimulateDiscovery(t *testing.T) {
 	strict := strings.Replace(c, `"Discovery"`, `"Strict"`, 1)
 	if r := simulate(t, "["+strict+"]")[0]; r["decision"] != "ImplicitlyDenied" || r["allowedIf"] != nil {
 		t.Errorf("strict: %v", r)
+	}
+}
+
+// TestSimulateFromAgreesWithSimulate: deciding cases as they are read, a byte at a time or
+// all at once, gives what deciding the whole file gives, for good files, files with malformed
+// cases, and files that are not JSON arrays (the same error, at the same line and column).
+func TestSimulateFromAgreesWithSimulate(t *testing.T) {
+	conformance, err := shareddata.Path("conformance", "cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(conformance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := "[" + strings.Repeat(goodCase+",", 3*caseBatch) + goodCase + "]"
+	for _, text := range []string{
+		string(good), many, "[" + goodCase + ", 7, {}]", "[]", " null ", "",
+		`[1,]`, "[" + goodCase + "] x", "[" + goodCase + ", {", `{"id": 1}`,
+		"[" + strings.Repeat(goodCase+",", caseBatch+1) + `{"id": "\x01"}]`,
+	} {
+		want, wantErr := Simulate([]byte(text), true)
+		for _, r := range []io.Reader{strings.NewReader(text), iotest.OneByteReader(strings.NewReader(text))} {
+			got, err := SimulateFrom(r, true)
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("%.50q: error %v, Simulate's %v", text, err, wantErr)
+			}
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			if !bytes.Equal(g, w) {
+				t.Fatalf("%.50q: SimulateFrom answers %.300s\nSimulate %.300s", text, g, w)
+			}
+		}
+	}
+}
+
+// TestSimulateFromReadError: an error reading the cases is a readError, not an answer.
+func TestSimulateFromReadError(t *testing.T) {
+	boom := errors.New("boom")
+	_, err := SimulateFrom(io.MultiReader(strings.NewReader("["+goodCase+","), iotest.ErrReader(boom)), false)
+	var re readError
+	if !errors.As(err, &re) || !errors.Is(err, boom) {
+		t.Fatalf("error %v, want a readError wrapping boom", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"testing/iotest"
 )
 
 var samples = []string{
@@ -43,6 +44,7 @@ func check(t *testing.T, data []byte) {
 	if ok != json.Valid(data) {
 		t.Fatalf("%q: Read ok=%v, json.Valid %v", data, ok, !ok)
 	}
+	checkSplitReader(t, data, 7, iotest.OneByteReader(bytes.NewReader(data)))
 	items, itemsOK := Items(data)
 	var list []json.RawMessage
 	listErr := json.Unmarshal(data, &list)
