@@ -216,6 +216,8 @@ func TestTinyServices(t *testing.T) {
 	}
 }
 
+// FuzzDecodeServices decodes arbitrary bytes as the embedded service reference: it may refuse
+// them, but never panics or reads past them.
 func FuzzDecodeServices(f *testing.F) {
 	f.Add(tinyServices(1, 0))
 	f.Add(tinyServices(2, 1))
@@ -224,6 +226,8 @@ func FuzzDecodeServices(f *testing.F) {
 	})
 }
 
+// FuzzDecodeManaged decodes arbitrary bytes as the embedded managed policies: it may refuse
+// them, but never panics or reads past them.
 func FuzzDecodeManaged(f *testing.F) {
 	b := []byte(managedMagic)
 	b = binary.AppendUvarint(b, 1)

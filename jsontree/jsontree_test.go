@@ -26,6 +26,8 @@ func TestReadAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
+// FuzzRead: on any text, Read, a reused Reader, Items, Split and SplitReader (a byte at a time)
+// accept exactly what encoding/json accepts, and read the same values and items.
 func FuzzRead(f *testing.F) {
 	for _, s := range samples {
 		f.Add([]byte(s))

@@ -71,6 +71,8 @@ func TestTextCleanDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// FuzzText: whatever a string holds, Text leaves nothing a terminal acts on, and cleaning
+// clean text changes nothing.
 func FuzzText(f *testing.F) {
 	for _, s := range []string{"\x1b]52;c;AAAA\x07", "\u009b1m", "\u202e", "a\x1b[", "\x1bP\x1b\\"} {
 		f.Add(s)
