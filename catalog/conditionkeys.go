@@ -110,6 +110,18 @@ func compileKeyTemplate(k *ConditionKey, lower string) (*keyTemplate, bool) {
 	return &keyTemplate{key: k, pattern: wildcard.FromParts(parts), literal: literal}, true
 }
 
+// KnowsConditionKey reports whether a request to AWS may carry the key: a key of the reference
+// (LookupConditionKey), or an identity provider's, whose prefix is the provider's host name
+// (token.actions.githubusercontent.com:sub, oidc.eks.<region>.amazonaws.com/id/<id>:aud), for
+// which any claim may be a key. A key it does not know is a typo, or newer than the catalog.
+func KnowsConditionKey(name string) bool {
+	if prefix, _, ok := strings.Cut(name, ":"); ok && strings.Contains(prefix, ".") {
+		return true
+	}
+	_, ok := LookupConditionKey(name)
+	return ok
+}
+
 // LookupConditionKey finds a condition key by name, regardless of case: a global key
 // (aws:SourceIp, aws:PrincipalArn, ...) or a service's key (s3:prefix, iam:PassedToService).
 // A name that fills in a templated key finds the template: "aws:PrincipalTag/team" finds

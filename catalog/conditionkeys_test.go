@@ -79,3 +79,17 @@ func TestServiceConditionKeys(t *testing.T) {
 		t.Errorf("s3's %d condition keys lack s3:x-amz-acl", len(s3.ConditionKeys))
 	}
 }
+
+func TestKnowsConditionKey(t *testing.T) {
+	for key, want := range map[string]bool{
+		"aws:SourceIp": true, "AWS:SOURCEIP": true, "aws:PrincipalTag/team": true, "s3:prefix": true,
+		"sts:ExternalId": true, "saml:aud": true, "accounts.google.com:aud": true,
+		"token.actions.githubusercontent.com:sub":     true,
+		"oidc.eks.us-east-1.amazonaws.com/id/ABC:aud": true,
+		"aws:SourceIpp": false, "aws:NoSuchKey": false, "s3:NoSuchKey": false, "nosuch:key": false, "SourceIp": false, "": false,
+	} {
+		if got := KnowsConditionKey(key); got != want {
+			t.Errorf("KnowsConditionKey(%q) = %v, want %v", key, got, want)
+		}
+	}
+}

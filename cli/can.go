@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
 )
 
@@ -33,7 +34,7 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 			if err != nil {
 				return err
 			}
-			r, err := q.engine.Can(p, args[1], args[2], q.ctx, eval.Options{Mode: q.mode(), Explain: true})
+			r, err := q.engine.Can(p, args[1], args[2], q.ctx, eval.Options{Mode: q.mode(), Explain: true, KnownKey: catalog.KnowsConditionKey})
 			if err != nil {
 				return usageErr(err.Error())
 			}
@@ -41,7 +42,7 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 				return writeJSON(cmd.OutOrStdout(), canJSON{
 					Principal: p.ARN, Action: args[1], Resource: args[2], Decision: r.Decision,
 					AllowedIf: condText(r.Condition), Conditions: conditionList(r.Condition),
-					Partial: r.Unweighed, Warnings: q.warnings(), Explanation: r.Explanation,
+					Partial: r.Unweighed, UnknownKeys: r.UnknownKeys, Warnings: q.warnings(), Explanation: r.Explanation,
 				})
 			}
 			writeExplanation(cmd.OutOrStdout(), r)
@@ -60,6 +61,7 @@ type canJSON struct {
 	AllowedIf   string                `json:"allowedIf,omitempty"`
 	Conditions  []*eval.OpenCondition `json:"conditions,omitempty"`
 	Partial     []string              `json:"partial,omitempty"`
+	UnknownKeys []string              `json:"unknownKeys,omitempty"`
 	Warnings    []string              `json:"warnings,omitempty"`
 	Explanation *eval.Explanation     `json:"explanation"`
 }
@@ -82,6 +84,7 @@ func writeExplanation(w io.Writer, r *eval.Result) {
 	ex := r.Explanation
 	fmt.Fprintf(w, "%s\n", clean(decisionWord(r)))
 	writePartial(w, r.Unweighed)
+	writeUnknownKeys(w, r.UnknownKeys)
 	fmt.Fprintf(w, "%s\n", clean(ex.Reason))
 	fmt.Fprintf(w, "principal %s (%s)", clean(ex.Principal), ex.PrincipalKind)
 	if ex.SameAccount {
@@ -122,4 +125,13 @@ func writeExplanation(w io.Writer, r *eval.Result) {
 			}
 		}
 	}
+}
+
+// writeUnknownKeys names the condition keys an answer took as absent without knowing them.
+func writeUnknownKeys(w io.Writer, keys []string) {
+	if len(keys) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "UNKNOWN KEYS: taken as absent from the request, as AWS takes a key it does not set; a typo never\n"+
+		"matches, but a key newer than iamscope's catalog may be set by AWS: %s\n", clean(strings.Join(keys, ", ")))
 }

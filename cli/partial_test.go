@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,4 +117,54 @@ func anyContains(list []string, part string) bool {
 		}
 	}
 	return false
+}
+
+// A condition on a key iamscope does not know (a typo of aws:SourceIp) is taken as absent, as
+// AWS takes it, and the answer says so by name, in text and JSON, in both modes; a known key
+// the request does not give, or an identity provider's key, is not named.
+func TestAnswersNameUnknownConditionKeys(t *testing.T) {
+	const acct = "123456789012"
+	dump := obj{
+		"UserDetailList": []obj{
+			userEntry(acct, "typo", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIpp": "10.0.0.0/8"}})}),
+			userEntry(acct, "net", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIp": "10.0.0.0/8"}})}),
+			userEntry(acct, "gh", obj{"gh": allowDoc("s3:GetObject", "*", obj{"StringLike": obj{"token.actions.githubusercontent.com:sub": "repo:o/*"}})}),
+		},
+		"GroupDetailList": []obj{}, "RoleDetailList": []obj{}, "Policies": []obj{},
+	}
+	file := writeDump(t, dump)
+	const object = "arn:aws:s3:::b/k"
+	for _, c := range []struct {
+		user, mode string
+		decision   string
+		unknown    []string
+	}{
+		{"typo", "--strict", "ImplicitlyDenied", []string{"aws:SourceIpp"}},
+		{"typo", "", "Allowed", []string{"aws:SourceIpp"}}, // allowed if the key were set
+		{"net", "--strict", "ImplicitlyDenied", nil},
+		{"gh", "--strict", "ImplicitlyDenied", nil},
+	} {
+		args := []string{"--file", file, c.user, "s3:GetObject", object}
+		if c.mode != "" {
+			args = append([]string{c.mode}, args...)
+		}
+		out, err := run(t, NewCanCommand(), append([]string{"--json"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got canJSON
+		mustJSON(t, out, &got)
+		if string(got.Decision) != c.decision || !slices.Equal(got.UnknownKeys, c.unknown) ||
+			!slices.Equal(got.Explanation.UnknownKeys, c.unknown) {
+			t.Errorf("%s %s: %s, unknown keys %q (explanation %q); want %s, %q", c.user, c.mode, got.Decision,
+				got.UnknownKeys, got.Explanation.UnknownKeys, c.decision, c.unknown)
+		}
+		text, err := run(t, NewCanCommand(), args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if says := strings.Contains(text, "UNKNOWN KEYS:") && strings.Contains(text, "aws:SourceIpp"); says != (c.unknown != nil) {
+			t.Errorf("%s %s: text names the unknown key: %v, want %v:\n%s", c.user, c.mode, says, c.unknown != nil, text)
+		}
+	}
 }

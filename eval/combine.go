@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iamscope/iamscope/model"
@@ -185,7 +186,11 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 		out.Decision = Allowed
 		out.Condition = final
 	}
+	if len(e.r.unknown) > 0 {
+		out.UnknownKeys = slices.Sorted(slices.Values(e.r.unknown))
+	}
 	if e.ex != nil {
+		e.ex.UnknownKeys = out.UnknownKeys
 		e.ex.Decision = out.Decision
 		e.ex.SameAccount = sameAccount
 		e.ex.Policies = traces

@@ -4,6 +4,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iamscope/iamscope/model"
@@ -56,6 +57,10 @@ type Request struct {
 type Options struct {
 	Mode    Mode
 	Explain bool // build the Explanation (costs allocations; off for bulk queries)
+	// KnownKey, when set, says whether AWS may set a condition key (catalog.KnowsConditionKey):
+	// a condition weighed on a key it does not know, which the request does not carry, is
+	// named in Result.UnknownKeys.
+	KnownKey func(key string) bool
 }
 
 // Result is a decision, what it hangs on in discovery mode, and (when asked) why.
@@ -69,6 +74,10 @@ type Result struct {
 	// not be read or compiled (Engine.Unweighed). Nil when it weighed everything AWS would;
 	// otherwise the decision is what the rest says, and partial.
 	Unweighed []string
+	// UnknownKeys names the condition keys, weighed and not in the request, that
+	// Options.KnownKey does not know (a typo, or a key newer than the catalog): the decision
+	// takes them as absent, as AWS does for a key a request does not carry, and says so.
+	UnknownKeys []string
 }
 
 // Conditional reports whether the decision is "allowed if" rather than plainly allowed.
@@ -82,6 +91,8 @@ type request struct {
 	ctx       *Context
 	discovery bool
 	explain   bool
+	knownKey  func(string) bool
+	unknown   []string // condition keys weighed that knownKey does not know, as written
 }
 
 // Evaluate decides one request with AWS's documented logic
@@ -124,6 +135,7 @@ func evaluateAs(in *Input, req *Request, rp model.RequestPrincipal, opt Options)
 		ctx:       req.Context,
 		discovery: opt.Mode == Discovery,
 		explain:   opt.Explain,
+		knownKey:  opt.KnownKey,
 	}
 	if r.ctx == nil {
 		r.ctx = NewContext()
@@ -290,6 +302,9 @@ func (e *evaluation) evalStatement(p *Policy, s *statement, typ PolicyType) (*Ex
 	}
 	for _, c := range s.conditions() {
 		res, cv, present := c.eval(r)
+		if !present && r.knownKey != nil && !out.IsFalse() && !r.knownKey(c.src.Key) && !slices.Contains(r.unknown, c.src.Key) {
+			r.unknown = append(r.unknown, c.src.Key)
+		}
 		if st != nil {
 			st.Conditions = append(st.Conditions, &ConditionTrace{
 				Operator: c.src.Operator, Key: c.src.Key, Values: c.src.Values,

@@ -17,6 +17,9 @@ type Explanation struct {
 	// Unweighed names the policies the decision depends on that could not be read or
 	// compiled: the explanation is partial (Result.Unweighed).
 	Unweighed []string `json:"unweighed,omitempty"`
+	// UnknownKeys names condition keys weighed, and absent from the request, that iamscope does
+	// not know (Result.UnknownKeys).
+	UnknownKeys []string `json:"unknownKeys,omitempty"`
 }
 
 // PolicyTrace is the evaluation of one policy.

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,5 +194,62 @@ func TestGroupStandInNamesItsAccountsGaps(t *testing.T) {
 	}
 	if !mentions(r.Unweighed, "SCPs and RCPs") {
 		t.Errorf("the group's answer: Unweighed = %q", r.Unweighed)
+	}
+}
+
+// Condition keys that Options.KnownKey does not know are named when a statement that could
+// still apply weighs them and the request does not carry them, the same with and without the
+// explanation: not for a statement whose action does not match, not after a condition already
+// false, not when the request gives the key, and never without KnownKey.
+func TestUnknownKeysAreNamed(t *testing.T) {
+	identity := mustCompile(t, `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransportt":"true"}}},
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{
+			"StringEquals":{"aws:RequestedRegion":"eu-west-1"},"StringLike":{"aws:Typo2":"x"}}},
+		{"Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"Null":{"aws:Typo3":"true"}}}]}`)
+	known := func(k string) bool {
+		return !strings.Contains(strings.ToLower(k), "typo") && k != "aws:SecureTransportt"
+	}
+	in := &Input{Identity: []*Policy{identity}}
+	ask := func(ctx *Context, opt Options) *Result {
+		t.Helper()
+		r, err := Evaluate(in, &Request{Principal: "arn:aws:iam::111122223333:user/u", Action: "s3:GetObject",
+			Resource: "arn:aws:s3:::b/k", Context: ctx}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	region := func(r string) *Context { c := NewContext(); c.Set("aws:RequestedRegion", r); return c }
+	for _, c := range []struct {
+		name string
+		ctx  *Context
+		opt  Options
+		want []string
+	}{
+		// aws:Typo2 comes after a false condition (the region): not weighed. The ec2 deny
+		// does not apply to s3.
+		{"strict, other region", region("us-east-1"), Options{Mode: Strict, KnownKey: known}, []string{"aws:SecureTransportt"}},
+		{"strict, the region", region("eu-west-1"), Options{Mode: Strict, KnownKey: known}, []string{"aws:SecureTransportt", "aws:Typo2"}},
+		{"discovery", NewContext(), Options{Mode: Discovery, KnownKey: known}, []string{"aws:SecureTransportt", "aws:Typo2"}},
+		{"without KnownKey", region("eu-west-1"), Options{Mode: Strict}, nil},
+	} {
+		for _, explain := range []bool{false, true} {
+			opt := c.opt
+			opt.Explain = explain
+			r := ask(c.ctx, opt)
+			if !slices.Equal(r.UnknownKeys, c.want) {
+				t.Errorf("%s (explain %v): unknown keys %q, want %q", c.name, explain, r.UnknownKeys, c.want)
+			}
+			if explain && !slices.Equal(r.Explanation.UnknownKeys, c.want) {
+				t.Errorf("%s: explanation's unknown keys %q, want %q", c.name, r.Explanation.UnknownKeys, c.want)
+			}
+		}
+	}
+	given := region("eu-west-1")
+	given.Set("aws:SecureTransportt", "true")
+	given.Set("aws:Typo2", "x")
+	if r := ask(given, Options{Mode: Strict, KnownKey: known}); r.UnknownKeys != nil || r.Decision != Allowed {
+		t.Errorf("keys given: %s, unknown keys %q, want Allowed and none", r.Decision, r.UnknownKeys)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
 )
 
@@ -47,7 +48,7 @@ func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
 		if !ok {
 			return explainedMsg{id: id, epoch: epoch, req: req, err: fmt.Errorf("no principal %s", clean(req.principal))}
 		}
-		r, err := eng.Can(p, req.action, req.resource, extra, eval.Options{Mode: eval.Discovery, Explain: true})
+		r, err := eng.Can(p, req.action, req.resource, extra, eval.Options{Mode: eval.Discovery, Explain: true, KnownKey: catalog.KnowsConditionKey})
 		return explainedMsg{id: id, epoch: epoch, req: req, result: r, err: err}
 	}
 }
@@ -112,6 +113,16 @@ func buildExplanation(d *document, req request, r *eval.Result) {
 	d.add(lsHeading, 0, "Can "+clean(shortName(req.principal))+" do "+clean(req.action)+" on "+clean(req.resource)+"?")
 	line, st := decisionLine(r)
 	d.add(st, 0, line)
+	if len(r.Unweighed) > 0 {
+		d.add(lsIf, 0, fmt.Sprintf("⚠ PARTIAL: this answer could not weigh %d thing(s) it depends on", len(r.Unweighed)))
+		for _, u := range r.Unweighed {
+			d.add(lsIf, 1, "- "+clean(u))
+		}
+	}
+	if len(r.UnknownKeys) > 0 {
+		d.add(lsIf, 0, "⚠ Taken as absent, as AWS takes a key it does not set: condition keys iamscope does not know "+
+			"(a typo never matches; a key newer than the catalog may be set): "+clean(strings.Join(r.UnknownKeys, ", ")))
+	}
 	x := r.Explanation
 	if x == nil {
 		return
