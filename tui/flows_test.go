@@ -15,6 +15,8 @@ func TestPrincipalsFilterAndBadges(t *testing.T) {
 			for name, want := range map[string]string{
 				"ada.okafor": "A", "dana.whitfield": "BE", "svc-legacy-reports": "U",
 				"tw-external-audit": "X", "tw-legacy-etl": "U", "lambda-ops-automation": "A", "felix.brandt": "",
+				// A group's: what membership grants.
+				"admins": "A", "developers": "E", "finance": "",
 			} {
 				it := findItem(t, d, name)
 				if got := it.badges.letters(); got != want || !it.badges.adminKnown || !it.badges.escKnown {

@@ -13,7 +13,8 @@ import (
 )
 
 // badges are what the principals list flags about a principal. Admin and escalation are
-// decided by the engine, off the event loop; the others are read from the account.
+// decided by the engine, off the event loop (for a group: what membership grants); the others
+// are read from the account.
 type badges struct {
 	boundary, external, unused bool
 	admin, escalation          bool
@@ -89,7 +90,7 @@ func principalItems(accounts []*model.Account) []*principalItem {
 			add(model.EntityUser, u.Name, u.Path, u.ARN, badges{boundary: u.Boundary != "", unused: userUnused(u, asOf)})
 		}
 		for _, g := range a.Groups {
-			add(model.EntityGroup, g.Name, g.Path, g.ARN, badges{adminKnown: true, escKnown: true})
+			add(model.EntityGroup, g.Name, g.Path, g.ARN, badges{})
 		}
 		for _, r := range a.Roles {
 			add(model.EntityRole, r.Name, r.Path, r.ARN, badges{boundary: r.Boundary != "", external: trustsOutside(r, a.ID), unused: roleUnused(r, asOf)})
@@ -196,6 +197,9 @@ func badgeWork(e *eval.Engine, arns []string, withPaths bool, id uint64) func() 
 		for _, arn := range arns {
 			p, ok := e.Principal(arn)
 			if !ok {
+				p, ok = groupStandIn(e, arn)
+			}
+			if !ok {
 				continue
 			}
 			r := badgeResult{arn: arn, admin: e.IsAdmin(p)}
@@ -209,6 +213,21 @@ func badgeWork(e *eval.Engine, arns []string, withPaths bool, id uint64) func() 
 		}
 		return out
 	}
+}
+
+// groupStandIn returns the stand-in for a group (Engine.GroupPrincipal), whose badges say
+// what membership grants: admin, or an escalation path.
+func groupStandIn(e *eval.Engine, arn string) (*eval.Principal, bool) {
+	account := model.AccountOf(arn)
+	a, ok := e.Account(account)
+	if !ok {
+		return nil, false
+	}
+	ent, ok := a.Entity(arn)
+	if !ok || ent.Kind != model.EntityGroup {
+		return nil, false
+	}
+	return e.GroupPrincipal(ent.Group, account), true
 }
 
 // badgeBatch is how many principals one badge command takes at most.
@@ -229,14 +248,14 @@ func (m *Model) nextBadges() tea.Cmd {
 	for m.badgeCursor < len(m.principals.items) && len(arns) < badgeBatch {
 		it := m.principals.items[m.badgeCursor].(*principalItem)
 		m.badgeCursor++
-		if it.kind != model.EntityGroup && !it.badges.adminKnown {
+		if !it.badges.adminKnown {
 			arns = append(arns, it.arn)
 		}
 	}
 	if len(arns) == 0 {
 		withPaths = true
 		add := func(it *principalItem) {
-			if it.kind != model.EntityGroup && !it.badges.escKnown && len(arns) < badgeBatch {
+			if !it.badges.escKnown && len(arns) < badgeBatch {
 				arns = append(arns, it.arn)
 			}
 		}
