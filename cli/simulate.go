@@ -145,9 +145,7 @@ func SimulateFrom(r io.Reader, explain bool) ([]eval.CaseResult, error) {
 		return nil, readError{err}
 	}
 	if !ok || bad.Load() {
-		// Not a JSON array (or JSON null, no cases): Simulate, on the whole text, says
-		// what is wrong.
-		return Simulate(text.Join(), explain)
+		return splitAndRun(text.Join(), explain)
 	}
 	results := make([]eval.CaseResult, n)
 	for _, a := range done {
@@ -156,49 +154,24 @@ func SimulateFrom(r io.Reader, explain bool) ([]eval.CaseResult, error) {
 	return results, nil
 }
 
-// Simulate decides every case of a JSON array of cases, on every CPU: the cases are
-// independent, and the results keep their order. Each case's text is read once: checked as it
-// is read, rather than the whole file first.
+// Simulate decides every case of a JSON array of cases held in memory, as SimulateFrom does.
 func Simulate(data []byte, explain bool) ([]eval.CaseResult, error) {
-	if items, ok := eval.CaseItems(data); ok {
-		if results, ok := runCases(items, explain, eval.RunCaseItem); ok {
-			return results, nil
-		}
-	}
-	// Not a JSON array (or JSON null, no cases): SplitCases says what is wrong.
+	return SimulateFrom(bytes.NewReader(data), explain)
+}
+
+// splitAndRun is SimulateFrom's way for text that did not read as an array of cases:
+// SplitCases says what is wrong, at its line and column, or (JSON null) that there are no
+// cases; the cases of anything else it accepts are decided one by one.
+func splitAndRun(data []byte, explain bool) ([]eval.CaseResult, error) {
 	cases, err := eval.SplitCases(data)
 	if err != nil {
 		return nil, err
 	}
-	results, _ := runCases(cases, explain, func(raw json.RawMessage, explain bool) (eval.CaseResult, bool) {
-		return eval.RunCase(raw, explain), true
-	})
-	return results, nil
-}
-
-// runCases decides cases with run on every CPU, keeping their order; it stops and reports
-// false as soon as run does.
-func runCases(cases []json.RawMessage, explain bool, run func(json.RawMessage, bool) (eval.CaseResult, bool)) ([]eval.CaseResult, bool) {
 	results := make([]eval.CaseResult, len(cases))
-	var next atomic.Int64
-	var bad atomic.Bool
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(cases)) {
-		wg.Go(func() {
-			for !bad.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(cases) {
-					return
-				}
-				var ok bool
-				if results[i], ok = run(cases[i], explain); !ok {
-					bad.Store(true)
-				}
-			}
-		})
+	for i, raw := range cases {
+		results[i] = eval.RunCase(raw, explain)
 	}
-	wg.Wait()
-	return results, !bad.Load()
+	return results, nil
 }
 
 // openInput opens the cases to read: the file name, or standard input for "-".

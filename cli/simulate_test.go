@@ -113,10 +113,11 @@ func TestSimulateDiscovery(t *testing.T) {
 	}
 }
 
-// TestSimulateFromAgreesWithSimulate: deciding cases as they are read, a byte at a time or
-// all at once, gives what deciding the whole file gives, for good files, files with malformed
-// cases, and files that are not JSON arrays (the same error, at the same line and column).
-func TestSimulateFromAgreesWithSimulate(t *testing.T) {
+// TestSimulateFromAgreesWithCaseByCase: deciding cases on every CPU as they are read, a byte
+// at a time or all at once, gives what splitting the whole file and deciding its cases one by
+// one gives, for good files, files with malformed cases, and files that are not JSON arrays
+// (the same error, at the same line and column).
+func TestSimulateFromAgreesWithCaseByCase(t *testing.T) {
 	conformance, err := shareddata.Path("conformance", "cases.json")
 	if err != nil {
 		t.Fatal(err)
@@ -131,16 +132,16 @@ func TestSimulateFromAgreesWithSimulate(t *testing.T) {
 		`[1,]`, "[" + goodCase + "] x", "[" + goodCase + ", {", `{"id": 1}`,
 		"[" + strings.Repeat(goodCase+",", caseBatch+1) + `{"id": "\x01"}]`,
 	} {
-		want, wantErr := Simulate([]byte(text), true)
+		want, wantErr := splitAndRun([]byte(text), true)
 		for _, r := range []io.Reader{strings.NewReader(text), iotest.OneByteReader(strings.NewReader(text))} {
 			got, err := SimulateFrom(r, true)
 			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
-				t.Fatalf("%.50q: error %v, Simulate's %v", text, err, wantErr)
+				t.Fatalf("%.50q: error %v, case by case %v", text, err, wantErr)
 			}
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(want)
 			if !bytes.Equal(g, w) {
-				t.Fatalf("%.50q: SimulateFrom answers %.300s\nSimulate %.300s", text, g, w)
+				t.Fatalf("%.50q: SimulateFrom answers %.300s\ncase by case %.300s", text, g, w)
 			}
 		}
 	}

@@ -74,21 +74,6 @@ func SplitCases(data []byte) ([]json.RawMessage, error) {
 	return cases, nil
 }
 
-// CaseItems finds the cases of a JSON array of cases by their brackets and quotes alone,
-// without checking their text: RunCaseItem checks each as it reads it, so that a file's text is
-// read once. ok is false when the file is not an array; SplitCases then says what is wrong.
-func CaseItems(data []byte) ([]json.RawMessage, bool) {
-	items, ok := jsontree.Split(data)
-	if !ok {
-		return nil, false
-	}
-	out := make([]json.RawMessage, len(items))
-	for i, it := range items {
-		out[i] = it
-	}
-	return out, true
-}
-
 // LineCol turns a byte offset (as encoding/json reports it: the count of bytes read) into a
 // 1-based line and column.
 func LineCol(data []byte, offset int64) (int, int) {
@@ -119,7 +104,7 @@ func ParseCase(raw json.RawMessage) (*Case, error) {
 	return parseCaseValue(v, false)
 }
 
-// parseCaseItem reads and compiles one case found by CaseItems; ok is false when its text is
+// parseCaseItem reads and compiles one item of an array of cases; ok is false when its text is
 // not JSON, and then neither is the file's.
 func parseCaseItem(raw json.RawMessage) (c *Case, err error, ok bool) {
 	rd := readers.Get().(*jsontree.Reader)
@@ -405,8 +390,9 @@ func RunCase(raw json.RawMessage, explain bool) CaseResult {
 	return c.result(err, explain)
 }
 
-// RunCaseItem is RunCase for a case found by CaseItems: ok is false when the case's text is
-// not JSON, and then the file is not JSON either (SplitCases names the fault). The case's
+// RunCaseItem is RunCase for an item of an array of cases found by its brackets and quotes
+// alone (jsontree.SplitReader), unchecked: ok is false when the item's text is not JSON, and
+// then the file is not JSON either (SplitCases names the fault). The case's
 // text must stay unchanged while the result is in use: the result and the compiled policies
 // keep slices of it rather than copies.
 func RunCaseItem(raw json.RawMessage, explain bool) (res CaseResult, ok bool) {
