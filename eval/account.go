@@ -362,8 +362,8 @@ func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *C
 	}
 	if extra != nil {
 		flat := extra.Clone()
-		for k, v := range flat.vals {
-			ctx.vals[k] = v
+		for _, e := range flat.entries {
+			ctx.put(e.lower, e.v)
 		}
 		ctx.known = append(ctx.known, flat.known...)
 	}

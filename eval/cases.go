@@ -240,7 +240,7 @@ func parseContext(m *jsontree.Value) (*Context, error) {
 	if m.Kind != jsontree.Object {
 		return nil, fmt.Errorf("request.context: must be an object")
 	}
-	ctx := &Context{vals: make(map[string]ContextValue, len(m.Members))}
+	ctx := &Context{entries: make([]contextEntry, 0, len(m.Members))}
 	keys := make([]string, len(m.Members))
 	for i, member := range m.Members {
 		keys[i] = member.Key
@@ -258,7 +258,7 @@ func parseContext(m *jsontree.Value) (*Context, error) {
 				}
 				vals[j] = s
 			}
-			ctx.vals[lower[i]] = ContextValue{Key: k, Values: vals, Multi: true}
+			ctx.put(lower[i], ContextValue{Key: k, Values: vals, Multi: true})
 			continue
 		}
 		s, err := scalarText(v)
@@ -266,7 +266,7 @@ func parseContext(m *jsontree.Value) (*Context, error) {
 			return nil, fmt.Errorf("request.context.%s: %v", k, err)
 		}
 		singles[i] = s
-		ctx.vals[lower[i]] = ContextValue{Key: k, Values: singles[i : i+1 : i+1]}
+		ctx.put(lower[i], ContextValue{Key: k, Values: singles[i : i+1 : i+1]})
 	}
 	return ctx, nil
 }

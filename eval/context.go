@@ -9,7 +9,11 @@ import (
 // case-insensitively. A key is single-valued (one string) or multivalued (a list, possibly
 // empty), as the request gives it.
 type Context struct {
-	vals map[string]ContextValue
+	// entries are the keys this layer sets, lower-cased, in the order first set: a request
+	// gives a handful, so a list is cheaper to build and search than a map; index finds them
+	// once there are many.
+	entries []contextEntry
+	index   map[string]int
 	// known are lower-cased keys, or prefixes ending in "/", whose absence is a fact rather
 	// than a gap: a principal without a tag "team" has no aws:PrincipalTag/team. In discovery
 	// mode such a key is absent, not unknown.
@@ -17,6 +21,62 @@ type Context struct {
 	// parent holds the keys this context does not set itself: derived contexts are layers
 	// (request over principal) so that the principal's keys are built once.
 	parent *Context
+}
+
+// contextEntry is one key of a context layer.
+type contextEntry struct {
+	lower string
+	v     ContextValue
+}
+
+// indexAbove is how many keys a layer holds before it keeps an index of them.
+const indexAbove = 16
+
+// find returns where a lower-cased key is in this layer.
+func (c *Context) find(lower string) (int, bool) {
+	if c.index != nil {
+		i, ok := c.index[lower]
+		return i, ok
+	}
+	for i := range c.entries {
+		if c.entries[i].lower == lower {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// put sets a lower-cased key in this layer.
+func (c *Context) put(lower string, v ContextValue) {
+	if i, ok := c.find(lower); ok {
+		c.entries[i].v = v
+		return
+	}
+	c.entries = append(c.entries, contextEntry{lower, v})
+	switch {
+	case c.index != nil:
+		c.index[lower] = len(c.entries) - 1
+	case len(c.entries) > indexAbove:
+		c.index = make(map[string]int, 2*len(c.entries))
+		for i, e := range c.entries {
+			c.index[e.lower] = i
+		}
+	}
+}
+
+// remove takes a lower-cased key out of this layer.
+func (c *Context) remove(lower string) {
+	i, ok := c.find(lower)
+	if !ok {
+		return
+	}
+	c.entries = append(c.entries[:i], c.entries[i+1:]...)
+	if c.index != nil {
+		delete(c.index, lower)
+		for j := i; j < len(c.entries); j++ {
+			c.index[c.entries[j].lower] = j
+		}
+	}
 }
 
 // ContextValue is the value of one context key.
@@ -29,30 +89,30 @@ type ContextValue struct {
 }
 
 // NewContext returns an empty context.
-func NewContext() *Context { return &Context{vals: map[string]ContextValue{}} }
+func NewContext() *Context { return &Context{} }
 
 // Set gives a single-valued key its value.
 func (c *Context) Set(key, value string) {
-	c.vals[strings.ToLower(key)] = ContextValue{Key: key, Values: []string{value}}
+	c.put(strings.ToLower(key), ContextValue{Key: key, Values: []string{value}})
 }
 
 // SetMulti gives a multivalued key its values (an empty list is a present, empty key).
 func (c *Context) SetMulti(key string, values []string) {
-	c.vals[strings.ToLower(key)] = ContextValue{Key: key, Values: values, Multi: true}
+	c.put(strings.ToLower(key), ContextValue{Key: key, Values: values, Multi: true})
 }
 
 // Delete removes a key.
 func (c *Context) Delete(key string) {
 	k := strings.ToLower(key)
 	if c.parent != nil {
-		c.vals[k] = ContextValue{Key: key, deleted: true}
+		c.put(k, ContextValue{Key: key, deleted: true})
 		return
 	}
-	delete(c.vals, k)
+	c.remove(k)
 }
 
 // layer returns an empty context over c: keys set on it hide c's.
-func (c *Context) layer() *Context { return &Context{vals: map[string]ContextValue{}, parent: c} }
+func (c *Context) layer() *Context { return &Context{parent: c} }
 
 // Get returns a key's value by its lower-cased name.
 func (c *Context) get(lowerKey string) (ContextValue, bool) {
@@ -60,7 +120,8 @@ func (c *Context) get(lowerKey string) (ContextValue, bool) {
 		return ContextValue{}, false
 	}
 	for ; c != nil; c = c.parent {
-		if v, ok := c.vals[lowerKey]; ok {
+		if i, ok := c.find(lowerKey); ok {
+			v := c.entries[i].v
 			return v, !v.deleted
 		}
 	}
@@ -94,9 +155,9 @@ func (c *Context) Keys() []string {
 		return nil
 	}
 	flat := c.Clone()
-	out := make([]string, 0, len(flat.vals))
-	for _, v := range flat.vals {
-		out = append(out, v.Key)
+	out := make([]string, 0, len(flat.entries))
+	for _, e := range flat.entries {
+		out = append(out, e.v.Key)
 	}
 	sort.Strings(out)
 	return out
@@ -110,12 +171,12 @@ func (c *Context) Clone() *Context {
 		layers = append(layers, l)
 	}
 	for i := len(layers) - 1; i >= 0; i-- {
-		for k, v := range layers[i].vals {
-			if v.deleted {
-				delete(n.vals, k)
+		for _, e := range layers[i].entries {
+			if e.v.deleted {
+				n.remove(e.lower)
 				continue
 			}
-			n.vals[k] = v
+			n.put(e.lower, e.v)
 		}
 		n.known = append(n.known, layers[i].known...)
 	}
