@@ -45,7 +45,7 @@ an "error" naming its field and the others are still answered.`,
 				return err
 			}
 			defer in.Close()
-			results, err := SimulateFrom(in, explain)
+			results, err := Simulate(in, explain)
 			if err != nil {
 				var re readError
 				if errors.As(err, &re) {
@@ -84,13 +84,14 @@ type readError struct{ err error }
 func (e readError) Error() string { return e.err.Error() }
 func (e readError) Unwrap() error { return e.err }
 
-// caseBatch is how many cases a worker of SimulateFrom takes at a time.
+// caseBatch is how many cases a worker of Simulate takes at a time.
 const caseBatch = 32
 
-// SimulateFrom is Simulate for cases read from r: the cases are decided on every CPU as they
-// are read, rather than once the whole file is in, and the results keep their order. A read
-// error is returned as a readError.
-func SimulateFrom(r io.Reader, explain bool) ([]eval.CaseResult, error) {
+// Simulate decides every case of a JSON array of cases read from r, on every CPU as they are
+// read rather than once the whole file is in; the results keep their order. A malformed case
+// gets an error naming its field; text that is not an array of cases is an error naming its
+// line and column; a read error is returned as a readError.
+func Simulate(r io.Reader, explain bool) ([]eval.CaseResult, error) {
 	type batch struct {
 		start int
 		items [][]byte
@@ -154,12 +155,7 @@ func SimulateFrom(r io.Reader, explain bool) ([]eval.CaseResult, error) {
 	return results, nil
 }
 
-// Simulate decides every case of a JSON array of cases held in memory, as SimulateFrom does.
-func Simulate(data []byte, explain bool) ([]eval.CaseResult, error) {
-	return SimulateFrom(bytes.NewReader(data), explain)
-}
-
-// splitAndRun is SimulateFrom's way for text that did not read as an array of cases:
+// splitAndRun is Simulate's way for text that did not read as an array of cases:
 // SplitCases says what is wrong, at its line and column, or (JSON null) that there are no
 // cases; the cases of anything else it accepts are decided one by one.
 func splitAndRun(data []byte, explain bool) ([]eval.CaseResult, error) {

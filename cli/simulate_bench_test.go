@@ -23,7 +23,7 @@ func BenchmarkSimulate(b *testing.B) {
 	data := file.Bytes()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := SimulateFrom(bytes.NewReader(data), false); err != nil {
+		if _, err := Simulate(bytes.NewReader(data), false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -113,11 +113,11 @@ func TestSimulateDiscovery(t *testing.T) {
 	}
 }
 
-// TestSimulateFromAgreesWithCaseByCase: deciding cases on every CPU as they are read, a byte
+// TestSimulateAgreesWithCaseByCase: deciding cases on every CPU as they are read, a byte
 // at a time or all at once, gives what splitting the whole file and deciding its cases one by
 // one gives, for good files, files with malformed cases, and files that are not JSON arrays
 // (the same error, at the same line and column).
-func TestSimulateFromAgreesWithCaseByCase(t *testing.T) {
+func TestSimulateAgreesWithCaseByCase(t *testing.T) {
 	conformance, err := shareddata.Path("conformance", "cases.json")
 	if err != nil {
 		t.Fatal(err)
@@ -134,23 +134,23 @@ func TestSimulateFromAgreesWithCaseByCase(t *testing.T) {
 	} {
 		want, wantErr := splitAndRun([]byte(text), true)
 		for _, r := range []io.Reader{strings.NewReader(text), iotest.OneByteReader(strings.NewReader(text))} {
-			got, err := SimulateFrom(r, true)
+			got, err := Simulate(r, true)
 			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
 				t.Fatalf("%.50q: error %v, case by case %v", text, err, wantErr)
 			}
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(want)
 			if !bytes.Equal(g, w) {
-				t.Fatalf("%.50q: SimulateFrom answers %.300s\ncase by case %.300s", text, g, w)
+				t.Fatalf("%.50q: Simulate answers %.300s\ncase by case %.300s", text, g, w)
 			}
 		}
 	}
 }
 
-// TestSimulateFromReadError: an error reading the cases is a readError, not an answer.
-func TestSimulateFromReadError(t *testing.T) {
+// TestSimulateReadError: an error reading the cases is a readError, not an answer.
+func TestSimulateReadError(t *testing.T) {
 	boom := errors.New("boom")
-	_, err := SimulateFrom(io.MultiReader(strings.NewReader("["+goodCase+","), iotest.ErrReader(boom)), false)
+	_, err := Simulate(io.MultiReader(strings.NewReader("["+goodCase+","), iotest.ErrReader(boom)), false)
 	var re readError
 	if !errors.As(err, &re) || !errors.Is(err, boom) {
 		t.Fatalf("error %v, want a readError wrapping boom", err)
