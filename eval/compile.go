@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/iamscope/iamscope/model"
 	"github.com/iamscope/iamscope/wildcard"
@@ -23,7 +24,7 @@ const (
 )
 
 // Policy is a policy compiled for evaluation: action patterns lower-cased and compiled into
-// linear-time globs, resource patterns compiled (or kept as templates where they hold policy
+// linear-time globs (at a statement's second use), resource patterns compiled (or kept as templates where they hold policy
 // variables), conditions parsed with their values pre-read for their operators.
 type Policy struct {
 	Name       string
@@ -35,16 +36,19 @@ type Policy struct {
 type statement struct {
 	src         *model.Statement
 	deny        bool
-	actions     []wildcard.Pattern // lower-cased
-	services    []string           // the lower-cased service part of each action pattern
-	wildSvc     []bool             // services[i] holds a wildcard
-	byService   map[string][]int   // for long lists: the indexes of each service's patterns
-	wildIdx     []int              // for long lists: the patterns whose service holds a wildcard
 	notAction   bool
 	notResource bool
 	anyResource bool // no Resource element: the policy's own resource (trust policies)
 	principal   *model.Principal
 	notPrinc    bool
+
+	// The action patterns are matched as written at the statement's first use, and compiled
+	// at its second (actions): many policies are read for one request only, as every policy
+	// of a request case is, and compiling costs more than one match.
+	uses      atomic.Int32
+	indexed   atomic.Bool
+	indexOnce sync.Once
+	index     actionIndex
 
 	// The resource patterns and conditions are compiled on first use (res, conditions): a
 	// request touches only the statements whose action matches, and many policies are read
@@ -53,6 +57,16 @@ type statement struct {
 	build     sync.Once
 	resources []globValue
 	conds     []*condition
+}
+
+// actionIndex is a statement's action patterns compiled: lower-cased linear-time globs, with
+// the service part of each, and for long lists the patterns grouped by service.
+type actionIndex struct {
+	patterns  []wildcard.Pattern // lower-cased
+	services  []string           // the lower-cased service part of each pattern
+	wildSvc   []bool             // services[i] holds a wildcard
+	byService map[string][]int   // for long lists: the indexes of each service's patterns
+	wildIdx   []int              // for long lists: the patterns whose service holds a wildcard
 }
 
 // res returns the compiled Resource (or NotResource) patterns.
@@ -88,15 +102,8 @@ func (s *statement) compileRest() {
 func Compile(name string, p *model.Policy) (*Policy, error) {
 	cp := &Policy{Name: name, Source: p, statements: make([]*statement, 0, len(p.Statements))}
 	vars := p.HasVariables()
-	// The statements, and their action patterns, each take one allocation for the policy.
+	// The statements take one allocation for the policy.
 	stmts := make([]statement, len(p.Statements))
-	n := 0
-	for _, s := range p.Statements {
-		n += len(s.Actions)
-	}
-	actions := make([]wildcard.Pattern, 0, n)
-	services := make([]string, 0, n)
-	wildSvc := make([]bool, 0, n)
 	for i, s := range p.Statements {
 		cs := &stmts[i]
 		*cs = statement{
@@ -109,17 +116,6 @@ func Compile(name string, p *model.Policy) (*Policy, error) {
 			notPrinc:    s.NotPrincipal,
 			vars:        vars,
 		}
-		for _, lower := range lowerAll(s.Actions) {
-			actions = append(actions, wildcard.Compile(lower))
-			svc, _, _ := strings.Cut(lower, ":")
-			services = append(services, svc)
-			wildSvc = append(wildSvc, strings.ContainsAny(svc, "*?"))
-		}
-		k := len(s.Actions)
-		cs.actions, actions = actions[:k:k], actions[k:]
-		cs.services, services = services[:k:k], services[k:]
-		cs.wildSvc, wildSvc = wildSvc[:k:k], wildSvc[k:]
-		cs.indexActions()
 		for _, c := range s.Conditions {
 			if err := checkOperator(c); err != nil {
 				return nil, &model.PolicyError{Path: fmt.Sprintf("Statement[%d].Condition.%s", s.Index, c.Operator), Msg: err.Error()}
@@ -142,47 +138,90 @@ func ParseAndCompile(name string, doc []byte) (*Policy, error) {
 // matchAction reports whether the statement's Action (or NotAction) element covers the
 // lower-cased action.
 func (s *statement) matchAction(action string) bool {
-	return s.anyActionMatches(action) != s.notAction
+	if !s.indexed.Load() && s.uses.Add(1) == 1 {
+		if m, ok := s.matchActionAsWritten(action); ok {
+			return m != s.notAction
+		}
+	}
+	return s.actions().matches(action) != s.notAction
 }
 
-// anyActionMatches reports whether one of the action patterns matches the lower-cased action.
+// matchActionAsWritten matches the lower-cased action against the action patterns as written,
+// without compiling them; ok is false when one of them is too long or not ASCII for that.
+func (s *statement) matchActionAsWritten(action string) (match, ok bool) {
+	for _, p := range s.src.Actions {
+		m, ok := wildcard.MatchSmall(p, action, true)
+		if !ok {
+			return false, false
+		}
+		if m {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// actions returns the compiled action patterns, compiling them at the first call.
+func (s *statement) actions() *actionIndex {
+	s.indexOnce.Do(func() {
+		s.index.compile(s.src.Actions)
+		s.indexed.Store(true)
+	})
+	return &s.index
+}
+
+// compile lower-cases and compiles the action patterns, and indexes a long list.
+func (x *actionIndex) compile(actions []string) {
+	x.patterns = make([]wildcard.Pattern, 0, len(actions))
+	x.services = make([]string, 0, len(actions))
+	x.wildSvc = make([]bool, 0, len(actions))
+	for _, lower := range lowerAll(actions) {
+		x.patterns = append(x.patterns, wildcard.Compile(lower))
+		svc, _, _ := strings.Cut(lower, ":")
+		x.services = append(x.services, svc)
+		x.wildSvc = append(x.wildSvc, strings.ContainsAny(svc, "*?"))
+	}
+	x.indexServices()
+}
+
+// matches reports whether one of the action patterns matches the lower-cased action.
 // A long list (AWS managed policies hold hundreds) is looked up by the action's service.
-func (s *statement) anyActionMatches(action string) bool {
-	if s.byService == nil {
-		for i := range s.actions {
-			if s.actions[i].Match(action) {
+func (x *actionIndex) matches(action string) bool {
+	if x.byService == nil {
+		for i := range x.patterns {
+			if x.patterns[i].Match(action) {
 				return true
 			}
 		}
 		return false
 	}
 	svc, _, _ := strings.Cut(action, ":")
-	for _, i := range s.byService[svc] {
-		if s.actions[i].Match(action) {
+	for _, i := range x.byService[svc] {
+		if x.patterns[i].Match(action) {
 			return true
 		}
 	}
-	for _, i := range s.wildIdx {
-		if s.actions[i].Match(action) {
+	for _, i := range x.wildIdx {
+		if x.patterns[i].Match(action) {
 			return true
 		}
 	}
 	return false
 }
 
-// indexActions groups a long action list by service, so that matching an action tries only
+// indexServices groups a long action list by service, so that matching an action tries only
 // the patterns of its service and those whose service part holds a wildcard.
-func (s *statement) indexActions() {
-	if len(s.actions) < 8 {
+func (x *actionIndex) indexServices() {
+	if len(x.patterns) < 8 {
 		return
 	}
-	s.byService = map[string][]int{}
-	for i, svc := range s.services {
-		if s.wildSvc[i] {
-			s.wildIdx = append(s.wildIdx, i)
+	x.byService = map[string][]int{}
+	for i, svc := range x.services {
+		if x.wildSvc[i] {
+			x.wildIdx = append(x.wildIdx, i)
 			continue
 		}
-		s.byService[svc] = append(s.byService[svc], i)
+		x.byService[svc] = append(x.byService[svc], i)
 	}
 }
 
@@ -239,8 +278,9 @@ func (s *statement) mayCoverService(service string) bool {
 	if s.notAction {
 		return true
 	}
-	for i, svc := range s.services {
-		if svc == service || (s.wildSvc[i] && (svc == "*" || globMatch(svc, service))) {
+	x := s.actions()
+	for i, svc := range x.services {
+		if svc == service || (x.wildSvc[i] && (svc == "*" || globMatch(svc, service))) {
 			return true
 		}
 	}
@@ -251,14 +291,15 @@ func (s *statement) mayCoverService(service string) bool {
 // an Action of `*` or `service:*`, or a NotAction that names nothing of the service.
 func (s *statement) coversWholeService(service string) bool {
 	if s.notAction {
-		for i, svc := range s.services {
-			if svc == service || (s.wildSvc[i] && (svc == "*" || globMatch(svc, service))) {
+		x := s.actions()
+		for i, svc := range x.services {
+			if svc == service || (x.wildSvc[i] && (svc == "*" || globMatch(svc, service))) {
 				return false
 			}
 		}
 		return true
 	}
-	for i := range s.actions {
+	for i := range s.src.Actions {
 		if s.src.Actions[i] == "*" || strings.EqualFold(s.src.Actions[i], service+":*") {
 			return true
 		}

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzMatch checks the linear matcher against the naive backtracking reference of
-// wildcard_test.go on short inputs, and that long hostile inputs stay fast.
+// wildcard_test.go on short inputs, MatchSmall against it, and that long hostile inputs stay
+// fast.
 func FuzzMatch(f *testing.F) {
 	for _, c := range [][2]string{
 		{"*", ""}, {"s3:Get*", "s3:GetObject"}, {"a*b*c", "acb"}, {"a*a", "a"},
@@ -29,6 +30,14 @@ func FuzzMatch(f *testing.F) {
 		if valid && len(pr) <= 12 && len(sr) <= 24 {
 			if want := naive(pr, sr); got != want {
 				t.Fatalf("Match(%q, %q) = %v, naive says %v", pattern, s, got, want)
+			}
+		}
+		if m, ok := MatchSmall(pattern, s, false); ok && m != got {
+			t.Fatalf("MatchSmall(%q, %q) = %v, Match says %v", pattern, s, m, got)
+		}
+		if lower := strings.ToLower(s); valid {
+			if m, ok := MatchSmall(pattern, lower, true); ok && m != Compile(strings.ToLower(pattern)).Match(lower) {
+				t.Fatalf("MatchSmall(%q, %q, fold) = %v, Compile of the lower-cased pattern disagrees", pattern, lower, m)
 			}
 		}
 		if valid && got && !strings.HasPrefix(s, p.Prefix()) {
