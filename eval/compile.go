@@ -50,13 +50,17 @@ type statement struct {
 	indexOnce sync.Once
 	index     actionIndex
 
-	// The resource patterns and conditions are compiled on first use (res, conditions): a
-	// request touches only the statements whose action matches, and many policies are read
-	// for one request only.
-	vars      bool // the policy substitutes variables
-	build     sync.Once
-	resources []globValue
-	conds     []*condition
+	// The resource patterns are matched as written at their first use too, unless the policy
+	// substitutes variables, and compiled at the second (res). The conditions are compiled at
+	// their first use (conditions): a request touches only the statements whose action
+	// matches.
+	vars       bool // the policy substitutes variables
+	resUses    atomic.Int32
+	resOnce    sync.Once
+	resIndexed atomic.Bool
+	resources  []globValue
+	condOnce   sync.Once
+	conds      []*condition
 }
 
 // actionIndex is a statement's action patterns compiled: lower-cased linear-time globs, with
@@ -71,31 +75,30 @@ type actionIndex struct {
 
 // res returns the compiled Resource (or NotResource) patterns.
 func (s *statement) res() []globValue {
-	s.build.Do(s.compileRest)
+	s.resOnce.Do(func() {
+		s.resources = make([]globValue, 0, len(s.src.Resources))
+		for _, r := range s.src.Resources {
+			s.resources = append(s.resources, newGlobValue(r, s.vars))
+		}
+		s.resIndexed.Store(true)
+	})
 	return s.resources
 }
 
-// conditions returns the compiled conditions.
+// conditions returns the compiled conditions. Compile has already checked their operators,
+// so compiling them cannot fail here.
 func (s *statement) conditions() []*condition {
-	s.build.Do(s.compileRest)
-	return s.conds
-}
-
-// compileRest compiles the resource patterns and conditions. Compile has already checked the
-// conditions' operators, so compiling them cannot fail here.
-func (s *statement) compileRest() {
-	s.resources = make([]globValue, 0, len(s.src.Resources))
-	for _, r := range s.src.Resources {
-		s.resources = append(s.resources, newGlobValue(r, s.vars))
-	}
-	s.conds = make([]*condition, 0, len(s.src.Conditions))
-	for _, c := range s.src.Conditions {
-		cc, err := compileCondition(c, s.vars)
-		if err != nil {
-			continue // unreachable: Compile refused the policy
+	s.condOnce.Do(func() {
+		s.conds = make([]*condition, 0, len(s.src.Conditions))
+		for _, c := range s.src.Conditions {
+			cc, err := compileCondition(c, s.vars)
+			if err != nil {
+				continue // unreachable: Compile refused the policy
+			}
+			s.conds = append(s.conds, cc)
 		}
-		s.conds = append(s.conds, cc)
-	}
+	})
+	return s.conds
 }
 
 // Compile prepares a parsed policy for evaluation. name labels it in explanations.
@@ -139,18 +142,19 @@ func ParseAndCompile(name string, doc []byte) (*Policy, error) {
 // lower-cased action.
 func (s *statement) matchAction(action string) bool {
 	if !s.indexed.Load() && s.uses.Add(1) == 1 {
-		if m, ok := s.matchActionAsWritten(action); ok {
+		if m, ok := anyMatchesAsWritten(s.src.Actions, action, true); ok {
 			return m != s.notAction
 		}
 	}
 	return s.actions().matches(action) != s.notAction
 }
 
-// matchActionAsWritten matches the lower-cased action against the action patterns as written,
-// without compiling them; ok is false when one of them is too long or not ASCII for that.
-func (s *statement) matchActionAsWritten(action string) (match, ok bool) {
-	for _, p := range s.src.Actions {
-		m, ok := wildcard.MatchSmall(p, action, true)
+// anyMatchesAsWritten reports whether one of the patterns matches text, without compiling
+// them (wildcard.MatchSmall; fold for actions, which text is lower-cased); ok is false when one
+// of them is too long or not ASCII for that.
+func anyMatchesAsWritten(patterns []string, text string, fold bool) (match, ok bool) {
+	for _, p := range patterns {
+		m, ok := wildcard.MatchSmall(p, text, fold)
 		if !ok {
 			return false, false
 		}
@@ -230,6 +234,11 @@ func (x *actionIndex) indexServices() {
 func (s *statement) matchResource(resource string, ctx *Context) bool {
 	if s.anyResource {
 		return true
+	}
+	if !s.vars && !s.resIndexed.Load() && s.resUses.Add(1) == 1 {
+		if m, ok := anyMatchesAsWritten(s.src.Resources, resource, false); ok {
+			return m != s.notResource
+		}
 	}
 	hit := false
 	resources := s.res()
