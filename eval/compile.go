@@ -50,8 +50,8 @@ type statement struct {
 	indexOnce sync.Once
 	index     actionIndex
 
-	// The resource patterns are matched as written at their first use too, unless the policy
-	// substitutes variables, and compiled at the second (res). The conditions are compiled at
+	// The resource patterns are matched as written at their first use too, unless one holds a
+	// variable to substitute, and compiled at the second (res). The conditions are compiled at
 	// their first use (conditions): a request touches only the statements whose action
 	// matches.
 	vars       bool // the policy substitutes variables
@@ -142,7 +142,7 @@ func ParseAndCompile(name string, doc []byte) (*Policy, error) {
 // lower-cased action.
 func (s *statement) matchAction(action string) bool {
 	if !s.indexed.Load() && s.uses.Add(1) == 1 {
-		if m, ok := anyMatchesAsWritten(s.src.Actions, action, true); ok {
+		if m, ok := anyMatchesAsWritten(s.src.Actions, action, true, false); ok {
 			return m != s.notAction
 		}
 	}
@@ -151,9 +151,12 @@ func (s *statement) matchAction(action string) bool {
 
 // anyMatchesAsWritten reports whether one of the patterns matches text, without compiling
 // them (wildcard.MatchSmall; fold for actions, which text is lower-cased); ok is false when one
-// of them is too long or not ASCII for that.
-func anyMatchesAsWritten(patterns []string, text string, fold bool) (match, ok bool) {
+// of them is too long or not ASCII for that, or holds a policy variable to substitute (vars).
+func anyMatchesAsWritten(patterns []string, text string, fold, vars bool) (match, ok bool) {
 	for _, p := range patterns {
+		if vars && strings.Contains(p, "${") {
+			return false, false
+		}
 		m, ok := wildcard.MatchSmall(p, text, fold)
 		if !ok {
 			return false, false
@@ -235,8 +238,8 @@ func (s *statement) matchResource(resource string, ctx *Context) bool {
 	if s.anyResource {
 		return true
 	}
-	if !s.vars && !s.resIndexed.Load() && s.resUses.Add(1) == 1 {
-		if m, ok := anyMatchesAsWritten(s.src.Resources, resource, false); ok {
+	if !s.resIndexed.Load() && s.resUses.Add(1) == 1 {
+		if m, ok := anyMatchesAsWritten(s.src.Resources, resource, false, s.vars); ok {
 			return m != s.notResource
 		}
 	}
