@@ -3,7 +3,6 @@ package eval
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/iamscope/iamscope/model"
@@ -44,23 +43,18 @@ type statement struct {
 
 	// The action patterns are matched as written at the statement's first use, and compiled
 	// at its second (actions): many policies are read for one request only, as every policy
-	// of a request case is, and compiling costs more than one match.
+	// of a request case is, and compiling costs more than one match. The resource patterns are
+	// matched as written at their first use too, unless one holds a variable to substitute,
+	// and compiled at the second (res). The conditions are compiled at their first use
+	// (conditions): a request touches only the statements whose action matches. What is
+	// compiled is kept behind a pointer, set once, so that a statement never compiled stays
+	// small.
+	vars      bool // the policy substitutes variables
 	uses      atomic.Int32
-	indexed   atomic.Bool
-	indexOnce sync.Once
-	index     actionIndex
-
-	// The resource patterns are matched as written at their first use too, unless one holds a
-	// variable to substitute, and compiled at the second (res). The conditions are compiled at
-	// their first use (conditions): a request touches only the statements whose action
-	// matches.
-	vars       bool // the policy substitutes variables
-	resUses    atomic.Int32
-	resOnce    sync.Once
-	resIndexed atomic.Bool
-	resources  []globValue
-	condOnce   sync.Once
-	conds      []*condition
+	resUses   atomic.Int32
+	index     atomic.Pointer[actionIndex]
+	resources atomic.Pointer[[]globValue]
+	conds     atomic.Pointer[[]*condition]
 }
 
 // actionIndex is a statement's action patterns compiled: lower-cased linear-time globs, with
@@ -75,30 +69,40 @@ type actionIndex struct {
 
 // res returns the compiled Resource (or NotResource) patterns.
 func (s *statement) res() []globValue {
-	s.resOnce.Do(func() {
-		s.resources = make([]globValue, 0, len(s.src.Resources))
-		for _, r := range s.src.Resources {
-			s.resources = append(s.resources, newGlobValue(r, s.vars))
-		}
-		s.resIndexed.Store(true)
-	})
-	return s.resources
+	if r := s.resources.Load(); r != nil {
+		return *r
+	}
+	r := make([]globValue, 0, len(s.src.Resources))
+	for _, raw := range s.src.Resources {
+		r = append(r, newGlobValue(raw, s.vars))
+	}
+	return *setOnce(&s.resources, &r)
 }
 
 // conditions returns the compiled conditions. Compile has already checked their operators,
 // so compiling them cannot fail here.
 func (s *statement) conditions() []*condition {
-	s.condOnce.Do(func() {
-		s.conds = make([]*condition, 0, len(s.src.Conditions))
-		for _, c := range s.src.Conditions {
-			cc, err := compileCondition(c, s.vars)
-			if err != nil {
-				continue // unreachable: Compile refused the policy
-			}
-			s.conds = append(s.conds, cc)
+	if c := s.conds.Load(); c != nil {
+		return *c
+	}
+	c := make([]*condition, 0, len(s.src.Conditions))
+	for _, cond := range s.src.Conditions {
+		cc, err := compileCondition(cond, s.vars)
+		if err != nil {
+			continue // unreachable: Compile refused the policy
 		}
-	})
-	return s.conds
+		c = append(c, cc)
+	}
+	return *setOnce(&s.conds, &c)
+}
+
+// setOnce stores v in p unless another goroutine, compiling the same thing at the same time,
+// stored its own first; either way it returns what p holds.
+func setOnce[T any](p *atomic.Pointer[T], v *T) *T {
+	if p.CompareAndSwap(nil, v) {
+		return v
+	}
+	return p.Load()
 }
 
 // Compile prepares a parsed policy for evaluation. name labels it in explanations.
@@ -141,7 +145,7 @@ func ParseAndCompile(name string, doc []byte) (*Policy, error) {
 // matchAction reports whether the statement's Action (or NotAction) element covers the
 // lower-cased action.
 func (s *statement) matchAction(action string) bool {
-	if !s.indexed.Load() && s.uses.Add(1) == 1 {
+	if s.index.Load() == nil && s.uses.Add(1) == 1 {
 		if m, ok := anyMatchesAsWritten(s.src.Actions, action, true, false); ok {
 			return m != s.notAction
 		}
@@ -170,11 +174,12 @@ func anyMatchesAsWritten(patterns []string, text string, fold, vars bool) (match
 
 // actions returns the compiled action patterns, compiling them at the first call.
 func (s *statement) actions() *actionIndex {
-	s.indexOnce.Do(func() {
-		s.index.compile(s.src.Actions)
-		s.indexed.Store(true)
-	})
-	return &s.index
+	if x := s.index.Load(); x != nil {
+		return x
+	}
+	x := new(actionIndex)
+	x.compile(s.src.Actions)
+	return setOnce(&s.index, x)
 }
 
 // compile lower-cases and compiles the action patterns, and indexes a long list.
@@ -238,7 +243,7 @@ func (s *statement) matchResource(resource string, ctx *Context) bool {
 	if s.anyResource {
 		return true
 	}
-	if !s.resIndexed.Load() && s.resUses.Add(1) == 1 {
+	if s.resources.Load() == nil && s.resUses.Add(1) == 1 {
 		if m, ok := anyMatchesAsWritten(s.src.Resources, resource, false, s.vars); ok {
 			return m != s.notResource
 		}

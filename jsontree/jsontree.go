@@ -692,6 +692,9 @@ func Compact(raw []byte) []byte {
 // CompactShared is Compact for text that its caller never changes while the result is in use:
 // the text itself, not a copy, when it has no space to remove.
 func CompactShared(raw []byte) []byte {
+	if bytes.IndexByte(raw, ' ') < 0 && bytes.IndexByte(raw, '\n') < 0 && bytes.IndexByte(raw, '\t') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		return raw // no space at all, as in text that programs write: found a word at a time
+	}
 	inString := false
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
