@@ -549,8 +549,8 @@ func (r *reader) number() bool {
 	return true
 }
 
-// keys are the object keys of policies and request cases, shared rather than allocated for
-// every object that has them.
+// keys are the object keys of policies and request cases, taken from here while the text read
+// is not yet a string that keys can be slices of (see decode).
 var keys = func() map[string]string {
 	m := map[string]string{}
 	for _, k := range []string{
@@ -565,13 +565,14 @@ var keys = func() map[string]string {
 	return m
 }()
 
-// key reads an object key: a string, shared where it is a common one.
+// key reads an object key: a string, from keys where it is a common one and the text is not
+// yet a string (once it is, a slice of it costs less than the lookup).
 func (r *reader) key() (string, bool) {
 	lit, plain, ok := r.scanString()
 	if !ok || r.skip {
 		return "", ok
 	}
-	if plain {
+	if plain && r.text == "" {
 		if k, found := keys[string(lit[1:len(lit)-1])]; found {
 			return k, true
 		}
