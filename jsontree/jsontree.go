@@ -10,6 +10,7 @@ package jsontree
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"runtime"
 	"slices"
@@ -612,50 +613,74 @@ func (r *reader) decode(lit []byte, plain bool) (string, bool) {
 func (r *reader) scanString() (lit []byte, plain, ok bool) {
 	d := r.data
 	start := r.pos
-	r.pos++
+	i := start + 1
 	plain = true
-	for r.pos < len(d) {
-		for r.pos < len(d) && plainByte[d[r.pos]] {
-			r.pos++
-		}
-		if r.pos >= len(d) {
+	for i < len(d) {
+		i = skipPlain(d, i)
+		if i >= len(d) {
 			break
 		}
-		c := d[r.pos]
+		c := d[i]
 		switch {
 		case c == '"':
-			r.pos++
-			return d[start:r.pos], plain, true
+			i++
+			r.pos = i
+			return d[start:i], plain, true
 		case c == '\\':
 			plain = false
-			r.pos++
-			if r.pos >= len(d) {
+			i++
+			if i >= len(d) {
+				r.pos = i
 				return nil, false, false
 			}
-			switch d[r.pos] {
+			switch d[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				r.pos++
+				i++
 			case 'u':
-				if len(d)-r.pos < 5 || !isHex4(d[r.pos+1:r.pos+5]) {
+				if len(d)-i < 5 || !isHex4(d[i+1:i+5]) {
+					r.pos = i
 					return nil, false, false
 				}
-				r.pos += 5
+				i += 5
 			default:
+				r.pos = i
 				return nil, false, false
 			}
 		case c < 0x20:
+			r.pos = i
 			return nil, false, false
 		case c < utf8.RuneSelf:
-			r.pos++
+			i++
 		default:
-			ch, size := utf8.DecodeRune(d[r.pos:])
+			ch, size := utf8.DecodeRune(d[i:])
 			if ch == utf8.RuneError && size == 1 {
 				plain = false
 			}
-			r.pos += size
+			i += size
 		}
 	}
+	r.pos = i
 	return nil, false, false
+}
+
+// skipPlain returns the index of the first byte at or after i that does not stand for itself
+// in a string literal (plainByte), or len(d). It looks at eight bytes at a time while none of
+// them is a quote, a backslash, a control character or beyond ASCII, as in most text.
+func skipPlain(d []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i+8 <= len(d) {
+		w := binary.LittleEndian.Uint64(d[i:])
+		quote, backslash := w^('"'*ones), w^('\\'*ones)
+		special := w | (w - 0x20*ones) | (quote-ones)&^quote | (backslash-ones)&^backslash
+		if special&highs != 0 {
+			break
+		}
+		i += 8
+	}
+	for i < len(d) && plainByte[d[i]] {
+		i++
+	}
+	return i
 }
 
 // compactByte marks the bytes Compact looks at: quotes, backslashes and space.

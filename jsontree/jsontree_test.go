@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/iotest"
 )
@@ -130,5 +131,26 @@ func TestSorted(t *testing.T) {
 	v, _ = Read([]byte(`{"a":1,"b":2}`))
 	if &v.Sorted()[0] != &v.Members[0] {
 		t.Fatal("Sorted copied members that were sorted already")
+	}
+}
+
+// TestSkipPlainAsByteLoop: the eight-bytes-at-a-time scan stops exactly where looking at one
+// byte at a time (plainByte) stops, for every byte value at every place of a word and of the
+// tail after it.
+func TestSkipPlainAsByteLoop(t *testing.T) {
+	for n := range 20 {
+		for pos := range n {
+			for c := range 256 {
+				d := []byte(strings.Repeat("a", n))
+				d[pos] = byte(c)
+				want := 0
+				for want < len(d) && plainByte[d[want]] {
+					want++
+				}
+				if got := skipPlain(d, 0); got != want {
+					t.Fatalf("skipPlain(%q) = %d, want %d", d, got, want)
+				}
+			}
+		}
 	}
 }
