@@ -23,7 +23,7 @@ func (k KeyMap) ShortHelp(c Context) []key.Binding {
 	case Principals:
 		return []key.Binding{k.List.Filter, k.List.Open, g.NextView, g.Context, g.WhatIf, g.Palette, g.Help, g.Quit}
 	case AccessTree:
-		return []key.Binding{k.Tree.Toggle, k.Tree.Explain, k.Tree.ShowDenied, k.Tree.WritesOnly, k.Tree.ViaChains, g.Back, g.Help}
+		return []key.Binding{k.Tree.Toggle, k.Tree.Explain, k.List.Filter, k.Tree.ShowDenied, k.Tree.WritesOnly, k.Tree.ViaChains, g.Back, g.Help}
 	case Explanation:
 		return []key.Binding{k.Document.Search, k.Document.Next, g.Copy, g.Export, g.Back, g.Help}
 	case ContextEditor:
@@ -48,7 +48,7 @@ func (k KeyMap) FullHelp(c Context) [][]key.Binding {
 		own = []key.Binding{l.Filter, l.Open, g.Copy}
 	case AccessTree:
 		t := k.Tree
-		own = []key.Binding{t.Expand, t.Collapse, t.Toggle, t.Explain, t.ShowDenied, t.WritesOnly, t.ViaChains, g.Copy, g.Export}
+		own = []key.Binding{t.Expand, t.Collapse, t.Toggle, t.Explain, l.Filter, t.ShowDenied, t.WritesOnly, t.ViaChains, g.Copy, g.Export}
 	case Explanation:
 		d := k.Document
 		own = []key.Binding{d.Search, d.Next, d.Prev, g.Copy, g.Export}

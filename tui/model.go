@@ -405,6 +405,8 @@ func (m *Model) typing() bool {
 	switch m.focus {
 	case focusList:
 		return m.currentList().filtering
+	case focusTree:
+		return m.currentTree().tree.filtering
 	case focusDoc:
 		return m.explain.doc.searching
 	}
@@ -422,6 +424,9 @@ func (m *Model) back() tea.Cmd {
 		}
 		m.focus = focusTree
 	case focusTree:
+		if m.currentTree().tree.clearFilter() {
+			return m.followSelection(false)
+		}
 		m.focus = focusList
 	case focusList:
 		if l := m.currentList(); l.clearFilter() {
@@ -463,6 +468,14 @@ func (m *Model) updateFocused(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case focusTree:
 		tp := m.currentTree()
+		if tp.tree.filtering {
+			tp.tree.filterKey(msg, l.tree.h-1)
+			return m.followSelection(false)
+		}
+		if key.Matches(msg, k.List.Filter) {
+			tp.tree.startFilter()
+			return nil
+		}
 		if key.Matches(msg, k.Tree.Explain) {
 			n := tp.tree.selected()
 			if n != nil && n.req.valid() {

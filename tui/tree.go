@@ -119,6 +119,7 @@ type node struct {
 	children   []*node
 	expandable bool
 	expanded   bool
+	shownOpen  bool // drawn open: expanded, or opened by a filter to show rows that match
 	loaded     bool
 	loading    bool
 	loadID     uint64
@@ -188,6 +189,13 @@ type treeModel struct {
 	empty  string // shown when there are no rows
 	// reveal is a node just opened: the next drawing scrolls to show its children.
 	reveal *node
+
+	// The filter (treefilter.go): the field, whether it has the keys, the query in force and
+	// how many loaded rows match it.
+	filter    lineInput
+	filtering bool
+	query     string
+	matches   int
 }
 
 // setRoot replaces the tree.
@@ -207,21 +215,36 @@ func (t *treeModel) flatten() {
 		sel = t.rows[t.cursor]
 	}
 	t.rows = t.rows[:0]
-	var walk func(*node, int)
-	walk = func(n *node, depth int) {
+	var f *treeFilter
+	if t.query != "" {
+		f = newTreeFilter(t.root, t.query)
+		t.matches = f.count
+	}
+	// Under a row that matches (inMatch), rows show as they are opened; elsewhere a filter
+	// keeps the rows that match and those above them, opened to show them.
+	var walk func(n *node, depth int, inMatch bool)
+	walk = func(n *node, depth int, inMatch bool) {
 		for _, c := range n.children {
-			if c.depth != depth {
-				c.depth = depth
+			open, match := c.expanded, inMatch
+			if f != nil && !inMatch {
+				if !f.hit[c] && !f.below[c] {
+					continue
+				}
+				match = f.hit[c]
+				open = c.expanded || !match && f.below[c]
+			}
+			if c.depth != depth || c.shownOpen != open {
+				c.depth, c.shownOpen = depth, open
 				c.rev++
 			}
 			t.rows = append(t.rows, c)
-			if c.expanded {
-				walk(c, depth+1)
+			if open {
+				walk(c, depth+1, match)
 			}
 		}
 	}
 	if t.root != nil {
-		walk(t.root, 0)
+		walk(t.root, 0, false)
 	}
 	t.dirty = false
 	if sel != nil {
@@ -250,7 +273,7 @@ func (t *treeModel) move(n, height int) {
 }
 
 func (t *treeModel) scroll(height int) {
-	t.offset = keepInView(t.cursor, t.offset, height, len(t.rows))
+	t.offset = keepInView(t.cursor, t.offset, t.rowsHeight(height), len(t.rows))
 }
 
 // selectKey moves the cursor to the row with the key, if it is visible.
@@ -309,14 +332,19 @@ func (t *treeModel) expandedNodes(height int) []*node {
 func (t *treeModel) view(s *styles, w, h int, focused bool, spin string) []string {
 	t.flatten()
 	t.scroll(h)
-	t.revealChildren(h)
+	rows := t.rowsHeight(h)
+	t.revealChildren(rows)
 	lines := make([]string, 0, h)
-	if len(t.rows) == 0 && t.empty != "" {
-		for _, l := range wrap(t.empty, w-2) {
+	empty := t.empty
+	if t.query != "" {
+		empty = "no row loaded so far matches; the palette (:) searches every action and resource"
+	}
+	if len(t.rows) == 0 && empty != "" {
+		for _, l := range wrap(empty, w-2) {
 			lines = append(lines, s.dim.Render(fit("  "+l, w)))
 		}
 	}
-	for i := t.offset; i < len(t.rows) && len(lines) < h; i++ {
+	for i := t.offset; i < len(t.rows) && len(lines) < rows; i++ {
 		n := t.rows[i]
 		sel := i == t.cursor
 		if sel || n.loading {
@@ -327,6 +355,9 @@ func (t *treeModel) view(s *styles, w, h int, focused bool, spin string) []strin
 			n.cache = rowCache{width: w, rev: n.rev, text: renderNode(s, n, w, false, focused, spin)}
 		}
 		lines = append(lines, n.cache.text)
+	}
+	if t.filterShown() {
+		lines = append(padLines(lines[:min(len(lines), rows)], w, rows), t.filterLine(s, w))
 	}
 	return lines
 }
@@ -339,7 +370,7 @@ func renderNode(s *styles, n *node, w int, selected, focused bool, spin string) 
 	switch {
 	case n.loading:
 		exp = spin + " "
-	case n.expandable && n.expanded:
+	case n.expandable && n.shownOpen:
 		exp = "▾ "
 	case n.expandable:
 		exp = "▸ "
