@@ -111,15 +111,18 @@ func compileKeyTemplate(k *ConditionKey, lower string) (*keyTemplate, bool) {
 }
 
 // KnowsConditionKey reports whether a request to AWS may carry the key: a key of the reference
-// (LookupConditionKey), or an identity provider's, whose prefix is the provider's host name
+// (LookupConditionKey), a key that an AWS managed policy tests (AWS sets what it writes), or an
+// identity provider's, whose prefix is the provider's host name
 // (token.actions.githubusercontent.com:sub, oidc.eks.<region>.amazonaws.com/id/<id>:aud), for
 // which any claim may be a key. A key it does not know is a typo, or newer than the catalog.
 func KnowsConditionKey(name string) bool {
 	if prefix, _, ok := strings.Cut(name, ":"); ok && strings.Contains(prefix, ".") {
 		return true
 	}
-	_, ok := LookupConditionKey(name)
-	return ok
+	if _, ok := LookupConditionKey(name); ok {
+		return true
+	}
+	return managedKeys()[toLowerASCII(name)]
 }
 
 // LookupConditionKey finds a condition key by name, regardless of case: a global key

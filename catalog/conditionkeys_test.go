@@ -86,6 +86,8 @@ func TestKnowsConditionKey(t *testing.T) {
 		"sts:ExternalId": true, "saml:aud": true, "accounts.google.com:aud": true,
 		"token.actions.githubusercontent.com:sub":     true,
 		"oidc.eks.us-east-1.amazonaws.com/id/ABC:aud": true,
+		// Not in the reference, but AWSSSOServiceRolePolicy tests it: AWS sets it.
+		"aws:PrincipalOrgMasterAccountId": true, "AWS:PRINCIPALORGMASTERACCOUNTID": true,
 		"aws:SourceIpp": false, "aws:NoSuchKey": false, "s3:NoSuchKey": false, "nosuch:key": false, "SourceIp": false, "": false,
 	} {
 		if got := KnowsConditionKey(key); got != want {

@@ -127,6 +127,16 @@ func writeExplanation(w io.Writer, r *eval.Result) {
 	}
 }
 
+// writeUnknownKeysWhere names the condition keys that the policies an answer weighs test
+// without iamscope knowing them, and where each is written.
+func writeUnknownKeysWhere(w io.Writer, keys []eval.UnknownKey) {
+	where := make([]string, len(keys))
+	for i, k := range keys {
+		where[i] = k.String()
+	}
+	writeUnknownKeys(w, where)
+}
+
 // writeUnknownKeys names the condition keys an answer took as absent without knowing them.
 func writeUnknownKeys(w io.Writer, keys []string) {
 	if len(keys) == 0 {

@@ -168,3 +168,55 @@ func TestAnswersNameUnknownConditionKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestQueriesNameUnknownConditionKeys: what-can, who-can and paths name the condition keys
+// that the policies they weigh test and iamscope does not know, and where each is written, in
+// text and in JSON; who-can only those of statements about its action. A key that an AWS
+// managed policy tests is known (AWS sets what it writes).
+func TestQueriesNameUnknownConditionKeys(t *testing.T) {
+	const acct = "123456789012"
+	dump := obj{
+		"UserDetailList": []obj{
+			userEntry(acct, "typo", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIpp": "10.0.0.0/8"}})}),
+			userEntry(acct, "net", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIp": "10.0.0.0/8"}})}),
+			userEntry(acct, "sso", obj{"sso": allowDoc("sqs:SendMessage", "*", obj{"StringEquals": obj{"aws:PrincipalOrgMasterAccountId": acct}})}),
+		},
+		"GroupDetailList": []obj{}, "RoleDetailList": []obj{}, "Policies": []obj{},
+	}
+	file := writeDump(t, dump)
+	type answer struct {
+		UnknownKeys []string `json:"unknownKeys"`
+	}
+	for _, c := range []struct {
+		cmd  func() *cobra.Command
+		args []string
+		want []string
+	}{
+		{NewWhatCanCommand, []string{"typo"}, []string{"aws:SourceIpp"}},
+		{NewWhatCanCommand, []string{"net"}, nil},
+		{NewWhatCanCommand, []string{"sso"}, nil},
+		{NewWhoCanCommand, []string{"s3:GetObject", "arn:aws:s3:::b/k"}, []string{"aws:SourceIpp"}},
+		{NewWhoCanCommand, []string{"sqs:SendMessage", "arn:aws:sqs:us-east-1:" + acct + ":q"}, nil},
+		{NewPathsCommand, []string{"typo"}, []string{"aws:SourceIpp"}},
+		{NewPathsCommand, nil, []string{"aws:SourceIpp"}},
+	} {
+		args := append([]string{"--file", file}, c.args...)
+		out, err := run(t, c.cmd(), append([]string{"--json"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got answer
+		mustJSON(t, out, &got)
+		if !slices.Equal(got.UnknownKeys, c.want) {
+			t.Errorf("%v: unknown keys %q, want %q", c.args, got.UnknownKeys, c.want)
+		}
+		text, err := run(t, c.cmd(), args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		says := strings.Contains(text, "UNKNOWN KEYS:") && strings.Contains(text, "aws:SourceIpp (user typo: net, Statement[0])")
+		if says != (c.want != nil) {
+			t.Errorf("%v: text names the unknown key where it is written: %v, want %v:\n%s", c.args, says, c.want != nil, text)
+		}
+	}
+}

@@ -33,7 +33,9 @@ func NewPathsCommand() *cobra.Command {
 			} else {
 				found = q.engine.AllPaths()
 			}
-			out := pathsJSON{Partial: q.engine.UnweighedPaths(who), Warnings: q.warnings(), Paths: []pathJSON{}}
+			unknown := q.engine.UnknownKeysPaths(who, catalog.KnowsConditionKey)
+			out := pathsJSON{Partial: q.engine.UnweighedPaths(who), UnknownKeys: eval.UnknownKeyNames(unknown),
+				Warnings: q.warnings(), Paths: []pathJSON{}}
 			for _, escs := range found {
 				for _, esc := range escs {
 					pj := pathJSON{From: esc.From.ARN, To: esc.Target, Targets: esc.Targets, TargetKind: esc.TargetKind, ID: esc.Path.ID,
@@ -51,6 +53,7 @@ func NewPathsCommand() *cobra.Command {
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%d escalation path(s)\n", len(out.Paths))
 			writePartial(w, out.Partial)
+			writeUnknownKeysWhere(w, unknown)
 			for _, p := range out.Paths {
 				state := "works now"
 				if !p.Exploitable {
@@ -93,9 +96,10 @@ func NewPathsCommand() *cobra.Command {
 }
 
 type pathsJSON struct {
-	Partial  []string   `json:"partial,omitempty"`
-	Warnings []string   `json:"warnings,omitempty"`
-	Paths    []pathJSON `json:"paths"`
+	Partial     []string   `json:"partial,omitempty"`
+	UnknownKeys []string   `json:"unknownKeys,omitempty"`
+	Warnings    []string   `json:"warnings,omitempty"`
+	Paths       []pathJSON `json:"paths"`
 }
 
 type pathJSON struct {

@@ -35,12 +35,13 @@ func NewWhatCanCommand() *cobra.Command {
 			} else {
 				acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
 			}
+			unknown := q.engine.UnknownKeysWhatCan(p, !noChains, q.ctx, q.mode(), catalog.KnowsConditionKey)
 			out := whatCanJSON{Principal: p.ARN, Partial: q.engine.UnweighedWhatCan(p, !noChains, q.ctx, q.mode()),
-				Warnings: q.warnings(), Services: groupAccess(acc)}
+				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings(), Services: groupAccess(acc)}
 			if q.json {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			writeWhatCan(cmd.OutOrStdout(), out)
+			writeWhatCan(cmd.OutOrStdout(), out, unknown)
 			return nil
 		},
 	}
@@ -50,10 +51,11 @@ func NewWhatCanCommand() *cobra.Command {
 }
 
 type whatCanJSON struct {
-	Principal string        `json:"principal"`
-	Partial   []string      `json:"partial,omitempty"`
-	Warnings  []string      `json:"warnings,omitempty"`
-	Services  []serviceJSON `json:"services"`
+	Principal   string        `json:"principal"`
+	Partial     []string      `json:"partial,omitempty"`
+	UnknownKeys []string      `json:"unknownKeys,omitempty"`
+	Warnings    []string      `json:"warnings,omitempty"`
+	Services    []serviceJSON `json:"services"`
 }
 
 type serviceJSON struct {
@@ -129,7 +131,7 @@ func groupAccess(acc []eval.Access) []serviceJSON {
 	return out
 }
 
-func writeWhatCan(w io.Writer, out whatCanJSON) {
+func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey) {
 	n := 0
 	for _, s := range out.Services {
 		for _, l := range s.Levels {
@@ -138,6 +140,7 @@ func writeWhatCan(w io.Writer, out whatCanJSON) {
 	}
 	fmt.Fprintf(w, "%s can do %d action(s) in %d service(s)\n", clean(out.Principal), n, len(out.Services))
 	writePartial(w, out.Partial)
+	writeUnknownKeysWhere(w, unknown)
 	for _, s := range out.Services {
 		fmt.Fprintf(w, "\n%s\n", clean(s.Service))
 		for _, l := range s.Levels {

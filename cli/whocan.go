@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
 )
 
@@ -23,8 +24,9 @@ func NewWhoCanCommand() *cobra.Command {
 			if err := q.load(cmd); err != nil {
 				return err
 			}
+			unknown := q.engine.UnknownKeysWhoCan(args[0], args[1], catalog.KnowsConditionKey)
 			out := whoCanJSON{Action: args[0], Resource: args[1], Partial: q.engine.UnweighedWhoCan(args[1]),
-				Warnings: q.warnings(), Principals: []granteeJSON{}}
+				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings(), Principals: []granteeJSON{}}
 			for _, g := range q.engine.WhoCan(args[0], args[1], q.ctx, q.mode()) {
 				out.Principals = append(out.Principals, granteeJSON{
 					ARN: g.ARN, Kind: string(g.Kind), Decision: g.Decision, AllowedIf: condText(g.Condition),
@@ -37,6 +39,7 @@ func NewWhoCanCommand() *cobra.Command {
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%d part(ies) can %s on %s\n", len(out.Principals), clean(args[0]), clean(args[1]))
 			writePartial(w, out.Partial)
+			writeUnknownKeysWhere(w, unknown)
 			for _, g := range out.Principals {
 				line := fmt.Sprintf("  %-9s %s", g.Kind, clean(g.ARN))
 				if g.AllowedIf != "" {
@@ -56,11 +59,12 @@ func NewWhoCanCommand() *cobra.Command {
 }
 
 type whoCanJSON struct {
-	Action     string        `json:"action"`
-	Resource   string        `json:"resource"`
-	Partial    []string      `json:"partial,omitempty"`
-	Warnings   []string      `json:"warnings,omitempty"`
-	Principals []granteeJSON `json:"principals"`
+	Action      string        `json:"action"`
+	Resource    string        `json:"resource"`
+	Partial     []string      `json:"partial,omitempty"`
+	UnknownKeys []string      `json:"unknownKeys,omitempty"`
+	Warnings    []string      `json:"warnings,omitempty"`
+	Principals  []granteeJSON `json:"principals"`
 }
 
 type granteeJSON struct {
