@@ -18,13 +18,15 @@ go build -o "$work/ansi2svg" ./screenshots/ansi2svg
 
 cols=132 rows=38
 
-# start runs the explorer in a fresh tmux server of its own.
+# start runs the explorer in a fresh tmux server of its own, in the theme named (dark unless
+# given).
 start() {
+  theme=${1:-dark}
   tmux -L "$socket" kill-server 2>/dev/null || true
   scene=$((scene + 1))
   socket="iamscope-shots-$$-$scene"
   tmux -L "$socket" new-session -d -s shot -x "$cols" -y "$rows" \
-    "env -i HOME=$work PATH=$PATH TERM=xterm-256color COLORTERM=truecolor XDG_CONFIG_HOME=$work/config $work/iamscope --theme dark"
+    "env -i HOME=$work PATH=$PATH TERM=xterm-256color COLORTERM=truecolor XDG_CONFIG_HOME=$work/config $work/iamscope --theme $theme"
   wait_for "Principals"
 }
 
@@ -50,9 +52,11 @@ wait_for() {
   exit 1
 }
 
-# shot NAME CAPTION draws the screen to screenshots/NAME.svg.
+# shot NAME CAPTION draws the screen to screenshots/NAME.svg, on the theme's background.
 shot() {
-  tmux -L "$socket" capture-pane -p -e -t shot | "$work/ansi2svg" -title "$2" > "screenshots/$1.svg"
+  colours=()
+  [[ $theme == light ]] && colours=(-bg '#ffffff' -fg '#1f2328')
+  tmux -L "$socket" capture-pane -p -e -t shot | "$work/ansi2svg" "${colours[@]}" -title "$2" > "screenshots/$1.svg"
   echo "screenshots/$1.svg"
 }
 
@@ -115,3 +119,15 @@ shot palette "The command palette: jump to a principal, resource or action, or a
 keys Escape; sleep 0.3
 keys '?'; wait_for "Help:"
 shot help "Help fits the pane: every binding of the tree, then moving, then everywhere"
+
+# 8. The access tree filtered, in the light theme: two services opened, then only the rows
+# that hold "get".
+start light
+keys /; type_text dana; keys Enter Enter
+wait_for "› user dana.whitfield ›"
+keys /; type_text s3; keys Enter Space; wait_for "s3:GetObject"
+keys Escape; sleep 0.3
+keys /; type_text iam; keys Enter Space; wait_for "iam:PassRole"
+keys Escape; sleep 0.3
+keys /; type_text get; keys Enter; wait_for "(esc clears)"
+shot filter "The access tree filtered to the rows that hold \"get\", with their services (light theme)"
