@@ -37,7 +37,16 @@ func addExplorer(root *cobra.Command) {
 		if f.theme != "" && f.theme != "light" && f.theme != "dark" {
 			return usageError{fmt.Errorf("--theme %q: want light or dark", f.theme)}
 		}
-		opts, err := f.options(cmd.Context())
+		// The explorer reads ctrl+c as a key and quits itself, so its load is not tied to the
+		// command's signal context; it ends when the explorer does, a load still under way
+		// with it.
+		parent := cmd.Context()
+		if parent == nil {
+			parent = context.Background()
+		}
+		ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+		defer cancel()
+		opts, err := f.options(ctx)
 		if err != nil {
 			return err
 		}
@@ -45,15 +54,11 @@ func addExplorer(root *cobra.Command) {
 	}
 }
 
-// options makes the explorer's options from the flags, the environment and the key file.
+// options makes the explorer's options from the flags, the environment and the key file; the
+// load runs under ctx.
 func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	opts := tui.Options{
-		// The explorer reads ctrl+c as a key and quits itself; its load is not tied to the
-		// command's signal context, which ends when the command returns.
-		Load:    explorerSource(context.WithoutCancel(ctx), &f.sources),
+		Load:    explorerSource(ctx, &f.sources),
 		Source:  f.sources.Describe(),
 		Theme:   f.theme,
 		NoColor: f.noColor || tui.NoColorFromEnv(),

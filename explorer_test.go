@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/iamscope/iamscope/loader/demo"
+	"github.com/iamscope/iamscope/model"
 	"github.com/iamscope/iamscope/tui"
 )
 
@@ -14,8 +17,14 @@ func TestNoArgumentsOpensTheExplorer(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no key file
 	t.Setenv("NO_COLOR", "")
 	var got []tui.Options
+	var loaded []*model.Account
+	var loadErr error
 	old := runExplorer
-	runExplorer = func(o tui.Options) error { got = append(got, o); return nil }
+	runExplorer = func(o tui.Options) error {
+		got = append(got, o)
+		loaded, loadErr = o.Load(nil) // as the explorer does, while it runs
+		return nil
+	}
 	defer func() { runExplorer = old }()
 
 	if code, _, stderr := runCapture(t, ""); code != exitOK {
@@ -31,9 +40,12 @@ func TestNoArgumentsOpensTheExplorer(t *testing.T) {
 	if o.Source != "demo" || o.Theme != "" || o.NoColor || o.NoMouse || o.Keys == nil {
 		t.Errorf("defaults: %+v", o)
 	}
-	accounts, err := o.Load(nil)
-	if err != nil || len(accounts) == 0 || accounts[0].ID != demo.MainAccountID {
-		t.Errorf("source: %v %v", accounts, err)
+	if loadErr != nil || len(loaded) == 0 || loaded[0].ID != demo.MainAccountID {
+		t.Errorf("source: %v %v", loaded, loadErr)
+	}
+	// A load still under way when the explorer ends is cancelled with it.
+	if _, err := o.Load(nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("load after the explorer ended: %v, want context.Canceled", err)
 	}
 	if o := got[1]; o.Theme != "light" || !o.NoColor || !o.NoMouse {
 		t.Errorf("flags not passed: %+v", o)
