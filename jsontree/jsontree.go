@@ -352,14 +352,14 @@ func (r *reader) newValue() *Value {
 }
 
 func (r *reader) space() {
-	for r.pos < len(r.data) {
-		switch r.data[r.pos] {
-		case ' ', '\t', '\n', '\r':
-			r.pos++
-		default:
-			return
-		}
+	d, i := r.data, r.pos
+	if i < len(d) && d[i] > ' ' {
+		return // the common case: no space at all
 	}
+	for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
+		i++
+	}
+	r.pos = i
 }
 
 // pop takes the entries of a stack from base on, into a slice of their own from the arena
