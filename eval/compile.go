@@ -23,8 +23,9 @@ const (
 )
 
 // Policy is a policy compiled for evaluation: action patterns lower-cased and compiled into
-// linear-time globs (at a statement's second use), resource patterns compiled (or kept as templates where they hold policy
-// variables), conditions parsed with their values pre-read for their operators.
+// linear-time globs, resource patterns compiled (or kept as templates where they hold policy
+// variables), conditions parsed with their values pre-read for their operators; each part of
+// a statement when it is first needed (see statement).
 type Policy struct {
 	Name       string
 	Source     *model.Policy
