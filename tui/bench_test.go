@@ -114,6 +114,15 @@ func BenchmarkKeyTreePageDown(b *testing.B) {
 	benchKeys(b, d, keyMsg("pgdown"), keyMsg("pgup"))
 }
 
+func BenchmarkKeyTreeFilter(b *testing.B) {
+	d := benchModel(b)
+	d.m.Update(keyMsg("/"))
+	for _, k := range "describe" {
+		d.m.Update(tea.KeyPressMsg{Code: k, Text: string(k)})
+	}
+	benchKeys(b, d, keyMsg("s"), keyMsg("backspace"))
+}
+
 func BenchmarkKeyTreeToggleWrites(b *testing.B) {
 	d := benchModel(b)
 	benchKeys(b, d, keyMsg("M"))
