@@ -1,8 +1,10 @@
 package catalog
 
 import (
-	"encoding/json"
+	"bytes"
 	"sync"
+
+	"github.com/iamscope/iamscope/jsontree"
 )
 
 // managedKeys are the condition keys that AWS managed policies test, lower-cased. AWS writes
@@ -11,27 +13,28 @@ import (
 // name. They are read from the embedded documents on first use.
 var managedKeys = sync.OnceValue(func() map[string]bool {
 	keys := map[string]bool{}
+	var rd jsontree.Reader
 	for _, p := range ManagedPolicies() {
-		var doc struct{ Statement json.RawMessage }
-		if json.Unmarshal(p.Document, &doc) != nil {
+		if !bytes.Contains(p.Document, []byte(`"Condition"`)) {
 			continue
 		}
-		var stmts []struct {
-			Condition map[string]map[string]json.RawMessage
+		doc, ok := rd.Read(p.Document)
+		if !ok || doc.Kind != jsontree.Object {
+			continue
 		}
-		if json.Unmarshal(doc.Statement, &stmts) != nil {
-			var one struct {
-				Condition map[string]map[string]json.RawMessage
-			}
-			if json.Unmarshal(doc.Statement, &one) != nil {
-				continue
-			}
-			stmts = append(stmts, one)
+		stmts := []*jsontree.Value{doc.Get("Statement")}
+		if stmts[0] != nil && stmts[0].Kind == jsontree.Array {
+			stmts = stmts[0].Items
 		}
 		for _, s := range stmts {
-			for _, byKey := range s.Condition {
-				for k := range byKey {
-					keys[toLowerASCII(k)] = true
+			if s == nil || s.Kind != jsontree.Object {
+				continue
+			}
+			if c := s.Get("Condition"); c != nil && c.Kind == jsontree.Object {
+				for _, op := range c.Members {
+					for _, k := range op.Value.Members {
+						keys[toLowerASCII(k.Key)] = true
+					}
 				}
 			}
 		}
