@@ -78,6 +78,13 @@ func benchModel(b *testing.B) *driver {
 	return d
 }
 
+// updateText types text into the model, one Update a character, running none of the commands.
+func updateText(d *driver, text string) {
+	for _, k := range text {
+		d.m.Update(tea.KeyPressMsg{Code: k, Text: string(k)})
+	}
+}
+
 // press measures keys pressed in turn, each Update then View.
 func benchKeys(b *testing.B, d *driver, keys ...tea.KeyPressMsg) {
 	b.Helper()
@@ -117,9 +124,7 @@ func BenchmarkKeyTreePageDown(b *testing.B) {
 func BenchmarkKeyTreeFilter(b *testing.B) {
 	d := benchModel(b)
 	d.m.Update(keyMsg("/"))
-	for _, k := range "describe" {
-		d.m.Update(tea.KeyPressMsg{Code: k, Text: string(k)})
-	}
+	updateText(d, "describe")
 	benchKeys(b, d, keyMsg("s"), keyMsg("backspace"))
 }
 
@@ -142,9 +147,7 @@ func BenchmarkKeyOpenPalette(b *testing.B) {
 func BenchmarkKeyPaletteTypeAction(b *testing.B) {
 	d := benchModel(b)
 	d.m.Update(keyMsg(":"))
-	for _, k := range "s3:get" {
-		d.m.Update(tea.KeyPressMsg{Code: k, Text: string(k)})
-	}
+	updateText(d, "s3:get")
 	benchKeys(b, d, keyMsg("o"), keyMsg("backspace"))
 }
 
