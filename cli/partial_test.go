@@ -119,20 +119,27 @@ func anyContains(list []string, part string) bool {
 	return false
 }
 
-// A condition on a key iamscope does not know (a typo of aws:SourceIp) is taken as absent, as
-// AWS takes it, and the answer says so by name, in text and JSON, in both modes; a known key
-// the request does not give, or an identity provider's key, is not named.
-func TestAnswersNameUnknownConditionKeys(t *testing.T) {
+// conditionKeysDump writes an account whose users' policies test condition keys: typo a typo
+// of aws:SourceIp, net aws:SourceIp itself, gh an identity provider's key, sso a key only an
+// AWS managed policy (AWSSSOServiceRolePolicy) names.
+func conditionKeysDump(t *testing.T) string {
 	const acct = "123456789012"
-	dump := obj{
+	return writeDump(t, obj{
 		"UserDetailList": []obj{
 			userEntry(acct, "typo", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIpp": "10.0.0.0/8"}})}),
 			userEntry(acct, "net", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIp": "10.0.0.0/8"}})}),
 			userEntry(acct, "gh", obj{"gh": allowDoc("s3:GetObject", "*", obj{"StringLike": obj{"token.actions.githubusercontent.com:sub": "repo:o/*"}})}),
+			userEntry(acct, "sso", obj{"sso": allowDoc("sqs:SendMessage", "*", obj{"StringEquals": obj{"aws:PrincipalOrgMasterAccountId": acct}})}),
 		},
 		"GroupDetailList": []obj{}, "RoleDetailList": []obj{}, "Policies": []obj{},
-	}
-	file := writeDump(t, dump)
+	})
+}
+
+// A condition on a key iamscope does not know (a typo of aws:SourceIp) is taken as absent, as
+// AWS takes it, and the answer says so by name, in text and JSON, in both modes; a known key
+// the request does not give, or an identity provider's key, is not named.
+func TestAnswersNameUnknownConditionKeys(t *testing.T) {
+	file := conditionKeysDump(t)
 	const object = "arn:aws:s3:::b/k"
 	for _, c := range []struct {
 		user, mode string
@@ -175,15 +182,7 @@ func TestAnswersNameUnknownConditionKeys(t *testing.T) {
 // managed policy tests is known (AWS sets what it writes).
 func TestQueriesNameUnknownConditionKeys(t *testing.T) {
 	const acct = "123456789012"
-	dump := obj{
-		"UserDetailList": []obj{
-			userEntry(acct, "typo", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIpp": "10.0.0.0/8"}})}),
-			userEntry(acct, "net", obj{"net": allowDoc("s3:GetObject", "*", obj{"IpAddress": obj{"aws:SourceIp": "10.0.0.0/8"}})}),
-			userEntry(acct, "sso", obj{"sso": allowDoc("sqs:SendMessage", "*", obj{"StringEquals": obj{"aws:PrincipalOrgMasterAccountId": acct}})}),
-		},
-		"GroupDetailList": []obj{}, "RoleDetailList": []obj{}, "Policies": []obj{},
-	}
-	file := writeDump(t, dump)
+	file := conditionKeysDump(t)
 	type answer struct {
 		UnknownKeys []string `json:"unknownKeys"`
 	}
