@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 )
 
 func runCapture(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -59,10 +59,10 @@ func TestExitStatuses(t *testing.T) {
 	}
 }
 
-// TestSimulateConformanceFile runs the command end to end on the shared conformance cases and
+// TestSimulateConformanceFile runs the command end to end on the documented conformance cases and
 // checks each printed decision against the case's expect.
 func TestSimulateConformanceFile(t *testing.T) {
-	path, err := shareddata.Path("conformance", "cases.json")
+	path, err := corpus.Conformance()
 	if err != nil {
 		t.Fatal(err)
 	}

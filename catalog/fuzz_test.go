@@ -5,16 +5,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 	"github.com/iamscope/iamscope/wildcard"
 )
 
 // FuzzExpand expands arbitrary action patterns: every action returned matches the pattern,
 // regardless of case; none that matches is left out; the result is sorted; a pattern without
 // wildcards finds at most the one action LookupAction finds. Seeds: the Action elements of the
-// shared policies.
+// public policies (model/testdata/policies).
 func FuzzExpand(f *testing.F) {
-	actions, _, _, err := shareddata.PolicyElements()
+	actions, _, _, err := corpus.PolicyElements()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -54,9 +54,9 @@ func FuzzExpand(f *testing.F) {
 
 // FuzzResourceTypeOf finds the resource types of arbitrary ARNs: every type returned has the
 // ARN's format, none is returned twice, and text that is not an ARN has none. Seeds: the
-// Resource elements of the shared policies.
+// Resource elements of the public policies (model/testdata/policies).
 func FuzzResourceTypeOf(f *testing.F) {
-	_, resources, _, err := shareddata.PolicyElements()
+	_, resources, _, err := corpus.PolicyElements()
 	if err != nil {
 		f.Fatal(err)
 	}

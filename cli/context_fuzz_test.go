@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/corpus"
 	"github.com/iamscope/iamscope/internal/sanitize"
-	"github.com/iamscope/iamscope/internal/shareddata"
 	"github.com/iamscope/iamscope/loader/demo"
 )
 
@@ -22,9 +22,9 @@ var demoOnce = sync.OnceValues(func() (*eval.Engine, error) {
 // FuzzParseContext reads arbitrary --context flags (one per line) and decides a request on
 // the demo account with the context they give. A flag that is refused is a usage error whose
 // message is inert on a terminal; a context that is read is decided without error, in both
-// modes. Seeds: the conditions of the shared policies, as key=value.
+// modes. Seeds: the conditions of the public policies, as key=value.
 func FuzzParseContext(f *testing.F) {
-	_, _, conditions, err := shareddata.PolicyElements()
+	_, _, conditions, err := corpus.PolicyElements()
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 	"github.com/iamscope/iamscope/loader"
 )
 
@@ -164,7 +164,7 @@ func TestWhatCanGroupedByServiceAndLevel(t *testing.T) {
 }
 
 func TestQueriesOnADump(t *testing.T) {
-	path, err := shareddata.Path("data", "accounts", "cloudsplaining-example-iam-vulnerable-account.json")
+	path, err := corpus.Account("cloudsplaining-example-iam-vulnerable-account.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 )
 
 // NewSimulateCommand returns `iamscope simulate FILE`: it decides every request case of a file
-// (the format of shared/conformance/FORMAT.md; `-` reads standard input) and writes the results
+// (the format of eval/testdata/conformance/FORMAT.md; `-` reads standard input) and writes the results
 // as a JSON array in the same order.
 func NewSimulateCommand() *cobra.Command {
 	var explain, pretty bool

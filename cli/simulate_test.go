@@ -11,7 +11,7 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 )
 
 const goodCase = `{"id": "ok", "request": {"principal": "arn:aws:iam::111111111111:user/alice",
@@ -118,7 +118,7 @@ func TestSimulateDiscovery(t *testing.T) {
 // one gives, for good files, files with malformed cases, and files that are not JSON arrays
 // (the same error, at the same line and column).
 func TestSimulateAgreesWithCaseByCase(t *testing.T) {
-	conformance, err := shareddata.Path("conformance", "cases.json")
+	conformance, err := corpus.Conformance()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/iamscope/iamscope/model"
 )
 
-// This file reads and runs request cases: the format of shared/conformance/FORMAT.md, which
+// This file reads and runs request cases: the format of eval/testdata/conformance/FORMAT.md, which
 // `iamscope simulate` reads and the reference simulator reads too, so that one file can be run
 // through both.
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 )
 
 // lineCol is how SplitCases names the place of a file that is not a JSON array.
@@ -46,11 +46,11 @@ func errorNamesPlace(msg string, raw json.RawMessage) bool {
 // case gets one of the three decisions; every answer can be written as JSON; and RunCaseItem,
 // which simulate uses, answers as RunCase does.
 func FuzzRunCase(f *testing.F) {
-	shared, err := shareddata.Path("conformance", "cases.json")
+	conformance, err := corpus.Conformance()
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, path := range []string{shared, filepath.Join("testdata", "documented-cases.json")} {
+	for _, path := range []string{conformance, filepath.Join("testdata", "documented-cases.json")} {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)

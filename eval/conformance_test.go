@@ -5,13 +5,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 )
 
-// TestConformance runs the team's 62 documented cases (shared/conformance/cases.json), whose
+// TestConformance runs the team's 62 documented cases (eval/testdata/conformance/cases.json), whose
 // expected answers were reasoned from the AWS documentation, and checks every decision.
 func TestConformance(t *testing.T) {
-	path, err := shareddata.Path("conformance", "cases.json")
+	path, err := corpus.Conformance()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,12 +9,12 @@ import (
 	"testing"
 
 	"github.com/iamscope/iamscope/eval"
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 	"github.com/iamscope/iamscope/loader"
 	"github.com/iamscope/iamscope/model"
 )
 
-// The account of shared/data/accounts/cloudsplaining-example-iam-vulnerable-account.json has
+// The account of loader/testdata/accounts/cloudsplaining-example-iam-vulnerable-account.json has
 // BishopFox's iam-vulnerable deployed: each principal named privescN-... deploys one
 // escalation path; fnN-... deploy paths that tools tend to miss (a partial permission set, a
 // resource or condition constraint that is still exploitable, NotAction); fpN-... deploy
@@ -72,7 +72,7 @@ var vulnerableOnly = map[string]struct {
 }
 
 func vulnerablePath(t testing.TB) string {
-	p, err := shareddata.Path("data", "accounts", "cloudsplaining-example-iam-vulnerable-account.json")
+	p, err := corpus.Account("cloudsplaining-example-iam-vulnerable-account.json")
 	if err != nil {
 		t.Fatal(err)
 	}

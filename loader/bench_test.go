@@ -2,7 +2,7 @@ package loader
 
 import "testing"
 
-// BenchmarkLoadFile loads and indexes the largest dump in shared/data/accounts (824 KB:
+// BenchmarkLoadFile loads and indexes the largest dump in loader/testdata/accounts (824 KB:
 // 44 users, 78 roles, 84 policies).
 func BenchmarkLoadFile(b *testing.B) {
 	path := accountsPath(b, dumpVulnerable)

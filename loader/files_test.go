@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 	"github.com/iamscope/iamscope/model"
 )
 
-// The dumps in shared/data/accounts.
+// The dumps in loader/testdata/accounts.
 const (
 	dumpAWSCLI     = "awscli-example-authz-details.json"
 	dumpCloudMap   = "cloudmapper-demo-authz-details.json"
@@ -24,12 +24,9 @@ const (
 
 func accountsPath(t testing.TB, name string) string {
 	t.Helper()
-	p, err := shareddata.Path("data", "accounts", name)
+	p, err := corpus.Account(name)
 	if err != nil {
-		t.Skip(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	return p
 }

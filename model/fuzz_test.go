@@ -11,13 +11,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/corpus"
 )
 
-// addSharedPolicySeeds seeds a fuzzer with every policy file under shared/data/policies and
-// every policy in the shared conformance cases. Missing shared data skips only those seeds.
-func addSharedPolicySeeds(f *testing.F) {
-	dir, files := sharedPolicyFiles(f)
+// addPublicPolicySeeds seeds a fuzzer with every policy file under model/testdata/policies and
+// every policy in the documented conformance cases.
+func addPublicPolicySeeds(f *testing.F) {
+	dir, files := publicPolicyFiles(f)
 	for _, rel := range files {
 		data, err := os.ReadFile(filepath.Join(dir, rel))
 		if err != nil {
@@ -25,7 +25,7 @@ func addSharedPolicySeeds(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	path, err := shareddata.Path("conformance", "cases.json")
+	path, err := corpus.Conformance()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func addSharedPolicySeeds(f *testing.F) {
 // FuzzParsePolicy: ParsePolicy never panics, refuses only with a *PolicyError, and a parsed
 // policy's Document (the compact JSON it keeps) parses again to the very same policy.
 func FuzzParsePolicy(f *testing.F) {
-	addSharedPolicySeeds(f)
+	addPublicPolicySeeds(f)
 	f.Add([]byte(`"{\"Statement\":{\"Effect\":\"Deny\",\"NotAction\":\"*\"}}"`))
 	f.Add([]byte(`%7B%22Statement%22%3A%5B%5D%7D`))
 	f.Add([]byte(`{"Statement":[{"Effect":"Allow","Action":"s3:*","Condition":{"Null":{"k":[true,1,"x"]}}}]}`))

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iamscope/iamscope/internal/testenv"
 )
 
 // The end-to-end test runs the built binary in a real terminal, tmux, on the demo account: it
@@ -105,9 +107,7 @@ func startTmux(t *testing.T, w, h int) (*tmuxSession, string) {
 	if testing.Short() {
 		t.Skip("the end-to-end test builds the binary and runs it in tmux; -short skips it")
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (`apt-get install tmux`; .ci/run installs it)")
-	}
+	testenv.LookPath(t, "tmux", "the end-to-end test of the explorer in a real terminal")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "iamscope")
 	build := exec.Command("go", "build", "-o", bin, ".")

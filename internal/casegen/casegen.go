@@ -1,4 +1,4 @@
-// Package casegen generates random request cases (the format of shared/conformance/FORMAT.md)
+// Package casegen generates random request cases (the format of eval/testdata/conformance/FORMAT.md)
 // over real AWS actions, resource ARNs and condition keys taken from the embedded catalog, for
 // differential testing of the engine against the reference simulator.
 //

@@ -72,7 +72,7 @@ var deviations = []deviation{
 	{
 		// "A resource-based policy can specify the ARN of the session as a principal ... The
 		// resource-based policy permissions are not limited by the session policy." The
-		// reference applies the session policy's implicit deny first (shared/conformance/FORMAT.md).
+		// reference applies the session policy's implicit deny first (eval/testdata/conformance/FORMAT.md).
 		Name:  "session policy applied to a grant that names the session itself",
 		URL:   "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session",
 		Match: sessionNamedDirectly,

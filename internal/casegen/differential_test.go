@@ -14,7 +14,7 @@ import (
 
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/internal/casegen"
-	"github.com/iamscope/iamscope/internal/shareddata"
+	"github.com/iamscope/iamscope/internal/testenv"
 )
 
 // The differential test's cases: a fixed seed, so that a failure can be reproduced with
@@ -26,7 +26,7 @@ const (
 	diffCases = 5000
 )
 
-// oracleResult is one answer of the reference simulator (shared/oracle/run).
+// oracleResult is one answer of the reference simulator (reference/driver.mjs).
 type oracleResult struct {
 	ID       string          `json:"id"`
 	Decision string          `json:"decision"`
@@ -139,24 +139,20 @@ func sum(m map[string]int) int {
 	return n
 }
 
-// oraclePath finds shared/oracle/run and checks that node is there to run it. Where node is
-// missing the test is skipped, except in CI (which installs node: .ci/run).
+// oraclePath finds the reference simulator's runner (reference/run, which installs the pinned
+// package on first use) and checks that the tools it needs are there. Where one is missing the
+// test is skipped with the reason, except in CI, where a missing tool is a failure (testenv).
 func oraclePath(t *testing.T) string {
 	t.Helper()
-	path, err := shareddata.Path("oracle", "run")
+	path, err := filepath.Abs(filepath.Join("reference", "run"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("the reference simulator is missing: %v", err)
+		t.Fatalf("the reference simulator's runner is missing: %v", err)
 	}
 	for _, tool := range []string{"bash", "node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is needed to run the reference simulator: %v", tool, err)
-			}
-			t.Skipf("%s is not installed: cannot run the reference simulator", tool)
-		}
+		testenv.LookPath(t, tool, "the reference simulator of the differential test")
 	}
 	return path
 }

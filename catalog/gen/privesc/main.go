@@ -3,7 +3,10 @@
 // compact JSON that package catalog embeds: for each path its id, name, category, services,
 // required and additional actions, parent path and description.
 //
-//	go run ./catalog/gen/privesc -in ../shared/data/privesc/pathfinding-paths-catalog.yaml -out catalog/data/privesc.json
+// The catalogue's YAML is kept in testdata/ beside this file (see its SOURCES.md); the test
+// checks that the embedded JSON is what this command makes of it.
+//
+//	go run ./catalog/gen/privesc -in catalog/gen/privesc/testdata/pathfinding-paths-catalog.yaml -out catalog/data/privesc.json
 package main
 
 import (
@@ -46,7 +49,7 @@ type Path struct {
 }
 
 func main() {
-	in := flag.String("in", "", "the pathfinding paths catalogue (YAML)")
+	in := flag.String("in", "catalog/gen/privesc/testdata/pathfinding-paths-catalog.yaml", "the pathfinding paths catalogue (YAML)")
 	out := flag.String("out", "catalog/data/privesc.json", "where to write the embedded JSON")
 	flag.Parse()
 	if err := run(*in, *out); err != nil {

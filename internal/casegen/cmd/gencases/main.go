@@ -1,5 +1,5 @@
 // Command gencases writes random request cases over real AWS actions, resources and condition
-// keys, as a JSON array in the format of shared/conformance/FORMAT.md:
+// keys, as a JSON array in the format of eval/testdata/conformance/FORMAT.md:
 //
 //	go run ./internal/casegen/cmd/gencases -n 10000 -seed 1 > cases.json
 //
