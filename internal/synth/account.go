@@ -76,6 +76,9 @@ func (a *account) build() *authzDetails {
 	out.GroupDetailList = append(out.GroupDetailList, groups...)
 	out.UserDetailList = append(out.UserDetailList, a.makeUsers(groups)...)
 	out.RoleDetailList = append(out.RoleDetailList, a.makeRoles()...)
+	if a.opts.Shape == Dense {
+		a.densify(out)
+	}
 	for i := range a.policies {
 		a.policies[i].AttachmentCount = a.attached[i]
 		a.policies[i].PermissionsBoundaryUsageCount = a.bounding[i]

@@ -38,9 +38,9 @@ var partnerAccounts = []string{"464622532012", "111122223333", "725596173220", "
 type rolePlan struct {
 	name, path string
 	kind       trustKind
-	service    int    // index into servicePrincipals, for trustService
-	prev       string // the previous role's ARN, for trustChained
-	next       string // the next role's ARN, when the role starts a hop of a chain
+	service    int      // index into servicePrincipals, for trustService
+	prev       string   // the previous role's ARN, for trustChained
+	next       []string // the roles this one is allowed to assume by name: the next hops of chains
 }
 
 // planRoles names the roles and decides their trust. About 15% of roles stand in chains of two to
@@ -91,7 +91,7 @@ func (a *account) planRoles() []rolePlan {
 			prev, cur := &plans[j-1], &plans[j]
 			cur.kind, cur.path = trustChained, "/chain/"
 			cur.prev = a.arn("role", prev.path, prev.name)
-			prev.next = a.arn("role", cur.path, cur.name)
+			prev.next = []string{a.arn("role", cur.path, cur.name)}
 		}
 		i += length
 	}
@@ -169,9 +169,14 @@ func (a *account) trust(p *rolePlan) *document {
 	return doc
 }
 
-// makeRoles writes the roles.
+// makeRoles writes the roles, their trust planned for the account's shape.
 func (a *account) makeRoles() []roleDetail {
-	plans := a.planRoles()
+	var plans []rolePlan
+	if a.opts.Shape == Dense {
+		plans = a.planDenseRoles()
+	} else {
+		plans = a.planRoles()
+	}
 	out := make([]roleDetail, 0, len(plans))
 	for i := range plans {
 		p := &plans[i]
@@ -198,10 +203,10 @@ func (a *account) makeRoles() []roleDetail {
 		if a.g.chance(0.15) {
 			r.RolePolicyList = a.inline(1 + btoi(a.g.chance(0.1)))
 		}
-		if p.next != "" {
+		if len(p.next) > 0 {
 			r.RolePolicyList = append(r.RolePolicyList, inlinePolicy{PolicyName: "assume-next-hop", PolicyDocument: &document{
 				Version:   "2012-10-17",
-				Statement: []statement{{Sid: "NextHop", Effect: "Allow", Action: "sts:AssumeRole", Resource: p.next}},
+				Statement: []statement{{Sid: "NextHop", Effect: "Allow", Action: "sts:AssumeRole", Resource: one(p.next)}},
 			}})
 		}
 		r.PermissionsBoundary = a.boundaryFor(0.15)

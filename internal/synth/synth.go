@@ -29,6 +29,10 @@ type Options struct {
 	Seed uint64
 	// AccountID is the account's 12-digit id; "" derives one from the seed.
 	AccountID string
+	// Shape is the trust graph's shape; "" is Sparse.
+	Shape Shape
+	// TrustedAccounts is, for WideTrust, how many outside accounts the first role trusts.
+	TrustedAccounts int
 }
 
 // DefaultOptions is the benchmark account of issue 3: 5,000 roles, 1,500 users and 3,000
@@ -57,6 +61,12 @@ func (o Options) check() error {
 		return fmt.Errorf("synth: %d groups but no users", o.Groups)
 	case o.AccountID != "" && !isAccountID(o.AccountID):
 		return fmt.Errorf("synth: account id %q is not 12 digits", o.AccountID)
+	case !o.Shape.valid():
+		return fmt.Errorf("synth: shape %q is not one of %v", o.Shape, Shapes)
+	case o.Shape == WideTrust && (o.Roles < 1 || o.TrustedAccounts < 1):
+		return fmt.Errorf("synth: the %s shape needs a role and outside accounts to trust (roles %d, trusted accounts %d)", WideTrust, o.Roles, o.TrustedAccounts)
+	case o.Shape.hostile() && (o.Policies > 0 || o.Groups > 0):
+		return fmt.Errorf("synth: the %s shape has no policies or groups (policies %d, groups %d)", o.Shape, o.Policies, o.Groups)
 	}
 	return nil
 }
@@ -79,7 +89,13 @@ func Generate(w io.Writer, opts Options) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
-	details := newAccount(opts).build()
+	a := newAccount(opts)
+	var details *authzDetails
+	if opts.Shape.hostile() {
+		details = a.buildHostile()
+	} else {
+		details = a.build()
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetIndent("", "    ")

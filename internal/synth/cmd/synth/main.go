@@ -2,6 +2,9 @@
 // get-account-authorization-details` would print it, for benchmarks and scale tests:
 //
 //	go run ./internal/synth/cmd/synth -roles 5000 -users 1500 -policies 3000 -seed 1 -o big.json
+//	go run ./internal/synth/cmd/synth -shape dense -o dense.json
+//	go run ./internal/synth/cmd/synth -shape root-trust -roles 2000 -users 1 -policies 0 -o hostile.json
+//	go run ./internal/synth/cmd/synth -shape wide-trust -roles 1 -users 1 -policies 0 -trusted-accounts 30000 -o wide.json
 //
 // The same flags always write the same file.
 package main
@@ -32,10 +35,13 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&opts.Groups, "groups", 0, "number of groups (0: one per 15 users)")
 	fs.Uint64Var(&opts.Seed, "seed", def.Seed, "the seed: the same seed and counts give the same file")
 	fs.StringVar(&opts.AccountID, "account", "", "the 12-digit account id (default: derived from the seed)")
+	shape := fs.String("shape", string(synth.Sparse), fmt.Sprintf("the trust graph's shape, one of %v", synth.Shapes))
+	fs.IntVar(&opts.TrustedAccounts, "trusted-accounts", 0, "for -shape wide-trust: how many outside accounts the first role trusts")
 	out := fs.String("o", "-", "the file to write (- for standard output)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	opts.Shape = synth.Shape(*shape)
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
