@@ -30,22 +30,23 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 			if err := q.load(cmd); err != nil {
 				return err
 			}
-			p, err := resolve(q.engine, q.accounts, args[0], false)
+			pt, err := resolveParty(q.engine, q.accounts, args[0])
 			if err != nil {
 				return err
 			}
-			r, err := q.engine.Can(p, args[1], args[2], q.ctx, eval.Options{Mode: q.mode(), Explain: true, KnownKey: catalog.KnowsConditionKey})
+			ans, err := q.engine.CanParty(pt, args[1], args[2], q.ctx, eval.Options{Mode: q.mode(), Explain: true, KnownKey: catalog.KnowsConditionKey})
 			if err != nil {
 				return usageErr(err.Error())
 			}
+			r := ans.Result()
 			if q.json {
 				return writeJSON(cmd.OutOrStdout(), canJSON{
-					Principal: p.ARN, Action: args[1], Resource: args[2], Decision: r.Decision,
-					AllowedIf: condText(r.Condition), Conditions: conditionList(r.Condition),
+					Principal: pt.Name, Kind: string(pt.Kind), Action: args[1], Resource: args[2], Decision: ans.Decision,
+					AllowedIf: condText(ans.Condition), Conditions: conditionList(ans.Condition), Via: hops(ans.Via),
 					Partial: r.Unweighed, UnknownKeys: r.UnknownKeys, Warnings: q.warnings(), Explanation: r.Explanation,
 				})
 			}
-			writeExplanation(cmd.OutOrStdout(), r)
+			writeAnswer(cmd.OutOrStdout(), pt, ans)
 			return nil
 		},
 	}
@@ -55,11 +56,13 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 
 type canJSON struct {
 	Principal   string                `json:"principal"`
+	Kind        string                `json:"kind"`
 	Action      string                `json:"action"`
 	Resource    string                `json:"resource"`
 	Decision    eval.Decision         `json:"decision"`
 	AllowedIf   string                `json:"allowedIf,omitempty"`
-	Conditions  []*eval.OpenCondition `json:"conditions,omitempty"`
+	Conditions  []*eval.OpenCondition `json:"conditions"`
+	Via         []hopJSON             `json:"via"`
 	Partial     []string              `json:"partial,omitempty"`
 	UnknownKeys []string              `json:"unknownKeys,omitempty"`
 	Warnings    []string              `json:"warnings,omitempty"`
@@ -79,6 +82,23 @@ func decisionWord(r *eval.Result) string {
 	return "DENIED (implicitly)"
 }
 
+// writeAnswer prints a party's answer: the decision, and through a role chain the chain and
+// why the party cannot do it itself, then the explanation of the decisive request.
+func writeAnswer(w io.Writer, pt eval.Party, ans *eval.Answer) {
+	if len(ans.Via) == 0 {
+		writeExplanation(w, ans.Own)
+		return
+	}
+	word := "ALLOWED"
+	if ans.Condition != nil {
+		word = "ALLOWED IF " + ans.Condition.String()
+	}
+	fmt.Fprintf(w, "%s%s\n", clean(word), viaText(hops(ans.Via), true))
+	fmt.Fprintf(w, "%s itself: %s\n", clean(pt.Name), clean(ans.Own.Explanation.Reason))
+	fmt.Fprintf(w, "then, as %s:\n", clean(ans.Via[len(ans.Via)-1].To))
+	writeExplanation(w, ans.Acting)
+}
+
 // writeExplanation prints a decision and why, policy by policy.
 func writeExplanation(w io.Writer, r *eval.Result) {
 	ex := r.Explanation
@@ -87,9 +107,12 @@ func writeExplanation(w io.Writer, r *eval.Result) {
 	writeUnknownKeys(w, r.UnknownKeys)
 	fmt.Fprintf(w, "%s\n", clean(ex.Reason))
 	fmt.Fprintf(w, "principal %s (%s)", clean(ex.Principal), ex.PrincipalKind)
-	if ex.SameAccount {
+	switch {
+	case ex.SameAccount:
 		fmt.Fprintf(w, ", same account as the resource\n")
-	} else {
+	case ex.PrincipalAccount == "":
+		fmt.Fprintf(w, ", resource account %s\n", clean(ex.ResourceAccount))
+	default:
 		fmt.Fprintf(w, ", account %s, resource account %s\n", clean(ex.PrincipalAccount), clean(ex.ResourceAccount))
 	}
 	for _, pt := range ex.Policies {
