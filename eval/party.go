@@ -296,6 +296,9 @@ func (e *Engine) CanParty(pt Party, action, resource string, extra *Context, opt
 			continue
 		}
 		via := chainTo(nodes, i)
+		if pt.Principal == nil {
+			via[0].Action = pt.takeAction()
+		}
 		cond := chainCondition(via, r.Condition)
 		if cond.IsFalse() {
 			continue

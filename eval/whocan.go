@@ -54,7 +54,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		last *Expr
 	}
 	acting := map[*Principal]reached{}
-	listed := map[string]bool{} // outside parties already listed
+	listed := map[string]bool{} // outside parties already listed (true) or found unable to act themselves (false)
 	var queue []*Principal
 	lowerAction := strings.ToLower(action)
 	rp := e.resourcePolicyFor(resource)
@@ -113,7 +113,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 				continue
 			}
 			for _, pt := range partiesNamed(trust, e.accounts) {
-				if listed[pt.Name] {
+				if listed[pt.Name] || e.listedDirect(pt, action, resource, extra, opt, listed, &out) {
 					continue
 				}
 				r, err := e.outsiderCan(pt, pt.takeAction(), role.ARN, extra, opt)
@@ -133,6 +133,24 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		queue = next
 	}
 	return out
+}
+
+// listedDirect decides, once, whether an outside party that a trust policy names can do the
+// action itself (a resource policy open to "*" admits it without naming it); if so it lists
+// the party without a chain, as CanParty answers, and reports true. listed records the
+// parties decided, as true when listed.
+func (e *Engine) listedDirect(pt Party, action, resource string, extra *Context, opt Options, listed map[string]bool, out *[]Grantee) bool {
+	if _, decided := listed[pt.Name]; decided {
+		return listed[pt.Name]
+	}
+	listed[pt.Name] = false
+	r, err := e.outsiderCan(pt, action, resource, extra, opt)
+	if err != nil || r.Decision != Allowed {
+		return false
+	}
+	listed[pt.Name] = true
+	*out = append(*out, Grantee{ARN: pt.Name, Kind: pt.Kind, Decision: Allowed, Condition: openOrNil(r.Condition), Note: pt.note()})
+	return true
 }
 
 func kindOf(p *Principal) GranteeKind {
