@@ -21,7 +21,12 @@ func NewCanCommand() *cobra.Command {
 		Long: `Decide whether PRINCIPAL (an ARN, a name, a unique id or an access key id) may do ACTION on
 RESOURCE in the account's real setting: its groups, its permission boundary, the SCPs of its
 account, the RCPs and policy of the resource, with the request context AWS derives
-(aws:username, aws:PrincipalArn, aws:PrincipalTag/*, ...) plus --context.`,
+(aws:username, aws:PrincipalArn, aws:PrincipalTag/*, ...) plus --context.
+
+PRINCIPAL may also be any party who-can lists: a role session ARN, an account id or root ARN,
+"*" or anonymous, a service principal (lambda.amazonaws.com) or a federated provider. An outside
+party is decided against the resource's policy; a party that can only through a role chain
+gets the chain's answer (every hop's condition and the acting role's), as who-can gives it.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkRequest(cmd, args[1], args[2]); err != nil {
