@@ -238,7 +238,7 @@ func (a *Answer) Result() *Result {
 }
 
 // chainCondition is the condition of a chain: every hop's and the acting principal's own,
-// folded from the last hop back, as who-can builds it.
+// folded from the last hop back: the formula who-can builds a hop at a time.
 func chainCondition(via []Hop, last *Expr) *Expr {
 	c := orTrue(last)
 	for i := len(via) - 1; i >= 0; i-- {

@@ -47,11 +47,11 @@ type Grantee struct {
 func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Grantee {
 	opt := Options{Mode: mode}
 	var out []Grantee
-	// acting: principals that can do it, with the chain that leads to each and the acting
-	// principal's own condition at its end.
+	// acting: principals that can do it, with the chain that leads to each and the condition
+	// of the whole (chainCondition, built a hop at a time).
 	type reached struct {
 		via  []Hop
-		last *Expr
+		cond *Expr
 	}
 	acting := map[*Principal]reached{}
 	listed := map[string]bool{} // outside parties already listed (true) or found unable to act themselves (false)
@@ -66,7 +66,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		if err != nil || r.Decision != Allowed {
 			continue
 		}
-		acting[p] = reached{last: r.Condition}
+		acting[p] = reached{cond: orTrue(r.Condition)}
 		queue = append(queue, p)
 		out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(r.Condition)})
 	}
@@ -100,11 +100,11 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 					continue
 				}
 				via := append([]Hop{{From: p.ARN, To: role.ARN, Action: AssumeAction, Condition: r.Condition}}, then.via...)
-				cond := chainCondition(via, then.last)
+				cond := And(orTrue(r.Condition), then.cond)
 				if cond.IsFalse() {
 					continue
 				}
-				acting[p] = reached{via: via, last: then.last}
+				acting[p] = reached{via: via, cond: cond}
 				next = append(next, p)
 				out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(cond), Via: via})
 			}
@@ -121,7 +121,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 					continue
 				}
 				via := append([]Hop{{From: pt.Name, To: role.ARN, Action: pt.takeAction(), Condition: r.Condition}}, then.via...)
-				cond := chainCondition(via, then.last)
+				cond := And(orTrue(r.Condition), then.cond)
 				if cond.IsFalse() {
 					continue
 				}
