@@ -21,7 +21,12 @@ func NewCanCommand() *cobra.Command {
 		Long: `Decide whether PRINCIPAL (an ARN, a name, a unique id or an access key id) may do ACTION on
 RESOURCE in the account's real setting: its groups, its permission boundary, the SCPs of its
 account, the RCPs and policy of the resource, with the request context AWS derives
-(aws:username, aws:PrincipalArn, aws:PrincipalTag/*, ...) plus --context.`,
+(aws:username, aws:PrincipalArn, aws:PrincipalTag/*, ...) plus --context.
+
+PRINCIPAL may also be any party who-can lists: a role session ARN, an account id or root ARN,
+"*" or anonymous, a service principal (lambda.amazonaws.com) or a federated provider. An outside
+party is decided against the resource's policy; a party that can only through a role chain
+gets the chain's answer (every hop's condition and the acting role's), as who-can gives it.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkRequest(cmd, args[1], args[2]); err != nil {
@@ -30,22 +35,23 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 			if err := q.load(cmd); err != nil {
 				return err
 			}
-			p, err := resolve(q.engine, q.accounts, args[0], false)
+			pt, err := resolveParty(q.engine, q.accounts, args[0])
 			if err != nil {
 				return err
 			}
-			r, err := q.engine.Can(p, args[1], args[2], q.ctx, eval.Options{Mode: q.mode(), Explain: true, KnownKey: catalog.KnowsConditionKey})
+			ans, err := q.engine.CanParty(pt, args[1], args[2], q.ctx, eval.Options{Mode: q.mode(), Explain: true, KnownKey: catalog.KnowsConditionKey})
 			if err != nil {
 				return usageErr(err.Error())
 			}
+			r := ans.Result()
 			if q.json {
 				return writeJSON(cmd.OutOrStdout(), canJSON{
-					Principal: p.ARN, Action: args[1], Resource: args[2], Decision: r.Decision,
-					AllowedIf: condText(r.Condition), Conditions: conditionList(r.Condition),
+					Principal: pt.Name, Kind: string(pt.Kind), Action: args[1], Resource: args[2], Decision: ans.Decision,
+					AllowedIf: condText(ans.Condition), Conditions: conditionList(ans.Condition), Via: hops(ans.Via),
 					Partial: r.Unweighed, UnknownKeys: r.UnknownKeys, Warnings: q.warnings(), Explanation: r.Explanation,
 				})
 			}
-			writeExplanation(cmd.OutOrStdout(), r)
+			writeAnswer(cmd.OutOrStdout(), pt, ans)
 			return nil
 		},
 	}
@@ -55,11 +61,13 @@ account, the RCPs and policy of the resource, with the request context AWS deriv
 
 type canJSON struct {
 	Principal   string                `json:"principal"`
+	Kind        string                `json:"kind"`
 	Action      string                `json:"action"`
 	Resource    string                `json:"resource"`
 	Decision    eval.Decision         `json:"decision"`
 	AllowedIf   string                `json:"allowedIf,omitempty"`
-	Conditions  []*eval.OpenCondition `json:"conditions,omitempty"`
+	Conditions  []*eval.OpenCondition `json:"conditions"`
+	Via         []hopJSON             `json:"via"`
 	Partial     []string              `json:"partial,omitempty"`
 	UnknownKeys []string              `json:"unknownKeys,omitempty"`
 	Warnings    []string              `json:"warnings,omitempty"`
@@ -79,6 +87,23 @@ func decisionWord(r *eval.Result) string {
 	return "DENIED (implicitly)"
 }
 
+// writeAnswer prints a party's answer: the decision, and through a role chain the chain and
+// why the party cannot do it itself, then the explanation of the decisive request.
+func writeAnswer(w io.Writer, pt eval.Party, ans *eval.Answer) {
+	if len(ans.Via) == 0 {
+		writeExplanation(w, ans.Own)
+		return
+	}
+	word := "ALLOWED"
+	if ans.Condition != nil {
+		word = "ALLOWED IF " + ans.Condition.String()
+	}
+	fmt.Fprintf(w, "%s%s\n", clean(word), viaText(hops(ans.Via), true))
+	fmt.Fprintf(w, "%s itself: %s\n", clean(pt.Name), clean(ans.Own.Explanation.Reason))
+	fmt.Fprintf(w, "then, as %s:\n", clean(ans.Via[len(ans.Via)-1].To))
+	writeExplanation(w, ans.Acting)
+}
+
 // writeExplanation prints a decision and why, policy by policy.
 func writeExplanation(w io.Writer, r *eval.Result) {
 	ex := r.Explanation
@@ -87,9 +112,12 @@ func writeExplanation(w io.Writer, r *eval.Result) {
 	writeUnknownKeys(w, r.UnknownKeys)
 	fmt.Fprintf(w, "%s\n", clean(ex.Reason))
 	fmt.Fprintf(w, "principal %s (%s)", clean(ex.Principal), ex.PrincipalKind)
-	if ex.SameAccount {
+	switch {
+	case ex.SameAccount:
 		fmt.Fprintf(w, ", same account as the resource\n")
-	} else {
+	case ex.PrincipalAccount == "":
+		fmt.Fprintf(w, ", resource account %s\n", clean(ex.ResourceAccount))
+	default:
 		fmt.Fprintf(w, ", account %s, resource account %s\n", clean(ex.PrincipalAccount), clean(ex.ResourceAccount))
 	}
 	for _, pt := range ex.Policies {

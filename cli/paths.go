@@ -38,7 +38,11 @@ func NewPathsCommand() *cobra.Command {
 				Warnings: q.warnings(), Paths: []pathJSON{}}
 			for _, escs := range found {
 				for _, esc := range escs {
-					pj := pathJSON{From: esc.From.ARN, To: esc.Target, Targets: esc.Targets, TargetKind: esc.TargetKind, ID: esc.Path.ID,
+					targets := esc.Targets
+					if targets == nil {
+						targets = []string{}
+					}
+					pj := pathJSON{From: esc.From.ARN, To: esc.Target, Targets: targets, TargetKind: esc.TargetKind, ID: esc.Path.ID,
 						Name: esc.Path.Name, Category: esc.Path.Category, Exploitable: esc.Exploitable, Needs: esc.Needs,
 						Bounded: esc.Bounded, Via: hops(esc.Via), Steps: []stepJSON{}}
 					for _, s := range esc.Steps {

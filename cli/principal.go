@@ -54,6 +54,35 @@ func resolve(e *eval.Engine, accounts []*model.Account, query string, allowGroup
 	return p, nil
 }
 
+// resolveParty finds the party a `can` query names: any party who-can lists ("*" or
+// anonymous, an account id or root ARN, a service principal, a federated provider, a loaded
+// user or role ARN, a session ARN of a loaded role), or a loaded user or role by name, unique
+// id or access key id (resolve). A name a loaded account holds comes before an account id.
+func resolveParty(e *eval.Engine, accounts []*model.Account, query string) (eval.Party, error) {
+	pt, ok, err := e.FindParty(query)
+	if err != nil {
+		return eval.Party{}, usageErr(clean(err.Error()))
+	}
+	if ok && !(pt.Kind == eval.GranteeAccount && namedIn(accounts, query)) {
+		return pt, nil
+	}
+	p, err := resolve(e, accounts, query, false)
+	if err != nil {
+		return eval.Party{}, err
+	}
+	return eval.PartyOf(p), nil
+}
+
+// namedIn reports whether a loaded account holds an entity the query names.
+func namedIn(accounts []*model.Account, query string) bool {
+	for _, a := range accounts {
+		if len(a.Find(query)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // suggest lists the names closest to a query that names nothing.
 func suggest(accounts []*model.Account, query string) string {
 	var names []string

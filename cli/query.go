@@ -136,10 +136,10 @@ func condText(e *eval.Expr) string {
 	return e.String()
 }
 
-// conditionList lists the open conditions of a formula for JSON.
+// conditionList lists the open conditions of a formula for JSON: [] when there are none.
 func conditionList(e *eval.Expr) []*eval.OpenCondition {
 	if e == nil || !e.IsOpen() {
-		return nil
+		return []*eval.OpenCondition{}
 	}
 	return e.Conditions()
 }

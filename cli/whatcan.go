@@ -87,7 +87,7 @@ var levelOrder = []catalog.AccessLevel{catalog.List, catalog.Read, catalog.Write
 // groupAccess groups what-can's answer by service, then access level, keeping the engine's
 // order within each.
 func groupAccess(acc []eval.Access) []serviceJSON {
-	var out []serviceJSON
+	out := []serviceJSON{}
 	index := map[string]int{}
 	for _, a := range acc {
 		i, ok := index[a.Service]
@@ -107,7 +107,7 @@ func groupAccess(acc []eval.Access) []serviceJSON {
 			svc.Levels = append(svc.Levels, levelJSON{Level: a.Level})
 			li = len(svc.Levels) - 1
 		}
-		aj := actionJSON{Action: a.Action, Via: nil}
+		aj := actionJSON{Action: a.Action, Resources: []resourceJSON{}}
 		if len(a.Via) > 0 {
 			aj.Via = hops(a.Via)
 		}

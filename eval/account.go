@@ -69,7 +69,10 @@ type Principal struct {
 	unweighed  []string // Incomplete and the account's gaps: what no answer about p weighs
 
 	caller model.RequestPrincipal // the request principal, classified once
-	idx    int                    // position in the engine's order; -1 for a stand-in
+	// session is the session name of a role's stand-in for one session (SessionPrincipal);
+	// "" for SessionName.
+	session string
+	idx     int // position in the engine's order; -1 for a stand-in
 	// edges caches the one-hop role assumptions by mode (asked without an extra context).
 	edges [2]atomic.Pointer[[]edge]
 	// powerOnce and pow cache what the principal can do, for escalation paths.
@@ -340,16 +343,25 @@ const SessionName = "iamscope"
 func (p *Principal) requestPrincipal() string {
 	if p.Entity.Kind == model.EntityRole {
 		a, _ := model.ParseARN(p.ARN)
-		return "arn:" + a.Partition + ":sts::" + p.Account + ":assumed-role/" + p.Entity.Role.Name + "/" + SessionName
+		return "arn:" + a.Partition + ":sts::" + p.Account + ":assumed-role/" + p.Entity.Role.Name + "/" + p.sessionName()
 	}
 	return p.ARN
+}
+
+// sessionName is the name of the role session p's requests carry.
+func (p *Principal) sessionName() string {
+	if p.session != "" {
+		return p.session
+	}
+	return SessionName
 }
 
 // DeriveContext returns the request context AWS derives for a request by p on resource
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
 // aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid, aws:username (users),
 // aws:PrincipalTag/*, aws:PrincipalOrgID, aws:ResourceAccount, aws:CurrentTime, aws:EpochTime
-// aws:TokenIssueTime (now: the credentials of a request made now were issued by now) and
+// aws:TokenIssueTime (for a role: its credentials are temporary, issued by now, and by a given
+// aws:CurrentTime; a user's long-term access key carries none) and
 // aws:RequestedRegion (from a regional resource ARN). Keys set in extra override these.
 // The principal's tags are marked known, so a missing tag is absent rather than unknown.
 func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *Context {
@@ -366,8 +378,35 @@ func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *C
 			ctx.put(e.lower, e.v)
 		}
 		ctx.known = append(ctx.known, flat.known...)
+		if p.Entity.Kind == model.EntityRole {
+			tokenNoLaterThanNow(ctx, flat)
+		}
 	}
 	return ctx
+}
+
+// tokenNoLaterThanNow keeps a role's derived aws:TokenIssueTime no later than the request's
+// time when the context gives an earlier aws:CurrentTime (and no token time of its own):
+// credentials are issued before they are used.
+func tokenNoLaterThanNow(ctx, given *Context) {
+	if _, ok := given.get("aws:tokenissuetime"); ok {
+		return
+	}
+	cur, ok := given.get("aws:currenttime")
+	if !ok || len(cur.Values) != 1 {
+		return
+	}
+	at, err := time.Parse(time.RFC3339, cur.Values[0])
+	if err != nil {
+		return
+	}
+	tok, ok := ctx.get("aws:tokenissuetime")
+	if !ok || len(tok.Values) != 1 {
+		return
+	}
+	if derived, err := time.Parse(time.RFC3339, tok.Values[0]); err == nil && at.Before(derived) {
+		ctx.Set("aws:TokenIssueTime", at.UTC().Format(time.RFC3339))
+	}
 }
 
 // principalContext returns the keys of p's requests that do not depend on the resource,
@@ -394,7 +433,7 @@ func (e *Engine) principalContext(p *Principal) *Context {
 	case model.EntityRole:
 		r := p.Entity.Role
 		ctx.Set("aws:PrincipalType", "AssumedRole")
-		ctx.Set("aws:userid", r.ID+":"+SessionName)
+		ctx.Set("aws:userid", r.ID+":"+p.sessionName())
 		tags = r.Tags
 	}
 	for _, t := range tags {
@@ -405,9 +444,13 @@ func (e *Engine) principalContext(p *Principal) *Context {
 	}
 	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
 	ctx.Set("aws:EpochTime", fmt.Sprint(now.Unix()))
-	// A request made now carries credentials issued no later than now; a long-term access key
-	// carries none, but whoever holds one can get a session token at once.
-	ctx.Set("aws:TokenIssueTime", now.Format(time.RFC3339))
+	// AWS sets aws:TokenIssueTime only for temporary credentials: a role always acts with
+	// them, issued no later than now; a user acting with its access key carries none, and with
+	// a session token one that the request context must give (unknown in discovery mode,
+	// absent in strict mode).
+	if p.Entity.Kind == model.EntityRole {
+		ctx.Set("aws:TokenIssueTime", now.Format(time.RFC3339))
+	}
 	p.base.Store(&baseContext{unix: now.Unix(), ctx: ctx})
 	return ctx
 }

@@ -186,13 +186,23 @@ type reachNode struct {
 // reach walks the one-hop assumptions from p breadth first (ties by ARN), without cycles.
 // Chains are kept as parent links and built only when asked for (chainTo).
 func (e *Engine) reach(p *Principal, extra *Context, mode Mode) []reachNode {
+	return e.reachFrom(p, e.assumable(p, extra, mode), extra, mode)
+}
+
+// reachFrom is reach from a start whose one-hop assumptions are given (first, sorted by ARN):
+// an outside party's, which its trust policies admit.
+func (e *Engine) reachFrom(p *Principal, first []edge, extra *Context, mode Mode) []reachNode {
 	nodes := []reachNode{{p: p, parent: -1}}
 	seen := e.visits.Get().(*visits)
 	defer e.visits.Put(seen)
 	seen.next(len(e.order))
 	seen.mark(p)
 	for i := 0; i < len(nodes); i++ {
-		for _, h := range e.assumable(nodes[i].p, extra, mode) {
+		hops := first
+		if i > 0 {
+			hops = e.assumable(nodes[i].p, extra, mode)
+		}
+		for _, h := range hops {
 			if seen.mark(h.role) {
 				nodes = append(nodes, reachNode{p: h.role, parent: i, cond: h.cond})
 			}

@@ -391,6 +391,9 @@ func (c *condition) eval(r *request) (tri, ContextValue, bool) {
 		present = false
 	}
 	if !present && r.discovery && !r.ctx.isKnown(c.key) {
+		if res, ok := c.boundedTokenTime(r); ok {
+			return res, cv, false
+		}
 		return triUnknown, cv, false
 	}
 	if c.spec.fam == famNull {
@@ -570,4 +573,47 @@ func compare(c comparison, r int) bool {
 		return r >= 0
 	}
 	return r == 0
+}
+
+// maxSessionToken is the longest a user's temporary credentials last: GetSessionToken issues
+// them for at most 129,600 seconds
+// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
+const maxSessionToken = 36 * time.Hour
+
+// boundedTokenTime decides an ordered date comparison on an unknown aws:TokenIssueTime when
+// the request gives aws:CurrentTime: the key is either absent (a long-term access key) or the
+// issue time of credentials still valid, between 36 hours before the request and the
+// request's time. When the absent key and both ends of that span give the same result, every
+// possible request does; ok is false otherwise, and the condition stays open.
+func (c *condition) boundedTokenTime(r *request) (res tri, ok bool) {
+	if c.key != "aws:tokenissuetime" || c.spec.fam != famDate || c.spec.cmp == cmpEq || c.set != setNone {
+		return triUnknown, false
+	}
+	cur, present := r.ctx.get("aws:currenttime")
+	if !present || len(cur.Values) != 1 {
+		return triUnknown, false
+	}
+	now, err := time.Parse(time.RFC3339, cur.Values[0])
+	if err != nil {
+		return triUnknown, false
+	}
+	probe := func(value string, has bool) tri {
+		ctx := r.ctx.layer()
+		if has {
+			ctx.Set("aws:TokenIssueTime", value)
+		} else {
+			ctx.MarkKnown(c.key)
+		}
+		q := *r
+		q.ctx, q.discovery = ctx, false
+		got, _, _ := c.eval(&q)
+		return got
+	}
+	first := probe("", false)
+	for _, t := range []time.Time{now.Add(-maxSessionToken), now} {
+		if probe(t.UTC().Format(time.RFC3339), true) != first {
+			return triUnknown, false
+		}
+	}
+	return first, true
 }

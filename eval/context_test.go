@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/iamscope/iamscope/model"
 )
 
 // TestContextKeys: keys are found regardless of case, the last value set wins, a layer hides
@@ -51,4 +54,68 @@ func TestContextKeys(t *testing.T) {
 			t.Errorf("%d keys: %d left after deleting two, want %d", n, len(flat.Keys()), n-2)
 		}
 	}
+}
+
+// aws:TokenIssueTime is set only for temporary credentials: a role's requests always carry it,
+// no later than the request's time (a given aws:CurrentTime included); a user acting with its
+// access key carries none, so it is unknown in discovery mode (the user may hold a session
+// token) and absent in strict mode, unless the context gives it. A user's session token lasts
+// at most 36 hours, so a condition that no token issued in that span, nor its absence, can
+// meet is decided, not left open.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-tokenissuetime
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+func TestTokenIssueTimeOnlyForTemporaryCredentials(t *testing.T) {
+	a := smallAccount(t)
+	a.Users = append(a.Users, &model.User{ARN: "arn:aws:iam::111111111111:user/tok", Name: "tok", Path: "/", ID: "AIDATOK",
+		InlinePolicies: []model.InlinePolicy{{Name: "tok", Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::temp","Condition":{"Null":{"aws:TokenIssueTime":"false"}}},
+			{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::old","Condition":{"DateLessThan":{"aws:TokenIssueTime":"2020-01-01T00:00:00Z"}}},
+			{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::recent","Condition":{"DateGreaterThan":{"aws:TokenIssueTime":"2026-10-31T00:00:00Z"}}}]}`)}}})
+	a.Index()
+	e := NewEngine(a)
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	e.Now = func() time.Time { return now }
+	role, _ := e.Principal("arn:aws:iam::111111111111:role/deploy")
+	user, _ := e.Principal("arn:aws:iam::111111111111:user/tok")
+
+	if v, ok := e.DeriveContext(role, "*", nil).Get("aws:TokenIssueTime"); !ok || v.Values[0] != "2026-11-01T12:00:00Z" {
+		t.Errorf("a role's token time: %v %v, want the present moment", v, ok)
+	}
+	earlier := NewContext()
+	earlier.Set("aws:CurrentTime", "2025-06-01T08:00:00Z")
+	if v, ok := e.DeriveContext(role, "*", earlier).Get("aws:TokenIssueTime"); !ok || v.Values[0] != "2025-06-01T08:00:00Z" {
+		t.Errorf("a role's token time with an earlier aws:CurrentTime: %v %v, want no later than it", v, ok)
+	}
+	if v, ok := e.DeriveContext(user, "*", nil).Get("aws:TokenIssueTime"); ok {
+		t.Errorf("a user's derived token time: %v, want none", v)
+	}
+
+	for _, c := range []struct {
+		bucket string
+		extra  *Context
+		mode   Mode
+		want   string
+	}{
+		{"temp", nil, Strict, "ImplicitlyDenied"},
+		{"temp", nil, Discovery, "Allowed if Null aws:TokenIssueTime [false]"},
+		{"temp", tokenAt("2026-11-01T11:00:00Z"), Strict, "Allowed"},
+		{"old", nil, Discovery, "ImplicitlyDenied"}, // no token still valid was issued before 2020
+		{"recent", nil, Discovery, "Allowed if DateGreaterThan aws:TokenIssueTime [2026-10-31T00:00:00Z]"},
+		{"recent", nil, Strict, "ImplicitlyDenied"},
+	} {
+		r := can(t, e, user.ARN, "s3:ListBucket", "arn:aws:s3:::"+c.bucket, c.extra, c.mode)
+		got := string(r.Decision)
+		if r.Conditional() {
+			got += " if " + r.Condition.String()
+		}
+		if got != c.want {
+			t.Errorf("user on %s (mode %d): %s, want %s", c.bucket, c.mode, got, c.want)
+		}
+	}
+}
+
+func tokenAt(at string) *Context {
+	c := NewContext()
+	c.Set("aws:TokenIssueTime", at)
+	return c
 }

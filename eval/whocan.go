@@ -36,16 +36,25 @@ type Grantee struct {
 	Note string
 }
 
-// WhoCan lists every party that can do action on resource: loaded principals directly or
-// through role chains (shortest chain), and the outside parties that the resource's policy,
-// or the trust policy of a role on the way, admits (another account, "*", a service, a
-// federated provider). Denied parties are left out; in discovery mode a party allowed only
-// under open conditions is listed with them.
+// WhoCan lists every party that can do action on resource, each once: loaded principals
+// directly or through role chains, and the outside parties that the resource's policy, or the
+// trust policy of a role on the way, admits (another account, "*", a service, a federated
+// provider). A party that can act itself is listed so; otherwise with its shortest chain (ties
+// broken by the roles' ARNs, hop by hop), its first hop included, and the conjunction of every
+// hop's condition and the acting role's own. Denied parties are left out; in discovery mode a
+// party allowed only under open conditions is listed with them. Each entry agrees with
+// CanParty for the same party.
 func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Grantee {
 	opt := Options{Mode: mode}
 	var out []Grantee
-	// acting: principals that can do it themselves, and the chain that leads to each.
-	acting := map[*Principal][]Hop{}
+	// acting: principals that can do it, with the chain that leads to each and the condition
+	// of the whole (chainCondition, built a hop at a time).
+	type reached struct {
+		via  []Hop
+		cond *Expr
+	}
+	acting := map[*Principal]reached{}
+	listed := map[string]bool{} // outside parties already listed (true) or found unable to act themselves (false)
 	var queue []*Principal
 	lowerAction := strings.ToLower(action)
 	rp := e.resourcePolicyFor(resource)
@@ -57,20 +66,31 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		if err != nil || r.Decision != Allowed {
 			continue
 		}
-		acting[p] = nil
+		acting[p] = reached{cond: orTrue(r.Condition)}
 		queue = append(queue, p)
-		out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: r.Condition})
+		out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(r.Condition)})
 	}
-	out = append(out, e.outsiders(e.resourcePolicyFor(resource), action, resource, extra, opt, nil)...)
+	if rp != nil && governs(rp, action, resource) {
+		for _, pt := range partiesNamed(rp, e.accounts) {
+			r, err := e.outsiderCan(pt, action, resource, extra, opt)
+			if err != nil || r.Decision != Allowed {
+				continue
+			}
+			listed[pt.Name] = true
+			out = append(out, Grantee{ARN: pt.Name, Kind: pt.Kind, Decision: Allowed, Condition: openOrNil(r.Condition), Note: pt.note()})
+		}
+	}
 
-	// Walk role chains backwards: who can assume a role that can act, breadth first.
+	// Walk role chains backwards, breadth first: who can assume a role that can act. Each
+	// level is taken in ARN order, so that a party's first hop is the least ARN among the
+	// roles of the next level it may assume, as a forward walk finds it.
 	for len(queue) > 0 {
 		var next []*Principal
 		for _, role := range queue {
 			if role.Entity.Kind != model.EntityRole {
 				continue
 			}
-			trust := e.resources[role.ARN]
+			then := acting[role]
 			for _, p := range e.trustedBy(role) {
 				if _, seen := acting[p]; seen {
 					continue
@@ -79,17 +99,58 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 				if err != nil || r.Decision != Allowed {
 					continue
 				}
-				via := append([]Hop{{From: p.ARN, To: role.ARN, Action: AssumeAction, Condition: r.Condition}}, acting[role]...)
-				acting[p] = via
+				via := append([]Hop{{From: p.ARN, To: role.ARN, Action: AssumeAction, Condition: r.Condition}}, then.via...)
+				cond := And(orTrue(r.Condition), then.cond)
+				if cond.IsFalse() {
+					continue
+				}
+				acting[p] = reached{via: via, cond: cond}
 				next = append(next, p)
-				out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Via: via})
+				out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(cond), Via: via})
 			}
-			out = append(out, e.outsiders(trust, AssumeAction, role.ARN, extra, opt, acting[role])...)
+			trust := e.resources[role.ARN]
+			if trust == nil {
+				continue
+			}
+			for _, pt := range partiesNamed(trust, e.accounts) {
+				if listed[pt.Name] || e.listedDirect(pt, action, resource, extra, opt, listed, &out) {
+					continue
+				}
+				r, err := e.outsiderCan(pt, pt.takeAction(), role.ARN, extra, opt)
+				if err != nil || r.Decision != Allowed {
+					continue
+				}
+				via := append([]Hop{{From: pt.Name, To: role.ARN, Action: pt.takeAction(), Condition: r.Condition}}, then.via...)
+				cond := And(orTrue(r.Condition), then.cond)
+				if cond.IsFalse() {
+					continue
+				}
+				listed[pt.Name] = true
+				out = append(out, Grantee{ARN: pt.Name, Kind: pt.Kind, Decision: Allowed, Condition: openOrNil(cond), Via: via, Note: pt.note()})
+			}
 		}
 		sort.Slice(next, func(i, j int) bool { return next[i].ARN < next[j].ARN })
 		queue = next
 	}
 	return out
+}
+
+// listedDirect decides, once, whether an outside party that a trust policy names can do the
+// action itself (a resource policy open to "*" admits it without naming it); if so it lists
+// the party without a chain, as CanParty answers, and reports true. listed records the
+// parties decided, as true when listed.
+func (e *Engine) listedDirect(pt Party, action, resource string, extra *Context, opt Options, listed map[string]bool, out *[]Grantee) bool {
+	if _, decided := listed[pt.Name]; decided {
+		return listed[pt.Name]
+	}
+	listed[pt.Name] = false
+	r, err := e.outsiderCan(pt, action, resource, extra, opt)
+	if err != nil || r.Decision != Allowed {
+		return false
+	}
+	listed[pt.Name] = true
+	*out = append(*out, Grantee{ARN: pt.Name, Kind: pt.Kind, Decision: Allowed, Condition: openOrNil(r.Condition), Note: pt.note()})
+	return true
 }
 
 func kindOf(p *Principal) GranteeKind {
@@ -157,132 +218,13 @@ func (e *Engine) trustedBy(role *Principal) []*Principal {
 	return out
 }
 
-// outsiders lists the parties outside the loaded accounts that a resource (or trust) policy
-// admits for action on resource, each decided by the engine as that party: "*" as an anonymous
-// caller, a service as itself, a federated provider as itself, and another account as its
-// root, which stands for "whoever that account's own policies allow".
-func (e *Engine) outsiders(rp *resourcePolicy, action, resource string, extra *Context, opt Options, via []Hop) []Grantee {
-	if rp == nil {
-		return nil
-	}
-	type party struct {
-		name, principal string
-		kind            GranteeKind
-	}
-	var parties []party
-	seen := map[string]bool{}
-	add := func(p party) {
-		if !seen[p.name] {
-			seen[p.name] = true
-			parties = append(parties, p)
-		}
-	}
-	for _, s := range rp.policy.statements {
-		if s.deny || s.principal == nil {
-			continue
-		}
-		if s.principal.Wildcard || s.notPrinc {
-			add(party{"*", "anonymous", GranteeAnyone})
-			continue
-		}
-		for _, v := range s.principal.AWS {
-			acct := v
-			if !isAccountID(v) {
-				a, err := model.ParseARN(v)
-				if v == "*" {
-					add(party{"*", "anonymous", GranteeAnyone})
-					continue
-				}
-				if err != nil {
-					continue
-				}
-				acct = a.Account
-			}
-			if _, loaded := e.accounts[acct]; loaded {
-				continue
-			}
-			add(party{acct, "arn:aws:iam::" + acct + ":root", GranteeAccount})
-		}
-		for _, v := range s.principal.Service {
-			add(party{v, v, GranteeService})
-		}
-		for _, v := range s.principal.Federated {
-			add(party{v, v, GranteeFederated})
-		}
-	}
-	var out []Grantee
-	for _, p := range parties {
-		g := Grantee{ARN: p.name, Kind: p.kind, Via: via}
-		switch p.kind {
-		case GranteeAccount:
-			g.Note = "if account " + p.name + "'s own policies allow its principals"
-		case GranteeFederated:
-			g.Note = "users signed in through the provider"
-		}
-		principal := p.principal
-		if p.kind == GranteeFederated {
-			// A federated provider is weighed by the trust policy alone; stand in an
-			// anonymous caller for the provider's users and match the provider by name.
-			principal = "anonymous"
-		}
-		in := &Input{Resource: rp.policy, RCPs: e.rcps[rp.account]}
-		req := &Request{Principal: principal, Action: action, Resource: resource, Context: extra, ResourceAccount: rp.account}
-		if p.kind == GranteeFederated {
-			g.Decision, g.Condition = e.federatedDecision(rp, p.name, action, resource, extra, opt)
-		} else if r, err := Evaluate(in, req, opt); err == nil {
-			g.Decision, g.Condition = r.Decision, r.Condition
-		}
-		if g.Decision == Allowed {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
-// federatedDecision decides whether a trust policy admits a federated provider's users: some
-// Allow statement names the provider for the action and resource, and no Deny applies.
-func (e *Engine) federatedDecision(rp *resourcePolicy, provider, action, resource string, extra *Context, opt Options) (Decision, *Expr) {
-	r := &request{action: strings.ToLower(action), resource: resource, ctx: extra, discovery: opt.Mode == Discovery,
-		principal: model.RequestPrincipal{Kind: model.PrincipalUnknown, ARN: provider}}
-	if r.ctx == nil {
-		r.ctx = NewContext()
-	}
-	ev := &evaluation{r: r, opt: opt}
-	allow, deny := False, False
-	for _, s := range rp.policy.statements {
-		named := false
-		if s.principal != nil {
-			for _, v := range s.principal.Federated {
-				named = named || v == provider
-			}
-			named = named || s.principal.Wildcard
-		}
-		if !named {
-			continue
-		}
-		expr, _, _ := ev.evalStatement(rp.policy, s, IdentityPolicy) // principal already matched by name
-		if s.deny {
-			deny = Or(deny, expr)
-		} else {
-			allow = Or(allow, expr)
-		}
-	}
-	final := And(allow, Not(deny))
-	switch {
-	case deny.IsTrue():
-		return ExplicitlyDenied, nil
-	case final.IsTrue():
-		return Allowed, nil
-	case allow.IsFalse():
-		return ImplicitlyDenied, nil
-	}
-	return Allowed, final
-}
-
 // mightAllow is a quick test, ignoring conditions, of whether anything could allow p the
 // action on the resource: an identity statement covering both, or a resource policy statement
 // naming p. When it says no, the engine would deny; when yes, the engine decides.
 func (e *Engine) mightAllow(p *Principal, lowerAction, resource string, rp *resourcePolicy) bool {
+	if lowerAction == "sts:getcalleridentity" {
+		return true // needs no permission: every IAM principal may (see run)
+	}
 	for _, pol := range p.Identity {
 		for _, s := range pol.statements {
 			if !s.deny && s.matchAction(lowerAction) && s.mightMatchResource(resource) {

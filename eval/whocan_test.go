@@ -90,3 +90,16 @@ func TestWhoCanOutsideParties(t *testing.T) {
 		t.Errorf("lambda: %v", got)
 	}
 }
+
+// sts:GetCallerIdentity needs no permission, so who-can lists every loaded principal for it,
+// policies or none, as can allows each
+// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+func TestWhoCanGetCallerIdentityListsEveryone(t *testing.T) {
+	e := newTestEngine(t)
+	got := granteeSummary(e.WhoCan("sts:GetCallerIdentity", "*", nil, Strict))
+	for _, p := range e.Principals() {
+		if got[p.ARN] != string(kindOf(p)) {
+			t.Errorf("%s: %q, want listed without a chain", p.ARN, got[p.ARN])
+		}
+	}
+}
