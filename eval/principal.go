@@ -68,7 +68,7 @@ func matchPrincipal(p *model.Principal, rp *model.RequestPrincipal) principalMat
 		return pmWildcard
 	}
 	best := pmNone
-	for _, v := range p.AWS {
+	for _, v := range p.AWSFor(rp.Account) {
 		if m := matchAWSPrincipal(v, rp); m > best {
 			best = m
 		}

@@ -374,6 +374,7 @@ func parsePrincipal(v *jsontree.Value, at place) (*Principal, error) {
 			return nil, errAt(at.with(k).String(), "unknown principal type (want AWS, Service, Federated or CanonicalUser)")
 		}
 	}
+	p.indexAWS()
 	return p, nil
 }
 

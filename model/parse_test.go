@@ -1,8 +1,10 @@
 package model
 
 import (
+	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -247,5 +249,40 @@ func TestParsePolicyErrors(t *testing.T) {
 				t.Errorf("error is a %T, want *PolicyError", err)
 			}
 		})
+	}
+}
+
+// TestAWSForIndexesLongLists checks that a long AWS principal list is looked up by account:
+// the values naming the account, then those that name none ("*"), and nothing of other
+// accounts; a short list is returned whole.
+func TestAWSForIndexesLongLists(t *testing.T) {
+	var vals []string
+	for i := range 40 {
+		vals = append(vals, fmt.Sprintf(`"arn:aws:iam::%012d:root"`, 100000000000+i))
+	}
+	vals = append(vals, `"222222222222"`, `"arn:aws:iam::222222222222:role/x"`, `"*"`)
+	pol, err := ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole",
+		"Principal":{"AWS":[` + strings.Join(vals, ",") + `]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pol.Statements[0].Principal
+	for account, want := range map[string][]string{
+		"222222222222": {"222222222222", "arn:aws:iam::222222222222:role/x", "*"},
+		"100000000007": {"arn:aws:iam::100000000007:root", "*"},
+		"999999999999": {"*"},
+		"":             {"*"},
+	} {
+		if got := p.AWSFor(account); !slices.Equal(got, want) {
+			t.Errorf("AWSFor(%q) = %q, want %q", account, got, want)
+		}
+	}
+	short, err := ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole",
+		"Principal":{"AWS":["arn:aws:iam::111111111111:root","*"]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := short.Statements[0].Principal.AWSFor("222222222222"); len(got) != 2 {
+		t.Errorf("a short list gives %q, want it whole", got)
 	}
 }

@@ -97,6 +97,64 @@ type Principal struct {
 	Service       []string
 	Federated     []string
 	CanonicalUser []string
+
+	// byAccount and anyAccount index a long AWS list by the account each value names (see
+	// AWSFor); nil for a short list.
+	byAccount  map[string][]string
+	anyAccount []string
+}
+
+// awsIndexFrom is the length from which an AWS list is indexed by account.
+const awsIndexFrom = 32
+
+// AWSFor returns the values of the AWS list that may name a principal of the account: for a
+// long list, the values that name that account, "*", and values that name no account; for a
+// short one, the whole list. A trust policy may name thousands of accounts, and a caller is
+// matched against its own account's values alone.
+func (p *Principal) AWSFor(account string) []string {
+	if p.byAccount == nil {
+		return p.AWS
+	}
+	if vals, ok := p.byAccount[account]; ok {
+		return vals
+	}
+	return p.anyAccount
+}
+
+// indexAWS groups a long AWS list by account, for AWSFor. Each account's values are followed
+// by those that name no account.
+func (p *Principal) indexAWS() {
+	if len(p.AWS) < awsIndexFrom {
+		return
+	}
+	p.byAccount = map[string][]string{}
+	for _, v := range p.AWS {
+		if acct := accountNamed(v); acct != "" {
+			p.byAccount[acct] = append(p.byAccount[acct], v)
+		} else {
+			p.anyAccount = append(p.anyAccount, v)
+		}
+	}
+	for acct, vals := range p.byAccount {
+		p.byAccount[acct] = append(vals[:len(vals):len(vals)], p.anyAccount...)
+	}
+}
+
+// accountNamed returns the account an AWS principal value names: a 12-digit id, or the account
+// field of an ARN; "" for "*" and anything else.
+func accountNamed(v string) string {
+	if len(v) == 12 && strings.Trim(v, "0123456789") == "" {
+		return v
+	}
+	rest, ok := strings.CutPrefix(v, "arn:")
+	for i := 0; ok && i < 3; i++ { // partition, service, region
+		_, rest, ok = strings.Cut(rest, ":")
+	}
+	if !ok {
+		return ""
+	}
+	acct, _, _ := strings.Cut(rest, ":")
+	return acct
 }
 
 // Condition is one entry of a Condition element: an operator applied to one context key with
