@@ -10,18 +10,25 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/iamscope/iamscope/cli"
 )
 
-// Exit statuses follow the usual conventions: 0 success, 1 failure, 2 usage.
+// Exit statuses follow the usual conventions: 0 success, 1 failure, 2 usage, 130 stopped by
+// ctrl+c or a TERM before the answer was complete.
 const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
 )
+
+// interruptGrace is how long a subcommand is given, after ctrl+c or a TERM, to end by itself (a
+// live load stops at the signal and says what it did not read) before the process stops it.
+const interruptGrace = 500 * time.Millisecond
 
 // usageError marks a mistake in how the command was called.
 type usageError struct{ error }
@@ -56,7 +63,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
+	if cmd, _, err := root.Find(args); err != nil || cmd == root {
+		// The explorer reads ctrl+c as a key and restores the terminal as it quits.
+		return finish(root, args, root.ExecuteContext(ctx), stderr)
+	}
+	// A subcommand's engine work does not watch the signal: it runs aside, and the signal
+	// ends the command within interruptGrace whatever it is doing.
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	select {
+	case err := <-done:
+		return finish(root, args, err, stderr)
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-done:
+		return finish(root, args, err, stderr)
+	case <-time.After(interruptGrace):
+	}
+	fmt.Fprintln(stderr, "iamscope: interrupted: stopped before the answer was complete; any output above is partial")
+	return exitInterrupted
+}
+
+// finish reports the command's error, if any, and returns the exit status.
+func finish(root *cobra.Command, args []string, err error, stderr io.Writer) int {
+	if err != nil {
 		fmt.Fprintln(stderr, "iamscope:", cli.CleanMessage(err.Error()))
 		if isUsageError(err) {
 			if tooManyArgs(err) {
