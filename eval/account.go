@@ -205,7 +205,15 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 	}
 	if org := a.Organization; org != nil {
 		e.orgIDs[a.ID] = org.ID
-		for _, level := range org.Levels {
+		// SCPs do not affect the management account's users and roles, nor RCPs its
+		// resources (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+		// .../orgs_manage_policies_rcps.html): it is left with none, as an account outside
+		// an organization, and its organization id still answers aws:PrincipalOrgID.
+		levels := org.Levels
+		if org.IsManagement(a.ID) {
+			levels = nil
+		}
+		for _, level := range levels {
 			var scps, rcps []*Policy
 			for _, sp := range level.SCPs {
 				if cp, why := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); cp != nil {
