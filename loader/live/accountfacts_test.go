@@ -181,3 +181,23 @@ func TestS3Addressing(t *testing.T) {
 		})
 	}
 }
+
+// TestPolicyNameFromARN: a managed policy whose name the answer leaves out is named by its
+// ARN's last segment (arn:aws:iam::ACCOUNT:policy/PATH/NAME).
+func TestPolicyNameFromARN(t *testing.T) {
+	given := "Given"
+	for _, tc := range []struct {
+		name *string
+		arn  string
+		want string
+	}{
+		{&given, "arn:aws:iam::123456789012:policy/Other", "Given"},
+		{nil, "arn:aws:iam::123456789012:policy/team/a/DevPolicy", "DevPolicy"},
+		{new(string), "arn:aws:iam::aws:policy/ReadOnlyAccess", "ReadOnlyAccess"},
+		{nil, "not-an-arn", "not-an-arn"},
+	} {
+		if got := policyName(tc.name, tc.arn); got != tc.want {
+			t.Errorf("policyName(%v, %q) = %q, want %q", tc.name, tc.arn, got, tc.want)
+		}
+	}
+}

@@ -127,7 +127,7 @@ func (r *reader) addIAMPage(g *iamGraph, out *iam.GetAccountAuthorizationDetails
 	for _, p := range out.Policies {
 		arn := aws.ToString(p.Arn)
 		mp := &model.ManagedPolicy{
-			ARN: arn, Name: aws.ToString(p.PolicyName), Path: aws.ToString(p.Path), ID: aws.ToString(p.PolicyId),
+			ARN: arn, Name: policyName(p.PolicyName, arn), Path: aws.ToString(p.Path), ID: aws.ToString(p.PolicyId),
 			Description: aws.ToString(p.Description), DefaultVersion: aws.ToString(p.DefaultVersionId),
 			AttachmentCount: int(aws.ToInt32(p.AttachmentCount)),
 			AWSManaged:      strings.Contains(arn, ":iam::aws:policy/"),
@@ -141,6 +141,15 @@ func (r *reader) addIAMPage(g *iamGraph, out *iam.GetAccountAuthorizationDetails
 		}
 		g.policies = append(g.policies, mp)
 	}
+}
+
+// policyName returns a managed policy's name, or when the answer leaves it out (as some
+// emulators do) the name its ARN ends with: arn:aws:iam::ACCOUNT:policy/PATH/NAME.
+func policyName(name *string, arn string) string {
+	if n := aws.ToString(name); n != "" {
+		return n
+	}
+	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
 
 // addInstanceProfile keeps an instance profile once, however many roles list it.
