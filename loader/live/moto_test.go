@@ -8,23 +8,24 @@ package live_test
 // answers follow from AWS's documented rules. Without python3 and moto the test is skipped
 // with a one-line reason; with CI=true it fails instead.
 //
-// What moto 5.2.1 does not implement, and the fakes (internal/fakeaws) that cover it instead:
+// What moto 5.2.1 does not implement, or this test does not reach, and the fakes
+// (internal/fakeaws) that cover it instead:
 //   - a user's permission boundary: CreateUser drops PermissionsBoundary and
 //     PutUserPermissionsBoundary fails with a 500, so no user here has one (a role does);
 //     TestLoadReadsEverything reads bob's boundary from the fake.
-//   - member accounts: the caller is always the organization's management account, so an
-//     account bound by its SCPs is not seen here; TestManagementAccountIsRecorded and
-//     TestLoadReadsEverything read a member account's SCPs and RCPs from the fake.
+//   - GetAccountAuthorizationDetails leaves out each managed policy's PolicyName and PolicyId;
+//     the loader then takes the name from the ARN (TestPolicyNameFromARN).
 //   - GetAccountAuthorizationDetails lists every AWS managed policy (about 1,500), not only
 //     those attached; the AWS managed policies that a dump leaves out are filled from the
 //     catalog (loader.FillFromCatalog, tested in loader).
 //   - lambda:AddPermission keeps a bare account id as the Principal instead of turning it into
 //     {"AWS":"arn:aws:iam::ACCOUNT:root"}; the seed names principals by ARN.
-//   - errors and limits: no AccessDenied, throttling, malformed answers, dropped connections
-//     or truncated pages; the fault tests (faults_test.go, live_test.go) inject them.
-//   - access key last use and role last use are not recorded; the fake gives them.
-//   - GetAccountAuthorizationDetails leaves out each managed policy's PolicyName and PolicyId;
-//     the loader then takes the name from the ARN (TestPolicyNameFromARN).
+//   - member accounts: the test's credentials reach one account, the organization's
+//     management account, so an account that its SCPs and RCPs bind is not loaded here; TestManagementAccountIsRecorded
+//     and TestLoadReadsEverything read a member account's from the fake.
+//   - refusals and faults: by default moto authorizes every call, never throttles, and never
+//     answers malformed or truncated pages; the fault tests (faults_test.go, live_test.go)
+//     inject them.
 
 import (
 	"archive/zip"
@@ -307,6 +308,11 @@ const (
 	motoBucketARN = "arn:aws:s3:::acme-artifacts"
 )
 
+// orgOnlyQueues is an RCP that denies SQS messages from outside organization org.
+func orgOnlyQueues(org string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"` + org + `"}}}]}`
+}
+
 // resourceGrant is a resource policy that grants action on resource to the partner account.
 func resourceGrant(action, resource string) string {
 	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + partnerAccount + `:root"},"Action":"` + action + `","Resource":"` + resource + `"}]}`
@@ -435,6 +441,13 @@ func seed(ctx context.Context, t *testing.T, cfg aws.Config) seeded {
 	must("SCP", scp, err)
 	o12, err := oc.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: scp.Policy.PolicySummary.Id, TargetId: roots.Roots[0].Id})
 	must("SCP attachment", o12, err)
+	o13, err := oc.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: roots.Roots[0].Id, PolicyType: orgtypes.PolicyTypeResourceControlPolicy})
+	must("RCPs", o13, err)
+	rcp, err := oc.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: s("OrgOnlyQueues"), Description: s("queues for the organization only"),
+		Type: orgtypes.PolicyTypeResourceControlPolicy, Content: s(orgOnlyQueues(want.orgID))})
+	must("RCP", rcp, err)
+	o14, err := oc.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: rcp.Policy.PolicySummary.Id, TargetId: roots.Roots[0].Id})
+	must("RCP attachment", o14, err)
 	return want
 }
 
@@ -549,6 +562,9 @@ func checkLoaded(t *testing.T, a *model.Account, want seeded) {
 	if !sameSet(scps, []string{"FullAWSAccess", "DenyDeleteBucket", "FullAWSAccess"}) {
 		t.Errorf("SCPs %v, want FullAWSAccess at both levels and DenyDeleteBucket at the root", scps)
 	}
+	if rcps := org.Levels[0].RCPs; len(rcps) == 0 || rcps[len(rcps)-1].Name != "OrgOnlyQueues" || rcps[len(rcps)-1].Document == nil {
+		t.Errorf("root RCPs %+v, want OrgOnlyQueues with its document", rcps)
+	}
 }
 
 func sameSet(a, b []string) bool {
@@ -605,7 +621,7 @@ var motoAnswers = []answer{
 	{"arn:aws:iam::" + partnerAccount + ":user/partner", "sts:AssumeRole", iamARN + "role/PartnerRole", map[string]string{"sts:ExternalId": externalID}, eval.Strict, eval.Allowed, "",
 		"with the external id both sides allow"},
 	{"arn:aws:iam::" + partnerAccount + ":user/partner", "sqs:SendMessage", motoQueue, nil, eval.Strict, eval.Allowed, "",
-		"the queue policy grants the partner account, whose user's policy allows it"},
+		"the queue policy grants the partner account, whose user's policy allows it; the RCP that denies callers outside the organization does not affect the management account's resources (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html)"},
 	{"arn:aws:iam::" + partnerAccount + ":user/partner", "s3:DeleteObject", motoBucketARN + "/build.zip", nil, eval.Strict, eval.ExplicitlyDenied, "NoObjectDeletes",
 		"the bucket policy denies everyone"},
 }
