@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/iamscope/iamscope/model"
@@ -64,6 +65,26 @@ func TestManagementAccountIsNotBoundByOrgPolicies(t *testing.T) {
 		if r := can(t, e, tc.who, tc.action, tc.resource, nil, Strict); r.Decision != tc.want {
 			t.Errorf("%s %s %s: %s, want %s (%s)", tc.who, tc.action, tc.resource, r.Decision, tc.want, r.Explanation.Reason)
 		}
+	}
+
+	// The explanation lists the management account's SCPs and RCPs as skipped, and why.
+	r := can(t, e, "arn:aws:iam::"+mgmt+":role/Admin", "s3:DeleteBucket", "arn:aws:s3:::data-"+mgmt, nil, Strict)
+	skipped := map[PolicyType]string{}
+	for _, pt := range r.Explanation.Policies {
+		if pt.Type == SCP || pt.Type == RCP {
+			skipped[pt.Type] = pt.Skipped
+		}
+	}
+	if !strings.Contains(skipped[SCP], "management account") || !strings.Contains(skipped[RCP], "management account") {
+		t.Errorf("explanation's SCP and RCP: skipped %q; want both skipped for the management account", skipped)
+	}
+
+	// A management account's SCP that cannot be read leaves no answer about it partial.
+	broken := orgAccount(t, mgmt, mgmt)
+	broken.Organization.Levels[0].SCPs[0].Document = nil
+	e = NewEngine(broken)
+	if r := can(t, e, "arn:aws:iam::"+mgmt+":role/Admin", "s3:DeleteBucket", "arn:aws:s3:::data-"+mgmt, nil, Strict); r.Decision != Allowed || len(r.Unweighed) != 0 {
+		t.Errorf("management account with an unreadable SCP: %s, unweighed %v; want Allowed, nothing unweighed", r.Decision, r.Unweighed)
 	}
 
 	// Without the management account's id (an older snapshot), the SCP binds every account.
