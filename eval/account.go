@@ -23,7 +23,10 @@ type Engine struct {
 	managed    map[string]*Policy    // default versions by policy ARN
 	resources  map[string]*resourcePolicy
 	scps, rcps map[string][][]*Policy // by account id, root level first
-	orgIDs     map[string]string      // account id -> organization id
+	// exemptSCPs and exemptRCPs hold the organization policies of management accounts, which
+	// do not bind them: explanations list them as skipped.
+	exemptSCPs, exemptRCPs map[string][][]*Policy
+	orgIDs                 map[string]string // account id -> organization id
 	// trustDocs numbers the distinct texts of trust policies, so that roles with the same
 	// trust policy can share decisions.
 	trustDocs map[*Policy]int
@@ -111,6 +114,8 @@ func NewEngine(accounts ...*model.Account) *Engine {
 		resources:     map[string]*resourcePolicy{},
 		scps:          map[string][][]*Policy{},
 		rcps:          map[string][][]*Policy{},
+		exemptSCPs:    map[string][][]*Policy{},
+		exemptRCPs:    map[string][][]*Policy{},
 		orgIDs:        map[string]string{},
 		groupPolicies: map[string][]*Policy{},
 		trustDocs:     map[*Policy]int{},
@@ -208,24 +213,34 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 	}
 	if org := a.Organization; org != nil {
 		e.orgIDs[a.ID] = org.ID
+		// SCPs do not affect the management account's users and roles, nor RCPs its
+		// resources (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+		// .../orgs_manage_policies_rcps.html): it has none that bind, as an account outside
+		// an organization, and its organization id still answers aws:PrincipalOrgID. Its
+		// SCPs and RCPs are kept apart, for explanations to list as skipped; one that does
+		// not compile is no gap in its answers.
+		scpsOf, rcpsOf, gap := e.scps, e.rcps, e.addAccountGap
+		if org.IsManagement(a.ID) {
+			scpsOf, rcpsOf, gap = e.exemptSCPs, e.exemptRCPs, func(string, string) {}
+		}
 		for _, level := range org.Levels {
 			var scps, rcps []*Policy
 			for _, sp := range level.SCPs {
 				if cp, why := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); cp != nil {
 					scps = append(scps, cp)
 				} else {
-					e.addAccountGap(a.ID, "SCP "+sp.ID+" ("+sp.Name+") at "+level.Name+": "+why)
+					gap(a.ID, "SCP "+sp.ID+" ("+sp.Name+") at "+level.Name+": "+why)
 				}
 			}
 			for _, rp := range level.RCPs {
 				if cp, why := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); cp != nil {
 					rcps = append(rcps, cp)
 				} else {
-					e.addAccountGap(a.ID, "RCP "+rp.ID+" ("+rp.Name+") at "+level.Name+": "+why)
+					gap(a.ID, "RCP "+rp.ID+" ("+rp.Name+") at "+level.Name+": "+why)
 				}
 			}
-			e.scps[a.ID] = append(e.scps[a.ID], scps)
-			e.rcps[a.ID] = append(e.rcps[a.ID], rcps)
+			scpsOf[a.ID] = append(scpsOf[a.ID], scps)
+			rcpsOf[a.ID] = append(rcpsOf[a.ID], rcps)
 		}
 	}
 	e.readWarnings(a)
@@ -504,6 +519,8 @@ func (e *Engine) Input(p *Principal, action, resource string, extra *Context) (*
 		Boundaries: p.Boundary,
 		SCPs:       e.scps[p.Account],
 		RCPs:       e.rcps[resAcct],
+		ExemptSCPs: e.exemptSCPs[p.Account],
+		ExemptRCPs: e.exemptRCPs[resAcct],
 	}
 	if rp := e.resourcePolicyFor(resource); rp != nil && governs(rp, action, resource) {
 		in.Resource = rp.policy

@@ -81,6 +81,14 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 		gates = append(gates, gate{kind: gateSCP, level: i + 1, expr: res.allow})
 	}
 
+	if e.ex != nil {
+		for i, level := range in.ExemptSCPs {
+			res := e.evalPolicies(level, SCP, i+1)
+			traces = append(traces, res.traces...)
+			skip(res, "SCPs do not affect users or roles in the organization's management account")
+		}
+	}
+
 	// RCPs: an implicit RCPFullAWSAccess allows at every level, so only their denies count.
 	for i, level := range in.RCPs {
 		res := e.evalPolicies(level, RCP, i+1)
@@ -90,6 +98,13 @@ func (e *evaluation) run(in *Input, resourceAccount string) *Result {
 			continue
 		}
 		deny = Or(deny, res.deny)
+	}
+	if e.ex != nil {
+		for i, level := range in.ExemptRCPs {
+			res := e.evalPolicies(level, RCP, i+1)
+			traces = append(traces, res.traces...)
+			skip(res, "RCPs do not affect the resources of the organization's management account")
+		}
 	}
 
 	// The resource policy.

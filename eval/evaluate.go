@@ -39,6 +39,11 @@ type Input struct {
 	SCPs       [][]*Policy // one list per organization level, root first; nil = no organization
 	RCPs       [][]*Policy // the same for resource control policies
 	Session    *Policy     // the session policy of a role or federated-user session
+	// ExemptSCPs and ExemptRCPs are organization policies that do not bind the request: the
+	// management account's SCPs, which do not affect its users and roles, and its RCPs, which
+	// do not affect its resources. An explanation lists them as skipped; nothing else reads them.
+	ExemptSCPs [][]*Policy
+	ExemptRCPs [][]*Policy
 }
 
 // Request is one authorization request.

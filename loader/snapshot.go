@@ -21,16 +21,21 @@ import (
 // A snapshot is everything loaded from a source, written to one file so that it can be read
 // back exactly, without the source: a JSON envelope
 //
-//	{"format":"iamscope-snapshot","version":1,"createdAt":"...","source":"...",
+//	{"format":"iamscope-snapshot","version":2,"createdAt":"...","source":"...",
 //	 "checksum":"sha256:<hex>","accounts":[<model.Account JSON>...]}
 //
 // where the checksum is over the exact bytes of the accounts array as written. The accounts
 // keep their own source, load time and warnings.
+//
+// Version 2 added the organization's management account, users' login profiles and Lambda
+// functions' execution roles; a version 1 snapshot reads as they were (unknown, none). A build
+// that reads only version 1 refuses version 2 rather than drop the management account and
+// apply SCPs it does not know do not bind it.
 const (
 	// SnapshotFormat is the envelope's "format".
 	SnapshotFormat = "iamscope-snapshot"
 	// SnapshotVersion is the format version this build writes and the newest it reads.
-	SnapshotVersion = 1
+	SnapshotVersion = 2
 )
 
 // SnapshotMeta describes a snapshot as a whole.

@@ -98,7 +98,7 @@ func TestSnapshotMode(t *testing.T) {
 	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
 		t.Errorf("mode after overwriting a 0644 file: %v", info.Mode().Perm())
 	}
-	if !bytes.HasPrefix(data, []byte(`{"format":"iamscope-snapshot","version":1,"createdAt":"`)) {
+	if !bytes.HasPrefix(data, []byte(`{"format":"iamscope-snapshot","version":2,"createdAt":"`)) {
 		t.Errorf("envelope starts %s", firstBytes(data, 80))
 	}
 }
@@ -163,8 +163,8 @@ func TestSnapshotRefused(t *testing.T) {
 		expect string
 	}{
 		{"newer", func(b []byte) []byte {
-			return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":2`), 1)
-		}, path + " was written by a newer iamscope: format version 2, this build reads 1"},
+			return bytes.Replace(b, []byte(`"version":2`), []byte(`"version":3`), 1)
+		}, path + " was written by a newer iamscope: format version 3, this build reads 2"},
 		{"edited", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(`"Effect":"Allow"`), []byte(`"Effect":"Deny" `), 1)
 		}, path + " is corrupt or was edited: its accounts do not match its checksum (recorded sha256:"},
@@ -179,7 +179,7 @@ func TestSnapshotRefused(t *testing.T) {
 			return bytes.Replace(b, []byte(`"checksum":"sha256:`), []byte(`"checksum":"md5:`), 1)
 		}, "has no sha256 checksum"},
 		{"no version", func(b []byte) []byte {
-			return bytes.Replace(b, []byte(`"version":1`), []byte(`"version":0`), 1)
+			return bytes.Replace(b, []byte(`"version":2`), []byte(`"version":0`), 1)
 		}, "has no valid format version"},
 	}
 	for _, tt := range tests {
@@ -217,5 +217,46 @@ func TestSnapshotAndDumpOfOneAccount(t *testing.T) {
 	}
 	if got, _, err := ReadSnapshot(p); err != nil || len(got) != 0 {
 		t.Errorf("empty snapshot: %v %v", got, err)
+	}
+}
+
+// TestSnapshotVersion2Fields: the organization's management account, users' login profiles
+// and Lambda functions' roles read back exactly; a version 1 snapshot, written before them,
+// still loads, with the management account unknown (so SCPs bind every account, as before),
+// login profiles unknown and no functions.
+func TestSnapshotVersion2Fields(t *testing.T) {
+	old, meta, err := ReadSnapshot(filepath.Join("testdata", "snapshot-v1.json"))
+	if err != nil {
+		t.Fatalf("version 1 snapshot: %v", err)
+	}
+	if len(old) != 1 || meta.Source != "live:default/us-east-1" {
+		t.Fatalf("version 1 snapshot: %d accounts, meta %+v", len(old), meta)
+	}
+	a := old[0]
+	if a.Organization == nil || len(a.Organization.Levels) != 2 || a.Organization.ManagementAccountID != "" {
+		t.Fatalf("version 1 organization: %+v", a.Organization)
+	}
+	if a.Users[0].LoginProfile != model.LoginProfileUnknown || a.Functions != nil {
+		t.Errorf("version 1: login profile %q, functions %v", a.Users[0].LoginProfile, a.Functions)
+	}
+
+	a.Organization.ManagementAccountID = a.ID
+	a.Users[0].LoginProfile = model.LoginProfilePresent
+	a.Users = append(a.Users, &model.User{ARN: "arn:aws:iam::111122223333:user/bot", Name: "bot", Path: "/", LoginProfile: model.LoginProfileAbsent})
+	a.Functions = []model.Function{{ARN: "arn:aws:lambda:us-east-1:111122223333:function:f", Role: "arn:aws:iam::111122223333:role/exec"}}
+	reindex(a)
+	path := filepath.Join(t.TempDir(), "snap.json")
+	if err := WriteSnapshot(path, old, SnapshotMeta{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := ReadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, old) {
+		t.Errorf("read back %+v, want %+v", got[0], old[0])
+	}
+	if g := got[0]; !g.Organization.IsManagement(g.ID) || g.Users[1].LoginProfile != model.LoginProfileAbsent || g.Functions[0].Role != "arn:aws:iam::111122223333:role/exec" {
+		t.Errorf("new fields lost: %+v %+v %+v", g.Organization, g.Users[1], g.Functions)
 	}
 }

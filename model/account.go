@@ -25,6 +25,9 @@ type Account struct {
 	// Organization holds the SCPs and RCPs that bind the account; nil when it is in no
 	// organization or they could not be read (see Warnings).
 	Organization *Organization `json:"organization,omitempty"`
+	// Functions are the account's Lambda functions and the roles they run with, so that an
+	// escalation path can name a function that acts with a role.
+	Functions []Function `json:"functions,omitempty"`
 
 	// Source says where the account was read from ("file:path", "live:profile", "demo", ...).
 	Source string `json:"source,omitempty"`
@@ -146,6 +149,27 @@ type User struct {
 	AccessKeys []AccessKey `json:"accessKeys,omitempty"`
 	// PasswordLastUsed is when the console password was last used; nil when never or unknown.
 	PasswordLastUsed *time.Time `json:"passwordLastUsed,omitempty"`
+	// LoginProfile says whether the user has a console password (iam:GetLoginProfile).
+	LoginProfile LoginProfileState `json:"loginProfile,omitempty"`
+}
+
+// LoginProfileState says whether a user has a login profile (a console password): the zero
+// value is unknown, for sources that do not say (a dump, a refused GetLoginProfile).
+type LoginProfileState string
+
+// The login profile states.
+const (
+	LoginProfileUnknown LoginProfileState = ""
+	LoginProfileAbsent  LoginProfileState = "absent"
+	LoginProfilePresent LoginProfileState = "present"
+)
+
+// Function is a Lambda function and its execution role: whoever can change the function's
+// code acts with that role.
+type Function struct {
+	ARN string `json:"arn"`
+	// Role is the ARN of the execution role, "" when the source did not give it.
+	Role string `json:"role,omitempty"`
 }
 
 // AccessKey is the public part of a user's access key.
@@ -259,8 +283,18 @@ type BlockPublicAccess struct {
 // Organization holds the organization policies that bind one account, level by level from the
 // root to the account itself.
 type Organization struct {
-	ID     string     `json:"id,omitempty"`
-	Levels []OrgLevel `json:"levels"`
+	ID string `json:"id,omitempty"`
+	// ManagementAccountID is the organization's management account, "" when unknown (older
+	// snapshots). SCPs do not bind the management account's principals, nor RCPs its
+	// resources (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+	ManagementAccountID string     `json:"managementAccountId,omitempty"`
+	Levels              []OrgLevel `json:"levels"`
+}
+
+// IsManagement reports whether account is the organization's management account, which its
+// SCPs and RCPs do not bind.
+func (o *Organization) IsManagement(account string) bool {
+	return o != nil && o.ManagementAccountID != "" && o.ManagementAccountID == account
 }
 
 // OrgLevel is one node on the path from the organization root to the account: the root, an

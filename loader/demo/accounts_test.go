@@ -36,6 +36,11 @@ func TestAccounts(t *testing.T) {
 	if main.Organization == nil || len(main.Organization.Levels) != 3 {
 		t.Fatalf("tidewater-prod: want an organization of root, OU and account levels")
 	}
+	// The story's management account (docs/demo-account.md) is not loaded: the SCPs bind
+	// tidewater-prod.
+	if org := main.Organization; org.ManagementAccountID != "100200300400" || org.IsManagement(main.ID) {
+		t.Errorf("tidewater-prod: management account %q, want 100200300400", org.ManagementAccountID)
+	}
 	if accts[1].Organization != nil {
 		t.Errorf("keystone-assurance: want no organization")
 	}

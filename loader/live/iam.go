@@ -127,7 +127,7 @@ func (r *reader) addIAMPage(g *iamGraph, out *iam.GetAccountAuthorizationDetails
 	for _, p := range out.Policies {
 		arn := aws.ToString(p.Arn)
 		mp := &model.ManagedPolicy{
-			ARN: arn, Name: aws.ToString(p.PolicyName), Path: aws.ToString(p.Path), ID: aws.ToString(p.PolicyId),
+			ARN: arn, Name: policyName(p.PolicyName, arn), Path: aws.ToString(p.Path), ID: aws.ToString(p.PolicyId),
 			Description: aws.ToString(p.Description), DefaultVersion: aws.ToString(p.DefaultVersionId),
 			AttachmentCount: int(aws.ToInt32(p.AttachmentCount)),
 			AWSManaged:      strings.Contains(arn, ":iam::aws:policy/"),
@@ -141,6 +141,15 @@ func (r *reader) addIAMPage(g *iamGraph, out *iam.GetAccountAuthorizationDetails
 		}
 		g.policies = append(g.policies, mp)
 	}
+}
+
+// policyName returns a managed policy's name, or when the answer leaves it out (as some
+// emulators do) the name its ARN ends with: arn:aws:iam::ACCOUNT:policy/PATH/NAME.
+func policyName(name *string, arn string) string {
+	if n := aws.ToString(name); n != "" {
+		return n
+	}
+	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
 
 // addInstanceProfile keeps an instance profile once, however many roles list it.
@@ -208,45 +217,66 @@ func iamTags(list []types.Tag) []model.Tag {
 	return out
 }
 
-const stageKeys = "IAM access keys"
+const stageKeys = "IAM access keys and login profiles"
 
-// readAccessKeys reads each user's access keys (ids and state; secrets are never returned by
-// the API) and when each was last used.
-func (r *reader) readAccessKeys(ctx context.Context, users []*model.User) {
-	client := r.iam
+// readUserCredentials reads each user's access keys and login profile.
+func (r *reader) readUserCredentials(ctx context.Context, users []*model.User) {
 	var done atomic.Int64
 	r.report(stageKeys, 0, len(users))
 	started := forEach(ctx, r.concurrency, users, func(ctx context.Context, u *model.User) {
 		defer func() { r.report(stageKeys, int(done.Add(1)), len(users)) }()
-		err := paginate(ctx, "iam:ListAccessKeys", func(ctx context.Context, token string) (string, error) {
-			out, err := client.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(u.Name), Marker: optional(token)})
-			if err != nil {
-				return "", err
-			}
-			for _, k := range out.AccessKeyMetadata {
-				u.AccessKeys = append(u.AccessKeys, model.AccessKey{
-					ID: aws.ToString(k.AccessKeyId), Status: string(k.Status), CreateDate: aws.ToTime(k.CreateDate),
-				})
-			}
-			return iamMarker(out.IsTruncated, out.Marker)
-		})
-		if err != nil {
-			r.warn("iam:ListAccessKeys", u.ARN, noDecision("access keys of "+u.ARN), err)
-			return
-		}
-		for i := range u.AccessKeys {
-			k := &u.AccessKeys[i]
-			out, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(k.ID)})
-			if err != nil {
-				r.warn("iam:GetAccessKeyLastUsed", k.ID, noDecision("last use of access key "+k.ID), err)
-				continue
-			}
-			if lu := out.AccessKeyLastUsed; lu != nil {
-				k.LastUsed = lu.LastUsedDate
-			}
-		}
+		r.readLoginProfile(ctx, u)
+		r.readAccessKeys(ctx, u)
 	})
-	r.warnUnstarted(ctx, stageKeys, started, len(users), noDecision("access keys of some users"))
+	r.warnUnstarted(ctx, stageKeys, started, len(users), noDecision("access keys and login profiles of some users"))
+}
+
+// readLoginProfile reads whether a user has a console password (iam:GetLoginProfile, which
+// returns no password): NoSuchEntity means none; a refusal leaves it unknown, with a warning.
+func (r *reader) readLoginProfile(ctx context.Context, u *model.User) {
+	_, err := r.iam.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String(u.Name)})
+	switch {
+	case err == nil:
+		u.LoginProfile = model.LoginProfilePresent
+	case hasCode(err, "NoSuchEntity"):
+		u.LoginProfile = model.LoginProfileAbsent
+	default:
+		u.LoginProfile = model.LoginProfileUnknown
+		r.warn("iam:GetLoginProfile", u.ARN, noDecision("login profile of "+u.ARN), err)
+	}
+}
+
+// readAccessKeys reads a user's access keys (ids and state; secrets are never returned by the
+// API) and when each was last used.
+func (r *reader) readAccessKeys(ctx context.Context, u *model.User) {
+	client := r.iam
+	err := paginate(ctx, "iam:ListAccessKeys", func(ctx context.Context, token string) (string, error) {
+		out, err := client.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(u.Name), Marker: optional(token)})
+		if err != nil {
+			return "", err
+		}
+		for _, k := range out.AccessKeyMetadata {
+			u.AccessKeys = append(u.AccessKeys, model.AccessKey{
+				ID: aws.ToString(k.AccessKeyId), Status: string(k.Status), CreateDate: aws.ToTime(k.CreateDate),
+			})
+		}
+		return iamMarker(out.IsTruncated, out.Marker)
+	})
+	if err != nil {
+		r.warn("iam:ListAccessKeys", u.ARN, noDecision("access keys of "+u.ARN), err)
+		return
+	}
+	for i := range u.AccessKeys {
+		k := &u.AccessKeys[i]
+		out, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(k.ID)})
+		if err != nil {
+			r.warn("iam:GetAccessKeyLastUsed", k.ID, noDecision("last use of access key "+k.ID), err)
+			continue
+		}
+		if lu := out.AccessKeyLastUsed; lu != nil {
+			k.LastUsed = lu.LastUsedDate
+		}
+	}
 }
 
 // readAlias reads the account's alias; "" when it has none or it cannot be read.

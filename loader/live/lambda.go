@@ -2,13 +2,18 @@ package live
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/iamscope/iamscope/model"
 )
 
-// readLambda reads the resource-based policy of every Lambda function in the region (of the
-// unqualified function; versions and aliases may have their own, which are not read).
+// readLambda reads every Lambda function in the region with its execution role, and its
+// resource-based policy (of the unqualified function; versions and aliases may have their own,
+// which are not read).
 func (r *reader) readLambda(ctx context.Context) {
 	r.readPolicies(ctx, policySource{
 		stage: "Lambda function policies", service: "lambda", what: "function policy",
@@ -20,6 +25,7 @@ func (r *reader) readLambda(ctx context.Context) {
 			}
 			for _, f := range out.Functions {
 				arns = append(arns, aws.ToString(f.FunctionArn))
+				r.addFunction(model.Function{ARN: aws.ToString(f.FunctionArn), Role: aws.ToString(f.Role)})
 			}
 			return arns, aws.ToString(out.NextMarker), nil
 		},
@@ -32,4 +38,20 @@ func (r *reader) readLambda(ctx context.Context) {
 		},
 		absent: []string{"ResourceNotFoundException"}, // a function without a policy
 	})
+}
+
+// addFunction keeps one Lambda function.
+func (r *reader) addFunction(f model.Function) {
+	r.mu.Lock()
+	r.functions = append(r.functions, f)
+	r.mu.Unlock()
+}
+
+// functionList returns the Lambda functions read, by ARN.
+func (r *reader) functionList() []model.Function {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := slices.Clone(r.functions)
+	slices.SortFunc(out, func(a, b model.Function) int { return strings.Compare(a.ARN, b.ARN) })
+	return out
 }

@@ -2,7 +2,8 @@
 // configuration chain (profiles, SSO, environment, instance roles), with read-only calls only.
 //
 // Load asks STS who the caller is, reads the IAM graph with GetAccountAuthorizationDetails,
-// then the access keys and alias, the resource policies of S3 buckets (with Block Public
+// then each user's access keys and login profile, the alias, the Lambda functions' execution
+// roles, the resource policies of S3 buckets (with Block Public
 // Access), KMS keys, SQS queues, SNS topics, Lambda functions and Secrets Manager secrets in
 // the configured region, and the SCPs and RCPs that bind the account when the organization
 // lets it read them. Calls run concurrently, at most Options.Concurrency in flight, under the
@@ -47,7 +48,9 @@ type Options struct {
 	Region string
 
 	// Endpoint, when set, is the base URL of every service (an emulator such as LocalStack, or
-	// test fakes); S3 is then addressed path-style. "" uses AWS's own endpoints.
+	// test fakes); S3 is then addressed path-style, as with any custom endpoint the
+	// configuration names (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, a profile's endpoint_url).
+	// "" uses the configuration's endpoints, AWS's own by default.
 	Endpoint string
 	// HTTPClient sends the requests; nil uses the SDK's default client.
 	HTTPClient aws.HTTPClient
@@ -126,7 +129,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 			return
 		}
 		g.fill(acct)
-		r.readAccessKeys(ctx, acct.Users)
+		r.readUserCredentials(ctx, acct.Users)
 	})
 	run(func(ctx context.Context) { acct.Alias = r.readAlias(ctx) })
 	run(r.readS3)
@@ -145,6 +148,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 		return nil, iamErr
 	}
 	acct.ResourcePolicies = r.resourcePolicies()
+	acct.Functions = r.functionList()
 	acct.Warnings = r.warnings()
 	acct.Warnings = append(acct.Warnings, loader.FillFromCatalog(acct)...)
 	acct.Index() // adds a warning for every reference it cannot resolve
@@ -200,6 +204,7 @@ type reader struct {
 	mu        sync.Mutex
 	warns     []model.Warning
 	resources []*model.ResourcePolicy
+	functions []model.Function
 }
 
 func newReader(cfg aws.Config, opts Options, progress loader.ProgressFunc) *reader {
@@ -207,12 +212,11 @@ func newReader(cfg aws.Config, opts Options, progress loader.ProgressFunc) *read
 	if n <= 0 {
 		n = defaultConcurrency
 	}
-	pathStyle := func(o *s3.Options) { o.UsePathStyle = opts.Endpoint != "" }
 	return &reader{
 		cfg: cfg, opts: opts, progress: progress, concurrency: n, partition: "aws",
 		iam:       iam.NewFromConfig(cfg),
-		s3:        s3.NewFromConfig(cfg, pathStyle),
-		s3control: s3control.NewFromConfig(cfg),
+		s3:        s3.NewFromConfig(cfg, s3Addressing(cfg)),
+		s3control: s3control.NewFromConfig(cfg, s3controlAddressing),
 		kms:       kms.NewFromConfig(cfg),
 		sqs:       sqs.NewFromConfig(cfg),
 		sns:       sns.NewFromConfig(cfg),

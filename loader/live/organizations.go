@@ -26,7 +26,9 @@ const allowAllSCP = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Act
 // readOrganization reads the SCPs and RCPs that bind the account, level by level from the
 // root down to the account. It returns nil when the account is in no organization (normal) or
 // when they cannot all be read (a warning says so): a partial set of levels would misstate
-// what the organization allows, in either direction.
+// what the organization allows, in either direction. The organization records its management
+// account, which its SCPs and RCPs do not bind; for that account, policies that cannot be
+// read leave the organization without levels, and the warning changes no answer.
 func (r *reader) readOrganization(ctx context.Context) *model.Organization {
 	r.report(stageOrg, 0, 0)
 	desc, err := r.org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
@@ -37,12 +39,26 @@ func (r *reader) readOrganization(ctx context.Context) *model.Organization {
 		r.warn("organizations:DescribeOrganization", "", ofAccount(missingOrg), err)
 		return nil
 	}
-	org := &model.Organization{ID: aws.ToString(desc.Organization.Id)}
+	org := &model.Organization{}
+	if o := desc.Organization; o != nil {
+		org.ID, org.ManagementAccountID = aws.ToString(o.Id), aws.ToString(o.MasterAccountId)
+	}
+	// The organization's policies do not bind its management account: when they cannot be
+	// read, no answer about it is missing anything, and the organization is kept without them
+	// (its id still answers aws:PrincipalOrgID).
+	gapOf, unread := ofAccount, (*model.Organization)(nil)
+	if org.IsManagement(r.accountID) {
+		gapOf = func(m string) gap {
+			return noDecision(m + " (organization policies do not bind the management account)")
+		}
+		unread = org
+	}
+	missing := gapOf(missingOrg)
 
 	root, err := r.orgRoot(ctx)
 	if err != nil {
-		r.warn("organizations:ListRoots", org.ID, ofAccount(missingOrg), err)
-		return nil
+		r.warn("organizations:ListRoots", org.ID, missing, err)
+		return unread
 	}
 	scps := policyTypeEnabled(root, types.PolicyTypeServiceControlPolicy)
 	rcps := policyTypeEnabled(root, types.PolicyTypeResourceControlPolicy)
@@ -52,26 +68,26 @@ func (r *reader) readOrganization(ctx context.Context) *model.Organization {
 
 	levels, err := r.orgPath(ctx, root)
 	if err != nil {
-		r.warn("organizations:ListParents", r.accountID, ofAccount(missingOrg), err)
-		return nil
+		r.warn("organizations:ListParents", r.accountID, missing, err)
+		return unread
 	}
 	docs := map[string]*model.Policy{} // by policy id: FullAWSAccess is attached at every level
 	for i := range levels {
 		lv := &levels[i]
 		r.report(stageOrg, i, len(levels))
 		if scps {
-			if lv.SCPs, err = r.orgPolicies(ctx, docs, lv.ID, types.PolicyTypeServiceControlPolicy); err != nil {
-				r.warn("organizations:ListPoliciesForTarget", lv.ID+" SERVICE_CONTROL_POLICY", ofAccount(missingOrg), err)
-				return nil
+			if lv.SCPs, err = r.orgPolicies(ctx, docs, lv.ID, types.PolicyTypeServiceControlPolicy, gapOf); err != nil {
+				r.warn("organizations:ListPoliciesForTarget", lv.ID+" SERVICE_CONTROL_POLICY", missing, err)
+				return unread
 			}
 		} else {
 			doc, _ := model.ParsePolicy([]byte(allowAllSCP))
 			lv.SCPs = []model.OrgPolicy{{Name: "SCPs not enabled in the organization", Document: doc}}
 		}
 		if rcps {
-			if lv.RCPs, err = r.orgPolicies(ctx, docs, lv.ID, types.PolicyTypeResourceControlPolicy); err != nil {
-				r.warn("organizations:ListPoliciesForTarget", lv.ID+" RESOURCE_CONTROL_POLICY", ofAccount(missingOrg), err)
-				return nil
+			if lv.RCPs, err = r.orgPolicies(ctx, docs, lv.ID, types.PolicyTypeResourceControlPolicy, gapOf); err != nil {
+				r.warn("organizations:ListPoliciesForTarget", lv.ID+" RESOURCE_CONTROL_POLICY", missing, err)
+				return unread
 			}
 		}
 	}
@@ -138,8 +154,9 @@ func (r *reader) ouName(ctx context.Context, id string) string {
 	return aws.ToString(out.OrganizationalUnit.Name)
 }
 
-// orgPolicies returns the policies of one type attached to one target, with their documents.
-func (r *reader) orgPolicies(ctx context.Context, docs map[string]*model.Policy, target string, t types.PolicyType) ([]model.OrgPolicy, error) {
+// orgPolicies returns the policies of one type attached to one target, with their documents;
+// gapOf says what a document that does not parse leaves out.
+func (r *reader) orgPolicies(ctx context.Context, docs map[string]*model.Policy, target string, t types.PolicyType, gapOf func(string) gap) ([]model.OrgPolicy, error) {
 	var out []model.OrgPolicy
 	err := paginate(ctx, "organizations:ListPoliciesForTarget", func(ctx context.Context, token string) (string, error) {
 		page, err := r.org.ListPoliciesForTarget(ctx, &organizations.ListPoliciesForTargetInput{
@@ -170,7 +187,7 @@ func (r *reader) orgPolicies(ctx context.Context, docs map[string]*model.Policy,
 			}
 			// A document that does not parse stays in the list with no document: the policy
 			// is there, and the engine says it could not weigh it.
-			doc = r.parse(content, "organizations:DescribePolicy "+p.ID, ofAccount(fmt.Sprintf("%s %s (%s) at %s", policyKind(t), p.ID, p.Name, target)))
+			doc = r.parse(content, "organizations:DescribePolicy "+p.ID, gapOf(fmt.Sprintf("%s %s (%s) at %s", policyKind(t), p.ID, p.Name, target)))
 			docs[p.ID] = doc
 		}
 		p.Document = doc

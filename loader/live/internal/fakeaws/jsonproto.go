@@ -135,8 +135,9 @@ func (s *Server) organizations(op string, in jsonIn, token string) (obj, string)
 	}
 	switch op {
 	case "DescribeOrganization":
-		return obj{"Organization": obj{"Id": o.ID, "Arn": "arn:aws:organizations::000011112222:organization/" + o.ID,
-			"FeatureSet": "ALL", "MasterAccountId": "000011112222"}}, ""
+		mgmt := first(o.ManagementAccount, "000011112222")
+		return obj{"Organization": obj{"Id": o.ID, "Arn": "arn:aws:organizations::" + mgmt + ":organization/" + o.ID,
+			"FeatureSet": "ALL", "MasterAccountId": mgmt}}, ""
 	case "ListRoots":
 		types := []obj{}
 		if o.SCPEnabled {

@@ -52,6 +52,13 @@ func (s *Server) serveQuery(q *request, service string) {
 			queryProtocol{}.writeError(q, http.StatusNotFound, "NoSuchEntity", "no user "+f.Get("UserName"))
 			return
 		}
+	case "iam:GetLoginProfile":
+		u, ok := find(w.Users, func(u User) bool { return u.Name == f.Get("UserName") })
+		if !ok || !u.LoginProfile {
+			queryProtocol{}.writeError(q, http.StatusNotFound, "NoSuchEntity", "Login Profile for User "+f.Get("UserName")+" cannot be found.")
+			return
+		}
+		body = raw("LoginProfile", el("UserName", u.Name)+el("CreateDate", "2023-03-04T05:06:07Z")+el("PasswordResetRequired", "false"))
 	case "iam:GetAccessKeyLastUsed":
 		body = el("UserName", "someone") + raw("AccessKeyLastUsed",
 			el("LastUsedDate", "2024-05-01T10:00:00Z")+el("Region", "eu-west-1")+el("ServiceName", "s3"))

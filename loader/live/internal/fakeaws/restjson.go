@@ -49,7 +49,11 @@ func (s *Server) serveLambda(q *request) {
 		from, to, next := page(q.r.URL.Query().Get("Marker"), len(w.Functions), w.PageSize)
 		list := []obj{}
 		for _, f := range w.Functions[from:to] {
-			list = append(list, obj{"FunctionName": f.Name, "FunctionArn": w.FunctionARN(f.Name)})
+			fn := obj{"FunctionName": f.Name, "FunctionArn": w.FunctionARN(f.Name)}
+			if f.Role != "" {
+				fn["Role"] = f.Role
+			}
+			list = append(list, fn)
 		}
 		out = withNext(obj{"Functions": list}, "NextMarker", next)
 	case "GetPolicy":

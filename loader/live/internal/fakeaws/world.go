@@ -45,6 +45,9 @@ type User struct {
 	Boundary   string
 	Tags       map[string]string
 	AccessKeys []string // key ids
+	// LoginProfile gives the user a console password (GetLoginProfile answers NoSuchEntity
+	// without one).
+	LoginProfile bool
 }
 
 // Group is an IAM group.
@@ -85,11 +88,15 @@ type PublicAccessBlock struct {
 type Resource struct {
 	Name   string
 	Policy string // "" for none
+	Role   string // a Lambda function's execution role ARN
 }
 
 // Org is the organization the account belongs to.
 type Org struct {
-	ID, RootID, RootName   string
+	ID, RootID, RootName string
+	// ManagementAccount is the organization's management account; "" means 000011112222,
+	// another account than the World's.
+	ManagementAccount      string
 	SCPEnabled, RCPEnabled bool
 	OUs                    []OU
 	AccountParent          string // id of the account's OU, or RootID
@@ -167,6 +174,7 @@ func Sample() *World {
 			u.Groups = append(u.Groups, "admins")
 			u.Tags = map[string]string{"team": "platform"}
 			u.AccessKeys = append(u.AccessKeys, "AKIAFAKE9999")
+			u.LoginProfile = true
 		}
 		if i == 1 {
 			u.Boundary = "arn:aws:iam::" + acct + ":policy/DevBoundary"
@@ -204,8 +212,8 @@ func Sample() *World {
 		{Name: "audit", Policy: grant("arn:aws:iam::999988887777:root", "sns:Subscribe", w.TopicARN("audit"))},
 	}
 	w.Functions = []Resource{
-		{Name: "thumbnailer", Policy: grant("arn:aws:iam::"+acct+":root", "lambda:InvokeFunction", w.FunctionARN("thumbnailer"))},
-		{Name: "cron"},
+		{Name: "thumbnailer", Policy: grant("arn:aws:iam::"+acct+":root", "lambda:InvokeFunction", w.FunctionARN("thumbnailer")), Role: w.roleARN("deployer")},
+		{Name: "cron", Role: w.roleARN("web")},
 		{Name: "webhook", Policy: grant("*", "lambda:InvokeFunction", w.FunctionARN("webhook"))},
 	}
 	w.Secrets = []Resource{
