@@ -63,6 +63,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/testenv"
 	"github.com/iamscope/iamscope/loader/live"
 	"github.com/iamscope/iamscope/model"
 )
@@ -125,12 +126,9 @@ func TestMotoEmulator(t *testing.T) {
 // (its whole process group) is killed when the test ends.
 func startMoto(t *testing.T) string {
 	t.Helper()
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		skipOrFail(t, "python3 is not on PATH")
-	}
+	python := testenv.LookPath(t, "python3", "the live loader's emulator test (moto)")
 	if out, err := exec.Command(python, "-c", "import moto.server").CombinedOutput(); err != nil {
-		skipOrFail(t, "python3 cannot import moto.server (pip install 'moto[server]'): "+firstLine(string(out)))
+		testenv.Unavailable(t, "python3 cannot import moto.server (pip install 'moto[server]'): %s", lastLine(string(out)))
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -179,17 +177,8 @@ func startMoto(t *testing.T) string {
 	}
 }
 
-// skipOrFail skips the test for a missing emulator, or fails it under CI=true, where the
-// emulator must be there.
-func skipOrFail(t *testing.T, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("emulator test cannot run (CI=true): %s", reason)
-	}
-	t.Skip("emulator test skipped: " + reason)
-}
-
-func firstLine(s string) string {
+// lastLine returns the last line of a command's output: where Python says what failed.
+func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
