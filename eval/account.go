@@ -160,6 +160,29 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 			}
 		}
 	}
+	// The organization's policies first: gathering a principal (addPrincipal) takes its SCPs.
+	if org := a.Organization; org != nil {
+		e.orgIDs[a.ID] = org.ID
+		for _, level := range org.Levels {
+			var scps, rcps []*Policy
+			for _, sp := range level.SCPs {
+				if cp, why := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); cp != nil {
+					scps = append(scps, cp)
+				} else {
+					e.addAccountGap(a.ID, "SCP "+sp.ID+" ("+sp.Name+") at "+level.Name+": "+why)
+				}
+			}
+			for _, rp := range level.RCPs {
+				if cp, why := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); cp != nil {
+					rcps = append(rcps, cp)
+				} else {
+					e.addAccountGap(a.ID, "RCP "+rp.ID+" ("+rp.Name+") at "+level.Name+": "+why)
+				}
+			}
+			e.scps[a.ID] = append(e.scps[a.ID], scps)
+			e.rcps[a.ID] = append(e.rcps[a.ID], rcps)
+		}
+	}
 	groupPolicies := map[string][]*Policy{}
 	groupMissing := map[string][]string{}
 	for _, g := range a.Groups {
@@ -201,28 +224,6 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 			e.resources[rp.ResourceARN] = &resourcePolicy{policy: cp, account: a.ID}
 		} else {
 			e.addResourceGap(rp.ResourceARN, "policy of "+rp.ResourceARN+": "+why)
-		}
-	}
-	if org := a.Organization; org != nil {
-		e.orgIDs[a.ID] = org.ID
-		for _, level := range org.Levels {
-			var scps, rcps []*Policy
-			for _, sp := range level.SCPs {
-				if cp, why := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); cp != nil {
-					scps = append(scps, cp)
-				} else {
-					e.addAccountGap(a.ID, "SCP "+sp.ID+" ("+sp.Name+") at "+level.Name+": "+why)
-				}
-			}
-			for _, rp := range level.RCPs {
-				if cp, why := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); cp != nil {
-					rcps = append(rcps, cp)
-				} else {
-					e.addAccountGap(a.ID, "RCP "+rp.ID+" ("+rp.Name+") at "+level.Name+": "+why)
-				}
-			}
-			e.scps[a.ID] = append(e.scps[a.ID], scps)
-			e.rcps[a.ID] = append(e.rcps[a.ID], rcps)
 		}
 	}
 	e.readWarnings(a)
@@ -447,7 +448,9 @@ func (e *Engine) resourceAccount(resource, def string) string {
 	if rp := e.resourcePolicyFor(resource); rp != nil {
 		return rp.account
 	}
-	if a := model.AccountOf(resource); a != "" {
+	// A pattern whose account is a wildcard ("arn:aws:iam::*:user/x") stands for resources
+	// in any account, the principal's own among them: it is decided there.
+	if a := model.AccountOf(resource); a != "" && !strings.ContainsAny(a, "*?") {
 		return a
 	}
 	return def
@@ -481,8 +484,7 @@ func (e *Engine) Input(p *Principal, action, resource string, extra *Context) (*
 // derived nor given (MFA, source IP, ...) stay open: "allowed if ...". Result.Unweighed names
 // the policies the answer depends on that could not be read or compiled.
 func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt Options) (*Result, error) {
-	in, req := e.Input(p, action, resource, extra)
-	r, err := evaluateAs(in, req, p.caller, opt)
+	r, err := e.decide(p, action, resource, extra, opt)
 	if err == nil {
 		r.Unweighed = e.Unweighed(p, resource)
 		if r.Explanation != nil {
@@ -490,6 +492,13 @@ func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt 
 		}
 	}
 	return r, err
+}
+
+// decide is Can without naming what the answer could not weigh: the decision every view
+// that must agree with Can (what-can, paths, the explorer's trees) takes.
+func (e *Engine) decide(p *Principal, action, resource string, extra *Context, opt Options) (*Result, error) {
+	in, req := e.Input(p, action, resource, extra)
+	return evaluateAs(in, req, p.caller, opt)
 }
 
 // GroupPrincipal returns a stand-in principal for a group: a member that holds the group's

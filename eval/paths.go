@@ -110,13 +110,13 @@ func (e *Engine) paths() *pathState {
 }
 
 // allowedSomewhere reports whether p may do action on some resource its policies state, and
-// on which pattern, with any open condition.
-func (e *Engine) allowedSomewhere(p *Principal, action string, ctx *Context, opt Options) (string, *Expr, bool) {
+// on which pattern, with any open condition; base is p's derived context, extra the request's.
+func (e *Engine) allowedSomewhere(p *Principal, action string, base, extra *Context, opt Options) (string, *Expr, bool) {
 	lowerAction := strings.ToLower(action)
 	svc, _, _ := strings.Cut(lowerAction, ":")
 	stmts := relevantStatements(p.Identity, svc, false)
-	for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, ctx) {
-		if ra, ok := e.decidePattern(p, action, lowerAction, pattern, ctx, opt); ok {
+	for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {
+		if ra, ok := e.decidePattern(p, action, lowerAction, pattern, extra, opt); ok {
 			return pattern, ra.Condition, true
 		}
 	}
@@ -129,10 +129,10 @@ func (e *Engine) power(p *Principal) power {
 	p.powerOnce.Do(func() {
 		ctx := e.DeriveContext(p, "", nil)
 		opt := Options{Mode: Discovery}
-		_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, opt)
+		_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, nil, opt)
 		var pw power
 		for i, a := range probeActions {
-			if _, _, ok := e.allowedSomewhere(p, a, ctx, opt); ok {
+			if _, _, ok := e.allowedSomewhere(p, a, ctx, nil, opt); ok {
 				pw.probes |= 1 << i
 			}
 		}
@@ -297,7 +297,8 @@ func (e *Engine) directPaths(p *Principal) []Escalation {
 type finder struct {
 	e       *Engine
 	p       *Principal
-	ctx     *Context
+	ctx     *Context // p's derived context
+	extra   *Context // the request context the paths are decided in
 	opt     Options
 	out     []Escalation
 	found   []Escalation               // what the current path found, one entry per target
@@ -394,7 +395,7 @@ type coverage struct {
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
 func (f *finder) mayAnywhere(action string) (Step, bool) {
-	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.opt)
+	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.extra, f.opt)
 	return Step{Action: action, Resource: pattern, Condition: cond}, ok
 }
 

@@ -1,0 +1,269 @@
+package eval
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/iamscope/iamscope/internal/synth"
+	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/loader/demo"
+)
+
+// demoEngine compiles the embedded demo account (docs/demo-account.md).
+func demoEngine(t testing.TB) *Engine {
+	t.Helper()
+	accounts, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewEngine(accounts...)
+}
+
+// demoPrincipal finds a demo user or role by ARN.
+func demoPrincipal(t testing.TB, e *Engine, arn string) *Principal {
+	t.Helper()
+	p, ok := e.Principal(arn)
+	if !ok {
+		t.Fatalf("no principal %s in the demo", arn)
+	}
+	return p
+}
+
+const (
+	demoFelix   = "arn:aws:iam::210987654321:user/staff/felix.brandt"
+	demoDana    = "arn:aws:iam::210987654321:user/staff/dana.whitfield"
+	demoOmar    = "arn:aws:iam::210987654321:user/staff/omar.haddad"
+	payrollKey  = "arn:aws:kms:eu-west-1:210987654321:key/6f1c2a4e-8d3b-4c1e-9a7f-2b5d8e0c4a13"
+	payrollObjs = "arn:aws:s3:::tidewater-payroll/*"
+)
+
+// listed returns the resource access what-can lists for an action on a resource, if any.
+func listed(acc []Access, action, resource string) (ResourceAccess, bool) {
+	for _, a := range acc {
+		if a.Action != action {
+			continue
+		}
+		for _, r := range a.Resources {
+			if r.Resource == resource {
+				return r, true
+			}
+		}
+	}
+	return ResourceAccess{}, false
+}
+
+func condText(c *Expr) string {
+	if c == nil || !c.IsOpen() {
+		return ""
+	}
+	return c.String()
+}
+
+// A KMS key policy must allow a request even within the key's account; a statement naming
+// the account lets IAM policies grant, and Felix's identity policy does, with MFA
+// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
+// what-can and the access tree (WhatCanService, DeniedInService) must list kms:Decrypt on
+// the payroll key, as can does, and must not call it denied.
+func TestWhatCanListsWhatAKeyPolicyLetsIAMGrant(t *testing.T) {
+	e := demoEngine(t)
+	felix := demoPrincipal(t, e, demoFelix)
+	for _, c := range []struct {
+		ctx  map[string]string
+		want string
+	}{
+		{nil, "Bool aws:MultiFactorAuthPresent [true]"},
+		{map[string]string{"aws:MultiFactorAuthPresent": "true"}, ""},
+	} {
+		extra := NewContext()
+		for k, v := range c.ctx {
+			extra.Set(k, v)
+		}
+		r, ok := listed(e.WhatCan(felix, extra, Discovery), "kms:Decrypt", payrollKey)
+		if !ok {
+			t.Fatalf("context %v: what-can does not list kms:Decrypt on the payroll key", c.ctx)
+		}
+		if got := condText(r.Condition); got != c.want {
+			t.Errorf("context %v: kms:Decrypt if %q, want %q", c.ctx, got, c.want)
+		}
+		if _, ok := listed(e.WhatCanService(felix, "kms", extra, Discovery), "kms:Decrypt", payrollKey); !ok {
+			t.Errorf("context %v: the kms service of the tree does not list kms:Decrypt", c.ctx)
+		}
+		for _, d := range e.DeniedInService(felix, "kms", extra, Discovery) {
+			if d.Action == "kms:Decrypt" {
+				t.Errorf("context %v: the tree calls kms:Decrypt denied on %s", c.ctx, d.Resource)
+			}
+		}
+	}
+}
+
+// A row's open conditions are exactly those of the explanation: Felix's s3:GetObject on the
+// payroll objects also needs HTTPS, since the bucket policy denies aws:SecureTransport false
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+func TestWhatCanRowConditionsAreCans(t *testing.T) {
+	e := demoEngine(t)
+	felix := demoPrincipal(t, e, demoFelix)
+	r, ok := listed(e.WhatCanService(felix, "s3", nil, Discovery), "s3:GetObject", payrollObjs)
+	if !ok {
+		t.Fatal("no s3:GetObject on the payroll objects")
+	}
+	can, err := e.Can(felix, "s3:GetObject", payrollObjs, nil, Options{Mode: Discovery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := condText(r.Condition), condText(can.Condition); got != want || !strings.Contains(got, "aws:SecureTransport") {
+		t.Errorf("row: if %q\ncan: if %q (must name aws:SecureTransport)", got, want)
+	}
+}
+
+// A denied row is explained on the resource it names, and that explanation gives the row's
+// decision and reason: Dana's boundary does not allow iam:ChangePassword, a pattern with a
+// wildcard account stands for her own account, not for an account "*" across accounts
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+func TestDeniedRowsAreDecidedAsCanDecidesThem(t *testing.T) {
+	e := demoEngine(t)
+	dana := demoPrincipal(t, e, demoDana)
+	found := false
+	for _, d := range e.DeniedInService(dana, "iam", nil, Discovery) {
+		r, err := e.Can(dana, d.Action, d.Resource, nil, Options{Mode: Discovery, Explain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Decision != d.Decision {
+			t.Errorf("%s on %s: row %v, can %v", d.Action, d.Resource, d.Decision, r.Decision)
+		}
+		if d.Action == "iam:ChangePassword" {
+			found = true
+			if !strings.Contains(r.Explanation.Reason, "permission boundary") {
+				t.Errorf("iam:ChangePassword on %s: %s; want the permission boundary", d.Resource, r.Explanation.Reason)
+			}
+		}
+	}
+	if !found {
+		t.Error("iam:ChangePassword is not among Dana's denied iam actions")
+	}
+}
+
+// agreeContext is a request context the agreement test decides in.
+type agreeContext struct {
+	keys map[string]string
+	mode Mode
+}
+
+var agreeContexts = []agreeContext{
+	{nil, Discovery},
+	{nil, Strict},
+	{map[string]string{"aws:MultiFactorAuthPresent": "true"}, Discovery},
+	{map[string]string{"aws:SecureTransport": "false"}, Strict},
+	{map[string]string{"aws:MultiFactorAuthPresent": "true", "aws:SecureTransport": "true", "aws:RequestedRegion": "us-east-1"}, Strict},
+	{map[string]string{"aws:SourceIp": "203.0.113.7", "aws:RequestedRegion": "eu-west-1"}, Discovery},
+}
+
+// agreementEngines returns the demo and a small generated account, compiled.
+func agreementEngines(t *testing.T) []*Engine {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "synth.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.Generate(f, synth.Options{Roles: 40, Users: 30, Policies: 60, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	generated, err := loader.LoadFile(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*Engine{demoEngine(t), NewEngine(generated...)}
+}
+
+// Every (action, resource) that what-can lists for a principal gets the same decision and the
+// same open conditions from can, in the same context and mode: a random sample over the demo
+// and a generated account, with a fixed seed. IAMSCOPE_AGREE_SAMPLE sets the sample's size
+// (default 1,500).
+func TestWhatCanAgreesWithCan(t *testing.T) {
+	want := 1500
+	if s := os.Getenv("IAMSCOPE_AGREE_SAMPLE"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			t.Fatalf("IAMSCOPE_AGREE_SAMPLE=%q: want a positive number", s)
+		}
+		want = n
+	}
+	rng := rand.New(rand.NewPCG(12, 2026))
+	engines := agreementEngines(t)
+	type combo struct {
+		e     *Engine
+		p     *Principal
+		c     int
+		pairs [][2]string // (action, resource) not checked yet
+		conds []string
+	}
+	var combos []*combo
+	for _, e := range engines {
+		for _, p := range e.Principals() {
+			for c := range agreeContexts {
+				combos = append(combos, &combo{e: e, p: p, c: c})
+			}
+		}
+	}
+	rng.Shuffle(len(combos), func(i, j int) { combos[i], combos[j] = combos[j], combos[i] })
+	checked, failures := 0, 0
+	for round := 0; checked < want && len(combos) > 0; round++ {
+		k := combos[round%len(combos)]
+		ac := agreeContexts[k.c]
+		extra := NewContext()
+		for key, v := range ac.keys {
+			extra.Set(key, v)
+		}
+		if k.pairs == nil {
+			for _, a := range k.e.WhatCan(k.p, extra, ac.mode) {
+				for _, r := range a.Resources {
+					k.pairs = append(k.pairs, [2]string{a.Action, r.Resource})
+					k.conds = append(k.conds, condText(r.Condition))
+				}
+			}
+			if len(k.pairs) == 0 {
+				combos = append(combos[:round%len(combos)], combos[round%len(combos)+1:]...)
+				continue
+			}
+			rng.Shuffle(len(k.pairs), func(i, j int) {
+				k.pairs[i], k.pairs[j] = k.pairs[j], k.pairs[i]
+				k.conds[i], k.conds[j] = k.conds[j], k.conds[i]
+			})
+		}
+		for range min(25, len(k.pairs), want-checked) {
+			pair, cond := k.pairs[0], k.conds[0]
+			k.pairs, k.conds = k.pairs[1:], k.conds[1:]
+			checked++
+			r, err := k.e.Can(k.p, pair[0], pair[1], extra, Options{Mode: ac.mode})
+			switch {
+			case err != nil:
+				t.Errorf("%s %s %s %v: %v", k.p.ARN, pair[0], pair[1], ac.keys, err)
+			case r.Decision != Allowed:
+				t.Errorf("%s %s on %s (context %v, mode %v): what-can lists it, can says %v", k.p.ARN, pair[0], pair[1], ac.keys, ac.mode, r.Decision)
+			case condText(r.Condition) != cond:
+				t.Errorf("%s %s on %s (context %v, mode %v): what-can if %q, can if %q", k.p.ARN, pair[0], pair[1], ac.keys, ac.mode, cond, condText(r.Condition))
+			default:
+				continue
+			}
+			if failures++; failures > 20 {
+				t.Fatal("too many disagreements")
+			}
+		}
+		if len(k.pairs) == 0 {
+			i := round % len(combos)
+			combos = append(combos[:i], combos[i+1:]...)
+		}
+	}
+	t.Logf("checked %d (action, resource) pairs that what-can lists against can", checked)
+	if checked < want && testing.Verbose() {
+		t.Logf("every listed pair was checked before the sample's %d", want)
+	}
+}
