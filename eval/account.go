@@ -153,7 +153,7 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 	e.accounts[a.ID] = a
 	for _, mp := range a.Policies {
 		if doc := mp.Default(); doc != nil {
-			if cp, why := e.compile(mp.Name, mp.ARN, doc); cp != nil {
+			if cp, why := e.compile(mp.DisplayName(), mp.ARN, doc); cp != nil {
 				e.managed[mp.ARN] = cp
 			} else {
 				e.brokenManaged[mp.ARN] = why

@@ -11,6 +11,7 @@ import (
 	"github.com/iamscope/iamscope/internal/synth"
 	"github.com/iamscope/iamscope/loader"
 	"github.com/iamscope/iamscope/loader/demo"
+	"github.com/iamscope/iamscope/model"
 )
 
 // demoEngine compiles the embedded demo account (docs/demo-account.md).
@@ -265,5 +266,27 @@ func TestWhatCanAgreesWithCan(t *testing.T) {
 	t.Logf("checked %d (action, resource) pairs that what-can lists against can", checked)
 	if checked < want && testing.Verbose() {
 		t.Logf("every listed pair was checked before the sample's %d", want)
+	}
+}
+
+// A managed policy the source gave no name is explained by the name its ARN ends with, not as
+// identity policy "" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+func TestExplanationNamesAPolicyWithoutName(t *testing.T) {
+	doc, err := model.ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const arn = "arn:aws:iam::123456789012:policy/team/ListBuckets"
+	a := &model.Account{ID: "123456789012",
+		Users:    []*model.User{{ARN: "arn:aws:iam::123456789012:user/u", Name: "u", Path: "/", AttachedPolicies: []string{arn}}},
+		Policies: []*model.ManagedPolicy{{ARN: arn, DefaultVersion: "v1", Versions: []model.PolicyVersion{{ID: "v1", IsDefault: true, Document: doc}}}}}
+	e := NewEngine(a)
+	u, _ := e.Principal("arn:aws:iam::123456789012:user/u")
+	r, err := e.Can(u, "s3:ListAllMyBuckets", "*", nil, Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Explanation.Reason, `identity policy "ListBuckets"`) {
+		t.Errorf("reason %q, want the policy named ListBuckets", r.Explanation.Reason)
 	}
 }

@@ -212,6 +212,15 @@ type ManagedPolicy struct {
 	FromCatalog bool `json:"fromCatalog,omitempty"`
 }
 
+// DisplayName returns the policy's name, or, when the source gave none, the name its ARN
+// ends with (arn:aws:iam::123456789012:policy/path/NAME), so that no policy is drawn nameless.
+func (p *ManagedPolicy) DisplayName() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.ARN[strings.LastIndexByte(p.ARN, '/')+1:]
+}
+
 // Default returns the default version's document, or nil when the source gave none.
 func (p *ManagedPolicy) Default() *Policy {
 	for i := range p.Versions {
