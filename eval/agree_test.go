@@ -290,3 +290,80 @@ func TestExplanationNamesAPolicyWithoutName(t *testing.T) {
 		t.Errorf("reason %q, want the policy named ListBuckets", r.Explanation.Reason)
 	}
 }
+
+// Paths decide their steps and hops in the request's context and mode: with MFA given, Omar's
+// role chain no longer hangs on aws:MultiFactorAuthPresent; with the region given, Dana's steps
+// no longer hang on aws:RequestedRegion
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+func TestPathsAreDecidedInTheRequestContext(t *testing.T) {
+	e := demoEngine(t)
+	for _, c := range []struct {
+		who, key, value string
+	}{
+		{demoOmar, "aws:MultiFactorAuthPresent", "true"},
+		{demoDana, "aws:RequestedRegion", "eu-west-1"},
+	} {
+		p := demoPrincipal(t, e, c.who)
+		mentions := func(escs []Escalation) bool {
+			for _, esc := range escs {
+				for _, h := range esc.Via {
+					if strings.Contains(condText(h.Condition), c.key) {
+						return true
+					}
+				}
+				for _, s := range esc.Steps {
+					if strings.Contains(condText(s.Condition), c.key) {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if !mentions(e.Paths(p)) {
+			t.Fatalf("%s: without context no path hangs on %s; the test shows nothing", c.who, c.key)
+		}
+		extra := NewContext()
+		extra.Set(c.key, c.value)
+		if escs := e.PathsIn(p, extra, Discovery); len(escs) == 0 || mentions(escs) {
+			t.Errorf("%s with %s=%s: %d paths, still hanging on %s", c.who, c.key, c.value, len(escs), c.key)
+		}
+	}
+}
+
+// Every step of every path agrees with can asked in the step's context (the request's, with
+// the step's own keys over it): the same decision and the same open conditions.
+func TestPathStepsAgreeWithCan(t *testing.T) {
+	e := demoEngine(t)
+	steps := 0
+	for _, ac := range agreeContexts {
+		extra := NewContext()
+		for k, v := range ac.keys {
+			extra.Set(k, v)
+		}
+		for i, escs := range e.AllPathsIn(extra, ac.mode) {
+			p := e.Principals()[i]
+			for _, esc := range escs {
+				if esc.Actor == nil {
+					t.Fatalf("%s %s: no actor", p.ARN, esc.Path.ID)
+				}
+				for _, s := range esc.Steps {
+					if esc.Path.ID == "sts-001" {
+						continue // the hop of a chain, decided by RoleChains
+					}
+					steps++
+					ctx := extra
+					if s.Context != nil {
+						ctx = s.Context.Over(extra)
+					}
+					r, err := e.Can(esc.Actor, s.Action, s.Resource, ctx, Options{Mode: ac.mode})
+					if err != nil || r.Decision != Allowed || condText(r.Condition) != condText(s.Condition) {
+						t.Errorf("%s %s step %s on %s (context %v): step if %q; can %v", esc.Actor.ARN, esc.Path.ID, s.Action, s.Resource, ac.keys, condText(s.Condition), r)
+					}
+				}
+			}
+		}
+	}
+	if steps == 0 {
+		t.Fatal("no step checked")
+	}
+}

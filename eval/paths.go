@@ -16,6 +16,10 @@ type Step struct {
 	Resource string
 	// Condition is what must hold for the step, when it hangs on open conditions.
 	Condition *Expr
+	// Context holds the keys the step was decided with beyond the request's: for iam:PassRole,
+	// iam:PassedToService set to the service the path passes the role to. An explanation of
+	// the step must be decided with them too (Context.Over the request's); nil when none.
+	Context *Context
 }
 
 // Escalation is one privilege-escalation path found for a principal: a path of the public
@@ -180,15 +184,18 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 	return roles
 }
 
-// Paths finds p's privilege-escalation paths: the catalogue's paths that p can take itself,
+// Paths is PathsIn with no request context, in discovery mode.
+func (e *Engine) Paths(p *Principal) []Escalation { return e.PathsIn(p, nil, Discovery) }
+
+// PathsIn finds p's privilege-escalation paths: the catalogue's paths that p can take itself,
 // and those it can take from any role it reaches through role chains (marked with the chain).
-// Every step is decided by the engine in discovery mode, so a step that hangs on a condition
-// is kept with it.
+// Every step and hop is decided by the engine in the request context extra and the mode, as
+// Can decides it; in discovery mode a step that hangs on a condition is kept with it.
 //
 // Each path is reported once for each best target, by its shortest way: p's own steps first,
 // then chains in breadth-first order.
-func (e *Engine) Paths(p *Principal) []Escalation {
-	out := append([]Escalation(nil), e.directPaths(p)...)
+func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
+	out := append([]Escalation(nil), e.directPaths(p, extra, mode)...)
 	type key struct{ id, target string }
 	seen := map[key]bool{}
 	// An escalation through a chain is new when its path does not yet reach its best target;
@@ -205,7 +212,7 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 		mark(esc)
 	}
 	sts := stsPath()
-	nodes := e.reach(p, nil, Discovery)
+	nodes := e.reach(p, extra, mode)
 	for i := 1; i < len(nodes); i++ {
 		role := nodes[i].p
 		var path []Hop // built when something new is found through this role
@@ -224,7 +231,7 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 				out = append(out, esc)
 			}
 		}
-		for _, esc := range e.directPaths(role) {
+		for _, esc := range e.directPaths(role, extra, mode) {
 			if !mark(esc) {
 				continue
 			}
@@ -235,16 +242,19 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 	return out
 }
 
-// AllPaths finds the escalation paths of every principal, in the order of Principals, on as
-// many goroutines as there are processors.
-func (e *Engine) AllPaths() [][]Escalation {
+// AllPaths is AllPathsIn with no request context, in discovery mode.
+func (e *Engine) AllPaths() [][]Escalation { return e.AllPathsIn(nil, Discovery) }
+
+// AllPathsIn finds the escalation paths of every principal in the request context extra and
+// the mode, in the order of Principals, on as many goroutines as there are processors.
+func (e *Engine) AllPathsIn(extra *Context, mode Mode) [][]Escalation {
 	out := make([][]Escalation, len(e.order))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				out[i] = e.Paths(e.order[i])
+				out[i] = e.PathsIn(e.order[i], extra, mode)
 			}
 		})
 	}
@@ -271,25 +281,31 @@ var stsPath = sync.OnceValue(func() *catalog.EscalationPath {
 })
 
 // directPaths finds the paths p takes itself, without role chains (sts-001 is found by
-// Paths, from the chains).
-func (e *Engine) directPaths(p *Principal) []Escalation {
+// Paths, from the chains). The paths of the default question (no context, discovery) are
+// kept.
+func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalation {
+	keep := extra == nil && mode == Discovery
 	st := e.paths()
-	st.mu.Lock()
-	found, ok := st.direct[p]
-	st.mu.Unlock()
-	if ok {
-		return found
+	if keep {
+		st.mu.Lock()
+		found, ok := st.direct[p]
+		st.mu.Unlock()
+		if ok {
+			return found
+		}
 	}
-	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", nil), opt: Options{Mode: Discovery}}
+	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}}
 	if !e.power(p).admin {
 		for _, path := range catalog.EscalationPaths() {
 			f.path(path)
 			f.flush()
 		}
 	}
-	st.mu.Lock()
-	st.direct[p] = f.out
-	st.mu.Unlock()
+	if keep {
+		st.mu.Lock()
+		st.direct[p] = f.out
+		st.mu.Unlock()
+	}
 	return f.out
 }
 
@@ -307,9 +323,10 @@ type finder struct {
 	cover   map[string]coverage
 }
 
-// may decides one step on one resource.
-func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
-	key, memo := uint64(0), extra == nil
+// may decides one step on one resource, in the request's context with the step's own keys
+// (own, nil when none) over it.
+func (f *finder) may(action, resource string, own *Context) (Step, bool) {
+	key, memo := uint64(0), own == nil
 	lower := strings.ToLower(action)
 	if memo {
 		key, memo = f.memoKey(lower, resource)
@@ -320,10 +337,14 @@ func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
 			return st, st.Action != ""
 		}
 	}
-	r, err := f.e.Can(f.p, action, resource, extra, f.opt)
+	ctx := f.extra
+	if own != nil {
+		ctx = own.Over(f.extra)
+	}
+	r, err := f.e.decide(f.p, action, resource, ctx, f.opt)
 	st := Step{}
 	if err == nil && r.Decision == Allowed {
-		st = Step{Action: action, Resource: resource, Condition: r.Condition}
+		st = Step{Action: action, Resource: resource, Condition: r.Condition, Context: own}
 	}
 	if memo {
 		if f.memo == nil {
