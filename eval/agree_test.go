@@ -367,3 +367,108 @@ func TestPathStepsAgreeWithCan(t *testing.T) {
 		t.Fatal("no step checked")
 	}
 }
+
+// loginAccount has a helpdesk user who may set and create any user's console password, and an
+// administrator whose login profile is in the state given.
+func loginAccount(t *testing.T, lp model.LoginProfile) *Engine {
+	t.Helper()
+	const acct = "123456789012"
+	a := &model.Account{ID: acct, Users: []*model.User{
+		{ARN: "arn:aws:iam::" + acct + ":user/helpdesk", Name: "helpdesk", Path: "/", InlinePolicies: []model.InlinePolicy{{Name: "passwords",
+			Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:UpdateLoginProfile","iam:CreateLoginProfile"],"Resource":"*"}]}`)}}},
+		{ARN: "arn:aws:iam::" + acct + ":user/admin", Name: "admin", Path: "/", LoginProfile: lp, InlinePolicies: []model.InlinePolicy{{Name: "all",
+			Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)}}},
+	}}
+	a.Index()
+	return NewEngine(a)
+}
+
+// iam:UpdateLoginProfile changes a console password that exists (NoSuchEntity otherwise), and
+// iam:CreateLoginProfile gives one to a user that has none (EntityAlreadyExists otherwise)
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html,
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html). A path
+// works now only when the source says the login profile is as it needs; when it does not say
+// (a dump), the path says what it needs.
+func TestLoginProfilePathsNeedTheProfile(t *testing.T) {
+	type state struct {
+		found       bool
+		exploitable bool
+	}
+	for _, c := range []struct {
+		lp             model.LoginProfile
+		update, create state
+	}{
+		{model.LoginProfileUnknown, state{true, false}, state{true, false}},
+		{model.LoginProfilePresent, state{true, true}, state{false, false}},
+		{model.LoginProfileAbsent, state{false, false}, state{true, true}},
+	} {
+		e := loginAccount(t, c.lp)
+		hd, _ := e.Principal("arn:aws:iam::123456789012:user/helpdesk")
+		got := map[string]state{}
+		for _, esc := range e.Paths(hd) {
+			for _, s := range esc.Steps {
+				got[strings.ToLower(s.Action)] = state{true, esc.Exploitable}
+				if !esc.Exploitable && !strings.Contains(esc.Needs, "console password") {
+					t.Errorf("login profile %q, %s: needs %q", c.lp, esc.Path.ID, esc.Needs)
+				}
+			}
+		}
+		if got["iam:updateloginprofile"] != c.update {
+			t.Errorf("login profile %q: UpdateLoginProfile path %+v, want %+v", c.lp, got["iam:updateloginprofile"], c.update)
+		}
+		if got["iam:createloginprofile"] != c.create {
+			t.Errorf("login profile %q: CreateLoginProfile path %+v, want %+v", c.lp, got["iam:createloginprofile"], c.create)
+		}
+	}
+}
+
+// A Lambda function runs with its execution role, and whoever may update its code runs code
+// as that role (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+// When the load knows a function that runs with the target role, the existing-passrole path
+// names it and works now; when it knows none, the path says what it needs.
+func TestExistingFunctionPathsNameTheFunction(t *testing.T) {
+	const acct = "123456789012"
+	const fn = "arn:aws:lambda:eu-west-1:" + acct + ":function:nightly"
+	const role = "arn:aws:iam::" + acct + ":role/nightly-admin"
+	build := func(functions []*model.Function) *Engine {
+		a := &model.Account{ID: acct, Functions: functions,
+			Users: []*model.User{{ARN: "arn:aws:iam::" + acct + ":user/dev", Name: "dev", Path: "/", InlinePolicies: []model.InlinePolicy{{Name: "lambda",
+				Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:UpdateFunctionCode","lambda:InvokeFunction"],"Resource":"*"}]}`)}}}},
+			Roles: []*model.Role{{ARN: role, Name: "nightly-admin", Path: "/",
+				TrustPolicy:    mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+				InlinePolicies: []model.InlinePolicy{{Name: "all", Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)}}}},
+		}
+		a.Index()
+		return NewEngine(a)
+	}
+	for _, c := range []struct {
+		functions   []*model.Function
+		exploitable bool
+		resource    string
+	}{
+		{nil, false, "*"},
+		{[]*model.Function{{ARN: fn, Name: "nightly", Role: role}}, true, fn},
+		{[]*model.Function{{ARN: fn, Name: "nightly", Role: "arn:aws:iam::" + acct + ":role/other"}}, false, "*"},
+	} {
+		e := build(c.functions)
+		dev, _ := e.Principal("arn:aws:iam::" + acct + ":user/dev")
+		found := 0
+		for _, esc := range e.Paths(dev) {
+			if esc.Path.ID != "lambda-003" && esc.Path.ID != "lambda-004" {
+				continue
+			}
+			found++
+			if esc.Exploitable != c.exploitable || esc.Target != role {
+				t.Errorf("functions %v, %s: exploitable %v to %s (needs %q), want %v", c.functions, esc.Path.ID, esc.Exploitable, esc.Target, esc.Needs, c.exploitable)
+			}
+			for _, s := range esc.Steps {
+				if s.Resource != c.resource {
+					t.Errorf("functions %v, %s: %s on %s, want on %s", c.functions, esc.Path.ID, s.Action, s.Resource, c.resource)
+				}
+			}
+		}
+		if found != 2 {
+			t.Errorf("functions %v: %d of lambda-003 and lambda-004", c.functions, found)
+		}
+	}
+}

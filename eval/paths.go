@@ -2,6 +2,7 @@ package eval
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,7 +41,8 @@ type Escalation struct {
 	TargetKind string // "admin", "role", "user", "group"
 	Steps      []Step
 	// Exploitable is true when the path works with what the account holds now; false when it
-	// needs an existing resource of a kind the account may hold, named by Needs.
+	// needs an existing resource of a kind the account may hold, or a state the source does
+	// not tell (whether a user has a console password), named by Needs.
 	Exploitable bool
 	Needs       string
 	// Bounded is set when the actor's permission boundary caps what the path can gain.
@@ -474,6 +476,24 @@ func (f *finder) flush() {
 		best.Targets = append(best.Targets, esc.Target)
 	}
 	f.out = append(f.out, best)
+	// A target that works now is reported too when the most powerful one needs something
+	// the account may not hold.
+	if !best.Exploitable {
+		var now *Escalation
+		for i := range f.found {
+			esc := &f.found[i]
+			if !esc.Exploitable {
+				continue
+			}
+			if now == nil {
+				now = esc
+			}
+			now.Targets = append(now.Targets, esc.Target)
+		}
+		if now != nil {
+			f.out = append(f.out, *now)
+		}
+	}
 	f.found = nil
 }
 
@@ -650,12 +670,46 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		if !rewrites && !f.e.worthMore(t, f.p) {
 			continue
 		}
+		exploitable, needs, possible := loginProfileNeeds(t, req)
+		if !possible {
+			continue
+		}
 		kind := "user"
 		if t.Entity.Kind == model.EntityRole {
 			kind = "role"
 		}
-		f.add(path, t.ARN, kind, steps, true, "")
+		f.add(path, t.ARN, kind, steps, exploitable, needs)
 	}
+}
+
+// loginProfileNeeds tells whether a path's login-profile action can work on a user: setting a
+// new password (iam:UpdateLoginProfile) needs the user to have a console password, and giving
+// it one (iam:CreateLoginProfile) needs it to have none
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html,
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html). When the
+// source does not say, the path is kept as not exploitable yet, with what it needs.
+func loginProfileNeeds(t *Principal, actions []string) (exploitable bool, needs string, possible bool) {
+	if t.Entity.Kind != model.EntityUser {
+		return true, "", true
+	}
+	lp := t.Entity.User.LoginProfile
+	switch {
+	case slices.Contains(actions, "iam:updateloginprofile"):
+		switch lp {
+		case model.LoginProfileAbsent:
+			return false, "", false
+		case model.LoginProfileUnknown:
+			return false, "the user to have a console password (the source does not say whether it has one)", true
+		}
+	case slices.Contains(actions, "iam:createloginprofile"):
+		switch lp {
+		case model.LoginProfilePresent:
+			return false, "", false
+		case model.LoginProfileUnknown:
+			return false, "the user to have no console password yet (the source does not say whether it has one)", true
+		}
+	}
+	return true, "", true
 }
 
 // passRole tries a path that passes a role to a service (new-passrole) or takes over an
@@ -687,11 +741,50 @@ func (f *finder) passRole(path *catalog.EscalationPath) {
 	}
 	for _, c := range f.targetsOf(principal, passes) {
 		if !passes {
+			if steps, ok := f.onRunner(path, service, c.role); ok {
+				f.add(path, c.role.ARN, "role", steps, true, "")
+				continue
+			}
 			f.add(path, c.role.ARN, "role", append([]Step(nil), serviceSteps...), false, existingKinds[service]+" that runs with this role")
 			continue
 		}
 		f.add(path, c.role.ARN, "role", append([]Step{c.pass}, serviceSteps...), true, "")
 	}
+}
+
+// onRunner decides an existing-passrole path's actions on the resources the load knows to run
+// with the role (Lambda functions, by their execution role): the steps on the first such
+// resource that every action is allowed on, named by its ARN.
+func (f *finder) onRunner(path *catalog.EscalationPath, service string, role *Principal) ([]Step, bool) {
+	if service != "lambda" {
+		return nil, false
+	}
+	a, ok := f.e.Account(role.Account)
+	if !ok {
+		return nil, false
+	}
+	var functions []string
+	for _, fn := range a.Functions {
+		if fn.Role == role.ARN {
+			functions = append(functions, fn.ARN)
+		}
+	}
+	sort.Strings(functions)
+	for _, fn := range functions {
+		var steps []Step
+		for _, action := range path.RequiredActions {
+			step, ok := f.may(action, fn, nil)
+			if !ok {
+				steps = nil
+				break
+			}
+			steps = append(steps, step)
+		}
+		if steps != nil {
+			return steps, true
+		}
+	}
+	return nil, false
 }
 
 // passTarget is a role worth more than the principal that a service may assume, and, when
