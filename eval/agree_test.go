@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -470,5 +471,38 @@ func TestExistingFunctionPathsNameTheFunction(t *testing.T) {
 		if found != 2 {
 			t.Errorf("functions %v: %d of lambda-003 and lambda-004", c.functions, found)
 		}
+	}
+}
+
+// When a path's most powerful target needs a resource the load does not know, the targets that
+// work now are reported too: a known function running with a lesser role is a real path
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+func TestPathReportsTheTargetsThatWorkNow(t *testing.T) {
+	const acct = "123456789012"
+	const fn = "arn:aws:lambda:eu-west-1:" + acct + ":function:reports"
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	role := func(name, doc string) *model.Role {
+		return &model.Role{ARN: "arn:aws:iam::" + acct + ":role/" + name, Name: name, Path: "/", TrustPolicy: mustParse(t, trust),
+			InlinePolicies: []model.InlinePolicy{{Name: "p", Document: mustParse(t, doc)}}}
+	}
+	a := &model.Account{ID: acct, Functions: []*model.Function{{ARN: fn, Name: "reports", Role: "arn:aws:iam::" + acct + ":role/reports"}},
+		Users: []*model.User{{ARN: "arn:aws:iam::" + acct + ":user/dev", Name: "dev", Path: "/", InlinePolicies: []model.InlinePolicy{{Name: "lambda",
+			Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"*"}]}`)}}}},
+		Roles: []*model.Role{
+			role("admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`),
+			role("reports", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`),
+		}}
+	a.Index()
+	e := NewEngine(a)
+	dev, _ := e.Principal("arn:aws:iam::" + acct + ":user/dev")
+	got := map[string]bool{}
+	for _, esc := range e.Paths(dev) {
+		if esc.Path.ID == "lambda-003" {
+			got[esc.Target] = esc.Exploitable
+		}
+	}
+	want := map[string]bool{"arn:aws:iam::" + acct + ":role/admin": false, "arn:aws:iam::" + acct + ":role/reports": true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("lambda-003 targets (exploitable) %v, want %v", got, want)
 	}
 }
