@@ -58,3 +58,51 @@ func TestWhatCanWeighsTheBucketPolicyOnTheGrantedPattern(t *testing.T) {
 		t.Errorf("discovery: what-can lists %v, want %s if not Bool aws:SecureTransport [false]", got, objects)
 	}
 }
+
+// paths decides hops and steps in the context given (aws:MultiFactorAuthPresent, from
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent),
+// and a step decided with keys of its own lists them (iam:PassedToService).
+func TestPathsTakeTheContext(t *testing.T) {
+	mfaHops := func(args ...string) (hops int) {
+		out, err := run(t, NewPathsCommand(), append([]string{"omar.haddad", "--json"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got pathsJSON
+		mustJSON(t, out, &got)
+		for _, p := range got.Paths {
+			for _, h := range p.Via {
+				if strings.Contains(h.AllowedIf, "aws:MultiFactorAuthPresent") {
+					hops++
+				}
+			}
+		}
+		return hops
+	}
+	if mfaHops() == 0 {
+		t.Fatal("without context no hop hangs on MFA: the test shows nothing")
+	}
+	if n := mfaHops("--context", "aws:MultiFactorAuthPresent=true"); n != 0 {
+		t.Errorf("with MFA given, %d hops still hang on it", n)
+	}
+	out, err := run(t, NewPathsCommand(), "dana.whitfield", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got pathsJSON
+	mustJSON(t, out, &got)
+	passes := 0
+	for _, p := range got.Paths {
+		for _, s := range p.Steps {
+			if s.Action == "iam:PassRole" {
+				passes++
+				if v := s.Context["iam:PassedToService"]; len(v) != 1 || v[0] != "lambda.amazonaws.com" {
+					t.Errorf("%s: iam:PassRole step context %v", p.ID, s.Context)
+				}
+			}
+		}
+	}
+	if passes == 0 {
+		t.Error("no iam:PassRole step")
+	}
+}
