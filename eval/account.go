@@ -358,7 +358,9 @@ func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *C
 	if acct := e.resourceAccount(resource, p.Account); acct != "" {
 		ctx.Set("aws:ResourceAccount", acct)
 	}
-	if a, err := model.ParseARN(resource); err == nil && a.Region != "" {
+	// A pattern whose region is a wildcard stands for requests to any region: the key stays
+	// as the request context gives it (unknown when it does not).
+	if a, err := model.ParseARN(resource); err == nil && a.Region != "" && !strings.ContainsAny(a.Region, "*?") {
 		ctx.Set("aws:RequestedRegion", a.Region)
 	}
 	if extra != nil {

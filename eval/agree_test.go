@@ -544,3 +544,23 @@ func TestDeniedRowsAgreeWithCan(t *testing.T) {
 	}
 	t.Logf("%d denied rows agree with can", rows)
 }
+
+// A resource pattern whose region is a wildcard stands for every region: aws:RequestedRegion
+// is the region the request is sent to
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion),
+// not "*". Kenji's team instances in any region are his where the RegionGuard SCP allows.
+func TestWildcardRegionLeavesTheRegionOpen(t *testing.T) {
+	e := demoEngine(t)
+	kenji := demoPrincipal(t, e, "arn:aws:iam::210987654321:user/staff/kenji.sato")
+	const instances = "arn:aws:ec2:*:210987654321:instance/*"
+	r, ok := listed(e.WhatCan(kenji, nil, Discovery), "ec2:StartInstances", instances)
+	if !ok || !strings.Contains(condText(r.Condition), "aws:RequestedRegion") {
+		t.Fatalf("ec2:StartInstances on %s: listed %v, if %q; want it, hanging on aws:RequestedRegion", instances, ok, condText(r.Condition))
+	}
+	extra := NewContext()
+	extra.Set("aws:RequestedRegion", "eu-west-1")
+	can, err := e.Can(kenji, "ec2:StartInstances", instances, extra, Options{Mode: Discovery})
+	if err != nil || can.Decision != Allowed || strings.Contains(condText(can.Condition), "aws:RequestedRegion") {
+		t.Errorf("in eu-west-1: %v", can)
+	}
+}
