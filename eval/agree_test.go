@@ -1,10 +1,12 @@
 package eval
 
 import (
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -182,12 +184,81 @@ func agreementEngines(t *testing.T) []*Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, acct := range generated {
+		governGenerated(t, acct)
+	}
 	return []*Engine{demoEngine(t), NewEngine(generated...)}
+}
+
+// governGenerated gives a generated account what the generator does not: an organization with
+// a region guard SCP and an RCP that refuses plain HTTP to S3, policies on some of the buckets
+// its identity policies name (a deny of plain HTTP, a grant to one user), and key policies that
+// let IAM policies grant, with MFA, on the keys they name.
+func governGenerated(t *testing.T, a *model.Account) {
+	t.Helper()
+	buckets, keys := map[string]bool{}, map[string]bool{}
+	look := func(p *model.Policy) {
+		if p == nil {
+			return
+		}
+		for _, st := range p.Statements {
+			for _, r := range st.Resources {
+				if b, ok := strings.CutPrefix(r, "arn:aws:s3:::"); ok && !strings.ContainsAny(b, "*?$") {
+					b, _, _ = strings.Cut(b, "/")
+					buckets[b] = true
+				}
+				if strings.HasPrefix(r, "arn:aws:kms:") && !strings.ContainsAny(r, "*?$") {
+					keys[r] = true
+				}
+			}
+		}
+	}
+	for _, mp := range a.Policies {
+		look(mp.Default())
+	}
+	for _, u := range a.Users {
+		for _, ip := range u.InlinePolicies {
+			look(ip.Document)
+		}
+	}
+	for _, r := range a.Roles {
+		for _, ip := range r.InlinePolicies {
+			look(ip.Document)
+		}
+	}
+	if len(a.Users) == 0 || len(buckets) == 0 || len(keys) == 0 {
+		t.Fatalf("account %s: %d users, %d buckets, %d keys: nothing to govern", a.ID, len(a.Users), len(buckets), len(keys))
+	}
+	grantee := a.Users[0].ARN
+	for i, b := range slices.Sorted(maps.Keys(buckets)) {
+		if i%2 == 1 {
+			continue
+		}
+		a.ResourcePolicies = append(a.ResourcePolicies, &model.ResourcePolicy{ResourceARN: "arn:aws:s3:::" + b, Service: "s3",
+			Document: mustParse(t, `{"Version":"2012-10-17","Statement":[
+				{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::`+b+`","arn:aws:s3:::`+b+`/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+				{"Effect":"Allow","Principal":{"AWS":"`+grantee+`"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::`+b+`/*"}]}`)})
+	}
+	for k := range keys {
+		a.ResourcePolicies = append(a.ResourcePolicies, &model.ResourcePolicy{ResourceARN: k, Service: "kms",
+			Document: mustParse(t, `{"Version":"2012-10-17","Statement":[
+				{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+a.ID+`:root"},"Action":"kms:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)})
+	}
+	a.Organization = &model.Organization{ID: "o-agree", Levels: []model.OrgLevel{{ID: "r-agree", Name: "root",
+		SCPs: []model.OrgPolicy{
+			{ID: "p-full", Name: "FullAWSAccess", Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
+			{ID: "p-region", Name: "RegionGuard", Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*","s3:ListAllMyBuckets"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1","us-east-1"]}}}]}`)},
+		},
+		RCPs: []model.OrgPolicy{
+			{ID: "p-tls", Name: "RequireTLS", Document: mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`)},
+		}}}}
+	a.Index()
 }
 
 // Every (action, resource) that what-can lists for a principal gets the same decision and the
 // same open conditions from can, in the same context and mode: a random sample over the demo
-// and a generated account, with a fixed seed. IAMSCOPE_AGREE_SAMPLE sets the sample's size
+// and a generated account (given an organization, bucket and key policies), with a fixed
+// seed. IAMSCOPE_AGREE_SAMPLE sets the sample's size
 // (default 1,500).
 func TestWhatCanAgreesWithCan(t *testing.T) {
 	want := 1500
