@@ -2,6 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -29,9 +32,9 @@ func NewPathsCommand() *cobra.Command {
 					return err
 				}
 				who = p
-				found = [][]eval.Escalation{q.engine.Paths(p)}
+				found = [][]eval.Escalation{q.engine.PathsIn(p, q.ctx, q.mode())}
 			} else {
-				found = q.engine.AllPaths()
+				found = q.engine.AllPathsIn(q.ctx, q.mode())
 			}
 			unknown := q.engine.UnknownKeysPaths(who, catalog.KnowsConditionKey)
 			out := pathsJSON{Partial: q.engine.UnweighedPaths(who), UnknownKeys: eval.UnknownKeyNames(unknown),
@@ -46,7 +49,7 @@ func NewPathsCommand() *cobra.Command {
 						Name: esc.Path.Name, Category: esc.Path.Category, Exploitable: esc.Exploitable, Needs: esc.Needs,
 						Bounded: esc.Bounded, Via: hops(esc.Via), Steps: []stepJSON{}}
 					for _, s := range esc.Steps {
-						pj.Steps = append(pj.Steps, stepJSON{Action: s.Action, Resource: s.Resource, AllowedIf: condText(s.Condition)})
+						pj.Steps = append(pj.Steps, stepJSON{Action: s.Action, Resource: s.Resource, AllowedIf: condText(s.Condition), Context: stepContext(s.Context)})
 					}
 					out.Paths = append(out.Paths, pj)
 				}
@@ -85,6 +88,9 @@ func NewPathsCommand() *cobra.Command {
 					fmt.Fprintf(w, "    %s on %s", clean(s.Action), clean(s.Resource))
 					if s.AllowedIf != "" {
 						fmt.Fprintf(w, " (if %s)", clean(s.AllowedIf))
+					}
+					for _, k := range slices.Sorted(maps.Keys(s.Context)) {
+						fmt.Fprintf(w, " [with %s=%s]", clean(k), clean(strings.Join(s.Context[k], ",")))
 					}
 					fmt.Fprintln(w)
 				}
@@ -125,4 +131,20 @@ type stepJSON struct {
 	Action    string `json:"action"`
 	Resource  string `json:"resource"`
 	AllowedIf string `json:"allowedIf,omitempty"`
+	// Context holds the keys the step was decided with beyond the request's.
+	Context map[string][]string `json:"context,omitempty"`
+}
+
+// stepContext lists a step's own context keys and their values; nil when it has none.
+func stepContext(c *eval.Context) map[string][]string {
+	keys := c.Keys()
+	if len(keys) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(keys))
+	for _, k := range keys {
+		v, _ := c.Get(k)
+		out[k] = v.Values
+	}
+	return out
 }

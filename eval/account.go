@@ -161,11 +161,44 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 	e.accounts[a.ID] = a
 	for _, mp := range a.Policies {
 		if doc := mp.Default(); doc != nil {
-			if cp, why := e.compile(mp.Name, mp.ARN, doc); cp != nil {
+			if cp, why := e.compile(mp.DisplayName(), mp.ARN, doc); cp != nil {
 				e.managed[mp.ARN] = cp
 			} else {
 				e.brokenManaged[mp.ARN] = why
 			}
+		}
+	}
+	// The organization's policies first: gathering a principal (addPrincipal) takes its SCPs.
+	if org := a.Organization; org != nil {
+		e.orgIDs[a.ID] = org.ID
+		// SCPs do not affect the management account's users and roles, nor RCPs its
+		// resources (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+		// .../orgs_manage_policies_rcps.html): it has none that bind, as an account outside
+		// an organization, and its organization id still answers aws:PrincipalOrgID. Its
+		// SCPs and RCPs are kept apart, for explanations to list as skipped; one that does
+		// not compile is no gap in its answers.
+		scpsOf, rcpsOf, gap := e.scps, e.rcps, e.addAccountGap
+		if org.IsManagement(a.ID) {
+			scpsOf, rcpsOf, gap = e.exemptSCPs, e.exemptRCPs, func(string, string) {}
+		}
+		for _, level := range org.Levels {
+			var scps, rcps []*Policy
+			for _, sp := range level.SCPs {
+				if cp, why := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); cp != nil {
+					scps = append(scps, cp)
+				} else {
+					gap(a.ID, "SCP "+sp.ID+" ("+sp.Name+") at "+level.Name+": "+why)
+				}
+			}
+			for _, rp := range level.RCPs {
+				if cp, why := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); cp != nil {
+					rcps = append(rcps, cp)
+				} else {
+					gap(a.ID, "RCP "+rp.ID+" ("+rp.Name+") at "+level.Name+": "+why)
+				}
+			}
+			scpsOf[a.ID] = append(scpsOf[a.ID], scps)
+			rcpsOf[a.ID] = append(rcpsOf[a.ID], rcps)
 		}
 	}
 	groupPolicies := map[string][]*Policy{}
@@ -209,38 +242,6 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 			e.resources[rp.ResourceARN] = &resourcePolicy{policy: cp, account: a.ID}
 		} else {
 			e.addResourceGap(rp.ResourceARN, "policy of "+rp.ResourceARN+": "+why)
-		}
-	}
-	if org := a.Organization; org != nil {
-		e.orgIDs[a.ID] = org.ID
-		// SCPs do not affect the management account's users and roles, nor RCPs its
-		// resources (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
-		// .../orgs_manage_policies_rcps.html): it has none that bind, as an account outside
-		// an organization, and its organization id still answers aws:PrincipalOrgID. Its
-		// SCPs and RCPs are kept apart, for explanations to list as skipped; one that does
-		// not compile is no gap in its answers.
-		scpsOf, rcpsOf, gap := e.scps, e.rcps, e.addAccountGap
-		if org.IsManagement(a.ID) {
-			scpsOf, rcpsOf, gap = e.exemptSCPs, e.exemptRCPs, func(string, string) {}
-		}
-		for _, level := range org.Levels {
-			var scps, rcps []*Policy
-			for _, sp := range level.SCPs {
-				if cp, why := e.compile(sp.Name, "SCP "+sp.ID+" at "+level.Name, sp.Document); cp != nil {
-					scps = append(scps, cp)
-				} else {
-					gap(a.ID, "SCP "+sp.ID+" ("+sp.Name+") at "+level.Name+": "+why)
-				}
-			}
-			for _, rp := range level.RCPs {
-				if cp, why := e.compile(rp.Name, "RCP "+rp.ID+" at "+level.Name, rp.Document); cp != nil {
-					rcps = append(rcps, cp)
-				} else {
-					gap(a.ID, "RCP "+rp.ID+" ("+rp.Name+") at "+level.Name+": "+why)
-				}
-			}
-			scpsOf[a.ID] = append(scpsOf[a.ID], scps)
-			rcpsOf[a.ID] = append(rcpsOf[a.ID], rcps)
 		}
 	}
 	e.readWarnings(a)
@@ -384,7 +385,9 @@ func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *C
 	if acct := e.resourceAccount(resource, p.Account); acct != "" {
 		ctx.Set("aws:ResourceAccount", acct)
 	}
-	if a, err := model.ParseARN(resource); err == nil && a.Region != "" {
+	// A pattern whose region is a wildcard stands for requests to any region: the key stays
+	// as the request context gives it (unknown when it does not).
+	if a, err := model.ParseARN(resource); err == nil && a.Region != "" && !strings.ContainsAny(a.Region, "*?") {
 		ctx.Set("aws:RequestedRegion", a.Region)
 	}
 	if extra != nil {
@@ -505,7 +508,9 @@ func (e *Engine) resourceAccount(resource, def string) string {
 	if rp := e.resourcePolicyFor(resource); rp != nil {
 		return rp.account
 	}
-	if a := model.AccountOf(resource); a != "" {
+	// A pattern whose account is a wildcard ("arn:aws:iam::*:user/x") stands for resources
+	// in any account, the principal's own among them: it is decided there.
+	if a := model.AccountOf(resource); a != "" && !strings.ContainsAny(a, "*?") {
 		return a
 	}
 	return def
@@ -541,8 +546,7 @@ func (e *Engine) Input(p *Principal, action, resource string, extra *Context) (*
 // derived nor given (MFA, source IP, ...) stay open: "allowed if ...". Result.Unweighed names
 // the policies the answer depends on that could not be read or compiled.
 func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt Options) (*Result, error) {
-	in, req := e.Input(p, action, resource, extra)
-	r, err := evaluateAs(in, req, p.caller, opt)
+	r, err := e.decide(p, action, resource, extra, opt)
 	if err == nil {
 		r.Unweighed = e.Unweighed(p, resource)
 		if r.Explanation != nil {
@@ -550,6 +554,13 @@ func (e *Engine) Can(p *Principal, action, resource string, extra *Context, opt 
 		}
 	}
 	return r, err
+}
+
+// decide is Can without naming what the answer could not weigh: the decision every view
+// that must agree with Can (what-can, paths, the explorer's trees) takes.
+func (e *Engine) decide(p *Principal, action, resource string, extra *Context, opt Options) (*Result, error) {
+	in, req := e.Input(p, action, resource, extra)
+	return evaluateAs(in, req, p.caller, opt)
 }
 
 // GroupPrincipal returns a stand-in principal for a group: a member that holds the group's

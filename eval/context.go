@@ -163,6 +163,18 @@ func (c *Context) Keys() []string {
 	return out
 }
 
+// Over returns a flat context with c's keys set over base's (either may be nil): a step's own
+// keys (iam:PassedToService) over the request's.
+func (c *Context) Over(base *Context) *Context {
+	out := base.Clone()
+	flat := c.Clone()
+	for _, e := range flat.entries {
+		out.put(e.lower, e.v)
+	}
+	out.known = append(out.known, flat.known...)
+	return out
+}
+
 // Clone returns an independent, flat copy, for what-ifs that change a key.
 func (c *Context) Clone() *Context {
 	n := NewContext()

@@ -40,9 +40,9 @@ type Denial struct {
 }
 
 // DeniedInService lists the actions of a service that p's identity policies grant on some
-// pattern but that are allowed on none of them, each with the first pattern and its decision
-// (an explicit deny is preferred to an implicit one). With WhatCanService it tells what p
-// cannot do although a policy seems to say it can.
+// pattern but that WhatCanService does not list, each with the first pattern and its decision
+// there, as Can decides it (an explicit deny is preferred to an implicit one). With
+// WhatCanService it tells what p cannot do although a policy seems to say it can.
 func (e *Engine) DeniedInService(p *Principal, service string, extra *Context, mode Mode) []Denial {
 	svc, ok := catalog.LookupService(service)
 	if !ok {
@@ -54,27 +54,26 @@ func (e *Engine) DeniedInService(p *Principal, service string, extra *Context, m
 	}
 	base := e.DeriveContext(p, "", extra)
 	opt := Options{Mode: mode}
+	listed := map[string]bool{}
+	for _, acc := range e.whatCanService(p, svc, base, extra, opt) {
+		listed[acc.Action] = true
+	}
 	var out []Denial
 	for _, a := range svc.Actions {
-		lowerAction := a.LowerName()
+		if listed[a.FullName()] {
+			continue
+		}
 		var first *Denial
-		allowed := false
-		for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {
-			in := &Input{Identity: p.Identity, Boundaries: p.Boundary, SCPs: e.scps[p.Account], RCPs: e.rcps[p.Account]}
-			req := &Request{Principal: p.requestPrincipal(), Action: a.FullName(), Resource: pattern, Context: base, ResourceAccount: p.Account}
-			r, err := evaluateAs(in, req, p.caller, opt)
-			if err != nil {
+		for _, pattern := range e.candidatePatterns(p, stmts, a.LowerName(), base) {
+			r, err := e.decide(p, a.FullName(), pattern, extra, opt)
+			if err != nil || r.Decision == Allowed {
 				continue
-			}
-			if r.Decision == Allowed {
-				allowed = true
-				break
 			}
 			if first == nil || (first.Decision != ExplicitlyDenied && r.Decision == ExplicitlyDenied) {
 				first = &Denial{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel, Resource: pattern, Decision: r.Decision}
 			}
 		}
-		if !allowed && first != nil {
+		if first != nil {
 			out = append(out, *first)
 		}
 	}

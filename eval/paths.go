@@ -2,6 +2,7 @@ package eval
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +17,10 @@ type Step struct {
 	Resource string
 	// Condition is what must hold for the step, when it hangs on open conditions.
 	Condition *Expr
+	// Context holds the keys the step was decided with beyond the request's: for iam:PassRole,
+	// iam:PassedToService set to the service the path passes the role to. An explanation of
+	// the step must be decided with them too (Context.Over the request's); nil when none.
+	Context *Context
 }
 
 // Escalation is one privilege-escalation path found for a principal: a path of the public
@@ -36,7 +41,8 @@ type Escalation struct {
 	TargetKind string // "admin", "role", "user", "group"
 	Steps      []Step
 	// Exploitable is true when the path works with what the account holds now; false when it
-	// needs an existing resource of a kind the account may hold, named by Needs.
+	// needs an existing resource of a kind the account may hold, or a state the source does
+	// not tell (whether a user has a console password), named by Needs.
 	Exploitable bool
 	Needs       string
 	// Bounded is set when the actor's permission boundary caps what the path can gain.
@@ -110,13 +116,13 @@ func (e *Engine) paths() *pathState {
 }
 
 // allowedSomewhere reports whether p may do action on some resource its policies state, and
-// on which pattern, with any open condition.
-func (e *Engine) allowedSomewhere(p *Principal, action string, ctx *Context, opt Options) (string, *Expr, bool) {
+// on which pattern, with any open condition; base is p's derived context, extra the request's.
+func (e *Engine) allowedSomewhere(p *Principal, action string, base, extra *Context, opt Options) (string, *Expr, bool) {
 	lowerAction := strings.ToLower(action)
 	svc, _, _ := strings.Cut(lowerAction, ":")
 	stmts := relevantStatements(p.Identity, svc, false)
-	for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, ctx) {
-		if ra, ok := e.decidePattern(p, action, lowerAction, pattern, ctx, opt); ok {
+	for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {
+		if ra, ok := e.decidePattern(p, action, lowerAction, pattern, extra, opt); ok {
 			return pattern, ra.Condition, true
 		}
 	}
@@ -129,10 +135,10 @@ func (e *Engine) power(p *Principal) power {
 	p.powerOnce.Do(func() {
 		ctx := e.DeriveContext(p, "", nil)
 		opt := Options{Mode: Discovery}
-		_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, opt)
+		_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, nil, opt)
 		var pw power
 		for i, a := range probeActions {
-			if _, _, ok := e.allowedSomewhere(p, a, ctx, opt); ok {
+			if _, _, ok := e.allowedSomewhere(p, a, ctx, nil, opt); ok {
 				pw.probes |= 1 << i
 			}
 		}
@@ -180,15 +186,18 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 	return roles
 }
 
-// Paths finds p's privilege-escalation paths: the catalogue's paths that p can take itself,
+// Paths is PathsIn with no request context, in discovery mode.
+func (e *Engine) Paths(p *Principal) []Escalation { return e.PathsIn(p, nil, Discovery) }
+
+// PathsIn finds p's privilege-escalation paths: the catalogue's paths that p can take itself,
 // and those it can take from any role it reaches through role chains (marked with the chain).
-// Every step is decided by the engine in discovery mode, so a step that hangs on a condition
-// is kept with it.
+// Every step and hop is decided by the engine in the request context extra and the mode, as
+// Can decides it; in discovery mode a step that hangs on a condition is kept with it.
 //
 // Each path is reported once for each best target, by its shortest way: p's own steps first,
 // then chains in breadth-first order.
-func (e *Engine) Paths(p *Principal) []Escalation {
-	out := append([]Escalation(nil), e.directPaths(p)...)
+func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
+	out := append([]Escalation(nil), e.directPaths(p, extra, mode)...)
 	type key struct{ id, target string }
 	seen := map[key]bool{}
 	// An escalation through a chain is new when its path does not yet reach its best target;
@@ -205,7 +214,7 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 		mark(esc)
 	}
 	sts := stsPath()
-	nodes := e.reach(p, nil, Discovery)
+	nodes := e.reach(p, extra, mode)
 	for i := 1; i < len(nodes); i++ {
 		role := nodes[i].p
 		var path []Hop // built when something new is found through this role
@@ -224,7 +233,7 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 				out = append(out, esc)
 			}
 		}
-		for _, esc := range e.directPaths(role) {
+		for _, esc := range e.directPaths(role, extra, mode) {
 			if !mark(esc) {
 				continue
 			}
@@ -235,16 +244,19 @@ func (e *Engine) Paths(p *Principal) []Escalation {
 	return out
 }
 
-// AllPaths finds the escalation paths of every principal, in the order of Principals, on as
-// many goroutines as there are processors.
-func (e *Engine) AllPaths() [][]Escalation {
+// AllPaths is AllPathsIn with no request context, in discovery mode.
+func (e *Engine) AllPaths() [][]Escalation { return e.AllPathsIn(nil, Discovery) }
+
+// AllPathsIn finds the escalation paths of every principal in the request context extra and
+// the mode, in the order of Principals, on as many goroutines as there are processors.
+func (e *Engine) AllPathsIn(extra *Context, mode Mode) [][]Escalation {
 	out := make([][]Escalation, len(e.order))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				out[i] = e.Paths(e.order[i])
+				out[i] = e.PathsIn(e.order[i], extra, mode)
 			}
 		})
 	}
@@ -271,25 +283,31 @@ var stsPath = sync.OnceValue(func() *catalog.EscalationPath {
 })
 
 // directPaths finds the paths p takes itself, without role chains (sts-001 is found by
-// Paths, from the chains).
-func (e *Engine) directPaths(p *Principal) []Escalation {
+// Paths, from the chains). The paths of the default question (no context, discovery) are
+// kept.
+func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalation {
+	keep := extra == nil && mode == Discovery
 	st := e.paths()
-	st.mu.Lock()
-	found, ok := st.direct[p]
-	st.mu.Unlock()
-	if ok {
-		return found
+	if keep {
+		st.mu.Lock()
+		found, ok := st.direct[p]
+		st.mu.Unlock()
+		if ok {
+			return found
+		}
 	}
-	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", nil), opt: Options{Mode: Discovery}}
+	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}}
 	if !e.power(p).admin {
 		for _, path := range catalog.EscalationPaths() {
 			f.path(path)
 			f.flush()
 		}
 	}
-	st.mu.Lock()
-	st.direct[p] = f.out
-	st.mu.Unlock()
+	if keep {
+		st.mu.Lock()
+		st.direct[p] = f.out
+		st.mu.Unlock()
+	}
 	return f.out
 }
 
@@ -297,7 +315,8 @@ func (e *Engine) directPaths(p *Principal) []Escalation {
 type finder struct {
 	e       *Engine
 	p       *Principal
-	ctx     *Context
+	ctx     *Context // p's derived context
+	extra   *Context // the request context the paths are decided in
 	opt     Options
 	out     []Escalation
 	found   []Escalation               // what the current path found, one entry per target
@@ -306,9 +325,10 @@ type finder struct {
 	cover   map[string]coverage
 }
 
-// may decides one step on one resource.
-func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
-	key, memo := uint64(0), extra == nil
+// may decides one step on one resource, in the request's context with the step's own keys
+// (own, nil when none) over it.
+func (f *finder) may(action, resource string, own *Context) (Step, bool) {
+	key, memo := uint64(0), own == nil
 	lower := strings.ToLower(action)
 	if memo {
 		key, memo = f.memoKey(lower, resource)
@@ -319,10 +339,14 @@ func (f *finder) may(action, resource string, extra *Context) (Step, bool) {
 			return st, st.Action != ""
 		}
 	}
-	r, err := f.e.Can(f.p, action, resource, extra, f.opt)
+	ctx := f.extra
+	if own != nil {
+		ctx = own.Over(f.extra)
+	}
+	r, err := f.e.decide(f.p, action, resource, ctx, f.opt)
 	st := Step{}
 	if err == nil && r.Decision == Allowed {
-		st = Step{Action: action, Resource: resource, Condition: r.Condition}
+		st = Step{Action: action, Resource: resource, Condition: r.Condition, Context: own}
 	}
 	if memo {
 		if f.memo == nil {
@@ -394,7 +418,7 @@ type coverage struct {
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
 func (f *finder) mayAnywhere(action string) (Step, bool) {
-	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.opt)
+	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.extra, f.opt)
 	return Step{Action: action, Resource: pattern, Condition: cond}, ok
 }
 
@@ -452,6 +476,24 @@ func (f *finder) flush() {
 		best.Targets = append(best.Targets, esc.Target)
 	}
 	f.out = append(f.out, best)
+	// A target that works now is reported too when the most powerful one needs something
+	// the account may not hold.
+	if !best.Exploitable {
+		var now *Escalation
+		for i := range f.found {
+			esc := &f.found[i]
+			if !esc.Exploitable {
+				continue
+			}
+			if now == nil {
+				now = esc
+			}
+			now.Targets = append(now.Targets, esc.Target)
+		}
+		if now != nil {
+			f.out = append(f.out, *now)
+		}
+	}
 	f.found = nil
 }
 
@@ -628,12 +670,46 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		if !rewrites && !f.e.worthMore(t, f.p) {
 			continue
 		}
+		exploitable, needs, possible := loginProfileNeeds(t, req)
+		if !possible {
+			continue
+		}
 		kind := "user"
 		if t.Entity.Kind == model.EntityRole {
 			kind = "role"
 		}
-		f.add(path, t.ARN, kind, steps, true, "")
+		f.add(path, t.ARN, kind, steps, exploitable, needs)
 	}
+}
+
+// loginProfileNeeds tells whether a path's login-profile action can work on a user: setting a
+// new password (iam:UpdateLoginProfile) needs the user to have a console password, and giving
+// it one (iam:CreateLoginProfile) needs it to have none
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html,
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html). When the
+// source does not say, the path is kept as not exploitable yet, with what it needs.
+func loginProfileNeeds(t *Principal, actions []string) (exploitable bool, needs string, possible bool) {
+	if t.Entity.Kind != model.EntityUser {
+		return true, "", true
+	}
+	lp := t.Entity.User.LoginProfile
+	switch {
+	case slices.Contains(actions, "iam:updateloginprofile"):
+		switch lp {
+		case model.LoginProfileAbsent:
+			return false, "", false
+		case model.LoginProfileUnknown:
+			return false, "the user to have a console password (the source does not say whether it has one)", true
+		}
+	case slices.Contains(actions, "iam:createloginprofile"):
+		switch lp {
+		case model.LoginProfilePresent:
+			return false, "", false
+		case model.LoginProfileUnknown:
+			return false, "the user to have no console password yet (the source does not say whether it has one)", true
+		}
+	}
+	return true, "", true
 }
 
 // passRole tries a path that passes a role to a service (new-passrole) or takes over an
@@ -665,11 +741,50 @@ func (f *finder) passRole(path *catalog.EscalationPath) {
 	}
 	for _, c := range f.targetsOf(principal, passes) {
 		if !passes {
+			if steps, ok := f.onRunner(path, service, c.role); ok {
+				f.add(path, c.role.ARN, "role", steps, true, "")
+				continue
+			}
 			f.add(path, c.role.ARN, "role", append([]Step(nil), serviceSteps...), false, existingKinds[service]+" that runs with this role")
 			continue
 		}
 		f.add(path, c.role.ARN, "role", append([]Step{c.pass}, serviceSteps...), true, "")
 	}
+}
+
+// onRunner decides an existing-passrole path's actions on the resources the load knows to run
+// with the role (Lambda functions, by their execution role): the steps on the first such
+// resource that every action is allowed on, named by its ARN.
+func (f *finder) onRunner(path *catalog.EscalationPath, service string, role *Principal) ([]Step, bool) {
+	if service != "lambda" {
+		return nil, false
+	}
+	a, ok := f.e.Account(role.Account)
+	if !ok {
+		return nil, false
+	}
+	var functions []string
+	for _, fn := range a.Functions {
+		if fn.Role == role.ARN {
+			functions = append(functions, fn.ARN)
+		}
+	}
+	sort.Strings(functions)
+	for _, fn := range functions {
+		var steps []Step
+		for _, action := range path.RequiredActions {
+			step, ok := f.may(action, fn, nil)
+			if !ok {
+				steps = nil
+				break
+			}
+			steps = append(steps, step)
+		}
+		if steps != nil {
+			return steps, true
+		}
+	}
+	return nil, false
 }
 
 // passTarget is a role worth more than the principal that a service may assume, and, when

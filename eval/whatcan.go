@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,6 +55,11 @@ func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
 }
 
 // whatCanService is WhatCan for the actions of one service; base is the derived context.
+//
+// Every resource it lists is decided as Can decides that resource, so that what-can, the
+// explorer's rows and their explanations agree: the same policies (the resource's own policy,
+// the RCPs of its account), the same context (aws:RequestedRegion and aws:ResourceAccount of
+// that resource), hence the same decision and the same open conditions.
 func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra *Context, opt Options) []Access {
 	stmts := relevantStatements(p.Identity, svc.Prefix, false)
 	direct := e.resourceGrants(p, svc.Prefix)
@@ -62,36 +68,92 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 	}
 	out := make([]Access, 0, len(svc.Actions))
 	// Actions that the same statements cover get the same answer on the same patterns:
-	// decide each distinct set of statements once.
-	weighed := varying(relevantStatements(p.denying, svc.Prefix, true), svc.Prefix)
-	cache := map[string][]ResourceAccess{}
+	// decide each distinct set of statements once. A pattern that a resource policy governs,
+	// or that lies in another account, is decided per action.
+	weighed := varying(append(relevantStatements(p.denying, svc.Prefix, true), e.rcpStatements(p.Account, svc.Prefix)...), svc.Prefix)
+	cache := map[string]patternAnswers{}
 	for _, a := range svc.Actions {
 		lowerAction := a.LowerName()
 		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
 		key := signature(weighed, lowerAction)
-		resources, ok := cache[key]
+		if lowerAction == "sts:getcalleridentity" {
+			key += "\x00free" // allowed whatever the policies say: shares no answer
+		}
+		ans, ok := cache[key]
 		if !ok {
-			for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {
-				if ra, ok := e.decidePattern(p, a.FullName(), lowerAction, pattern, base, opt); ok {
+			ans.candidates = e.candidatePatterns(p, stmts, lowerAction, base)
+			for _, pattern := range ans.candidates {
+				if e.perAction(p, a.FullName(), pattern) {
+					ans.perAction = append(ans.perAction, pattern)
+					continue
+				}
+				if ra, ok := e.decidePattern(p, a.FullName(), lowerAction, pattern, extra, opt); ok {
+					ans.allowed = append(ans.allowed, ra)
+				}
+			}
+			ans.allowed = dropCovered(ans.allowed)
+			cache[key] = ans
+		}
+		resources := ans.allowed
+		if len(ans.perAction) > 0 {
+			resources = append([]ResourceAccess(nil), resources...)
+			for _, pattern := range ans.perAction {
+				if ra, ok := e.decidePattern(p, a.FullName(), lowerAction, pattern, extra, opt); ok {
 					resources = append(resources, ra)
 				}
 			}
-			resources = dropCovered(resources)
-			cache[key] = resources
 		}
-		// The patterns' slice is shared by the actions with the same answer; it is capped so
-		// that appending to one action's resources copies it.
-		shared := e.resourceCarveOuts(p, a, resources, extra, opt)
-		acc.Resources = shared[:len(shared):len(shared)]
-		acc.Resources = append(acc.Resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt)...)
+		// The patterns' slice may be shared by the actions with the same answer; it is capped
+		// so that appending to one action's resources copies it.
+		resources = resources[:len(resources):len(resources)]
+		resources = e.resourceCarveOuts(p, a, resources, ans.candidates, extra, opt)
+		resources = addResources(resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt))
 		if a.Service == "sts" {
-			acc.Resources = append(acc.Resources, e.assumableRoles(p, a, extra, opt)...)
+			resources = addResources(resources, e.assumableRoles(p, a, extra, opt))
 		}
+		acc.Resources = resources
 		if len(acc.Resources) > 0 {
 			out = append(out, acc)
 		}
 	}
 	return out
+}
+
+// patternAnswers is what the actions covered by the same statements share: the candidate
+// patterns, those allowed from the principal's side, and those to decide per action.
+type patternAnswers struct {
+	candidates []string
+	allowed    []ResourceAccess
+	perAction  []string
+}
+
+// perAction reports whether a pattern's decision may differ between actions that p's
+// statements cover alike: a resource policy governs it, or it lies in another account (whose
+// RCPs weigh in).
+func (e *Engine) perAction(p *Principal, action, pattern string) bool {
+	if rp := e.resourcePolicyFor(pattern); rp != nil && governs(rp, action, pattern) {
+		return true
+	}
+	return e.resourceAccount(pattern, p.Account) != p.Account
+}
+
+// rcpStatements returns the statements of an account's RCPs that may cover the service.
+func (e *Engine) rcpStatements(account, service string) []*statement {
+	var out []*statement
+	for _, level := range e.rcps[account] {
+		out = append(out, relevantStatements(level, service, true)...)
+	}
+	return out
+}
+
+// addResources appends the resources not listed yet (by resource text) to rs.
+func addResources(rs, more []ResourceAccess) []ResourceAccess {
+	for _, m := range more {
+		if !slices.ContainsFunc(rs, func(r ResourceAccess) bool { return r.Resource == m.Resource }) {
+			rs = append(rs, m)
+		}
+	}
+	return rs
 }
 
 // varying keeps the statements whose action element covers some actions of the service but
@@ -201,31 +263,48 @@ func (e *Engine) candidatePatterns(p *Principal, stmts []*statement, lowerAction
 	return out
 }
 
-// decidePattern decides an action on a resource pattern taken as a literal resource, and
-// lists the deny statements that carve resources out of it.
-func (e *Engine) decidePattern(p *Principal, action, lowerAction, pattern string, ctx *Context, opt Options) (ResourceAccess, bool) {
-	in := &Input{Identity: p.Identity, Boundaries: p.Boundary, SCPs: e.scps[p.Account], RCPs: e.rcps[p.Account]}
-	req := &Request{Principal: p.requestPrincipal(), Action: action, Resource: pattern, Context: ctx, ResourceAccount: p.Account}
+// decidePattern decides an action on a resource pattern taken as a literal resource, as Can
+// decides it (the policies and the context of a request on that resource), and lists the deny
+// statements that carve resources out of it: those of p's policies, of the resource's own
+// policy and of the RCPs that weigh in.
+func (e *Engine) decidePattern(p *Principal, action, lowerAction, pattern string, extra *Context, opt Options) (ResourceAccess, bool) {
+	in, req := e.Input(p, action, pattern, extra)
 	r, err := evaluateAs(in, req, p.caller, opt)
 	if err != nil || r.Decision != Allowed {
 		return ResourceAccess{}, false
 	}
 	ra := ResourceAccess{Resource: pattern, Condition: r.Condition}
-	for _, pol := range p.denying {
-		for _, s := range pol.statements {
-			if !s.deny || !s.matchAction(lowerAction) || s.anyResource || s.notResource {
-				continue
-			}
-			for _, rv := range s.res() {
-				d := rv.raw
-				if d != pattern && globMatch(pattern, d) {
-					if len(s.conditions()) > 0 {
-						d += " if " + conditionsText(s)
+	if _, ok := e.resources[pattern]; ok && !strings.ContainsAny(pattern, "*?") {
+		ra.Known = true
+	}
+	// byPrincipal: the statements name whom they deny (a resource policy's, an RCP's).
+	carve := func(pols []*Policy, byPrincipal bool) {
+		for _, pol := range pols {
+			for _, s := range pol.statements {
+				if !s.deny || !s.matchAction(lowerAction) || s.anyResource || s.notResource {
+					continue
+				}
+				if byPrincipal && !s.notPrinc && matchPrincipal(s.principal, &p.caller) == pmNone {
+					continue
+				}
+				for _, rv := range s.res() {
+					d := rv.raw
+					if d != pattern && globMatch(pattern, d) {
+						if len(s.conditions()) > 0 {
+							d += " if " + conditionsText(s)
+						}
+						ra.Except = append(ra.Except, d)
 					}
-					ra.Except = append(ra.Except, d)
 				}
 			}
 		}
+	}
+	carve(p.denying, false)
+	if in.Resource != nil {
+		carve([]*Policy{in.Resource}, true)
+	}
+	for _, level := range in.RCPs {
+		carve(level, true)
 	}
 	return ra, true
 }
@@ -323,10 +402,7 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 					continue
 				}
 				seen[pat] = true
-				in, req := e.Input(p, action, pat, extra)
-				in.Resource = g.policy.policy
-				req.ResourceAccount = g.policy.account
-				if r, err := Evaluate(in, req, opt); err == nil && r.Decision == Allowed {
+				if r, err := e.decide(p, action, pat, extra, opt); err == nil && r.Decision == Allowed {
 					out = append(out, ResourceAccess{Resource: pat, Known: true, Condition: r.Condition})
 				}
 			}
@@ -343,43 +419,57 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, extra *Context,
 		if len(catalog.ResourceTypesForAction(a, r.ARN)) == 0 {
 			continue
 		}
-		in, req := e.Input(p, a.FullName(), r.ARN, extra)
-		if res, err := Evaluate(in, req, opt); err == nil && res.Decision == Allowed {
+		if res, err := e.decide(p, a.FullName(), r.ARN, extra, opt); err == nil && res.Decision == Allowed {
 			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: res.Condition})
 		}
 	}
 	return out
 }
 
-// resourceCarveOuts returns the patterns with, added to their exceptions, the known resources
-// inside them whose own policy keeps p out (a bucket policy's deny, a key policy that does not
-// let IAM policies grant) or lets it in only under conditions: a pattern is decided from p's
-// side alone, and the resource's side is weighed here, resource by resource. The patterns,
-// shared between actions, are copied before they are changed.
-func (e *Engine) resourceCarveOuts(p *Principal, a *catalog.Action, patterns []ResourceAccess, extra *Context, opt Options) []ResourceAccess {
+// resourceCarveOuts weighs the known resources (those with a policy of their own) that lie
+// inside the candidate patterns of an action, resource by resource, since a pattern is decided
+// as a literal resource and its own policy alone. Inside an allowed pattern, a resource whose
+// policy keeps p out (a bucket policy's deny, a key policy that does not let IAM policies
+// grant) or lets it in only under other conditions is added to the pattern's exceptions.
+// Inside no allowed pattern, a resource the engine allows is listed, known, with its own
+// decision: a key whose key policy lets IAM policies grant what a denied pattern names. The
+// patterns, shared between actions, are copied before they are changed.
+func (e *Engine) resourceCarveOuts(p *Principal, a *catalog.Action, patterns []ResourceAccess, candidates []string, extra *Context, opt Options) []ResourceAccess {
 	known := e.servicePolicies(a.Service)
-	if len(known) == 0 || len(patterns) == 0 {
+	if len(known) == 0 || len(candidates) == 0 {
 		return patterns
 	}
 	out := patterns
 	copied := false
 	for _, arn := range known {
 		for _, sample := range []string{arn, arn + "/*"} {
-			if len(catalog.ResourceTypesForAction(a, sample)) == 0 {
+			if len(catalog.ResourceTypesForAction(a, sample)) == 0 || !slices.ContainsFunc(candidates, func(c string) bool { return globMatch(c, sample) }) {
 				continue
 			}
 			var r *Result
-			for i := range out {
-				ra := &out[i]
-				if ra.Known || ra.Resource == sample || !globMatch(ra.Resource, sample) {
-					continue
-				}
+			decided := func() bool {
 				if r == nil {
-					res, err := e.Can(p, a.FullName(), sample, extra, opt)
+					res, err := e.decide(p, a.FullName(), sample, extra, opt)
 					if err != nil {
-						break
+						return false
 					}
 					r = res
+				}
+				return true
+			}
+			covered := false
+			for i := range out {
+				ra := &out[i]
+				if ra.Resource == sample {
+					covered = true
+					break
+				}
+				if ra.Known || !globMatch(ra.Resource, sample) {
+					continue
+				}
+				covered = true
+				if !decided() {
+					break
 				}
 				note := ""
 				switch {
@@ -396,6 +486,13 @@ func (e *Engine) resourceCarveOuts(p *Principal, a *catalog.Action, patterns []R
 					ra = &out[i]
 				}
 				ra.Except = append(append([]string(nil), ra.Except...), note)
+			}
+			if !covered && decided() && r.Decision == Allowed {
+				if !copied {
+					out = append([]ResourceAccess(nil), out...)
+					copied = true
+				}
+				out = append(out, ResourceAccess{Resource: sample, Known: true, Condition: r.Condition})
 			}
 		}
 	}

@@ -243,7 +243,7 @@ func TestSnapshotVersion2Fields(t *testing.T) {
 	a.Organization.ManagementAccountID = a.ID
 	a.Users[0].LoginProfile = model.LoginProfilePresent
 	a.Users = append(a.Users, &model.User{ARN: "arn:aws:iam::111122223333:user/bot", Name: "bot", Path: "/", LoginProfile: model.LoginProfileAbsent})
-	a.Functions = []model.Function{{ARN: "arn:aws:lambda:us-east-1:111122223333:function:f", Role: "arn:aws:iam::111122223333:role/exec"}}
+	a.Functions = []*model.Function{{ARN: "arn:aws:lambda:us-east-1:111122223333:function:f", Role: "arn:aws:iam::111122223333:role/exec"}}
 	reindex(a)
 	path := filepath.Join(t.TempDir(), "snap.json")
 	if err := WriteSnapshot(path, old, SnapshotMeta{Source: "test"}); err != nil {

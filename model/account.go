@@ -22,12 +22,14 @@ type Account struct {
 	// ResourcePolicies are the policies of the account's resources (buckets, keys, queues,
 	// topics, functions, secrets, ...), one per resource.
 	ResourcePolicies []*ResourcePolicy `json:"resourcePolicies,omitempty"`
+	// Functions are the account's Lambda functions with their execution roles, when the source
+	// lists them (lambda:ListFunctions, lambda:GetFunction); a dump of
+	// get-account-authorization-details does not. Escalation paths that take over a function
+	// running with a role name the function when it is known.
+	Functions []*Function `json:"functions,omitempty"`
 	// Organization holds the SCPs and RCPs that bind the account; nil when it is in no
 	// organization or they could not be read (see Warnings).
 	Organization *Organization `json:"organization,omitempty"`
-	// Functions are the account's Lambda functions and the roles they run with, so that an
-	// escalation path can name a function that acts with a role.
-	Functions []Function `json:"functions,omitempty"`
 
 	// Source says where the account was read from ("file:path", "live:profile", "demo", ...).
 	Source string `json:"source,omitempty"`
@@ -149,28 +151,22 @@ type User struct {
 	AccessKeys []AccessKey `json:"accessKeys,omitempty"`
 	// PasswordLastUsed is when the console password was last used; nil when never or unknown.
 	PasswordLastUsed *time.Time `json:"passwordLastUsed,omitempty"`
-	// LoginProfile says whether the user has a console password (iam:GetLoginProfile).
-	LoginProfile LoginProfileState `json:"loginProfile,omitempty"`
+	// LoginProfile says whether the user has a console password: a dump of
+	// get-account-authorization-details does not say (unknown); a live load asks
+	// iam:GetLoginProfile (NoSuchEntity: absent).
+	LoginProfile LoginProfile `json:"loginProfile,omitempty"`
 }
 
-// LoginProfileState says whether a user has a login profile (a console password): the zero
-// value is unknown, for sources that do not say (a dump, a refused GetLoginProfile).
-type LoginProfileState string
+// LoginProfile is whether a user has a console password (an IAM login profile), as far as the
+// source tells: iam:UpdateLoginProfile needs one to exist, iam:CreateLoginProfile needs none.
+type LoginProfile string
 
-// The login profile states.
+// The states of a user's login profile.
 const (
-	LoginProfileUnknown LoginProfileState = ""
-	LoginProfileAbsent  LoginProfileState = "absent"
-	LoginProfilePresent LoginProfileState = "present"
+	LoginProfileUnknown LoginProfile = ""        // the source does not say
+	LoginProfilePresent LoginProfile = "present" // the user has a console password
+	LoginProfileAbsent  LoginProfile = "absent"  // the user has none
 )
-
-// Function is a Lambda function and its execution role: whoever can change the function's
-// code acts with that role.
-type Function struct {
-	ARN string `json:"arn"`
-	// Role is the ARN of the execution role, "" when the source did not give it.
-	Role string `json:"role,omitempty"`
-}
 
 // AccessKey is the public part of a user's access key.
 type AccessKey struct {
@@ -236,6 +232,15 @@ type ManagedPolicy struct {
 	FromCatalog bool `json:"fromCatalog,omitempty"`
 }
 
+// DisplayName returns the policy's name, or, when the source gave none, the name its ARN
+// ends with (arn:aws:iam::123456789012:policy/path/NAME), so that no policy is drawn nameless.
+func (p *ManagedPolicy) DisplayName() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.ARN[strings.LastIndexByte(p.ARN, '/')+1:]
+}
+
 // Default returns the default version's document, or nil when the source gave none.
 func (p *ManagedPolicy) Default() *Policy {
 	for i := range p.Versions {
@@ -270,6 +275,14 @@ type ResourcePolicy struct {
 	Document    *Policy `json:"document"`
 	// BlockPublicAccess holds an S3 bucket's effective Block Public Access settings, when read.
 	BlockPublicAccess *BlockPublicAccess `json:"blockPublicAccess,omitempty"`
+}
+
+// Function is a Lambda function and the role it runs with.
+type Function struct {
+	ARN  string `json:"arn"`
+	Name string `json:"name,omitempty"`
+	// Role is the ARN of the function's execution role; "" when not read.
+	Role string `json:"role,omitempty"`
 }
 
 // BlockPublicAccess is the S3 Block Public Access configuration in force for a bucket.

@@ -95,6 +95,7 @@ func (a *Account) Index() []Warning {
 	}
 	for _, p := range a.Policies {
 		ix.policies[p.ARN] = p
+		p.Name = p.DisplayName() // a source that gave no PolicyName: the ARN's
 	}
 	for _, g := range a.Groups {
 		g.Members = g.Members[:0]

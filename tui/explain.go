@@ -48,7 +48,11 @@ func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
 		if !ok {
 			return explainedMsg{id: id, epoch: epoch, req: req, err: fmt.Errorf("no principal %s", clean(req.principal))}
 		}
-		r, err := eng.Can(p, req.action, req.resource, extra, eval.Options{Mode: eval.Discovery, Explain: true, KnownKey: catalog.KnowsConditionKey})
+		ctx := extra
+		if req.context != nil {
+			ctx = req.context.Over(extra)
+		}
+		r, err := eng.Can(p, req.action, req.resource, ctx, eval.Options{Mode: eval.Discovery, Explain: true, KnownKey: catalog.KnowsConditionKey})
 		return explainedMsg{id: id, epoch: epoch, req: req, result: r, err: err}
 	}
 }
@@ -113,6 +117,10 @@ func buildExplanation(d *document, req request, r *eval.Result) {
 	d.add(lsHeading, 0, "Can "+clean(shortName(req.principal))+" do "+clean(req.action)+" on "+clean(req.resource)+"?")
 	line, st := decisionLine(r)
 	d.add(st, 0, line)
+	for _, k := range req.context.Keys() {
+		v, _ := req.context.Get(k)
+		d.add(lsDim, 0, "decided with "+clean(k)+" = "+clean(strings.Join(v.Values, ", "))+", as the row was")
+	}
 	if len(r.Unweighed) > 0 {
 		d.add(lsIf, 0, fmt.Sprintf("⚠ PARTIAL: this answer could not weigh %d thing(s) it depends on", len(r.Unweighed)))
 		for _, u := range r.Unweighed {

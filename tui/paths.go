@@ -34,7 +34,7 @@ func (pathsSource) fetch(c *programContext, n *node) func() (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("no principal %s", clean(arn))
 		}
-		return pathsData{reaches: eng.RoleChains(p, extra, eval.Discovery), escalations: eng.Paths(p)}, nil
+		return pathsData{reaches: eng.RoleChains(p, extra, eval.Discovery), escalations: eng.PathsIn(p, extra, eval.Discovery)}, nil
 	}
 }
 
@@ -116,7 +116,7 @@ func escalationNode(parent *node, i int, e eval.Escalation) *node {
 	}
 	for _, st := range e.Steps {
 		s := newChild(k, nkStep, clean(st.Action)+" on "+clean(st.Resource))
-		s.req = request{principal: actor, action: st.Action, resource: st.Resource}
+		s.req = request{principal: actor, action: st.Action, resource: st.Resource, context: st.Context}
 		s.decision = decisionOf(eval.Allowed, st.Condition)
 		if st.Condition != nil && st.Condition.IsOpen() {
 			k.decision = decIf

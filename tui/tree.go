@@ -96,6 +96,9 @@ type request struct {
 	principal string // ARN, looked up in the engine in force when asked
 	action    string
 	resource  string
+	// context holds keys the row was decided with beyond the request context (a path step's
+	// iam:PassedToService); the explanation is decided with them too. nil when none.
+	context *eval.Context
 }
 
 func (r request) valid() bool { return r.principal != "" && r.action != "" && r.resource != "" }

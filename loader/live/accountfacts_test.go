@@ -69,7 +69,7 @@ func TestLoginProfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkReadOnly(t, srv)
-	want := map[string]model.LoginProfileState{"alice": model.LoginProfilePresent, "bob": model.LoginProfileAbsent, "carol": model.LoginProfileUnknown}
+	want := map[string]model.LoginProfile{"alice": model.LoginProfilePresent, "bob": model.LoginProfileAbsent, "carol": model.LoginProfileUnknown}
 	for name, state := range want {
 		if got := a.Find(name)[0].User.LoginProfile; got != state {
 			t.Errorf("%s: login profile %q, want %q", name, got, state)
@@ -96,15 +96,15 @@ func TestLambdaExecutionRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []model.Function{
-		{ARN: w.FunctionARN("cron"), Role: "arn:aws:iam::111122223333:role/web"},
-		{ARN: w.FunctionARN("thumbnailer"), Role: "arn:aws:iam::111122223333:role/deployer"},
-		{ARN: w.FunctionARN("webhook")},
+		{ARN: w.FunctionARN("cron"), Name: "cron", Role: "arn:aws:iam::111122223333:role/web"},
+		{ARN: w.FunctionARN("thumbnailer"), Name: "thumbnailer", Role: "arn:aws:iam::111122223333:role/deployer"},
+		{ARN: w.FunctionARN("webhook"), Name: "webhook"},
 	}
 	if len(a.Functions) != len(want) {
 		t.Fatalf("functions %+v, want %+v", a.Functions, want)
 	}
 	for i := range want {
-		if a.Functions[i] != want[i] {
+		if *a.Functions[i] != want[i] {
 			t.Errorf("function %d = %+v, want %+v", i, a.Functions[i], want[i])
 		}
 	}

@@ -25,7 +25,7 @@ func (r *reader) readLambda(ctx context.Context) {
 			}
 			for _, f := range out.Functions {
 				arns = append(arns, aws.ToString(f.FunctionArn))
-				r.addFunction(model.Function{ARN: aws.ToString(f.FunctionArn), Role: aws.ToString(f.Role)})
+				r.addFunction(&model.Function{ARN: aws.ToString(f.FunctionArn), Name: aws.ToString(f.FunctionName), Role: aws.ToString(f.Role)})
 			}
 			return arns, aws.ToString(out.NextMarker), nil
 		},
@@ -41,17 +41,17 @@ func (r *reader) readLambda(ctx context.Context) {
 }
 
 // addFunction keeps one Lambda function.
-func (r *reader) addFunction(f model.Function) {
+func (r *reader) addFunction(f *model.Function) {
 	r.mu.Lock()
 	r.functions = append(r.functions, f)
 	r.mu.Unlock()
 }
 
 // functionList returns the Lambda functions read, by ARN.
-func (r *reader) functionList() []model.Function {
+func (r *reader) functionList() []*model.Function {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := slices.Clone(r.functions)
-	slices.SortFunc(out, func(a, b model.Function) int { return strings.Compare(a.ARN, b.ARN) })
+	slices.SortFunc(out, func(a, b *model.Function) int { return strings.Compare(a.ARN, b.ARN) })
 	return out
 }

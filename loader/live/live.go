@@ -204,7 +204,7 @@ type reader struct {
 	mu        sync.Mutex
 	warns     []model.Warning
 	resources []*model.ResourcePolicy
-	functions []model.Function
+	functions []*model.Function
 }
 
 func newReader(cfg aws.Config, opts Options, progress loader.ProgressFunc) *reader {
