@@ -10,14 +10,27 @@ import (
 	"github.com/iamscope/iamscope/model"
 )
 
-// The benchmarks of this file run on the generated large account (internal/synth's default:
-// 5,000 roles, 1,500 users, 3,000 customer policies, about 18 MB), generated and loaded once.
-func largeAccounts(b *testing.B) []*model.Account {
-	accts, err := synth.Default()
-	if err != nil {
-		b.Fatal(err)
+// The benchmarks of this file run on the generated large accounts (internal/synth: 5,000 roles,
+// 1,500 users, 3,000 customer policies), each generated and loaded once, in two shapes of
+// trust: sparse (short chains, few may assume any role) and dense (a real account's trust:
+// 40% of principals may assume any role, roles trust the root and earlier roles). Each
+// benchmark runs on both, as sub-benchmarks named for the shape.
+var largeShapes = []struct {
+	name string
+	opts synth.Options
+}{{"sparse", synth.DefaultOptions()}, {"dense", synth.DenseOptions()}}
+
+// onLargeAccounts runs f as a sub-benchmark on each shape's account.
+func onLargeAccounts(b *testing.B, f func(b *testing.B, accts []*model.Account)) {
+	for _, shape := range largeShapes {
+		b.Run(shape.name, func(b *testing.B) {
+			accts, err := synth.Load(shape.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f(b, accts)
+		})
 	}
-	return accts
 }
 
 // pick returns a principal of the large account with some power but not everything: the
@@ -35,54 +48,128 @@ func pick(b *testing.B, e *eval.Engine) *eval.Principal {
 	return mid[len(mid)/2]
 }
 
-func BenchmarkLargeNewEngine(b *testing.B) {
-	accts := largeAccounts(b)
-	for b.Loop() {
-		eval.NewEngine(accts...)
+// pickChained returns the principal of the large account that reaches the most roles among
+// the first 300 that reach any: the chains benchmarks' worst case.
+func pickChained(b *testing.B, e *eval.Engine) *eval.Principal {
+	var best *eval.Principal
+	most, seen := -1, 0
+	for _, p := range e.Principals() {
+		n := len(e.RoleChains(p, nil, eval.Discovery))
+		if n == 0 {
+			continue
+		}
+		if n > most {
+			best, most = p, n
+		}
+		if seen++; seen == 300 {
+			break
+		}
 	}
+	if best == nil {
+		b.Fatal("no principal reaches a role")
+	}
+	b.ReportMetric(float64(most), "roles-reached")
+	return best
 }
 
+func BenchmarkLargeNewEngine(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		for b.Loop() {
+			eval.NewEngine(accts...)
+		}
+	})
+}
+
+// BenchmarkLargeWhoCan measures who-can on an engine that has answered once (the trust index
+// and one-hop assumptions are built).
 func BenchmarkLargeWhoCan(b *testing.B) {
-	e := eval.NewEngine(largeAccounts(b)...)
-	// The first who-can builds the trust index; measure the steady state.
-	e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
-	b.ResetTimer()
-	for b.Loop() {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		e := eval.NewEngine(accts...)
 		e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
-	}
+		b.ResetTimer()
+		for b.Loop() {
+			e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
+		}
+	})
+}
+
+// BenchmarkLargeWhoCanCold measures a who-can on a new engine: the first answer, as the CLI
+// gives it.
+func BenchmarkLargeWhoCanCold(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		for b.Loop() {
+			b.StopTimer()
+			e := eval.NewEngine(accts...)
+			b.StartTimer()
+			e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
+		}
+	})
 }
 
 func BenchmarkLargeWhatCan(b *testing.B) {
-	e := eval.NewEngine(largeAccounts(b)...)
-	p := pick(b, e)
-	e.WhatCan(p, nil, eval.Discovery)
-	b.ResetTimer()
-	for b.Loop() {
-		if len(e.WhatCan(p, nil, eval.Discovery)) == 0 {
-			b.Fatal("nothing")
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		e := eval.NewEngine(accts...)
+		p := pick(b, e)
+		e.WhatCan(p, nil, eval.Discovery)
+		b.ResetTimer()
+		for b.Loop() {
+			if len(e.WhatCan(p, nil, eval.Discovery)) == 0 {
+				b.Fatal("nothing")
+			}
 		}
-	}
+	})
+}
+
+// BenchmarkLargeRoleChains measures the role chains of the best-connected principal, cold:
+// each run on a new engine.
+func BenchmarkLargeRoleChains(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		arn := pickChained(b, eval.NewEngine(accts...)).ARN
+		for b.Loop() {
+			b.StopTimer()
+			e := eval.NewEngine(accts...)
+			p, _ := e.Principal(arn)
+			b.StartTimer()
+			e.RoleChains(p, nil, eval.Discovery)
+		}
+	})
+}
+
+// BenchmarkLargeWhatCanVia measures what-can through role chains of the best-connected
+// principal, cold.
+func BenchmarkLargeWhatCanVia(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		arn := pickChained(b, eval.NewEngine(accts...)).ARN
+		for b.Loop() {
+			b.StopTimer()
+			e := eval.NewEngine(accts...)
+			p, _ := e.Principal(arn)
+			b.StartTimer()
+			e.WhatCanVia(p, nil, eval.Discovery)
+		}
+	})
 }
 
 // BenchmarkLargePathsEveryPrincipal runs AllPaths on a cold engine (paths are cached per
 // engine). Besides ns/op it reports cpu-ms/op, the processor time of all threads, which a
 // machine shared with other work does not inflate as it does the wall time.
 func BenchmarkLargePathsEveryPrincipal(b *testing.B) {
-	accts := largeAccounts(b)
-	var cpu time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		e := eval.NewEngine(accts...) // paths are cached per engine: start cold each time
-		c0 := processTime()
-		b.StartTimer()
-		n := 0
-		for _, paths := range e.AllPaths() {
-			n += len(paths)
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		var cpu time.Duration
+		for b.Loop() {
+			b.StopTimer()
+			e := eval.NewEngine(accts...) // paths are cached per engine: start cold each time
+			c0 := processTime()
+			b.StartTimer()
+			n := 0
+			for _, paths := range e.AllPaths() {
+				n += len(paths)
+			}
+			cpu += processTime() - c0
+			b.ReportMetric(float64(n), "paths")
 		}
-		cpu += processTime() - c0
-		b.ReportMetric(float64(n), "paths")
-	}
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	})
 }
 
 // processTime is the processor time (user and system, all threads) the process has used.
