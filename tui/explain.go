@@ -68,9 +68,12 @@ func (e *explainPane) ask(c *programContext, req request, force bool) tea.Cmd {
 	return explainCmd(c, req, e.id)
 }
 
-// handle takes an answer, dropping stale ones.
+// handle takes an answer, dropping stale ones: an answer is drawn only while it is awaited,
+// for the request it answers (its id and its request both), in the epoch it was asked in. A
+// late answer for a row the user has moved off (to another request, or to a row that shows a
+// description) is never drawn as the selected row's.
 func (e *explainPane) handle(c *programContext, msg explainedMsg) {
-	if msg.id != e.id || msg.epoch != c.epoch {
+	if !e.loading || msg.id != e.id || msg.req != e.req || msg.epoch != c.epoch {
 		return
 	}
 	e.loading = false
@@ -87,6 +90,7 @@ func (e *explainPane) handle(c *programContext, msg explainedMsg) {
 // showInfo shows a text that needs no engine: what a principal or service node is.
 func (e *explainPane) showInfo(title string, fill func(d *document)) {
 	e.req = request{}
+	e.id = 0 // no answer is awaited: one still on its way is stale
 	e.info, e.principal = nil, nil
 	e.loading = false
 	e.result, e.err = nil, nil

@@ -269,16 +269,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.setReady(msg.accounts, msg.engine)
 	case loadedMsg:
+		var again tea.Cmd
 		switch msg.pane {
 		case paneAccess:
-			m.access.handle(c, msg)
+			again = m.access.handle(c, msg)
 		case paneReverse:
-			m.reverse.handle(c, msg)
+			again = m.reverse.handle(c, msg)
 		case panePaths:
-			m.paths.handle(c, msg)
+			again = m.paths.handle(c, msg)
 		}
 		m.applyPendingSelect()
-		return m, m.followSelection(false)
+		return m, tea.Batch(again, m.followSelection(false))
 	case explainedMsg:
 		m.explain.handle(c, msg)
 		return m, nil

@@ -14,10 +14,12 @@ const (
 	panePaths
 )
 
-// loadedMsg answers a node's request for what its children are made of.
+// loadedMsg answers a node's request for what its children are made of. It names what it
+// answers: the pane, the request id, the node's key and the epoch it was asked in.
 type loadedMsg struct {
 	pane  paneID
 	id    uint64
+	key   string
 	epoch int
 	data  any
 	err   error
@@ -67,28 +69,38 @@ func (p *treePane) load(c *programContext, n *node) tea.Cmd {
 	n.loadID = c.newID()
 	n.rev++
 	p.pending[n.loadID] = n
-	id, epoch, pane := n.loadID, c.epoch, p.id
+	id, epoch, pane, nodeKey := n.loadID, c.epoch, p.id, n.key
 	return func() tea.Msg {
 		data, err := work()
-		return loadedMsg{pane: pane, id: id, epoch: epoch, data: data, err: err}
+		return loadedMsg{pane: pane, id: id, key: nodeKey, epoch: epoch, data: data, err: err}
 	}
 }
 
-// handle takes an answer; stale answers (another request since, or an older epoch) are dropped.
-func (p *treePane) handle(c *programContext, msg loadedMsg) {
+// handle takes an answer; stale answers (another request since, or an older epoch) are
+// dropped. A node whose last request was answered in an older epoch (one the refresh did not
+// ask again: it was closed then) is asked again if open, or left to be asked when opened.
+func (p *treePane) handle(c *programContext, msg loadedMsg) tea.Cmd {
 	n, ok := p.pending[msg.id]
 	if !ok {
-		return
+		return nil
 	}
 	delete(p.pending, msg.id)
-	if n.loadID != msg.id || msg.epoch != c.epoch {
-		return
+	if n.loadID != msg.id || n.key != msg.key {
+		return nil
+	}
+	if msg.epoch != c.epoch {
+		n.loading = false
+		n.rev++
+		if n.expanded {
+			return p.load(c, n)
+		}
+		return nil
 	}
 	n.loading = false
 	n.rev++
 	if msg.err != nil {
 		n.loadErr = msg.err.Error()
-		return
+		return nil
 	}
 	n.data, n.loaded = msg.data, true
 	p.src.build(c, n)
@@ -96,6 +108,7 @@ func (p *treePane) handle(c *programContext, msg loadedMsg) {
 	if n.expanded && n == p.tree.selected() {
 		p.tree.reveal = n
 	}
+	return nil
 }
 
 // busy reports whether any answer is awaited.

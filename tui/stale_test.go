@@ -1,0 +1,112 @@
+package tui
+
+import (
+	"math/rand"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// Keys sent in a burst leave late answers behind them. An answer for a row that is no longer
+// selected must never be drawn as the selected row's explanation (issue 12): these tests press
+// the keys of the reported bursts without letting any answer in, then deliver the answers
+// oldest last, and shuffled, and check that the pane explains the row the cursor is on.
+
+// TestBurstUpInAccessTreeExplainsTheSelectedRow: `k k k k` from an action of Dana's iam
+// service to the services above it. Each action row asks for an explanation; the service rows
+// show a description, and the late explanation of an action must not replace it.
+func TestBurstUpInAccessTreeExplainsTheSelectedRow(t *testing.T) {
+	for name, mk := range map[string]func() orderFunc{
+		"reversed": func() orderFunc { return reversed },
+		"shuffled": func() orderFunc { return shuffled(rand.New(rand.NewSource(12))) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := newDriver(t, 140, 45)
+			d.selectPrincipal("dana.whitfield")
+			d.press("enter")
+			d.treeRow("iam")
+			d.press("space", "j", "j", "j", "j", "j", "j", "j")
+			if n := d.m.access.tree.selected(); !n.req.valid() {
+				t.Fatalf("the burst does not start on an action row: %s", n.key)
+			}
+			// Up through the last actions to the services above iam, one burst at a time.
+			for i := 0; i < 3; i++ {
+				d.burst(mk(), "k", "k", "k", "k")
+				if msg := explanationMismatch(d.m); msg != "" {
+					t.Fatalf("after burst %d: %s", i+1, msg)
+				}
+			}
+			if n := d.m.access.tree.selected(); n.kind != nkService {
+				t.Fatalf("the bursts ended on %s, not on a service", n.key)
+			}
+			d.lacks("Can dana.whitfield do")
+		})
+	}
+}
+
+// TestBurstInWhoCanTreeExplainsTheSelectedRow: `g` then `j j j j enter` in the who-can tree of
+// the payroll bucket: the first action is open, and the `j`s cross the parties that can do it
+// (an explanation each) to the next action (a description), which enter opens.
+func TestBurstInWhoCanTreeExplainsTheSelectedRow(t *testing.T) {
+	for name, mk := range map[string]func() orderFunc{
+		"reversed": func() orderFunc { return reversed },
+		"shuffled": func() orderFunc { return shuffled(rand.New(rand.NewSource(12))) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := newDriver(t, 140, 45)
+			d.press("]")
+			d.m.resources.selectItem(func(it listItem) bool { return it.(*resourceItem).label == "s3 tidewater-payroll" })
+			d.run(d.m.listChanged())
+			d.press("enter")
+			first := d.m.reverse.tree.selected()
+			d.press("space")
+			if len(first.children) < 2 || !first.children[0].req.valid() {
+				t.Fatalf("the first action %s lists no party to explain", first.key)
+			}
+			keys := []string{"g"}
+			for range first.children {
+				keys = append(keys, "j")
+			}
+			keys = append(keys, "j", "enter")
+			d.burst(mk(), keys...)
+			if n := d.m.reverse.tree.selected(); n.kind != nkWhoAction || n == first || !n.expanded {
+				t.Fatalf("the burst ended on %s, not on the next action, opened", n.key)
+			}
+			if msg := explanationMismatch(d.m); msg != "" {
+				t.Fatal(msg)
+			}
+			// And back up over the parties, in bursts.
+			for i := 0; i < 3; i++ {
+				d.burst(mk(), "k", "k")
+				if msg := explanationMismatch(d.m); msg != "" {
+					t.Fatalf("after burst %d up: %s", i+1, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestNodeClosedWhileLoadingAcrossAContextChangeLoadsWhenOpened: a service opened, closed
+// before its answer came, while the request context changed (the refresh asks again only for
+// open nodes): its answer is stale and dropped, and opening it again asks anew instead of
+// waiting for ever.
+func TestNodeClosedWhileLoadingAcrossAContextChangeLoadsWhenOpened(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.selectPrincipal("dana.whitfield")
+	d.press("enter")
+	iam := d.treeRow("iam")
+	_, open := d.m.Update(keyMsg("space"))
+	_, closeCmd := d.m.Update(keyMsg("space"))
+	r := d.m.ctx.req.clone()
+	r.set(keyMFA, "true")
+	d.m.ctx.setRequest(r)
+	refresh := d.m.refreshAll()
+	d.settle([]tea.Cmd{open, closeCmd, refresh}, reversed)
+	if iam.loading || iam.loaded {
+		t.Fatalf("iam after a stale answer: loading %v, loaded %v", iam.loading, iam.loaded)
+	}
+	d.press("space")
+	if !iam.loaded || len(iam.children) == 0 || iam.children[0].kind != nkAction {
+		t.Fatalf("iam opened again does not list its actions: loaded %v, %d children", iam.loaded, len(iam.children))
+	}
+}
