@@ -44,7 +44,7 @@ func (s *accessSource) accessRoot(kind model.EntityKind, arn string) *node {
 }
 
 func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
-	eng, base, extra, whatIf := c.engine, c.base, c.extra, c.whatIfActive()
+	eng, base, extra, whatIf, mode := c.engine, c.base, c.extra, c.whatIfActive(), c.mode()
 	arn, service, showDenied := n.principal, n.service, s.showDenied
 	lookup := func(e *eval.Engine) (*eval.Principal, error) {
 		p, ok := e.Principal(arn)
@@ -79,7 +79,7 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			return eng.RoleChains(p, extra, eval.Discovery), nil
+			return eng.RoleChains(p, extra, mode), nil
 		}
 	case nkService:
 		return func() (any, error) {
@@ -87,13 +87,13 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			d := serviceData{after: eng.WhatCanService(p, service, extra, eval.Discovery), whatIf: whatIf}
+			d := serviceData{after: eng.WhatCanService(p, service, extra, mode), whatIf: whatIf}
 			if showDenied {
-				d.denied = eng.DeniedInService(p, service, extra, eval.Discovery)
+				d.denied = eng.DeniedInService(p, service, extra, mode)
 			}
 			if whatIf {
 				if bp, err := lookup(base); err == nil {
-					d.before = base.WhatCanService(bp, service, extra, eval.Discovery)
+					d.before = base.WhatCanService(bp, service, extra, mode)
 				}
 			}
 			return d, nil
@@ -111,7 +111,7 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			return diffData{eval.DiffAccess(base.WhatCan(bp, extra, eval.Discovery), eng.WhatCan(p, extra, eval.Discovery))}, nil
+			return diffData{eval.DiffAccess(base.WhatCan(bp, extra, mode), eng.WhatCan(p, extra, mode))}, nil
 		}
 	}
 	return nil

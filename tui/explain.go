@@ -42,13 +42,13 @@ type explainPane struct {
 
 // explainCmd asks the engine in force to explain a request.
 func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
-	eng, extra, epoch := c.engine, c.extra, c.epoch
+	eng, extra, epoch, mode := c.engine, c.extra, c.epoch, c.mode()
 	return func() tea.Msg {
 		p, ok := eng.Principal(req.principal)
 		if !ok {
 			return explainedMsg{id: id, epoch: epoch, req: req, err: fmt.Errorf("no principal %s", clean(req.principal))}
 		}
-		r, err := eng.Can(p, req.action, req.resource, extra, eval.Options{Mode: eval.Discovery, Explain: true, KnownKey: catalog.KnowsConditionKey})
+		r, err := eng.Can(p, req.action, req.resource, extra, eval.Options{Mode: mode, Explain: true, KnownKey: catalog.KnowsConditionKey})
 		return explainedMsg{id: id, epoch: epoch, req: req, result: r, err: err}
 	}
 }
@@ -84,7 +84,7 @@ func (e *explainPane) handle(c *programContext, msg explainedMsg) {
 		e.doc.add(lsDeny, 0, "cannot decide: "+clean(msg.err.Error()))
 		return
 	}
-	buildExplanation(&e.doc, msg.req, msg.result)
+	buildExplanation(&e.doc, msg.req, msg.result, c.strict)
 }
 
 // showInfo shows a text that needs no engine: what a principal or service node is.
@@ -112,11 +112,15 @@ func decisionLine(r *eval.Result) (string, lineStyle) {
 	return "✓ ALLOWED", lsAllow
 }
 
-// buildExplanation writes the explanation of a result into a document.
-func buildExplanation(d *document, req request, r *eval.Result) {
+// buildExplanation writes the explanation of a result into a document; strict says it was
+// decided in strict mode.
+func buildExplanation(d *document, req request, r *eval.Result, strict bool) {
 	d.add(lsHeading, 0, "Can "+clean(shortName(req.principal))+" do "+clean(req.action)+" on "+clean(req.resource)+"?")
 	line, st := decisionLine(r)
 	d.add(st, 0, line)
+	if strict {
+		d.add(lsDim, 0, "strict mode: condition keys the request context does not set are absent; discovery mode leaves them unknown")
+	}
 	if len(r.Unweighed) > 0 {
 		d.add(lsIf, 0, fmt.Sprintf("⚠ PARTIAL: this answer could not weigh %d thing(s) it depends on", len(r.Unweighed)))
 		for _, u := range r.Unweighed {

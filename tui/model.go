@@ -113,7 +113,7 @@ func New(opts Options) *Model {
 	if opts.Theme == "light" {
 		theme.Dark = false
 	}
-	ctx := &programContext{styles: newStyles(theme), keys: keys, now: now, noMouse: opts.NoMouse}
+	ctx := &programContext{styles: newStyles(theme), keys: keys, now: now, noMouse: opts.NoMouse, strict: opts.Strict}
 	m := &Model{
 		ctx:        ctx,
 		opts:       opts,
@@ -372,6 +372,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.Context):
 		m.push(newContextOverlay(m))
 		return nil
+	case key.Matches(msg, k.Global.Strict):
+		return m.toggleStrict()
 	case key.Matches(msg, k.Global.WhatIf):
 		return m.openWhatIf()
 	case key.Matches(msg, k.Global.Palette):
@@ -582,6 +584,19 @@ func (m *Model) followSelection(force bool) tea.Cmd {
 		m.explain.info, m.explain.infoRev = n, n.rev
 	}
 	return nil
+}
+
+// toggleStrict switches between strict and discovery mode and decides everything on screen
+// again.
+func (m *Model) toggleStrict() tea.Cmd {
+	c := m.ctx
+	c.setStrict(!c.strict)
+	if c.strict {
+		m.setStatus("strict mode: keys the context does not set are absent, as AWS sees a request", false)
+	} else {
+		m.setStatus("discovery mode: keys the context does not set are unknown; answers say \"allowed if\"", false)
+	}
+	return m.refreshAll()
 }
 
 // refreshAll asks again for everything on screen: the context or the what-ifs changed.
