@@ -508,7 +508,9 @@ func (m *Model) toggleAccess(t accessToggle) tea.Cmd {
 	case toggleVia:
 		src.viaChains = !src.viaChains
 		m.accessFor = "" // the root changes
-		return m.withSpinner(m.showSelected())
+		// A group's root is built at once, without an answer to wait for: the explanation
+		// follows the new tree now.
+		return m.withSpinner(tea.Batch(m.showSelected(), m.followSelection(false)))
 	}
 	return nil
 }

@@ -110,3 +110,39 @@ func TestNodeClosedWhileLoadingAcrossAContextChangeLoadsWhenOpened(t *testing.T)
 		t.Fatalf("iam opened again does not list its actions: loaded %v, %d children", iam.loaded, len(iam.children))
 	}
 }
+
+// TestViaChainsOnAGroupFollowsTheNewTree: V makes a new tree; a group's is built at once, with
+// no answer to wait for, and the explanation must follow the row now selected in it (found by
+// the property test: the pane kept describing a service of a member the new tree had closed).
+func TestViaChainsOnAGroupFollowsTheNewTree(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.selectPrincipal("assessors")
+	d.press("enter", "space", "j") // open rosa.delgado, on to her first service
+	if n := d.m.access.tree.selected(); n.kind != nkService {
+		t.Fatalf("not on a member's service: %s", n.key)
+	}
+	d.press("V")
+	if msg := explanationMismatch(d.m); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// TestClosedNodeIsDecidedAgainAfterAChange: a service opened, closed, then the mode changes:
+// opened again, its actions are decided in the new mode, not shown as they were (found by the
+// property test: "if …" rows in strict mode).
+func TestClosedNodeIsDecidedAgainAfterAChange(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.selectPrincipal("ada.okafor")
+	d.press("enter")
+	svc := d.treeRow("ec2")
+	d.press("space")
+	if len(svc.children) == 0 || svc.children[0].decision != decIf {
+		t.Fatalf("discovery: Ada's first ec2 action is not allowed if MFA: %+v", svc.children)
+	}
+	d.press("space", "S", "space")
+	for _, a := range svc.children {
+		if a.decision == decIf {
+			t.Fatalf("strict: %s still reads %q, decided in discovery mode", a.label, a.decision.word())
+		}
+	}
+}

@@ -145,12 +145,15 @@ func (p *treePane) collapse(n *node) {
 	}
 }
 
-// refresh asks again for every open node, those on screen first: the context or the what-ifs
-// changed. The old children stay on screen until the new ones arrive.
+// refresh asks again for every open node, those on screen first: the context, the mode or the
+// what-ifs changed. The old children stay on screen until the new ones arrive. A closed node
+// whose children were asked for before is marked not loaded, so that opening it asks again
+// instead of showing children decided under the old context.
 func (p *treePane) refresh(c *programContext, height int) tea.Cmd {
 	if p.tree.root == nil {
 		return nil
 	}
+	p.forgetClosed(c, p.tree.root)
 	var first, rest []tea.Cmd
 	first = append(first, p.load(c, p.tree.root))
 	onScreen := map[*node]bool{}
@@ -172,6 +175,19 @@ func (p *treePane) refresh(c *programContext, height int) tea.Cmd {
 		return tea.Batch(first...)
 	}
 	return tea.Sequence(tea.Batch(first...), tea.Batch(rest...))
+}
+
+// forgetClosed marks every closed node under n whose children come from the engine as not
+// loaded (an answer it awaits is dropped as stale).
+func (p *treePane) forgetClosed(c *programContext, n *node) {
+	for _, k := range n.children {
+		if !k.expanded && k.expandable && (k.loaded || k.loading) && p.src.fetch(c, k) != nil {
+			k.loaded, k.loading = false, false
+			k.loadID = 0
+			k.rev++
+		}
+		p.forgetClosed(c, k)
+	}
 }
 
 // rebuild makes every loaded node's children again: a toggle changed.
