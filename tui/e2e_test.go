@@ -319,3 +319,17 @@ func checkExplainsCrumb(t *testing.T, scr, why string) {
 		t.Errorf("the breadcrumbs end with %q, the description is %q:\n%s", last, title, scr)
 	}
 }
+
+// TestEndToEndStrictFlagAndKey: `iamscope --strict` opens in strict mode, as the header says
+// (a key not set reads "-", absent), and S switches to discovery mode and back.
+func TestEndToEndStrictFlagAndKey(t *testing.T) {
+	s, bin := startTmux(t, 120, 40)
+	s.keys("clear; "+bin+" --strict", "Enter")
+	s.waitFor("Principals", "strict", "MFA -")
+	s.keys("S")
+	s.waitFor("discovery", "MFA ?")
+	s.keys("S")
+	s.waitFor("strict", "MFA -")
+	s.keys("q")
+	s.waitPrompt()
+}
