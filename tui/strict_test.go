@@ -79,3 +79,37 @@ func TestStrictToggleReasksTheShownExplanation(t *testing.T) {
 		t.Errorf("S did not decide the explanation again in strict mode:\n%s", doc)
 	}
 }
+
+// TestStrictPathsDecideEachStep: the engine finds escalation paths in discovery mode; in strict
+// mode the paths view decides each hop and step again as its explanation does, and a path with
+// a step denied reads denied. Dana's path through lambda-ops-automation passes the role to
+// Lambda, which her policy allows only if iam:PassedToService is lambda.amazonaws.com: absent
+// in strict mode, so denied
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService).
+func TestStrictPathsDecideEachStep(t *testing.T) {
+	d := newDriver(t, 140, 45, func(o *Options) { o.Strict = true })
+	d.selectPrincipal("dana.whitfield")
+	d.press("[", "enter")
+	var esc *node
+	for _, n := range d.m.paths.tree.rows {
+		if n.kind == nkEscalation && strings.Contains(n.note, "lambda-ops-automation") {
+			esc = n
+			break
+		}
+	}
+	if esc == nil {
+		t.Fatalf("no escalation through lambda-ops-automation:\n%s", d.screen())
+	}
+	if esc.decision != decDeny || !strings.Contains(esc.note, "denied in strict mode") {
+		t.Errorf("strict: the path reads %q (%s), want denied", esc.decision.word(), esc.note)
+	}
+	for _, st := range esc.children {
+		if !st.req.valid() {
+			continue
+		}
+		d.run(d.m.explain.ask(d.m.ctx, st.req, true))
+		if got := explanationShows(d.m.explain.result); got.word != st.decision.word() {
+			t.Errorf("strict: step %s reads %q, its explanation %q", st.label, st.decision.word(), got)
+		}
+	}
+}
