@@ -388,7 +388,15 @@ func (s *accessSource) actionNode(parent *node, a eval.Access, whatIf bool, befo
 		}
 	}
 	if len(kids) > 0 {
+		// Explaining the action explains the resource that gives it its decision, so that the
+		// row and its explanation say the same.
 		k.req = kids[0].req
+		for _, r := range kids {
+			if r.mark != markLost && r.decision == k.decision {
+				k.req = r.req
+				break
+			}
+		}
 		if len(kids) == 1 {
 			k.note = clean(a.Resources[0].Resource)
 		} else {

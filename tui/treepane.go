@@ -62,7 +62,7 @@ func (p *treePane) load(c *programContext, n *node) tea.Cmd {
 		n.loaded, n.loading = true, false
 		p.src.build(c, n)
 		p.tree.dirty = true
-		return nil
+		return p.loadOpened(c, n)
 	}
 	n.loading = true
 	n.loadErr = ""
@@ -108,7 +108,20 @@ func (p *treePane) handle(c *programContext, msg loadedMsg) tea.Cmd {
 	if n.expanded && n == p.tree.selected() {
 		p.tree.reveal = n
 	}
-	return nil
+	return p.loadOpened(c, n)
+}
+
+// loadOpened asks for the children of n's open children that are not loaded: children kept
+// from before a change (setChildren merges them) keep their expansion, and what they held was
+// forgotten as stale (forgetClosed).
+func (p *treePane) loadOpened(c *programContext, n *node) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, k := range n.children {
+		if k.expanded && k.expandable && !k.loaded && !k.loading {
+			cmds = append(cmds, p.load(c, k))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // busy reports whether any answer is awaited.
@@ -177,16 +190,28 @@ func (p *treePane) refresh(c *programContext, height int) tea.Cmd {
 	return tea.Sequence(tea.Batch(first...), tea.Batch(rest...))
 }
 
-// forgetClosed marks every closed node under n whose children come from the engine as not
-// loaded (an answer it awaits is dropped as stale).
+// forgetClosed marks every node under n that refresh does not ask again, and whose children
+// come from the engine, as not loaded (an answer it awaits is dropped as stale): the closed
+// nodes and everything under them, open or not.
 func (p *treePane) forgetClosed(c *programContext, n *node) {
 	for _, k := range n.children {
-		if !k.expanded && k.expandable && (k.loaded || k.loading) && p.src.fetch(c, k) != nil {
-			k.loaded, k.loading = false, false
-			k.loadID = 0
-			k.rev++
+		if k.expanded {
+			p.forgetClosed(c, k)
+			continue
 		}
-		p.forgetClosed(c, k)
+		p.forget(c, k)
+	}
+}
+
+// forget marks n and every node under it whose children come from the engine as not loaded.
+func (p *treePane) forget(c *programContext, n *node) {
+	if n.expandable && (n.loaded || n.loading) && p.src.fetch(c, n) != nil {
+		n.loaded, n.loading = false, false
+		n.loadID = 0
+		n.rev++
+	}
+	for _, k := range n.children {
+		p.forget(c, k)
 	}
 }
 
