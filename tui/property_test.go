@@ -145,6 +145,7 @@ type disagreement struct {
 	view, kind string
 	req        request
 	strict     bool
+	via        bool // the row is reached through a role chain
 	row, pane  shownRow
 	at         string // seed, episode and step that found it first
 	keys       string // the keys of the episode up to it
@@ -181,7 +182,7 @@ func checkAgreement(m *Model) (*disagreement, string) {
 		return nil, ""
 	}
 	return &disagreement{view: m.view.title(), kind: kindName(n.kind), req: n.req, strict: m.ctx.strict,
-		row: row, pane: pane}, ""
+		via: len(n.via) > 0, row: row, pane: pane}, ""
 }
 
 func kindName(k nodeKind) string {
@@ -251,10 +252,9 @@ var knownEngineDisagreements = []struct {
 			return d.kind == "escalation step" && !d.strict && d.row.word == decAllow.word() &&
 				d.pane.word == decIf.word() && strings.Contains(d.pane.cond, "iam:PassedToService")
 		}},
-	{"who-can drops RegionGuard's aws:RequestedRegion condition for a party reached through a chain, on a resource with no region",
+	{"who-can drops the open condition of the last request (RegionGuard's region, the audit role's sts:ExternalId) for a party reached through a role chain",
 		func(d *disagreement) bool {
-			return d.kind == "who-can party" && !d.strict && arnRegion(d.req.resource) == "" &&
-				d.row.word == decAllow.word() && d.pane.word == decIf.word() && d.pane.cond == regionGuard
+			return d.kind == "who-can party" && d.via && !d.strict && d.row.word == decAllow.word() && d.pane.word == decIf.word()
 		}},
 	{"denied-in-service lists a role's sts:AssumeRole of the next role of the SRE chain (tw-sre-jump -> tw-ops-prod -> tw-db-breakglass) as denied, can allows it",
 		func(d *disagreement) bool {
