@@ -68,7 +68,8 @@ func (m *Model) headerView() []string {
 }
 
 // chipsView draws the request context as chips: the mode (strict or discovery), the named
-// keys always (? when unknown, - when absent), any other key set, then the what-ifs in force. Narrow windows get compact chips.
+// keys always (? when unknown, - when absent), any other key set, then the what-ifs in force.
+// Narrow windows get compact chips.
 func (m *Model) chipsView() string {
 	c := m.ctx
 	s := c.styles

@@ -599,7 +599,8 @@ func (m *Model) toggleStrict() tea.Cmd {
 	return m.refreshAll()
 }
 
-// refreshAll asks again for everything on screen: the context or the what-ifs changed.
+// refreshAll asks again for everything on screen: the context, the mode or the what-ifs
+// changed.
 func (m *Model) refreshAll() tea.Cmd {
 	c := m.ctx
 	h := c.layout.tree.h - 1
