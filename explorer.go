@@ -23,6 +23,7 @@ type explorerFlags struct {
 	theme   string
 	noColor bool
 	noMouse bool
+	strict  bool
 }
 
 // addExplorer makes the root command, given no subcommand, open the explorer on the sources
@@ -33,6 +34,8 @@ func addExplorer(root *cobra.Command) {
 	root.Flags().StringVar(&f.theme, "theme", "", "colours for a light or dark terminal: light or dark (default: follow the terminal's background)")
 	root.Flags().BoolVar(&f.noColor, "no-color", false, "draw without colours (also when NO_COLOR is set)")
 	root.Flags().BoolVar(&f.noMouse, "no-mouse", false, "leave the mouse to the terminal, to select text")
+	root.Flags().BoolVar(&f.strict, "strict", false,
+		"open in strict mode: keys the request context does not set are absent, as AWS sees a request; by default they are unknown and answers say \"allowed if ...\" (S switches)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if f.theme != "" && f.theme != "light" && f.theme != "dark" {
 			return usageError{fmt.Errorf("--theme %q: want light or dark", f.theme)}
@@ -63,6 +66,7 @@ func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
 		Theme:   f.theme,
 		NoColor: f.noColor || tui.NoColorFromEnv(),
 		NoMouse: f.noMouse,
+		Strict:  f.strict,
 	}
 	path, err := keymap.DefaultPath()
 	if err != nil {

@@ -30,14 +30,14 @@ func TestNoArgumentsOpensTheExplorer(t *testing.T) {
 	if code, _, stderr := runCapture(t, ""); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := runCapture(t, "", "--theme", "light", "--no-color", "--no-mouse"); code != exitOK {
+	if code, _, stderr := runCapture(t, "", "--theme", "light", "--no-color", "--no-mouse", "--strict"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if len(got) != 2 {
 		t.Fatalf("explorer ran %d times", len(got))
 	}
 	o := got[0]
-	if o.Source != "demo" || o.Theme != "" || o.NoColor || o.NoMouse || o.Keys == nil {
+	if o.Source != "demo" || o.Theme != "" || o.NoColor || o.NoMouse || o.Strict || o.Keys == nil {
 		t.Errorf("defaults: %+v", o)
 	}
 	if loadErr != nil || len(loaded) == 0 || loaded[0].ID != demo.MainAccountID {
@@ -47,7 +47,7 @@ func TestNoArgumentsOpensTheExplorer(t *testing.T) {
 	if _, err := o.Load(nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("load after the explorer ended: %v, want context.Canceled", err)
 	}
-	if o := got[1]; o.Theme != "light" || !o.NoColor || !o.NoMouse {
+	if o := got[1]; o.Theme != "light" || !o.NoColor || !o.NoMouse || !o.Strict {
 		t.Errorf("flags not passed: %+v", o)
 	}
 

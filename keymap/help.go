@@ -41,7 +41,7 @@ func (k KeyMap) ShortHelp(c Context) []key.Binding {
 func (k KeyMap) FullHelp(c Context) [][]key.Binding {
 	l, g := k.List, k.Global
 	move := []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}
-	global := []key.Binding{g.Palette, g.Context, g.WhatIf, g.Warnings, g.NextView, g.PrevView, g.FocusNext, g.FocusPrev, g.Back, g.Suspend, g.Help, g.Quit}
+	global := []key.Binding{g.Palette, g.Context, g.Strict, g.WhatIf, g.Warnings, g.NextView, g.PrevView, g.FocusNext, g.FocusPrev, g.Back, g.Suspend, g.Help, g.Quit}
 	var own []key.Binding
 	switch c {
 	case Principals:

@@ -17,6 +17,7 @@ type Global struct {
 	Warnings  key.Binding `key:"warnings"`
 	Export    key.Binding `key:"export"`
 	Copy      key.Binding `key:"copy"`
+	Strict    key.Binding `key:"strict"`
 	NextView  key.Binding `key:"next-view"`
 	PrevView  key.Binding `key:"prev-view"`
 	FocusNext key.Binding `key:"focus-next"`
@@ -100,6 +101,7 @@ func Default() KeyMap {
 			Warnings:  bind("W", "load warnings", "W"),
 			Export:    bind("e", "export", "e"),
 			Copy:      bind("y", "copy ARN/statement", "y"),
+			Strict:    bind("S", "strict / discovery mode", "S"),
 			NextView:  bind("]", "next view", "]"),
 			PrevView:  bind("[", "previous view", "["),
 			FocusNext: bind("tab", "next pane", "tab"),

@@ -115,3 +115,32 @@ func TestEveryContextHasHelp(t *testing.T) {
 		t.Errorf("default path %s", p)
 	}
 }
+
+// TestStrictKeyIsFreeInEveryContext: S switches strict and discovery mode wherever global keys
+// work; no binding of any group (the lists and trees, the explanation, the editors) takes S,
+// and the help of the lists, the trees and the explanation names it.
+func TestStrictKeyIsFreeInEveryContext(t *testing.T) {
+	k := Default()
+	for id, b := range k.Bindings() {
+		if id == "global.strict" {
+			continue
+		}
+		if key.Matches(press("S"), *b) {
+			t.Errorf("S is also bound to %s", id)
+		}
+	}
+	if !key.Matches(press("S"), k.Global.Strict) {
+		t.Fatal("S does not switch strict mode")
+	}
+	for c := Principals; c <= Explanation; c++ {
+		found := false
+		for _, col := range k.FullHelp(c) {
+			for _, b := range col {
+				found = found || b.Help().Key == "S"
+			}
+		}
+		if !found {
+			t.Errorf("the help of context %d does not name S", c)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func (s *accessSource) accessRoot(kind model.EntityKind, arn string) *node {
 }
 
 func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
-	eng, base, extra, whatIf := c.engine, c.base, c.extra, c.whatIfActive()
+	eng, base, extra, whatIf, mode := c.engine, c.base, c.extra, c.whatIfActive(), c.mode()
 	arn, service, showDenied := n.principal, n.service, s.showDenied
 	lookup := func(e *eval.Engine) (*eval.Principal, error) {
 		p, ok := e.Principal(arn)
@@ -79,7 +79,7 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			return eng.RoleChains(p, extra, eval.Discovery), nil
+			return eng.RoleChains(p, extra, mode), nil
 		}
 	case nkService:
 		return func() (any, error) {
@@ -87,13 +87,13 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			d := serviceData{after: eng.WhatCanService(p, service, extra, eval.Discovery), whatIf: whatIf}
+			d := serviceData{after: eng.WhatCanService(p, service, extra, mode), whatIf: whatIf}
 			if showDenied {
-				d.denied = eng.DeniedInService(p, service, extra, eval.Discovery)
+				d.denied = eng.DeniedInService(p, service, extra, mode)
 			}
 			if whatIf {
 				if bp, err := lookup(base); err == nil {
-					d.before = base.WhatCanService(bp, service, extra, eval.Discovery)
+					d.before = base.WhatCanService(bp, service, extra, mode)
 				}
 			}
 			return d, nil
@@ -111,7 +111,7 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			return diffData{eval.DiffAccess(base.WhatCan(bp, extra, eval.Discovery), eng.WhatCan(p, extra, eval.Discovery))}, nil
+			return diffData{eval.DiffAccess(base.WhatCan(bp, extra, mode), eng.WhatCan(p, extra, mode))}, nil
 		}
 	}
 	return nil
@@ -388,7 +388,15 @@ func (s *accessSource) actionNode(parent *node, a eval.Access, whatIf bool, befo
 		}
 	}
 	if len(kids) > 0 {
+		// Explaining the action explains the resource that gives it its decision, so that the
+		// row and its explanation say the same.
 		k.req = kids[0].req
+		for _, r := range kids {
+			if r.mark != markLost && r.decision == k.decision {
+				k.req = r.req
+				break
+			}
+		}
 		if len(kids) == 1 {
 			k.note = clean(a.Resources[0].Resource)
 		} else {
@@ -508,7 +516,9 @@ func (m *Model) toggleAccess(t accessToggle) tea.Cmd {
 	case toggleVia:
 		src.viaChains = !src.viaChains
 		m.accessFor = "" // the root changes
-		return m.withSpinner(m.showSelected())
+		// A group's root is built at once, without an answer to wait for: the explanation
+		// follows the new tree now.
+		return m.withSpinner(tea.Batch(m.showSelected(), m.followSelection(false)))
 	}
 	return nil
 }

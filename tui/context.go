@@ -136,6 +136,9 @@ type programContext struct {
 	changes  []eval.Change
 	req      requestContext
 	extra    *eval.Context // req.eval(), made once per change
+	// strict decides as AWS sees a request: keys the context does not set are absent. By
+	// default (discovery) they are unknown, and a decision that hangs on them is "allowed if".
+	strict bool
 
 	// epoch counts changes of the context and of the what-ifs: an answer computed in an
 	// older epoch is stale and is dropped.
@@ -157,6 +160,28 @@ func (c *programContext) newID() uint64 {
 func (c *programContext) setRequest(r requestContext) {
 	c.req = r
 	c.extra = r.eval()
+	c.epoch++
+}
+
+// mode is the evaluation mode in force.
+func (c *programContext) mode() eval.Mode {
+	if c.strict {
+		return eval.Strict
+	}
+	return eval.Discovery
+}
+
+// modeName names the mode in force, as the header shows it.
+func (c *programContext) modeName() string {
+	if c.strict {
+		return "strict"
+	}
+	return "discovery"
+}
+
+// setStrict switches between strict and discovery mode and starts a new epoch.
+func (c *programContext) setStrict(strict bool) {
+	c.strict = strict
 	c.epoch++
 }
 

@@ -226,3 +226,110 @@ func lineOf(screen, text string) string {
 	}
 	return ""
 }
+
+// TestEndToEndBurstsKeepTheExplanation types keys in bursts, faster than the engine answers,
+// as in issue 12 (`k k k k` in Dana's iam service, `g` then `j j j j enter` in a who-can
+// tree): once the screen settles, the explanation is of the row the breadcrumbs name.
+func TestEndToEndBurstsKeepTheExplanation(t *testing.T) {
+	s, bin := startTmux(t, 140, 45)
+	s.keys("clear; "+bin, "Enter")
+	s.waitFor("Principals", "dana.whitfield")
+	s.keys("/")
+	s.keys("-l", "dana")
+	s.keys("Enter", "Enter")
+	s.waitFor("› user dana.whitfield › cloudwatch")
+	s.keys("j", "j", "j", "Space")
+	s.waitFor("iam:PassRole")
+	s.keys("j", "j", "j", "j", "j", "j", "j")
+	s.waitFor("why: dana.whitfield · iam:")
+	for i := 0; i < 3; i++ {
+		s.keys("k", "k", "k", "k")
+		checkExplainsCrumb(t, s.settled(), "why: ")
+	}
+	s.keys("]")
+	s.waitFor("[Resources]")
+	s.keys("Enter")
+	s.waitFor(" can ")
+	for i := 0; i < 3; i++ {
+		s.keys("g", "j", "j", "j", "j", "Enter")
+		scr := s.settled()
+		checkExplainsCrumb(t, scr, "why: ")
+		if strings.Contains(strings.Split(scr, "\n")[2], "› why") {
+			s.keys("Escape") // from the explanation back to the tree
+			s.waitFor("space expand/collapse")
+		}
+	}
+	s.keys("q")
+	s.waitPrompt()
+}
+
+// settled waits until the screen stops changing (the spinner stopped, every answer drawn), and
+// returns it.
+func (s *tmuxSession) settled() string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	last, same := "", 0
+	for time.Now().Before(deadline) {
+		scr := s.screen()
+		if scr == last {
+			same++
+			if same == 5 {
+				return scr
+			}
+		} else {
+			last, same = scr, 0
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("the screen never settled:\n%s", last)
+	return ""
+}
+
+// checkExplainsCrumb fails unless the explanation pane's title names the row the breadcrumbs
+// end with: "why: PRINCIPAL · ACTION" for a row that explains a request (the principal, or
+// the action, is the last crumb, and both are among the crumbs or the list's selection), the
+// row's name (after a word such as "service ") for a row that is described.
+func checkExplainsCrumb(t *testing.T, scr, why string) {
+	t.Helper()
+	lines := strings.Split(scr, "\n")
+	if len(lines) < 4 {
+		t.Fatalf("no screen:\n%s", scr)
+	}
+	crumbLine := lines[2]
+	crumbs := strings.Split(crumbLine, "›")
+	last := strings.TrimSpace(crumbs[len(crumbs)-1])
+	if last == "why" {
+		last = strings.TrimSpace(crumbs[len(crumbs)-2])
+	}
+	title := lines[3]
+	if i := strings.LastIndex(title, "│"); i >= 0 {
+		title = title[i+len("│"):]
+	}
+	title = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(title), "▍"))
+	title = strings.TrimSpace(strings.TrimSuffix(title, "…"))
+	if rest, ok := strings.CutPrefix(title, why); ok {
+		principal, action, _ := strings.Cut(rest, " · ")
+		if !strings.Contains(crumbLine, principal) || !strings.Contains(crumbLine, action) ||
+			!strings.HasSuffix(last, principal) && !strings.HasPrefix(last, action) {
+			t.Errorf("the breadcrumbs end with %q, the explanation is %q:\n%s", last, title, scr)
+		}
+		return
+	}
+	if _, name, _ := strings.Cut(title, " "); !strings.HasPrefix(last, title) && !strings.HasPrefix(last, name) {
+		t.Errorf("the breadcrumbs end with %q, the description is %q:\n%s", last, title, scr)
+	}
+}
+
+// TestEndToEndStrictFlagAndKey: `iamscope --strict` opens in strict mode, as the header says
+// (a key not set reads "-", absent), and S switches to discovery mode and back.
+func TestEndToEndStrictFlagAndKey(t *testing.T) {
+	s, bin := startTmux(t, 120, 40)
+	s.keys("clear; "+bin+" --strict", "Enter")
+	s.waitFor("Principals", "strict", "MFA -")
+	s.keys("S")
+	s.waitFor("discovery", "MFA ?")
+	s.keys("S")
+	s.waitFor("strict", "MFA -")
+	s.keys("q")
+	s.waitPrompt()
+}

@@ -42,18 +42,31 @@ type explainPane struct {
 
 // explainCmd asks the engine in force to explain a request.
 func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
-	eng, extra, epoch := c.engine, c.extra, c.epoch
+	eng, extra, epoch, mode := c.engine, c.extra, c.epoch, c.mode()
 	return func() tea.Msg {
-		p, ok := eng.Principal(req.principal)
-		if !ok {
-			return explainedMsg{id: id, epoch: epoch, req: req, err: fmt.Errorf("no principal %s", clean(req.principal))}
-		}
 		ctx := extra
 		if req.context != nil {
 			ctx = req.context.Over(extra)
 		}
-		r, err := eng.Can(p, req.action, req.resource, ctx, eval.Options{Mode: eval.Discovery, Explain: true, KnownKey: catalog.KnowsConditionKey})
-		return explainedMsg{id: id, epoch: epoch, req: req, result: r, err: err}
+		opts := eval.Options{Mode: mode, Explain: true, KnownKey: catalog.KnowsConditionKey}
+		if p, ok := eng.Principal(req.principal); ok {
+			r, err := eng.Can(p, req.action, req.resource, ctx, opts)
+			return explainedMsg{id: id, epoch: epoch, req: req, result: r, err: err}
+		}
+		// A party who-can lists that is no loaded principal (a service, another account,
+		// "*", a federated provider, a role session) is decided as can decides it.
+		pt, ok, err := eng.FindParty(req.principal)
+		if err == nil && !ok {
+			err = fmt.Errorf("no principal or party %s", clean(req.principal))
+		}
+		if err != nil {
+			return explainedMsg{id: id, epoch: epoch, req: req, err: err}
+		}
+		ans, err := eng.CanParty(pt, req.action, req.resource, ctx, opts)
+		if err != nil {
+			return explainedMsg{id: id, epoch: epoch, req: req, err: err}
+		}
+		return explainedMsg{id: id, epoch: epoch, req: req, result: ans.Result()}
 	}
 }
 
@@ -72,9 +85,12 @@ func (e *explainPane) ask(c *programContext, req request, force bool) tea.Cmd {
 	return explainCmd(c, req, e.id)
 }
 
-// handle takes an answer, dropping stale ones.
+// handle takes an answer, dropping stale ones: an answer is drawn only while it is awaited,
+// for the request it answers (its id and its request both), in the epoch it was asked in. A
+// late answer for a row the user has moved off (to another request, or to a row that shows a
+// description) is never drawn as the selected row's.
 func (e *explainPane) handle(c *programContext, msg explainedMsg) {
-	if msg.id != e.id || msg.epoch != c.epoch {
+	if !e.loading || msg.id != e.id || msg.req != e.req || msg.epoch != c.epoch {
 		return
 	}
 	e.loading = false
@@ -85,12 +101,13 @@ func (e *explainPane) handle(c *programContext, msg explainedMsg) {
 		e.doc.add(lsDeny, 0, "cannot decide: "+clean(msg.err.Error()))
 		return
 	}
-	buildExplanation(&e.doc, msg.req, msg.result)
+	buildExplanation(&e.doc, msg.req, msg.result, c.strict)
 }
 
 // showInfo shows a text that needs no engine: what a principal or service node is.
 func (e *explainPane) showInfo(title string, fill func(d *document)) {
 	e.req = request{}
+	e.id = 0 // no answer is awaited: one still on its way is stale
 	e.info, e.principal = nil, nil
 	e.loading = false
 	e.result, e.err = nil, nil
@@ -112,14 +129,18 @@ func decisionLine(r *eval.Result) (string, lineStyle) {
 	return "✓ ALLOWED", lsAllow
 }
 
-// buildExplanation writes the explanation of a result into a document.
-func buildExplanation(d *document, req request, r *eval.Result) {
+// buildExplanation writes the explanation of a result into a document; strict says it was
+// decided in strict mode.
+func buildExplanation(d *document, req request, r *eval.Result, strict bool) {
 	d.add(lsHeading, 0, "Can "+clean(shortName(req.principal))+" do "+clean(req.action)+" on "+clean(req.resource)+"?")
 	line, st := decisionLine(r)
 	d.add(st, 0, line)
 	for _, k := range req.context.Keys() {
 		v, _ := req.context.Get(k)
 		d.add(lsDim, 0, "decided with "+clean(k)+" = "+clean(strings.Join(v.Values, ", "))+", as the row was")
+	}
+	if strict {
+		d.add(lsDim, 0, "strict mode: condition keys the request context does not set are absent; discovery mode leaves them unknown")
 	}
 	if len(r.Unweighed) > 0 {
 		d.add(lsIf, 0, fmt.Sprintf("⚠ PARTIAL: this answer could not weigh %d thing(s) it depends on", len(r.Unweighed)))

@@ -14,7 +14,7 @@ func TestExplanationSaysWhatItCouldNotWeigh(t *testing.T) {
 	req := request{principal: "arn:aws:iam::111111111111:user/u", action: "s3:GetObject", resource: "arn:aws:s3:::b/k"}
 	text := func(r *eval.Result) string {
 		var d document
-		buildExplanation(&d, req, r)
+		buildExplanation(&d, req, r, false)
 		var b strings.Builder
 		for _, l := range d.lines {
 			b.WriteString(l.text + "\n")

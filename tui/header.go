@@ -67,8 +67,9 @@ func (m *Model) headerView() []string {
 	return []string{fit(line1.String(), w), fit(m.chipsView(), w)}
 }
 
-// chipsView draws the request context as chips: the named keys always (? when open), any
-// other key set, then the what-ifs in force. Narrow windows get compact chips.
+// chipsView draws the request context as chips: the mode (strict or discovery), the named
+// keys always (? when unknown, - when absent), any other key set, then the what-ifs in force.
+// Narrow windows get compact chips.
 func (m *Model) chipsView() string {
 	c := m.ctx
 	s := c.styles
@@ -78,15 +79,25 @@ func (m *Model) chipsView() string {
 	if compact {
 		chipStyle, setStyle, whatIfStyle = chipStyle.Padding(0), setStyle.Padding(0), whatIfStyle.Padding(0)
 	}
+	// A key not set is unknown (?) in discovery mode, absent (-) in strict mode.
+	unset := " ?"
+	if c.strict {
+		unset = " -"
+	}
 	chip := func(label, key string) string {
 		if v, ok := c.req.get(key); ok {
 			return setStyle.Render(label + " " + clean(v))
 		}
-		return chipStyle.Render(label + " ?")
+		return chipStyle.Render(label + unset)
 	}
 	var parts []string
 	if !compact {
 		parts = append(parts, s.dim.Render("context"))
+	}
+	if c.strict {
+		parts = append(parts, setStyle.Render(c.modeName()))
+	} else {
+		parts = append(parts, chipStyle.Render(c.modeName()))
 	}
 	parts = append(parts, chip("MFA", keyMFA), chip("IP", keySourceIP), chip("region", keyRegion), chip("TLS", keyTLS))
 	if v, ok := c.req.get(keyTime); ok {

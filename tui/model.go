@@ -113,7 +113,7 @@ func New(opts Options) *Model {
 	if opts.Theme == "light" {
 		theme.Dark = false
 	}
-	ctx := &programContext{styles: newStyles(theme), keys: keys, now: now, noMouse: opts.NoMouse}
+	ctx := &programContext{styles: newStyles(theme), keys: keys, now: now, noMouse: opts.NoMouse, strict: opts.Strict}
 	m := &Model{
 		ctx:        ctx,
 		opts:       opts,
@@ -269,16 +269,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.setReady(msg.accounts, msg.engine)
 	case loadedMsg:
+		var again tea.Cmd
 		switch msg.pane {
 		case paneAccess:
-			m.access.handle(c, msg)
+			again = m.access.handle(c, msg)
 		case paneReverse:
-			m.reverse.handle(c, msg)
+			again = m.reverse.handle(c, msg)
 		case panePaths:
-			m.paths.handle(c, msg)
+			again = m.paths.handle(c, msg)
 		}
 		m.applyPendingSelect()
-		return m, m.followSelection(false)
+		return m, tea.Batch(again, m.followSelection(false))
 	case explainedMsg:
 		m.explain.handle(c, msg)
 		return m, nil
@@ -371,6 +372,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.Context):
 		m.push(newContextOverlay(m))
 		return nil
+	case key.Matches(msg, k.Global.Strict):
+		return m.toggleStrict()
 	case key.Matches(msg, k.Global.WhatIf):
 		return m.openWhatIf()
 	case key.Matches(msg, k.Global.Palette):
@@ -583,7 +586,21 @@ func (m *Model) followSelection(force bool) tea.Cmd {
 	return nil
 }
 
-// refreshAll asks again for everything on screen: the context or the what-ifs changed.
+// toggleStrict switches between strict and discovery mode and decides everything on screen
+// again.
+func (m *Model) toggleStrict() tea.Cmd {
+	c := m.ctx
+	c.setStrict(!c.strict)
+	if c.strict {
+		m.setStatus("strict mode: keys the context does not set are absent, as AWS sees a request", false)
+	} else {
+		m.setStatus("discovery mode: keys the context does not set are unknown; answers say \"allowed if\"", false)
+	}
+	return m.refreshAll()
+}
+
+// refreshAll asks again for everything on screen: the context, the mode or the what-ifs
+// changed.
 func (m *Model) refreshAll() tea.Cmd {
 	c := m.ctx
 	h := c.layout.tree.h - 1

@@ -28,13 +28,13 @@ func (pathsSource) fetch(c *programContext, n *node) func() (any, error) {
 	if kind, _ := n.data.(model.EntityKind); kind == model.EntityGroup {
 		return nil
 	}
-	eng, extra, arn := c.engine, c.extra, n.principal
+	eng, extra, arn, mode := c.engine, c.extra, n.principal, c.mode()
 	return func() (any, error) {
 		p, ok := eng.Principal(arn)
 		if !ok {
 			return nil, fmt.Errorf("no principal %s", clean(arn))
 		}
-		return pathsData{reaches: eng.RoleChains(p, extra, eval.Discovery), escalations: eng.PathsIn(p, extra, eval.Discovery)}, nil
+		return pathsData{reaches: eng.RoleChains(p, extra, mode), escalations: eng.PathsIn(p, extra, mode)}, nil
 	}
 }
 

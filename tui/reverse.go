@@ -107,7 +107,7 @@ func (reverseSource) root(it *resourceItem) *node {
 }
 
 func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
-	eng, extra := c.engine, c.extra
+	eng, extra, mode := c.engine, c.extra, c.mode()
 	switch n.kind {
 	case nkResourceRoot:
 		it, _ := n.data.(*resourceItem)
@@ -117,7 +117,7 @@ func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
 		return func() (any, error) { return resourceActions(it), nil }
 	case nkWhoAction:
 		action, resource := n.service, n.req.resource
-		return func() (any, error) { return eng.WhoCan(action, resource, extra, eval.Discovery), nil }
+		return func() (any, error) { return eng.WhoCan(action, resource, extra, mode), nil }
 	}
 	return nil
 }

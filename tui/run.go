@@ -37,6 +37,9 @@ type Options struct {
 	NoColor bool
 	// NoMouse leaves the mouse to the terminal, for selecting text.
 	NoMouse bool
+	// Strict opens the explorer in strict mode (--strict): keys the request context does not
+	// set are absent, as AWS sees a request. By default they are unknown (discovery mode).
+	Strict bool
 	// Keys is the key map; the zero value means keymap.Default().
 	Keys *keymap.KeyMap
 	// Now is the clock for the engine and the age of the data; nil means time.Now.

@@ -14,10 +14,12 @@ const (
 	panePaths
 )
 
-// loadedMsg answers a node's request for what its children are made of.
+// loadedMsg answers a node's request for what its children are made of. It names what it
+// answers: the pane, the request id, the node's key and the epoch it was asked in.
 type loadedMsg struct {
 	pane  paneID
 	id    uint64
+	key   string
 	epoch int
 	data  any
 	err   error
@@ -60,35 +62,45 @@ func (p *treePane) load(c *programContext, n *node) tea.Cmd {
 		n.loaded, n.loading = true, false
 		p.src.build(c, n)
 		p.tree.dirty = true
-		return nil
+		return p.loadOpened(c, n)
 	}
 	n.loading = true
 	n.loadErr = ""
 	n.loadID = c.newID()
 	n.rev++
 	p.pending[n.loadID] = n
-	id, epoch, pane := n.loadID, c.epoch, p.id
+	id, epoch, pane, nodeKey := n.loadID, c.epoch, p.id, n.key
 	return func() tea.Msg {
 		data, err := work()
-		return loadedMsg{pane: pane, id: id, epoch: epoch, data: data, err: err}
+		return loadedMsg{pane: pane, id: id, key: nodeKey, epoch: epoch, data: data, err: err}
 	}
 }
 
-// handle takes an answer; stale answers (another request since, or an older epoch) are dropped.
-func (p *treePane) handle(c *programContext, msg loadedMsg) {
+// handle takes an answer; stale answers (another request since, or an older epoch) are
+// dropped. A node whose last request was answered in an older epoch (one the refresh did not
+// ask again: it was closed then) is asked again if open, or left to be asked when opened.
+func (p *treePane) handle(c *programContext, msg loadedMsg) tea.Cmd {
 	n, ok := p.pending[msg.id]
 	if !ok {
-		return
+		return nil
 	}
 	delete(p.pending, msg.id)
-	if n.loadID != msg.id || msg.epoch != c.epoch {
-		return
+	if n.loadID != msg.id || n.key != msg.key {
+		return nil
+	}
+	if msg.epoch != c.epoch {
+		n.loading = false
+		n.rev++
+		if n.expanded {
+			return p.load(c, n)
+		}
+		return nil
 	}
 	n.loading = false
 	n.rev++
 	if msg.err != nil {
 		n.loadErr = msg.err.Error()
-		return
+		return nil
 	}
 	n.data, n.loaded = msg.data, true
 	p.src.build(c, n)
@@ -96,6 +108,20 @@ func (p *treePane) handle(c *programContext, msg loadedMsg) {
 	if n.expanded && n == p.tree.selected() {
 		p.tree.reveal = n
 	}
+	return p.loadOpened(c, n)
+}
+
+// loadOpened asks for the children of n's open children that are not loaded: children kept
+// from before a change (setChildren merges them) keep their expansion, and what they held was
+// forgotten as stale (forgetClosed).
+func (p *treePane) loadOpened(c *programContext, n *node) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, k := range n.children {
+		if k.expanded && k.expandable && !k.loaded && !k.loading {
+			cmds = append(cmds, p.load(c, k))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // busy reports whether any answer is awaited.
@@ -132,12 +158,15 @@ func (p *treePane) collapse(n *node) {
 	}
 }
 
-// refresh asks again for every open node, those on screen first: the context or the what-ifs
-// changed. The old children stay on screen until the new ones arrive.
+// refresh asks again for every open node, those on screen first: the context, the mode or the
+// what-ifs changed. The old children stay on screen until the new ones arrive. A closed node
+// whose children were asked for before is marked not loaded, so that opening it asks again
+// instead of showing children decided under the old context.
 func (p *treePane) refresh(c *programContext, height int) tea.Cmd {
 	if p.tree.root == nil {
 		return nil
 	}
+	p.forgetClosed(c, p.tree.root)
 	var first, rest []tea.Cmd
 	first = append(first, p.load(c, p.tree.root))
 	onScreen := map[*node]bool{}
@@ -159,6 +188,31 @@ func (p *treePane) refresh(c *programContext, height int) tea.Cmd {
 		return tea.Batch(first...)
 	}
 	return tea.Sequence(tea.Batch(first...), tea.Batch(rest...))
+}
+
+// forgetClosed marks every node under n that refresh does not ask again, and whose children
+// come from the engine, as not loaded (an answer it awaits is dropped as stale): the closed
+// nodes and everything under them, open or not.
+func (p *treePane) forgetClosed(c *programContext, n *node) {
+	for _, k := range n.children {
+		if k.expanded {
+			p.forgetClosed(c, k)
+			continue
+		}
+		p.forget(c, k)
+	}
+}
+
+// forget marks n and every node under it whose children come from the engine as not loaded.
+func (p *treePane) forget(c *programContext, n *node) {
+	if n.expandable && (n.loaded || n.loading) && p.src.fetch(c, n) != nil {
+		n.loaded, n.loading = false, false
+		n.loadID = 0
+		n.rev++
+	}
+	for _, k := range n.children {
+		p.forget(c, k)
+	}
 }
 
 // rebuild makes every loaded node's children again: a toggle changed.
