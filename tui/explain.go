@@ -19,7 +19,10 @@ type explainedMsg struct {
 	epoch  int
 	req    request
 	result *eval.Result
-	err    error
+	// via is the role chain of a party's answer (request.party) that needs one: result is
+	// then the acting role's request, with the chain's decision and condition.
+	via []eval.Hop
+	err error
 }
 
 // explainPane shows why a request is decided as it is: the decision, the reason, the open
@@ -49,12 +52,13 @@ func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
 			ctx = req.context.Over(extra)
 		}
 		opts := eval.Options{Mode: mode, Explain: true, KnownKey: catalog.KnowsConditionKey}
-		if p, ok := eng.Principal(req.principal); ok {
+		if p, ok := eng.Principal(req.principal); ok && !req.party {
 			r, err := eng.Can(p, req.action, req.resource, ctx, opts)
 			return explainedMsg{id: id, epoch: epoch, req: req, result: r, err: err}
 		}
-		// A party who-can lists that is no loaded principal (a service, another account,
-		// "*", a federated provider, a role session) is decided as can decides it.
+		// A party's answer as who-can lists it, and any party that is no loaded principal (a
+		// service, another account, "*", a federated provider, a role session), as can
+		// decides it.
 		pt, ok, err := eng.FindParty(req.principal)
 		if err == nil && !ok {
 			err = fmt.Errorf("no principal or party %s", clean(req.principal))
@@ -66,7 +70,12 @@ func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
 		if err != nil {
 			return explainedMsg{id: id, epoch: epoch, req: req, err: err}
 		}
-		return explainedMsg{id: id, epoch: epoch, req: req, result: ans.Result()}
+		if len(ans.Via) == 0 {
+			return explainedMsg{id: id, epoch: epoch, req: req, result: ans.Result()}
+		}
+		r := *ans.Result()
+		r.Decision, r.Condition = ans.Decision, ans.Condition
+		return explainedMsg{id: id, epoch: epoch, req: req, result: &r, via: ans.Via}
 	}
 }
 
@@ -101,7 +110,7 @@ func (e *explainPane) handle(c *programContext, msg explainedMsg) {
 		e.doc.add(lsDeny, 0, "cannot decide: "+clean(msg.err.Error()))
 		return
 	}
-	buildExplanation(&e.doc, msg.req, msg.result, c.strict)
+	buildExplanation(&e.doc, msg.req, msg.result, msg.via, c.strict)
 }
 
 // showInfo shows a text that needs no engine: what a principal or service node is.
@@ -131,10 +140,21 @@ func decisionLine(r *eval.Result) (string, lineStyle) {
 
 // buildExplanation writes the explanation of a result into a document; strict says it was
 // decided in strict mode.
-func buildExplanation(d *document, req request, r *eval.Result, strict bool) {
+func buildExplanation(d *document, req request, r *eval.Result, via []eval.Hop, strict bool) {
 	d.add(lsHeading, 0, "Can "+clean(shortName(req.principal))+" do "+clean(req.action)+" on "+clean(req.resource)+"?")
 	line, st := decisionLine(r)
 	d.add(st, 0, line)
+	if len(via) > 0 {
+		d.add(lsPlain, 0, "not by its own request: through the role chain below, where every hop's condition and the acting role's own must hold")
+		for _, h := range via {
+			hop := "→ " + clean(shortName(h.To)) + " (" + clean(h.Action)
+			if h.Condition != nil && h.Condition.IsOpen() {
+				hop += ", if " + clean(h.Condition.String())
+			}
+			d.add(lsPlain, 1, hop+")")
+		}
+		d.add(lsDim, 0, "what follows explains the request of "+clean(shortName(via[len(via)-1].To))+", the role that acts")
+	}
 	for _, k := range req.context.Keys() {
 		v, _ := req.context.Get(k)
 		d.add(lsDim, 0, "decided with "+clean(k)+" = "+clean(strings.Join(v.Values, ", "))+", as the row was")

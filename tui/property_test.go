@@ -112,6 +112,14 @@ func rowShows(n *node) (shownRow, bool) {
 			return out, false
 		}
 		return shownRow{word: decIf.word(), cond: c}, true
+	case nkGrantee:
+		// A party's note says what the answer assumes ("if account X's own policies allow
+		// its principals"), not a condition: its condition is the "if" note under it.
+		for _, k := range n.children {
+			if c, ok := strings.CutPrefix(k.label, "if "); ok && k.kind == nkNote {
+				out.cond = c
+			}
+		}
 	case nkAction:
 		for _, r := range n.children {
 			if r.req == n.req && r.decision == n.decision {

@@ -217,12 +217,9 @@ func granteeNode(parent *node, g eval.Grantee) *node {
 	k.decision = decisionOf(g.Decision, g.Condition)
 	k.copyText = g.ARN
 	k.via = g.Via
+	// The party's answer, as who-can lists it and can gives it: its own, or through its chain.
+	k.req = request{principal: g.ARN, action: parent.req.action, resource: parent.req.resource, party: true}
 	if g.Principal != nil {
-		actor := g.ARN
-		if len(g.Via) > 0 {
-			actor = g.Via[len(g.Via)-1].To
-		}
-		k.req = request{principal: actor, action: parent.req.action, resource: parent.req.resource}
 		k.principal = g.ARN
 	}
 	var notes []string

@@ -99,6 +99,9 @@ type request struct {
 	// context holds keys the row was decided with beyond the request context (a path step's
 	// iam:PassedToService); the explanation is decided with them too. nil when none.
 	context *eval.Context
+	// party asks as who-can lists a party: by its own request, else through the shortest role
+	// chain that leads to a role that can (eval.CanParty), with every hop's condition.
+	party bool
 }
 
 func (r request) valid() bool { return r.principal != "" && r.action != "" && r.resource != "" }
