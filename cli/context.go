@@ -31,7 +31,7 @@ func parseContext(pairs []string) (*eval.Context, error) {
 			if err := eval.CheckContextValue(ck.Type, v); err != nil {
 				// The engine's message quotes the value whole: quote a bounded prefix instead.
 				msg := strings.Replace(err.Error(), strconv.Quote(v), quoteBounded(v), 1)
-				return usageErr(fmt.Sprintf("--context %s: %s: %s", quoteBounded(kv), quoteBounded(key), clean(msg)))
+				return usageErr(fmt.Sprintf("--context %s: %s: %s", quoteBounded(kv), bounded(key), clean(msg)))
 			}
 			return nil
 		}
@@ -59,16 +59,35 @@ func parseContext(pairs []string) (*eval.Context, error) {
 // maxQuoted is how many bytes of a flag's value an error message quotes.
 const maxQuoted = 80
 
-// quoteBounded quotes s, cleaned for the terminal, for an error message: whole when short,
-// else its first maxQuoted bytes (whole characters), an ellipsis and its length, so that a
-// huge value does not make a huge message.
+// quoteBounded quotes bounded(s) for an error message.
 func quoteBounded(s string) string {
+	b, n := boundedPrefix(s)
+	if n == len(s) {
+		return strconv.Quote(b)
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(b), len(s))
+}
+
+// bounded is s cleaned for the terminal, for an error message: whole when short, else its
+// first maxQuoted bytes (whole characters), an ellipsis and its length, so that a huge value
+// does not make a huge message.
+func bounded(s string) string {
+	b, n := boundedPrefix(s)
+	if n == len(s) {
+		return b
+	}
+	return fmt.Sprintf("%s… (%d bytes)", b, len(s))
+}
+
+// boundedPrefix returns the first maxQuoted bytes of s (or all of it), cut between
+// characters and cleaned, and how many bytes of s it took.
+func boundedPrefix(s string) (string, int) {
 	if len(s) <= maxQuoted {
-		return strconv.Quote(clean(s))
+		return clean(s), len(s)
 	}
 	cut := maxQuoted
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(clean(s[:cut])), len(s))
+	return clean(s[:cut]), cut
 }

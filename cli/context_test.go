@@ -32,7 +32,7 @@ func TestContextErrorQuotesABoundedPrefix(t *testing.T) {
 			t.Errorf("%.20s…: %d-byte message %.300q", tt.flag, len(msg), msg)
 		}
 	}
-	if _, err := parseContext([]string{"aws:SourceIp=nope"}); err == nil || !strings.Contains(err.Error(), `--context "aws:SourceIp=nope": "aws:SourceIp": "nope" is not an IP address`) {
+	if _, err := parseContext([]string{"aws:SourceIp=nope"}); err == nil || !strings.Contains(err.Error(), `--context "aws:SourceIp=nope": aws:SourceIp: "nope" is not an IP address`) {
 		t.Errorf("a short value: %v", err)
 	}
 }

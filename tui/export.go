@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -88,7 +90,22 @@ func (m *Model) exportName(what exportWhat, format exportFormat) string {
 	if format == formatJSON {
 		ext = ".json"
 	}
-	return "iamscope-" + kind + "-" + slug(subject) + "-" + m.ctx.now().UTC().Format("20060102-150405") + ext
+	return "iamscope-" + kind + "-" + shortSlug(subject) + "-" + m.ctx.now().UTC().Format("20060102-150405") + ext
+}
+
+// maxSlug is the longest subject an export's default name holds, in bytes: the whole name
+// stays far below the 255 bytes a file name may have.
+const maxSlug = 80
+
+// shortSlug is slug(s), cut to maxSlug bytes when longer and ended with 8 hex digits of the
+// subject's SHA-256, so that two long subjects that begin alike still get different names.
+func shortSlug(s string) string {
+	out := slug(s)
+	if len(out) <= maxSlug {
+		return out
+	}
+	sum := sha256.Sum256([]byte(s))
+	return out[:maxSlug-9] + "-" + hex.EncodeToString(sum[:4])
 }
 
 // slug keeps letters, digits, dots, dashes and underscores.
