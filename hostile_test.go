@@ -6,12 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
 // Hostile text, as anyone who can name a role or tag a user can write it: a colour and a
 // screen clear (CSI), a clipboard write (OSC 52) and a window title (OSC 0), 8-bit CSI and OSC
-// (C1), DEL, a bidirectional override and isolates that reverse what follows.
+// (C1), DEL, a bidirectional override and isolates that reverse what follows, and characters
+// that draw nothing (zero-width space and joiner, byte order mark, soft hyphen, line
+// separator), with which one name passes for another.
 const (
 	csi   = "\x1b[31m\x1b[2J\x1b[H"
 	osc52 = "\x1b]52;c;ZWNobyBwd25lZA==\x07"
@@ -19,7 +22,8 @@ const (
 	c1    = "\u009b31m\u009d52;c;QQ==\u009c"
 	del   = "\x7f"
 	bidi  = "\u202egpj.exe\u202c\u2066x\u2069\u200f"
-	evil  = csi + osc52 + title + c1 + del + bidi
+	hide  = "ad\u200bm\u200di\ufeffn\u00ad\u2028"
+	evil  = csi + osc52 + title + c1 + del + bidi + hide
 )
 
 const hostileAcct = "123456789012"
@@ -87,7 +91,8 @@ func hostileDump(t *testing.T) string {
 }
 
 // inert fails the test for anything in out that a terminal would act on: C0 controls but the
-// newline, DEL, C1 controls, bidirectional controls, and bytes that are not UTF-8.
+// newline, DEL, C1 controls, bidirectional controls, characters that draw nothing (format
+// characters and the line and paragraph separators), and bytes that are not UTF-8.
 func inert(t *testing.T, what, out string) {
 	t.Helper()
 	if !utf8.ValidString(out) {
@@ -95,7 +100,7 @@ func inert(t *testing.T, what, out string) {
 	}
 	for i, r := range out {
 		if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r <= 0x9f) ||
-			r == 0x200e || r == 0x200f || r == 0x061c || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 {
 			lo, hi := max(0, i-60), min(len(out), i+20)
 			t.Errorf("%s: control U+%04X at byte %d: %q", what, r, i, out[lo:hi])
 			return

@@ -75,19 +75,8 @@ func SplitCases(data []byte) ([]json.RawMessage, error) {
 }
 
 // LineCol turns a byte offset (as encoding/json reports it: the count of bytes read) into a
-// 1-based line and column.
-func LineCol(data []byte, offset int64) (int, int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	if offset < 1 {
-		offset = 1
-	}
-	before := data[:offset-1]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := len(before) - bytes.LastIndexByte(before, '\n')
-	return line, col
-}
+// 1-based line and column (jsontree.LineCol).
+func LineCol(data []byte, offset int64) (int, int) { return jsontree.LineCol(data, offset) }
 
 // readers read cases, each reusing its memory from one case to the next: a case's JSON is
 // done with once the case is compiled (nothing compiled points into it).

@@ -125,14 +125,4 @@ func matchAWSPrincipal(v string, rp *model.RequestPrincipal) principalMatch {
 	return pmNone
 }
 
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func isAccountID(s string) bool { return model.IsAccountID(s) }

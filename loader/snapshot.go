@@ -1,20 +1,15 @@
 package loader
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/iamscope/iamscope/internal/safefile"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -56,19 +51,16 @@ type snapshotEnvelope struct {
 	Accounts  json.RawMessage `json:"accounts"`
 }
 
-// wrapSnapshotWriter lets tests make writing fail part-way.
-var wrapSnapshotWriter = func(w io.Writer) io.Writer { return w }
-
-// WriteSnapshot writes accounts to path as a snapshot, with mode 0600 (it holds a map of who
-// can do what), atomically: it writes a temporary file in the same directory, flushes it to
-// disk and renames it over path, so that path holds either its old contents or the whole
-// snapshot, never part of one.
+// WriteSnapshot writes accounts to path as a snapshot through safefile.WriteFile: with mode
+// 0600 (it holds a map of who can do what), atomically (path holds either its old contents or
+// the whole snapshot, never part of one), and never through a symbolic link or over a file
+// that is not a regular file.
 func WriteSnapshot(path string, accounts []*model.Account, meta SnapshotMeta) error {
 	data, err := encodeSnapshot(accounts, meta)
 	if err != nil {
 		return fmt.Errorf("writing snapshot %s: %w", path, err)
 	}
-	if err := writeFileAtomic(path, data); err != nil {
+	if err := safefile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("writing snapshot %s: %w", path, err)
 	}
 	return nil
@@ -107,56 +99,12 @@ func encodeSnapshot(accounts []*model.Account, meta SnapshotMeta) ([]byte, error
 	return out.Bytes(), nil
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same directory, synced
-// and renamed over path; the temporary file is removed on any failure.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("the folder %s does not exist", dir)
-		}
-		return fmt.Errorf("cannot create a file in %s: %w", dir, pathErrorText(err))
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(wrapSnapshotWriter(tmp), 1<<20)
-	if _, err := w.Write(data); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// Make the rename itself durable; not every system can sync a directory.
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
 // ReadSnapshot reads a snapshot written by WriteSnapshot. It refuses a file written by a newer
-// format version, and a damaged one: bad or truncated JSON (with the line and column), or
-// accounts that do not match the checksum (a corrupt or edited file).
+// format version, and a damaged one: bad or truncated JSON (with the line and column),
+// accounts that do not match the checksum (a corrupt or accidentally edited file), or, since
+// the checksum can be recomputed by whoever edits the file, accounts a loader would never
+// produce (a null entry, an ARN that is not of its entity's type, a policy invalid for its
+// kind: an error naming its JSON path).
 func ReadSnapshot(path string) ([]*model.Account, SnapshotMeta, error) {
 	budget, err := newInputBudget()
 	if err != nil {
@@ -187,8 +135,9 @@ func isSnapshot(data []byte, members []member) bool {
 	return false
 }
 
-// decodeSnapshot reads a snapshot's envelope, checks its version and checksum and decodes its
-// accounts, which it indexes again (without adding Index's warnings twice: they were kept).
+// decodeSnapshot reads a snapshot's envelope, checks its version and checksum, decodes its
+// accounts and checks them as strictly as a dump's (the checksum does not stop tampering),
+// and indexes them again (without adding Index's warnings twice: they were kept).
 func decodeSnapshot(src *source) ([]*model.Account, SnapshotMeta, error) {
 	var env snapshotEnvelope
 	if err := json.Unmarshal(src.data, &env); err != nil {
@@ -209,14 +158,14 @@ func decodeSnapshot(src *source) ([]*model.Account, SnapshotMeta, error) {
 	if got := hex.EncodeToString(sum[:]); got != strings.ToLower(hexSum) {
 		return nil, meta, fmt.Errorf("%s is corrupt or was edited: its accounts do not match its checksum (recorded sha256:%s, computed sha256:%s)", src.name, hexSum, got)
 	}
-	var accounts []*model.Account
-	if err := json.Unmarshal(env.Accounts, &accounts); err != nil {
-		return nil, meta, fmt.Errorf("%s: the snapshot's accounts: %w", src.name, err)
+	accounts, err := decodeAccounts(env.Accounts)
+	if err == nil {
+		err = checkSnapshotAccounts(accounts)
 	}
-	for i, a := range accounts {
-		if a == nil {
-			return nil, meta, fmt.Errorf("%s: accounts[%d] is null", src.name, i)
-		}
+	if err != nil {
+		return nil, meta, fmt.Errorf("%s: %w", src.name, err)
+	}
+	for _, a := range accounts {
 		reindex(a)
 	}
 	return accounts, meta, nil

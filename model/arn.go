@@ -156,3 +156,16 @@ func (p RequestPrincipal) IsSession() bool {
 func (p RequestPrincipal) IsServiceLinkedRole() bool {
 	return p.Kind == PrincipalRole && strings.HasPrefix(p.Path, "/aws-service-role/")
 }
+
+// IsAccountID reports whether s is an AWS account id: exactly 12 decimal digits.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -143,7 +143,7 @@ func (p *Principal) indexAWS() {
 // accountNamed returns the account an AWS principal value names: a 12-digit id, or the account
 // field of an ARN; "" for "*" and anything else.
 func accountNamed(v string) string {
-	if len(v) == 12 && strings.Trim(v, "0123456789") == "" {
+	if IsAccountID(v) {
 		return v
 	}
 	rest, ok := strings.CutPrefix(v, "arn:")

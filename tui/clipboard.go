@@ -1,7 +1,11 @@
 package tui
 
 import (
+	"encoding/json"
+
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/iamscope/iamscope/internal/sanitize"
 )
 
 // copySelection copies what is selected to the terminal's clipboard (OSC 52): in the
@@ -34,7 +38,19 @@ func (m *Model) copySelection() tea.Cmd {
 		m.setStatus("nothing to copy here", true)
 		return nil
 	}
-	text = clean(text)
+	if json.Valid([]byte(text)) {
+		text = exactJSON(text) // a statement or policy: escaped, so it still means the policy
+	} else {
+		text = clean(text)
+	}
 	m.setStatus("copied "+what+": "+truncate(text, 60), false)
 	return tea.SetClipboard(text)
+}
+
+// exactJSON makes JSON text (a document, or one line of one) safe to draw and to copy without
+// changing what it means: the characters a terminal acts on or that draw nothing are escaped
+// as \uXXXX (sanitize.JSON) rather than replaced, so the text still decodes to the policy's
+// exact strings. Only what no escape can keep (bytes that are not UTF-8) is replaced.
+func exactJSON(s string) string {
+	return clean(string(sanitize.JSON([]byte(s))))
 }

@@ -337,7 +337,8 @@ func conditionStyle(result string) lineStyle {
 	return lsIf
 }
 
-// prettyJSON indents a statement's JSON and cleans each line.
+// prettyJSON indents a statement's JSON, escaping what a terminal acts on or hides as \uXXXX
+// (exactJSON), so that the lines shown, exported and copied mean the policy's exact text.
 func prettyJSON(s string) []string {
 	var b bytes.Buffer
 	if err := json.Indent(&b, []byte(s), "", "  "); err != nil {
@@ -345,7 +346,7 @@ func prettyJSON(s string) []string {
 	}
 	lines := strings.Split(b.String(), "\n")
 	for i, l := range lines {
-		lines[i] = clean(l)
+		lines[i] = exactJSON(l)
 	}
 	return lines
 }

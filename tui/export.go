@@ -1,14 +1,17 @@
 package tui
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/safefile"
+	"github.com/iamscope/iamscope/internal/sanitize"
 	"github.com/iamscope/iamscope/keymap"
 )
 
@@ -34,23 +37,12 @@ type exportedMsg struct {
 	err  error
 }
 
-// writeFile writes data to path, readable by its owner only (0600), off the event loop.
+// writeFile writes data to path off the event loop, as every file iamscope writes is written
+// (safefile.WriteFile: mode 0600, atomically, never through a symbolic link or over a file
+// that is not a regular file).
 func writeFile(path string, data []byte) tea.Cmd {
 	return func() tea.Msg {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return exportedMsg{path: path, err: err}
-		}
-		// An existing file keeps its mode on open: make it 0600 too.
-		if err := f.Chmod(0o600); err != nil {
-			f.Close()
-			return exportedMsg{path: path, err: err}
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			return exportedMsg{path: path, err: err}
-		}
-		return exportedMsg{path: path, err: f.Close()}
+		return exportedMsg{path: path, err: safefile.WriteFile(path, data)}
 	}
 }
 
@@ -98,7 +90,22 @@ func (m *Model) exportName(what exportWhat, format exportFormat) string {
 	if format == formatJSON {
 		ext = ".json"
 	}
-	return "iamscope-" + kind + "-" + slug(subject) + "-" + m.ctx.now().UTC().Format("20060102-150405") + ext
+	return "iamscope-" + kind + "-" + shortSlug(subject) + "-" + m.ctx.now().UTC().Format("20060102-150405") + ext
+}
+
+// maxSlug is the longest subject an export's default name holds, in bytes: the whole name
+// stays far below the 255 bytes a file name may have.
+const maxSlug = 80
+
+// shortSlug is slug(s), cut to maxSlug bytes when longer and ended with 8 hex digits of the
+// subject's SHA-256, so that two long subjects that begin alike still get different names.
+func shortSlug(s string) string {
+	out := slug(s)
+	if len(out) <= maxSlug {
+		return out
+	}
+	sum := sha256.Sum256([]byte(s))
+	return out[:maxSlug-9] + "-" + hex.EncodeToString(sum[:4])
 }
 
 // slug keeps letters, digits, dots, dashes and underscores.
@@ -181,7 +188,7 @@ func (m *Model) exportData(what exportWhat, format exportFormat) ([]byte, error)
 		return nil, fmt.Errorf("the tree is empty")
 	}
 	if format == formatJSON {
-		return json.MarshalIndent(treeJSON(root), "", "  ")
+		return exportJSON(treeJSON(root))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# iamscope: %s of %s\n\n", m.view.title(), mdText(root.label+" "+root.principal))
@@ -290,7 +297,7 @@ func (m *Model) explanationExport(format exportFormat) ([]byte, error) {
 				out.Text = append(out.Text, l.text)
 			}
 		}
-		return json.MarshalIndent(out, "", "  ")
+		return exportJSON(out)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# iamscope: %s\n\n", mdText(e.title))
@@ -346,6 +353,17 @@ func (m *Model) contextMarkdown(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
+}
+
+// exportJSON writes v as indented JSON with every character a terminal acts on, or that
+// hides text, escaped as \uXXXX (sanitize.JSON), as the CLI's --json writes it: the same
+// characters, inert.
+func exportJSON(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return sanitize.JSON(b), nil
 }
 
 // mdText cleans text for Markdown: no controls, and the characters that would format escaped.

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iamscope/iamscope/keymap"
+	"github.com/iamscope/iamscope/model"
 )
 
 // overlay is a dialog drawn over the screen: help, the palette, the context and what-if
@@ -172,12 +173,12 @@ func newWarningsOverlay(m *Model) *warningsOverlay {
 	o := &warningsOverlay{}
 	for _, a := range m.ctx.accounts {
 		for _, w := range a.Warnings {
-			o.lines = append(o.lines, "⚠ "+clean(a.ID)+": "+clean(w.String()))
+			o.lines = append(o.lines, "⚠ "+clean(a.ID)+": "+cleanWarning(w))
 		}
 	}
 	if m.ctx.base != nil {
 		for _, w := range m.ctx.base.Warnings {
-			o.lines = append(o.lines, "⚠ engine: "+clean(w.String()))
+			o.lines = append(o.lines, "⚠ engine: "+cleanWarning(w))
 		}
 	}
 	if len(o.lines) == 0 {
@@ -186,19 +187,37 @@ func newWarningsOverlay(m *Model) *warningsOverlay {
 	return o
 }
 
+// cleanWarning is a warning's text, its place and message cleaned apart, so that an escape
+// sequence left open in the place cannot swallow the message.
+func cleanWarning(w model.Warning) string {
+	if w.Where == "" {
+		return clean(w.Message)
+	}
+	return clean(w.Where) + ": " + clean(w.Message)
+}
+
 func (o *warningsOverlay) helpContext() keymap.Context  { return keymap.Principals }
 func (o *warningsOverlay) paste(*Model, string) tea.Cmd { return nil }
+
+// update scrolls by the lines drawn, so that every line of every warning can be reached however
+// long the warnings before it wrap.
 func (o *warningsOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
-	_, h := m.overlaySize(110, 30)
-	o.scrollBox.closeOrScroll(m, msg, m.ctx.keys.Global.Warnings, len(o.lines), h-3)
+	w, h := m.overlaySize(110, 30)
+	o.scrollBox.closeOrScroll(m, msg, m.ctx.keys.Global.Warnings, len(o.wrapped(w-4)), h-3)
 	return nil
 }
 
 func (o *warningsOverlay) view(m *Model) string {
 	w, h := m.overlaySize(110, 30)
+	lines := o.wrapped(w - 4)
+	return m.box(fmt.Sprintf("Load warnings (%d)  (esc closes)", m.warningCount()), lines[min(o.offset, len(lines)):], w, h)
+}
+
+// wrapped is every warning wrapped to w cells, one entry per drawn line.
+func (o *warningsOverlay) wrapped(w int) []string {
 	var lines []string
-	for _, l := range o.lines[min(o.offset, len(o.lines)):] {
-		lines = append(lines, wrap(l, w-4)...)
+	for _, l := range o.lines {
+		lines = append(lines, wrap(l, w)...)
 	}
-	return m.box(fmt.Sprintf("Load warnings (%d)  (esc closes)", m.warningCount()), lines, w, h)
+	return lines
 }

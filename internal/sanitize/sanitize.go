@@ -7,6 +7,7 @@ package sanitize
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,8 +17,11 @@ const Replacement = '\uFFFD'
 
 // Text returns s with every terminal control removed: C0 controls and DEL, C1 controls
 // (U+0080–U+009F), whole escape sequences (CSI, OSC including OSC 52, DCS, SOS, PM, APC and
-// two-character escapes, in their 7-bit and 8-bit forms), and the bidirectional overrides,
-// embeddings, isolates and marks (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069).
+// two-character escapes, in their 7-bit and 8-bit forms), the bidirectional overrides,
+// embeddings, isolates and marks (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069), and
+// the characters that draw nothing (isHidden: zero-width spaces and joiners, the byte order
+// mark, the soft hyphen, line and paragraph separators, ...), which would let one name pass
+// for another and which terminals and layout code disagree on the width of.
 // Each removed control or sequence becomes one U+FFFD; tab, newline and carriage return become
 // a space, so the result is always one line. Invalid UTF-8 becomes U+FFFD. Text that holds
 // none of these is returned as it is, without allocating.
@@ -42,7 +46,7 @@ func Text(s string) string {
 		case r >= 0x80 && r <= 0x9f:
 			i = skipC1(s, r, i+size)
 			b.WriteRune(Replacement)
-		case r < 0x20 || r == 0x7f || isBidi(r):
+		case r < 0x20 || r == 0x7f || isHidden(r):
 			b.WriteRune(Replacement)
 			i += size
 		default:
@@ -60,7 +64,7 @@ func clean(s string) bool {
 			return false
 		} else if c >= 0x80 {
 			for _, r := range s[i:] {
-				if r == utf8.RuneError || r < 0x20 || (r >= 0x7f && r <= 0x9f) || isBidi(r) {
+				if r == utf8.RuneError || r < 0x20 || (r >= 0x7f && r <= 0x9f) || isHidden(r) {
 					return false
 				}
 			}
@@ -68,6 +72,19 @@ func clean(s string) bool {
 		}
 	}
 	return true
+}
+
+// isHidden reports whether r draws nothing or acts on the text around it: the format
+// characters (Unicode category Cf: the bidirectional controls, U+200B–U+200D zero-width space
+// and joiners, U+2060 word joiner, U+FEFF byte order mark, U+00AD soft hyphen, the tag
+// characters, ...), the line and paragraph separators U+2028 and U+2029, and the other
+// default-ignorable code points (U+034F, the Hangul fillers U+115F, U+1160, U+3164, U+FFA0,
+// ...).
+func isHidden(r rune) bool {
+	if r < 0xad {
+		return false
+	}
+	return isBidi(r) || r == 0x2028 || r == 0x2029 || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
 }
 
 // isBidi reports whether r changes the direction in which text around it is drawn.

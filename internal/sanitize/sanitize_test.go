@@ -36,6 +36,15 @@ func TestTextStripsHostileNames(t *testing.T) {
 		{"bidi marks", "a\u200Eb\u200Fc\u061Cd", "a" + r + "b" + r + "c" + r + "d"},
 		{"invalid utf8", "a\xffb", "a" + r + "b"},
 		{"csi broken by newline", "a\x1b[3\nb", "a" + r + " b"},
+		{"zero-width joiner impersonates", "u-zwadm\u200din", "u-zwadm" + r + "in"},
+		{"zero-width space and non-joiner", "a\u200bb\u200cc", "a" + r + "b" + r + "c"},
+		{"byte order mark", "\ufeffadmin", r + "admin"},
+		{"soft hyphen", "ad\u00admin", "ad" + r + "min"},
+		{"line and paragraph separators", "a\u2028b\u2029c", "a" + r + "b" + r + "c"},
+		{"word joiner and invisible times", "a\u2060b\u2062c", "a" + r + "b" + r + "c"},
+		{"tag characters", "admin\U000e0061\U000e007f", "admin" + r + r},
+		{"hangul filler", "\u3164admin", r + "admin"},
+		{"emoji and marks kept", "café ✓ 東京 e\u0301", "café ✓ 東京 e\u0301"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,8 +67,8 @@ func assertSafe(t *testing.T, s string) {
 		t.Errorf("invalid UTF-8 in %q", s)
 	}
 	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || isBidi(r) {
-			t.Errorf("control %U left in %q", r, s)
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || isHidden(r) {
+			t.Errorf("control or hidden character %U left in %q", r, s)
 		}
 	}
 }
@@ -92,6 +101,8 @@ func TestJSONEscapesWhatTerminalsActOn(t *testing.T) {
 		{"{\"a\":\"x\x7fy\"}", `{"a":"x\u007fy"}`},
 		{"[\"\u009b31m\u009d52;c;QQ==\u009c\"]", `["\u009b31m\u009d52;c;QQ==\u009c"]`},
 		{"\"abc\u202egpj.exe \u2066x\u2069 \u200f \u061c\"", `"abc\u202egpj.exe \u2066x\u2069 \u200f \u061c"`},
+		{"\"u-zwadm\u200din \ufeff \u00ad \u200b\"", `"u-zwadm\u200din \ufeff \u00ad \u200b"`},
+		{"\"tag\U000e0061\"", `"tag\udb40\udc61"`},
 	} {
 		got := string(JSON([]byte(c.in)))
 		if got != c.want {
@@ -107,7 +118,7 @@ func TestJSONEscapesWhatTerminalsActOn(t *testing.T) {
 // FuzzJSON: whatever a string holds, its JSON passed through JSON still decodes to the same
 // string, and holds nothing raw that a terminal acts on.
 func FuzzJSON(f *testing.F) {
-	for _, s := range []string{"\x1b]52;c;AAAA\x07", "\u009b1m\x7f", "\u202e\u2066\u200f\u061c", "plain", "\xff\xfe", "é—✓"} {
+	for _, s := range []string{"\x1b]52;c;AAAA\x07", "\u009b1m\x7f", "\u202e\u2066\u200f\u061c", "plain", "\xff\xfe", "é—✓", "\u200d\u00ad\ufeff\U000e0061"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -127,7 +138,7 @@ func FuzzJSON(f *testing.F) {
 			t.Fatalf("JSON(%q) = %q decodes otherwise", b, out)
 		}
 		for _, r := range string(out) {
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidi(r) {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isHidden(r) {
 				t.Fatalf("JSON(%q) = %q holds U+%04X raw", b, out, r)
 			}
 		}
