@@ -217,7 +217,29 @@ func TestPaletteJumpsAndAsks(t *testing.T) {
 	d.press(":")
 	d.typeText("can nobody s3:GetObject *")
 	d.press("enter")
-	d.contains("no user or role")
+	d.contains("no user, role or party")
+}
+
+// TestPaletteAsksAnyParty: the palette's can takes every kind of party who-can lists, as the
+// CLI's can does: a service principal that reads the payroll files only through
+// payroll-processor is answered through that chain, and anyone ("*") and a role session are
+// answered as themselves.
+func TestPaletteAsksAnyParty(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	for _, tc := range []struct{ ask, want string }{
+		{"can lambda.amazonaws.com s3:GetObject arn:aws:s3:::tidewater-payroll/2025/03/salaries.csv", "through the role chain"},
+		{"can * s3:GetObject arn:aws:s3:::tidewater-payroll/2025/03/salaries.csv", "DENIED"},
+		{"can arn:aws:sts::210987654321:assumed-role/tw-sre-jump/oncall s3:ListBucket arn:aws:s3:::tidewater-payroll", "do s3:ListBucket on arn:aws:s3:::tidewater-payroll"},
+	} {
+		d.press(":")
+		d.typeText(tc.ask)
+		d.press("enter")
+		if d.m.explain.err != nil {
+			t.Errorf("%s: %v", tc.ask, d.m.explain.err)
+			continue
+		}
+		d.contains(tc.want)
+	}
 }
 
 func TestHelpFitsThePane(t *testing.T) {

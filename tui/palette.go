@@ -248,15 +248,25 @@ func (m *Model) runTyped(q string) (tea.Cmd, error) {
 		if len(f) != 4 {
 			return nil, fmt.Errorf("write: can PRINCIPAL ACTION RESOURCE")
 		}
-		arn, err := m.findPrincipal(f[1])
+		who, err := m.findPrincipal(f[1])
 		if err != nil {
-			return nil, err
+			// Any party who-can lists: a role session, an account, "*", a service, a
+			// federated provider.
+			pt, ok, perr := m.ctx.engine.FindParty(f[1])
+			switch {
+			case perr != nil:
+				return nil, perr
+			case !ok:
+				return nil, fmt.Errorf("no user, role or party %q", clean(f[1]))
+			}
+			who = pt.Name
 		}
 		if _, ok := catalog.LookupAction(f[2]); !ok && !strings.Contains(f[2], ":") {
 			return nil, fmt.Errorf("%q is not an action (service:Action)", clean(f[2]))
 		}
 		m.focus = focusDoc
-		return m.explain.ask(m.ctx, request{principal: arn, action: f[2], resource: f[3]}, true), nil
+		// Answered as the CLI's can answers: the party's own request, else through a chain.
+		return m.explain.ask(m.ctx, request{principal: who, action: f[2], resource: f[3], party: true}, true), nil
 	case "who-can":
 		if len(f) != 3 {
 			return nil, fmt.Errorf("write: who-can ACTION RESOURCE")
