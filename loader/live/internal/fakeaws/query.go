@@ -35,7 +35,7 @@ func (s *Server) serveQuery(q *request, service string) {
 	}
 	f := q.r.PostForm
 	op := f.Get("Action")
-	resource := first(f.Get("UserName"), f.Get("AccessKeyId"), f.Get("TopicArn"))
+	resource := first(f.Get("UserName"), f.Get("AccessKeyId"), f.Get("TopicArn"), f.Get("RoleArn"))
 	if serveFault(q, queryProtocol{}, service, s.record(Call{Service: service, Operation: op, Resource: resource, Region: q.region})) {
 		return
 	}
@@ -44,6 +44,15 @@ func (s *Server) serveQuery(q *request, service string) {
 	switch service + ":" + op {
 	case "sts:GetCallerIdentity":
 		body = el("Account", w.AccountID) + el("Arn", w.CallerARN) + el("UserId", "AIDAFAKECALLER")
+	case "sts:AssumeRole":
+		acct, ok := s.assumable(f.Get("RoleArn"))
+		if !ok {
+			queryProtocol{}.writeError(q, http.StatusForbidden, "AccessDenied", "not authorized to perform sts:AssumeRole on "+f.Get("RoleArn"))
+			return
+		}
+		body = raw("Credentials", el("AccessKeyId", memberKeyPrefix+acct)+el("SecretAccessKey", "fake-secret")+
+			el("SessionToken", "fake-token")+el("Expiration", "2099-01-01T00:00:00Z")) +
+			raw("AssumedRoleUser", el("Arn", f.Get("RoleArn"))+el("AssumedRoleId", "AROAFAKE:"+f.Get("RoleSessionName")))
 	case "iam:GetAccountAuthorizationDetails":
 		body = s.authorizationDetails(f.Get("Marker"))
 	case "iam:ListAccessKeys":
@@ -93,6 +102,22 @@ func (s *Server) serveQuery(q *request, service string) {
 	q.w.Header().Set("Content-Type", "text/xml")
 	fmt.Fprintf(q.w, `<%sResponse><%sResult>%s</%sResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></%sResponse>`,
 		op, op, body, op, op)
+}
+
+// assumable returns the account of a member account's role that sts:AssumeRole may take on:
+// the role must exist in the member's World.
+func (s *Server) assumable(roleARN string) (string, bool) {
+	rest, ok := strings.CutPrefix(roleARN, "arn:aws:iam::")
+	acct, name, ok2 := strings.Cut(rest, ":role/")
+	if !ok || !ok2 {
+		return "", false
+	}
+	w, ok := s.members[acct]
+	if !ok {
+		return "", false
+	}
+	_, ok = find(w.Roles, func(r Role) bool { return r.Name == name })
+	return acct, ok
 }
 
 // authorizationDetails renders one page of GetAccountAuthorizationDetails: the users, groups,

@@ -1,0 +1,254 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/loader/live/internal/fakeaws"
+	"github.com/iamscope/iamscope/model"
+)
+
+const orgRole = "OrgRead"
+
+// startOrg serves GenerateOrg's organization of n accounts with `roles` roles each.
+func startOrg(t *testing.T, n, roles int, faults ...fakeaws.Fault) (*fakeaws.Server, OrgOptions) {
+	t.Helper()
+	mgmt, members := fakeaws.GenerateOrg(n, roles, orgRole)
+	_, opts := startFake(t, mgmt) // the environment and options; the server is replaced
+	srv := fakeaws.NewOrg(mgmt, members...)
+	t.Cleanup(srv.Close)
+	for _, f := range faults {
+		srv.Inject(f)
+	}
+	opts.Endpoint, opts.HTTPClient = srv.URL, srv.Client()
+	return srv, OrgOptions{Options: opts, RoleName: orgRole}
+}
+
+func byID(accounts []*model.Account) map[string]*model.Account {
+	m := map[string]*model.Account{}
+	for _, a := range accounts {
+		m[a.ID] = a
+	}
+	return m
+}
+
+func levelIDs(o *model.Organization) (ids []string, scps []string) {
+	for _, l := range o.Levels {
+		ids = append(ids, l.ID)
+		for _, p := range l.SCPs {
+			scps = append(scps, l.ID+":"+p.ID)
+		}
+	}
+	return ids, scps
+}
+
+// TestOrganizationIsLoadedFromItsManagementAccount loads every account of an organization
+// with --org-role: each member through sts:AssumeRole into the role, the management account
+// with its own credentials; each account's SCPs are those of its own path in the tree, the
+// management account is bound by none, buckets without a policy know their owner, and the
+// only call that is not a read is sts:AssumeRole, for exactly the roles of the accounts.
+// (SCPs bind member accounts only along their path:
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html)
+func TestOrganizationIsLoadedFromItsManagementAccount(t *testing.T) {
+	srv, opts := startOrg(t, 5, 3)
+	accounts, err := LoadOrganization(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byID(accounts)
+	if len(accounts) != 5 {
+		t.Fatalf("%d accounts, want 5", len(accounts))
+	}
+	for id, a := range got {
+		if a.Partial() {
+			t.Errorf("account %s is partial: %v", id, a.Warnings)
+		}
+		if a.Organization == nil || a.Organization.Tree == nil || a.Organization.ID != "o-generated" {
+			t.Fatalf("account %s: organization %+v", id, a.Organization)
+		}
+	}
+	if !got[fakeaws.OrgManagementAccount].Organization.IsManagement(fakeaws.OrgManagementAccount) {
+		t.Errorf("the management account is not recorded as such")
+	}
+	prod, sandbox := got["100000000001"], got["100000000002"]
+	if ids, scps := levelIDs(prod.Organization); !slices.Equal(ids, []string{"r-gen", "ou-gen-prod", "100000000001"}) ||
+		!slices.Equal(scps, []string{"r-gen:p-FullAWSAccess", "r-gen:p-noleave", "ou-gen-prod:p-FullAWSAccess", "100000000001:p-FullAWSAccess"}) {
+		t.Errorf("production member: levels %v, SCPs %v", ids, scps)
+	}
+	if ids, scps := levelIDs(sandbox.Organization); !slices.Equal(ids, []string{"r-gen", "ou-gen-sandbox", "100000000002"}) ||
+		!slices.Contains(scps, "ou-gen-sandbox:p-sandbox") {
+		t.Errorf("sandbox member: levels %v, SCPs %v", ids, scps)
+	}
+	if len(prod.Roles) != 4 || prod.Alias != "member-1" {
+		t.Errorf("production member: %d roles (want 4), alias %q", len(prod.Roles), prod.Alias)
+	}
+	if !slices.Equal(sandbox.OwnedResources, []string{"arn:aws:s3:::data-100000000002"}) {
+		t.Errorf("sandbox member's buckets: %v", sandbox.OwnedResources)
+	}
+
+	var assumed []string
+	for _, c := range srv.Calls() {
+		if c.Service == "sts" && c.Operation == "AssumeRole" {
+			assumed = append(assumed, c.Resource)
+			continue
+		}
+		if !IsReadOnly(c.Operation) {
+			t.Errorf("a call that is not a read was sent: %v", c)
+		}
+	}
+	slices.Sort(assumed)
+	want := []string{"arn:aws:iam::100000000001:role/OrgRead", "arn:aws:iam::100000000002:role/OrgRead",
+		"arn:aws:iam::100000000003:role/OrgRead", "arn:aws:iam::100000000004:role/OrgRead"}
+	if !slices.Equal(assumed, want) {
+		t.Errorf("sts:AssumeRole calls: %v, want one for each member: %v", assumed, want)
+	}
+
+	// Decided across the accounts: the sandbox SCP binds the sandbox member, not the
+	// production one, nor the management account; a chain crosses accounts; and a bucket
+	// without a policy is another account's.
+	e := eval.NewEngine(accounts...)
+	can := func(who, action, resource string, ctx map[string]string) eval.Decision {
+		t.Helper()
+		p, ok := e.Principal(who)
+		if !ok {
+			t.Fatalf("no principal %s", who)
+		}
+		c := eval.NewContext()
+		for k, v := range ctx {
+			c.Set(k, v)
+		}
+		r, err := e.Can(p, action, resource, c, eval.Options{Mode: eval.Strict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Decision
+	}
+	usEast := map[string]string{"aws:RequestedRegion": "us-east-1"}
+	if d := can("arn:aws:iam::100000000002:role/OrgRead", "s3:GetObject", "arn:aws:s3:::data-100000000002/x", usEast); d != eval.ExplicitlyDenied {
+		t.Errorf("sandbox role outside eu-west-1: %s, want ExplicitlyDenied by the Sandbox OU's SCP", d)
+	}
+	if d := can("arn:aws:iam::100000000001:role/OrgRead", "s3:GetObject", "arn:aws:s3:::data-100000000001/x", usEast); d != eval.Allowed {
+		t.Errorf("production role outside eu-west-1: %s, want Allowed", d)
+	}
+	if d := can("arn:aws:iam::100000000001:role/OrgRead", "sts:AssumeRole", "arn:aws:iam::100000000002:role/app-0", nil); d != eval.Allowed {
+		t.Errorf("member 1's OrgRead assuming member 2's app-0 (trusted across accounts): %s, want Allowed", d)
+	}
+	if d := can("arn:aws:iam::100000000001:role/OrgRead", "s3:GetObject", "arn:aws:s3:::data-100000000002/x", nil); d != eval.ImplicitlyDenied {
+		t.Errorf("member 1's admin role reading member 2's bucket, which has no policy: %s, want ImplicitlyDenied (cross-account)", d)
+	}
+}
+
+// TestOrganizationAccountThatCannotBeReadIsAWarning: a member whose role cannot be assumed is
+// kept as an account with a warning that names the role; the others load in full.
+func TestOrganizationAccountThatCannotBeReadIsAWarning(t *testing.T) {
+	_, opts := startOrg(t, 4, 1, fakeaws.Fault{Service: "sts", Operation: "AssumeRole", Resource: "100000000002", Kind: fakeaws.AccessDenied})
+	accounts, err := LoadOrganization(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byID(accounts)
+	bad := got["100000000002"]
+	if bad == nil || len(bad.Warnings) != 1 || !strings.Contains(bad.Warnings[0].Where, "arn:aws:iam::100000000002:role/OrgRead") ||
+		bad.Warnings[0].Scope != model.ScopeAccount || bad.Organization == nil || len(bad.Organization.Levels) != 3 {
+		t.Fatalf("the unreadable account: %+v", bad)
+	}
+	for _, id := range []string{"100000000000", "100000000001", "100000000003"} {
+		if a := got[id]; a == nil || a.Partial() {
+			t.Errorf("account %s: %+v", id, a)
+		}
+	}
+	// An answer about a resource of that account says what it could not weigh.
+	e := eval.NewEngine(accounts...)
+	p, _ := e.Principal("arn:aws:iam::100000000001:role/OrgRead")
+	if gaps := e.Unweighed(p, "arn:aws:iam::100000000002:role/app-0"); len(gaps) == 0 {
+		t.Errorf("an answer about the unreadable account's role weighs everything, want it partial")
+	}
+}
+
+// TestOrganizationNarrowed: --accounts and --ou load only the accounts named, or under the OU.
+func TestOrganizationNarrowed(t *testing.T) {
+	srv, opts := startOrg(t, 6, 1)
+	opts.OU = "ou-gen-sandbox"
+	accounts, err := LoadOrganization(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range accounts {
+		ids = append(ids, a.ID)
+	}
+	if !slices.Equal(ids, []string{"100000000002", "100000000004"}) {
+		t.Errorf("--ou ou-gen-sandbox: %v", ids)
+	}
+	_ = srv
+	opts.OU, opts.Accounts = "", []string{"100000000003", "100000000000"}
+	accounts, err = LoadOrganization(context.Background(), opts, nil)
+	if err != nil || len(accounts) != 2 || accounts[0].ID != "100000000003" {
+		t.Errorf("--accounts: %d accounts, err %v", len(accounts), err)
+	}
+	opts.Accounts = []string{"999999999999"}
+	if _, err := LoadOrganization(context.Background(), opts, nil); err == nil || !strings.Contains(err.Error(), "999999999999") {
+		t.Errorf("an account not in the organization: %v", err)
+	}
+}
+
+// TestAssumeRoleIsAllowedOnlyForTheOrganizationsRoles: the STS client of --org-role may send
+// sts:AssumeRole, the one call that is not a read, for exactly the roles it was given; any
+// other role, and any other call that is not a read, is refused before it is sent.
+func TestAssumeRoleIsAllowedOnlyForTheOrganizationsRoles(t *testing.T) {
+	srv, opts := startOrg(t, 2, 0)
+	base, err := baseConfig(context.Background(), opts.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := "arn:aws:iam::100000000001:role/OrgRead"
+	cfg := base.Copy()
+	cfg.APIOptions = append(cfg.APIOptions, allowAssumingOnly(map[string]bool{allowed: true}))
+	client := sts.NewFromConfig(cfg)
+	ctx := context.Background()
+	if _, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(allowed), RoleSessionName: aws.String("iamscope")}); err != nil {
+		t.Fatalf("the allowed role: %v", err)
+	}
+	for _, role := range []string{"arn:aws:iam::100000000001:role/Admin", "arn:aws:iam::100000000002:role/OrgRead"} {
+		_, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("x")})
+		if !errors.Is(err, ErrNotReadOnly) {
+			t.Errorf("AssumeRole %s: %v, want refused", role, err)
+		}
+	}
+	if _, err := client.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(allowed),
+		RoleSessionName: aws.String("x"), WebIdentityToken: aws.String("t")}); !errors.Is(err, ErrNotReadOnly) {
+		t.Errorf("AssumeRoleWithWebIdentity: %v, want refused", err)
+	}
+	var sent []string
+	for _, c := range srv.Calls() {
+		sent = append(sent, c.String())
+	}
+	if !slices.Equal(sent, []string{"sts:AssumeRole " + allowed}) {
+		t.Errorf("sent: %v, want only the allowed AssumeRole", sent)
+	}
+}
+
+// TestOrganizationLoadStopsPromptly: ctrl+c during the load of an organization whose services
+// never answer ends it within two seconds.
+func TestOrganizationLoadStopsPromptly(t *testing.T) {
+	_, opts := startOrg(t, 6, 1, fakeaws.Fault{Service: "iam", Operation: "GetAccountAuthorizationDetails", Kind: fakeaws.Hang})
+	opts.AttemptTimeout = time.Minute
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := LoadOrganization(ctx, opts, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want the cancellation", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("stopped after %v, want within 2s", d)
+	}
+}
