@@ -2,7 +2,10 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/loader"
 	"github.com/iamscope/iamscope/loader/live/internal/fakeaws"
 	"github.com/iamscope/iamscope/model"
 )
@@ -250,5 +254,48 @@ func TestOrganizationLoadStopsPromptly(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("stopped after %v, want within 2s", d)
+	}
+}
+
+// TestOrganizationSnapshotReadsBackExactly: a snapshot of an organization holds every account
+// and the organization's tree, once; --file reads both back exactly, each account attached to
+// its tree.
+func TestOrganizationSnapshotReadsBackExactly(t *testing.T) {
+	_, opts := startOrg(t, 4, 2)
+	accounts, err := LoadOrganization(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "org.snapshot.json")
+	if err := loader.WriteSnapshot(path, accounts, loader.SnapshotMeta{Source: "live-org:test"}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), `"ou-gen-sandbox","name":"Sandbox","kind":"ou"`); n != 1 {
+		t.Errorf("the tree's Sandbox OU is written %d times, want once", n)
+	}
+	back, _, err := loader.ReadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(accounts)
+	got, _ := json.Marshal(back)
+	if string(want) != string(got) {
+		t.Errorf("the accounts read back differ")
+	}
+	tree, _ := json.Marshal(accounts[0].Organization.Tree)
+	for _, a := range back {
+		if a.Organization == nil || a.Organization.Tree == nil {
+			t.Fatalf("account %s read back without its organization's tree", a.ID)
+		}
+		if a.Organization.Tree != back[0].Organization.Tree {
+			t.Errorf("account %s has a tree of its own, want the one the others share", a.ID)
+		}
+	}
+	if got, _ := json.Marshal(back[0].Organization.Tree); string(got) != string(tree) {
+		t.Errorf("the tree read back differs:\n%s\nwant\n%s", got, tree)
 	}
 }
