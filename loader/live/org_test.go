@@ -23,7 +23,7 @@ import (
 const orgRole = "OrgRead"
 
 // startOrg serves GenerateOrg's organization of n accounts with `roles` roles each.
-func startOrg(t *testing.T, n, roles int, faults ...fakeaws.Fault) (*fakeaws.Server, OrgOptions) {
+func startOrg(t testing.TB, n, roles int, faults ...fakeaws.Fault) (*fakeaws.Server, OrgOptions) {
 	t.Helper()
 	mgmt, members := fakeaws.GenerateOrg(n, roles, orgRole)
 	_, opts := startFake(t, mgmt) // the environment and options; the server is replaced

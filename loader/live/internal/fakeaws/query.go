@@ -176,16 +176,23 @@ func (s *Server) authorizationDetails(marker string) string {
 		})
 	}
 	from, to, next := page(marker, len(entries), w.PageSize)
-	lists := map[string]string{}
+	lists := map[string]*strings.Builder{}
 	for _, e := range entries[from:to] {
 		list, x := e()
-		lists[list] += raw("member", x)
+		if lists[list] == nil {
+			lists[list] = &strings.Builder{}
+		}
+		lists[list].WriteString(raw("member", x))
 	}
-	var body string
+	var b strings.Builder
 	for _, list := range []string{"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"} {
-		body += raw(list, lists[list])
+		inner := ""
+		if lists[list] != nil {
+			inner = lists[list].String()
+		}
+		b.WriteString(raw(list, inner))
 	}
-	body += el("IsTruncated", fmt.Sprint(next != ""))
+	body := b.String() + el("IsTruncated", fmt.Sprint(next != ""))
 	if w.dropsMarker("iam:GetAccountAuthorizationDetails") {
 		return body
 	}
