@@ -38,7 +38,7 @@ const auditRole = "iamscope-audit"
 // orgSeed is what seedOrganization made.
 type orgSeed struct {
 	ciAccount, deployAccount string // the members: ci in the Workloads OU, deploy under the root
-	ou, scp                      string
+	ou, scp                  string
 }
 
 // seedOrganization adds two members, an OU and its SCP to the organization seeded by seed.
