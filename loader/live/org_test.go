@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,5 +301,49 @@ func TestOrganizationSnapshotReadsBackExactly(t *testing.T) {
 	}
 	if got, _ := json.Marshal(back[0].Organization.Tree); string(got) != string(tree) {
 		t.Errorf("the tree read back differs:\n%s\nwant\n%s", got, tree)
+	}
+}
+
+// TestProfileThatAssumesARoleHonoursTheEndpoint: a profile with role_arn and source_profile
+// gets its credentials from sts:AssumeRole, which must go to the configured endpoint
+// (AWS_ENDPOINT_URL here) like every other call, not to AWS's public STS endpoint; the
+// account loaded is the role's.
+func TestProfileThatAssumesARoleHonoursTheEndpoint(t *testing.T) {
+	srv, opts := startOrg(t, 2, 0)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Setenv("AWS_CONFIG_FILE", write("config", "[profile source]\nregion = eu-west-1\n\n"+
+		"[profile member]\nregion = eu-west-1\nrole_arn = arn:aws:iam::100000000001:role/OrgRead\nsource_profile = source\n"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", write("credentials", "[source]\naws_access_key_id = "+testKeyID+"\naws_secret_access_key = "+testSecret+"\n"))
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+
+	// An HTTP client that reaches the fake only, and refuses any other host.
+	fake := strings.TrimPrefix(srv.URL, "http://")
+	var (
+		mu      sync.Mutex
+		refused []string
+	)
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr != fake {
+			mu.Lock()
+			refused = append(refused, addr)
+			mu.Unlock()
+			return nil, fmt.Errorf("the test refuses to dial %s", addr)
+		}
+		return dialer.DialContext(ctx, network, addr)
+	}}}
+	a, err := Load(context.Background(), Options{Profile: "member", HTTPClient: client, MaxAttempts: 2, MaxBackoff: opts.MaxBackoff}, nil)
+	if err != nil {
+		t.Fatalf("Load: %v (hosts refused: %v)", err, refused)
+	}
+	if a.ID != "100000000001" || len(refused) > 0 {
+		t.Errorf("loaded account %s (want the role's, 100000000001); hosts refused: %v", a.ID, refused)
 	}
 }
