@@ -117,7 +117,6 @@ func LoadOrganization(ctx context.Context, opts OrgOptions, progress loader.Prog
 		index[a] = i
 	}
 	forEach(ctx, n, selected, func(ctx context.Context, acct string) {
-		defer done.Add(1)
 		org := &model.Organization{ID: tree.ID, ManagementAccountID: tree.ManagementAccountID, Levels: tree.Path(acct), Tree: tree}
 		cfg := base.Copy()
 		if acct != id.account {
@@ -137,6 +136,7 @@ func LoadOrganization(ctx context.Context, opts OrgOptions, progress loader.Prog
 		mu.Lock()
 		accounts[index[acct]] = a
 		mu.Unlock()
+		done.Add(1)
 		report(acct, "done", loader.Progress{})
 	})
 	var out []*model.Account

@@ -347,3 +347,30 @@ func TestProfileThatAssumesARoleHonoursTheEndpoint(t *testing.T) {
 		t.Errorf("loaded account %s (want the role's, 100000000001); hosts refused: %v", a.ID, refused)
 	}
 }
+
+// TestOrganizationProgressNamesEachAccount: the progress reports of an organization's load
+// name each account as it is read, and count the accounts done.
+func TestOrganizationProgressNamesEachAccount(t *testing.T) {
+	_, opts := startOrg(t, 4, 1)
+	var (
+		mu     sync.Mutex
+		stages []string
+	)
+	_, err := LoadOrganization(context.Background(), opts, func(p loader.Progress) {
+		mu.Lock()
+		stages = append(stages, p.Stage)
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(stages, "\n")
+	for _, acct := range []string{"100000000000", "100000000001", "100000000002", "100000000003"} {
+		if !strings.Contains(all, acct+" IAM authorization details") {
+			t.Errorf("no progress names account %s", acct)
+		}
+	}
+	if !strings.Contains(all, "accounts 4/4") {
+		t.Errorf("no progress says all 4 accounts are done:\n%s", stages[len(stages)-1])
+	}
+}
