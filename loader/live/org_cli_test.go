@@ -84,4 +84,25 @@ func TestWhoCanAcrossOrganizationFromTheCLI(t *testing.T) {
 	if len(answer.Partial) > 0 {
 		t.Errorf("partial: %v", answer.Partial)
 	}
+
+	// An account whose role cannot be assumed: the answer still comes, says partial and
+	// names the account's role.
+	const unreadable = "100000000005"
+	srv.Inject(fakeaws.Fault{Service: "sts", Operation: "AssumeRole", Resource: unreadable, Kind: fakeaws.AccessDenied})
+	cmd = cli.NewWhoCanCommand()
+	out.Reset()
+	errOut.Reset()
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs([]string{"--profile", "mgmt", "--org-role", "OrgRead", "--json", "s3:GetObject", "arn:aws:s3:::data-" + member + "/report.csv"})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("who-can --org-role with an unreadable account: %v\n%s", err, errOut.String())
+	}
+	answer.Partial, answer.Principals = nil, nil
+	if err := json.Unmarshal([]byte(out.String()), &answer); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	if len(answer.Partial) == 0 || !strings.Contains(strings.Join(answer.Partial, " "), "arn:aws:iam::"+unreadable+":role/OrgRead") {
+		t.Errorf("partial %v; want the unreadable account's role named", answer.Partial)
+	}
 }
