@@ -54,6 +54,8 @@ const (
 //
 // An account whose role cannot be assumed, or whose load fails, is kept with its id, name and
 // place in the tree and a warning that names it: answers that could depend on it say partial.
+// An account without an IAM account alias is given its name in the organization as its Alias,
+// for people to tell the accounts apart.
 // It fails when the organization cannot be read. When ctx is cancelled it stops promptly and
 // returns the accounts read so far, with an error wrapping ctx's.
 func LoadOrganization(ctx context.Context, opts OrgOptions, progress loader.ProgressFunc) ([]*model.Account, error) {
@@ -92,8 +94,13 @@ func LoadOrganization(ctx context.Context, opts OrgOptions, progress loader.Prog
 	// The one client that may send a call other than a read: sts:AssumeRole, for exactly
 	// these roles. It is built from the management account's configuration (endpoint, region,
 	// retryer, credentials).
+	attemptTimeout := opts.AttemptTimeout
+	if attemptTimeout <= 0 {
+		attemptTimeout = defaultAttemptTime
+	}
 	assumeCfg := base.Copy()
-	assumeCfg.APIOptions = append(assumeCfg.APIOptions[:len(assumeCfg.APIOptions):len(assumeCfg.APIOptions)], allowAssumingOnly(roles))
+	assumeCfg.APIOptions = append(assumeCfg.APIOptions[:len(assumeCfg.APIOptions):len(assumeCfg.APIOptions)],
+		allowAssumingOnly(roles), timeoutEachAttempt(attemptTimeout))
 	stsClient := sts.NewFromConfig(assumeCfg)
 
 	n := opts.AccountConcurrency
