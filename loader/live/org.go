@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -244,7 +245,7 @@ func (r *reader) readTree(ctx context.Context) (*model.OrgTree, map[string]strin
 				return "", err
 			}
 			for _, ou := range out.OrganizationalUnits {
-				tree.Nodes = append(tree.Nodes, model.OrgNode{ID: aws.ToString(ou.Id), Name: cmpOr(aws.ToString(ou.Name), aws.ToString(ou.Id)), Kind: model.OrgUnit, Parent: parent.ID})
+				tree.Nodes = append(tree.Nodes, model.OrgNode{ID: aws.ToString(ou.Id), Name: cmp.Or(aws.ToString(ou.Name), aws.ToString(ou.Id)), Kind: model.OrgUnit, Parent: parent.ID})
 			}
 			return aws.ToString(out.NextToken), nil
 		})
@@ -275,13 +276,6 @@ func (r *reader) readTree(ctx context.Context) (*model.OrgTree, map[string]strin
 	}
 	r.report(stageTree, len(tree.Nodes), len(tree.Nodes))
 	return tree, names, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // attachPolicies reads the organization's policies of one type and puts each on the nodes it
@@ -405,13 +399,13 @@ func LoadProfiles(ctx context.Context, profiles []Options, progress loader.Progr
 			sub := progress
 			if progress != nil && len(profiles) > 1 {
 				sub = func(p loader.Progress) {
-					p.Stage = "profile " + cmpOr(o.Profile, "default") + " · " + p.Stage
+					p.Stage = "profile " + cmp.Or(o.Profile, "default") + " · " + p.Stage
 					progress(p)
 				}
 			}
 			accounts[i], errs[i] = Load(ctx, o, sub)
 			if errs[i] != nil && len(profiles) > 1 {
-				errs[i] = fmt.Errorf("profile %s: %w", cmpOr(o.Profile, "default"), errs[i])
+				errs[i] = fmt.Errorf("profile %s: %w", cmp.Or(o.Profile, "default"), errs[i])
 			}
 		}()
 	}
