@@ -374,3 +374,45 @@ func TestOrganizationProgressNamesEachAccount(t *testing.T) {
 		t.Errorf("no progress says all 4 accounts are done:\n%s", stages[len(stages)-1])
 	}
 }
+
+// TestSeveralProfilesLoadTogether: --profile given twice reads both accounts at once, and
+// access across them is followed: the partner account's user may assume the sample account's
+// auditor role, whose trust policy names the partner account and whose identity policy
+// allows it on the partner's side; cross-account access needs both
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+func TestSeveralProfilesLoadTogether(t *testing.T) {
+	_, sample := startFake(t, fakeaws.Sample())
+	partner := &fakeaws.World{AccountID: "999988887777", Region: "eu-west-1", CallerARN: "arn:aws:iam::999988887777:user/partner",
+		Users: []fakeaws.User{{Name: "partner", ID: "AIDAPARTNER", Inline: map[string]string{"assume": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/auditor"}]}`}}}}
+	_, other := startFake(t, partner)
+	sample.Profile, other.Profile = "sample", "partner"
+	config := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(config, []byte("[profile sample]\nregion = eu-west-1\n[profile partner]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", config)
+
+	accounts, err := LoadProfiles(context.Background(), []Options{sample, other}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accounts) != 2 || accounts[0].ID != "111122223333" || accounts[1].ID != "999988887777" {
+		t.Fatalf("accounts %v", accounts)
+	}
+	e := eval.NewEngine(accounts...)
+	p, ok := e.Principal("arn:aws:iam::999988887777:user/partner")
+	if !ok {
+		t.Fatal("no partner user")
+	}
+	r, err := e.Can(p, "sts:AssumeRole", "arn:aws:iam::111122223333:role/auditor", nil, eval.Options{Mode: eval.Strict})
+	if err != nil || r.Decision != eval.Allowed {
+		t.Errorf("partner assuming the auditor role: %v %v, want Allowed", r.Decision, err)
+	}
+
+	// A profile that cannot be read fails the load, named.
+	bad := other
+	bad.Profile, bad.Credentials = "nosuch", nil
+	if _, err := LoadProfiles(context.Background(), []Options{sample, bad}, nil); err == nil || !strings.Contains(err.Error(), "profile nosuch") {
+		t.Errorf("a missing profile: %v", err)
+	}
+}
