@@ -134,9 +134,9 @@ func LoadOrganization(ctx context.Context, opts OrgOptions, progress loader.Prog
 		}
 		cfg = guarded(cfg, opts.Options)
 		sub := func(p loader.Progress) { report(acct, p.Stage, p) }
-		a, err := loadMember(ctx, cfg, opts.Options, sub, org, acct, roleOf(acct), id.account)
+		a, where, err := loadMember(ctx, cfg, opts.Options, sub, org, acct, roleOf(acct), id.account)
 		if a == nil {
-			a = unreadAccount(acct, org, roleOf(acct), acct == id.account, err)
+			a = unreadAccount(acct, org, where, err)
 		}
 		if a.Alias == "" {
 			a.Alias = names[acct]
@@ -159,31 +159,28 @@ func LoadOrganization(ctx context.Context, opts OrgOptions, progress loader.Prog
 	return out, nil
 }
 
-// loadMember loads one account of the organization; a nil account means it could not be read
-// (err says why).
-func loadMember(ctx context.Context, cfg aws.Config, opts Options, progress loader.ProgressFunc, org *model.Organization, acct, role, caller string) (*model.Account, error) {
+// loadMember loads one account of the organization; a nil account means it could not be read:
+// where names the step that failed (sts:AssumeRole ROLE, or the account's load) and err why.
+func loadMember(ctx context.Context, cfg aws.Config, opts Options, progress loader.ProgressFunc, org *model.Organization, acct, role, caller string) (_ *model.Account, where string, _ error) {
 	if acct != caller {
 		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-			return nil, fmt.Errorf("sts:AssumeRole %s: %w", role, err)
+			return nil, "sts:AssumeRole " + role, err
 		}
 	}
+	where = "live load of account " + acct
 	a, err := loadAccount(ctx, cfg, opts, progress, org, "live:org/"+acct)
 	if err != nil && a == nil {
-		return nil, err
+		return nil, where, err
 	}
 	if a != nil && a.ID != acct {
-		return nil, fmt.Errorf("the credentials for %s belong to account %s", role, a.ID)
+		return nil, where, fmt.Errorf("the credentials for %s belong to account %s", role, a.ID)
 	}
-	return a, nil
+	return a, where, nil
 }
 
 // unreadAccount is an account of the organization that could not be read: its id and place in
-// the tree, and a warning that every answer about it depends on what was not read.
-func unreadAccount(acct string, org *model.Organization, role string, own bool, err error) *model.Account {
-	where := "sts:AssumeRole " + role
-	if own {
-		where = "live load of account " + acct
-	}
+// the tree, and a warning, at where, that every answer about it depends on what was not read.
+func unreadAccount(acct string, org *model.Organization, where string, err error) *model.Account {
 	msg := "not read"
 	if err != nil {
 		msg = err.Error()

@@ -173,6 +173,21 @@ func TestOrganizationAccountThatCannotBeReadIsAWarning(t *testing.T) {
 			t.Errorf("account %s: %+v", id, a)
 		}
 	}
+	// A member whose IAM graph is refused, though its role was assumed: the warning names
+	// the account's load and the refused call.
+	_, opts2 := startOrg(t, 3, 1, fakeaws.Fault{Service: "iam", Operation: "GetAccountAuthorizationDetails", Account: "100000000001", Kind: fakeaws.AccessDenied})
+	refused, err := LoadOrganization(context.Background(), opts2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := byID(refused)["100000000001"]; r == nil || len(r.Warnings) != 1 || r.Warnings[0].Where != "live load of account 100000000001" ||
+		!strings.Contains(r.Warnings[0].Message, "GetAccountAuthorizationDetails") {
+		t.Errorf("the account whose IAM graph was refused: %+v", r)
+	}
+	if ok := byID(refused)["100000000002"]; ok == nil || ok.Partial() {
+		t.Errorf("the other member: %+v", ok)
+	}
+
 	// An answer about a resource of that account says what it could not weigh.
 	e := eval.NewEngine(accounts...)
 	p, _ := e.Principal("arn:aws:iam::100000000001:role/OrgRead")

@@ -78,6 +78,7 @@ type Fault struct {
 	Service   string // "" matches any service
 	Operation string // "" matches any operation
 	Resource  string // "" matches any; otherwise a substring of the call's resource
+	Account   string // "" matches any; otherwise the account whose World serves the call
 	Kind      FaultKind
 	// Times is how many matching calls fail; 0 means all of them.
 	Times int
@@ -164,7 +165,9 @@ func (s *Server) AccessKeys() []string {
 
 // record keeps a call and returns the fault to serve for it, if any.
 func (s *Server) record(c Call) *Fault {
-	c.Account = s.World.AccountID
+	if c.Account == "" {
+		c.Account = s.World.AccountID
+	}
 	if s.root != nil {
 		return s.root.record(c)
 	}
@@ -173,7 +176,7 @@ func (s *Server) record(c Call) *Fault {
 	s.calls = append(s.calls, c)
 	for _, f := range s.faults {
 		if (f.Service != "" && f.Service != c.Service) || (f.Operation != "" && f.Operation != c.Operation) ||
-			(f.Resource != "" && !strings.Contains(c.Resource, f.Resource)) {
+			(f.Resource != "" && !strings.Contains(c.Resource, f.Resource)) || (f.Account != "" && f.Account != c.Account) {
 			continue
 		}
 		f.seen++
