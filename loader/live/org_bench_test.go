@@ -26,13 +26,14 @@ func orgScale() (accounts, roles int) {
 // BenchmarkOrganization loads a generated organization (orgScale) through --org-role from the
 // local fakes, which answer without delay, then asks who can read one member's bucket across
 // the whole organization (every role of every account, chains across accounts followed). It
-// reports the load's and who-can's wall time per run (load-s, whocan-s) and the parties found.
+// reports the wall time per run of the load, of building the engine and of who-can (load-s,
+// engine-s, whocan-s) and the parties found.
 //
 //	go test ./loader/live -run '^$' -bench Organization -benchtime 1x
 func BenchmarkOrganization(b *testing.B) {
 	n, roles := orgScale()
 	_, opts := startOrg(b, n, roles)
-	var load, who time.Duration
+	var load, build, who time.Duration
 	parties := 0
 	for b.Loop() {
 		start := time.Now()
@@ -49,13 +50,16 @@ func BenchmarkOrganization(b *testing.B) {
 				b.Fatalf("account %s is partial: %v", a.ID, a.Warnings)
 			}
 		}
+		start = time.Now()
 		e := eval.NewEngine(accounts...)
+		build += time.Since(start)
 		start = time.Now()
 		got := e.WhoCan("s3:GetObject", "arn:aws:s3:::data-100000000101/report.csv", nil, eval.Strict)
 		who += time.Since(start)
 		parties = len(got)
 	}
 	b.ReportMetric(load.Seconds()/float64(b.N), "load-s")
+	b.ReportMetric(build.Seconds()/float64(b.N), "engine-s")
 	b.ReportMetric(who.Seconds()/float64(b.N), "whocan-s")
 	b.ReportMetric(float64(parties), "parties")
 }
