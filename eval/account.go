@@ -27,6 +27,9 @@ type Engine struct {
 	// do not bind them: explanations list them as skipped.
 	exemptSCPs, exemptRCPs map[string][][]*Policy
 	orgIDs                 map[string]string // account id -> organization id
+	// owners maps the ARNs of resources whose ARN names no account (S3 buckets) to the
+	// account that owns them, from model.Account.OwnedResources.
+	owners map[string]string
 	// trustDocs numbers the distinct texts of trust policies, so that roles with the same
 	// trust policy can share decisions.
 	trustDocs map[*Policy]int
@@ -117,6 +120,7 @@ func NewEngine(accounts ...*model.Account) *Engine {
 		exemptSCPs:    map[string][][]*Policy{},
 		exemptRCPs:    map[string][][]*Policy{},
 		orgIDs:        map[string]string{},
+		owners:        map[string]string{},
 		groupPolicies: map[string][]*Policy{},
 		trustDocs:     map[*Policy]int{},
 		accountGaps:   map[string][]string{},
@@ -236,6 +240,9 @@ func (e *Engine) addAccount(a *model.Account, docIDs map[string]int) {
 			}
 			e.trustDocs[cp] = id
 		}
+	}
+	for _, arn := range a.OwnedResources {
+		e.owners[arn] = a.ID
 	}
 	for _, rp := range a.ResourcePolicies {
 		if cp, why := e.compile("policy of "+rp.ResourceARN, rp.ResourceARN, rp.Document); cp != nil {
@@ -503,10 +510,21 @@ func (e *Engine) resourcePolicyFor(resource string) *resourcePolicy {
 }
 
 // resourceAccount returns the account that owns a resource: the one that holds its policy,
-// else the ARN's account field, else def.
+// else the one that lists it among its own (an S3 bucket, or an object in it, whose ARN
+// names no account), else the ARN's account field, else def.
 func (e *Engine) resourceAccount(resource, def string) string {
 	if rp := e.resourcePolicyFor(resource); rp != nil {
 		return rp.account
+	}
+	if a, ok := e.owners[resource]; ok {
+		return a
+	}
+	if bucket, ok := strings.CutPrefix(resource, "arn:aws:s3:::"); ok {
+		if i := strings.IndexByte(bucket, '/'); i >= 0 {
+			if a, ok := e.owners["arn:aws:s3:::"+bucket[:i]]; ok {
+				return a
+			}
+		}
 	}
 	// A pattern whose account is a wildcard ("arn:aws:iam::*:user/x") stands for resources
 	// in any account, the principal's own among them: it is decided there.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,11 +17,15 @@ import (
 // A snapshot is everything loaded from a source, written to one file so that it can be read
 // back exactly, without the source: a JSON envelope
 //
-//	{"format":"iamscope-snapshot","version":2,"createdAt":"...","source":"...",
+//	{"format":"iamscope-snapshot","version":3,"createdAt":"...","source":"...",
 //	 "checksum":"sha256:<hex>","accounts":[<model.Account JSON>...]}
 //
 // where the checksum is over the exact bytes of the accounts array as written. The accounts
 // keep their own source, load time and warnings.
+//
+// Version 3 added "organizations": the whole tree of each organization the accounts were
+// loaded with (--org-role), written once rather than in every account, after the accounts;
+// the checksum then covers the accounts' bytes, a newline and the organizations' bytes.
 //
 // Version 2 added the organization's management account, users' login profiles and Lambda
 // functions' execution roles; a version 1 snapshot reads as they were (unknown, none). A build
@@ -30,7 +35,7 @@ const (
 	// SnapshotFormat is the envelope's "format".
 	SnapshotFormat = "iamscope-snapshot"
 	// SnapshotVersion is the format version this build writes and the newest it reads.
-	SnapshotVersion = 2
+	SnapshotVersion = 3
 )
 
 // SnapshotMeta describes a snapshot as a whole.
@@ -49,6 +54,33 @@ type snapshotEnvelope struct {
 	Source    string          `json:"source"`
 	Checksum  string          `json:"checksum"`
 	Accounts  json.RawMessage `json:"accounts"`
+	// Organizations holds each organization's tree (version 3); absent when none was loaded.
+	Organizations json.RawMessage `json:"organizations,omitempty"`
+}
+
+// snapshotSum returns the checksum of a snapshot's accounts and organizations.
+func snapshotSum(accounts, orgs json.RawMessage) [32]byte {
+	if len(orgs) == 0 {
+		return sha256.Sum256(accounts)
+	}
+	h := sha256.New()
+	h.Write(accounts)
+	h.Write([]byte("\n"))
+	h.Write(orgs)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// orgTrees returns the distinct organization trees the accounts share, in order of first use.
+func orgTrees(accounts []*model.Account) []*model.OrgTree {
+	var out []*model.OrgTree
+	for _, a := range accounts {
+		if a.Organization != nil && a.Organization.Tree != nil && !slices.Contains(out, a.Organization.Tree) {
+			out = append(out, a.Organization.Tree)
+		}
+	}
+	return out
 }
 
 // WriteSnapshot writes accounts to path as a snapshot through safefile.WriteFile: with mode
@@ -78,17 +110,28 @@ func encodeSnapshot(accounts []*model.Account, meta SnapshotMeta) ([]byte, error
 		return nil, fmt.Errorf("encoding the accounts: %w", err)
 	}
 	accountsJSON := bytes.TrimSuffix(body.Bytes(), []byte("\n"))
-	sum := sha256.Sum256(accountsJSON)
+	var orgsJSON []byte
+	if trees := orgTrees(accounts); len(trees) > 0 {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(trees); err != nil {
+			return nil, fmt.Errorf("encoding the organizations: %w", err)
+		}
+		orgsJSON = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	}
+	sum := snapshotSum(accountsJSON, orgsJSON)
 	if meta.CreatedAt.IsZero() {
 		meta.CreatedAt = time.Now()
 	}
 	env := snapshotEnvelope{
-		Format:    SnapshotFormat,
-		Version:   SnapshotVersion,
-		CreatedAt: meta.CreatedAt.UTC(),
-		Source:    meta.Source,
-		Checksum:  "sha256:" + hex.EncodeToString(sum[:]),
-		Accounts:  accountsJSON,
+		Format:        SnapshotFormat,
+		Version:       SnapshotVersion,
+		CreatedAt:     meta.CreatedAt.UTC(),
+		Source:        meta.Source,
+		Checksum:      "sha256:" + hex.EncodeToString(sum[:]),
+		Accounts:      accountsJSON,
+		Organizations: orgsJSON,
 	}
 	var out bytes.Buffer
 	enc = json.NewEncoder(&out)
@@ -154,7 +197,7 @@ func decodeSnapshot(src *source) ([]*model.Account, SnapshotMeta, error) {
 	if !ok {
 		return nil, meta, fmt.Errorf("%s: the snapshot has no sha256 checksum (got %q)", src.name, env.Checksum)
 	}
-	sum := sha256.Sum256(env.Accounts)
+	sum := snapshotSum(env.Accounts, env.Organizations)
 	if got := hex.EncodeToString(sum[:]); got != strings.ToLower(hexSum) {
 		return nil, meta, fmt.Errorf("%s is corrupt or was edited: its accounts do not match its checksum (recorded sha256:%s, computed sha256:%s)", src.name, hexSum, got)
 	}
@@ -162,11 +205,25 @@ func decodeSnapshot(src *source) ([]*model.Account, SnapshotMeta, error) {
 	if err == nil {
 		err = checkSnapshotAccounts(accounts)
 	}
+	var trees []*model.OrgTree
+	if err == nil && len(env.Organizations) > 0 {
+		if err = json.Unmarshal(env.Organizations, &trees); err == nil {
+			err = checkOrgTrees(trees)
+		}
+	}
 	if err != nil {
 		return nil, meta, fmt.Errorf("%s: %w", src.name, err)
 	}
 	for _, a := range accounts {
 		reindex(a)
+		if o := a.Organization; o != nil {
+			for _, t := range trees {
+				if t != nil && t.ID == o.ID && t.Node(a.ID) != nil {
+					o.Tree = t
+					break
+				}
+			}
+		}
 	}
 	return accounts, meta, nil
 }

@@ -96,7 +96,7 @@ func TestSnapshotMode(t *testing.T) {
 	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
 		t.Errorf("mode after overwriting a 0644 file: %v", info.Mode().Perm())
 	}
-	if !bytes.HasPrefix(data, []byte(`{"format":"iamscope-snapshot","version":2,"createdAt":"`)) {
+	if !bytes.HasPrefix(data, []byte(`{"format":"iamscope-snapshot","version":3,"createdAt":"`)) {
 		t.Errorf("envelope starts %s", firstBytes(data, 80))
 	}
 }
@@ -136,8 +136,8 @@ func TestSnapshotRefused(t *testing.T) {
 		expect string
 	}{
 		{"newer", func(b []byte) []byte {
-			return bytes.Replace(b, []byte(`"version":2`), []byte(`"version":3`), 1)
-		}, path + " was written by a newer iamscope: format version 3, this build reads 2"},
+			return bytes.Replace(b, []byte(`"version":3`), []byte(`"version":4`), 1)
+		}, path + " was written by a newer iamscope: format version 4, this build reads 3"},
 		{"edited", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(`"Effect":"Allow"`), []byte(`"Effect":"Deny" `), 1)
 		}, path + " is corrupt or was edited: its accounts do not match its checksum (recorded sha256:"},
@@ -152,7 +152,7 @@ func TestSnapshotRefused(t *testing.T) {
 			return bytes.Replace(b, []byte(`"checksum":"sha256:`), []byte(`"checksum":"md5:`), 1)
 		}, "has no sha256 checksum"},
 		{"no version", func(b []byte) []byte {
-			return bytes.Replace(b, []byte(`"version":2`), []byte(`"version":0`), 1)
+			return bytes.Replace(b, []byte(`"version":3`), []byte(`"version":0`), 1)
 		}, "has no valid format version"},
 	}
 	for _, tt := range tests {

@@ -285,3 +285,36 @@ func (c *snapshotChecker) document(at string, doc *model.Policy, kind model.Kind
 		c.fail(at, "%v", err)
 	}
 }
+
+// checkOrgTrees checks the organization trees of a snapshot (version 3) as strictly as its
+// accounts: no null tree, every node with an id and a known kind, and every SCP and RCP a
+// policy of its kind. An error names the JSON path, under "organizations".
+func checkOrgTrees(trees []*model.OrgTree) error {
+	c := &snapshotChecker{}
+	each(c, "organizations", "an organization", trees, func(p string, t *model.OrgTree) {
+		if t.ID == "" {
+			c.fail(p+".id", "missing")
+		}
+		if id := t.ManagementAccountID; id != "" && !model.IsAccountID(id) {
+			c.fail(p+".managementAccountId", "%q is not a 12-digit account id", id)
+		}
+		for j, n := range t.Nodes {
+			np := fmt.Sprintf("%s.nodes[%d]", p, j)
+			if n.ID == "" {
+				c.fail(np+".id", "missing")
+			}
+			switch n.Kind {
+			case model.OrgRoot, model.OrgUnit, model.OrgAccount:
+			default:
+				c.fail(np+".kind", "%q is not a node kind (root, ou, account)", n.Kind)
+			}
+			for k, scp := range n.SCPs {
+				c.document(fmt.Sprintf("%s.scps[%d].document", np, k), scp.Document, model.KindSCP)
+			}
+			for k, rcp := range n.RCPs {
+				c.document(fmt.Sprintf("%s.rcps[%d].document", np, k), rcp.Document, model.KindRCP)
+			}
+		}
+	})
+	return c.err
+}

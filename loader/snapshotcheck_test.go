@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -163,6 +164,66 @@ func TestCraftedSnapshotIsRefused(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), path+": "+tt.want) {
 					t.Errorf("got %v\nwant %s: %s…", err, path, tt.want)
 				}
+			}
+		})
+	}
+}
+
+// TestCraftedOrganizationTreeIsRefused: a version-3 snapshot's organization trees are checked
+// as strictly as its accounts, with the checksum recomputed as an attacker would: a null tree,
+// a node of no known kind and an SCP that is no SCP are refused with their JSON path.
+func TestCraftedOrganizationTreeIsRefused(t *testing.T) {
+	scp := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}}}
+	tree := func() map[string]any {
+		return map[string]any{"id": "o-1", "nodes": []any{
+			map[string]any{"id": "r-1", "name": "root", "kind": "root", "scps": []any{map[string]any{"id": "p-1", "name": "full", "document": scp}}},
+			map[string]any{"id": "123456789012", "name": "a", "kind": "account", "parent": "r-1"},
+		}}
+	}
+	for _, tc := range []struct {
+		name  string
+		trees []any
+		want  string
+	}{
+		{"a good tree", []any{tree()}, ""},
+		{"null tree", []any{nil}, "organizations[0]: null"},
+		{"unknown node kind", func() []any {
+			tr := tree()
+			tr["nodes"].([]any)[1].(map[string]any)["kind"] = "galaxy"
+			return []any{tr}
+		}(), `organizations[0].nodes[1].kind: "galaxy" is not a node kind`},
+		{"SCP with a Principal", func() []any {
+			tr := tree()
+			bad := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}}
+			tr["nodes"].([]any)[0].(map[string]any)["scps"] = []any{map[string]any{"id": "p-2", "name": "x", "document": bad}}
+			return []any{tr}
+		}(), "organizations[0].nodes[0].scps[0].document: Statement[0].Principal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			accounts, err := json.Marshal(craftBase(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			orgs, err := json.Marshal(tc.trees)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := snapshotSum(accounts, orgs)
+			env, err := json.Marshal(snapshotEnvelope{Format: SnapshotFormat, Version: SnapshotVersion, CreatedAt: time.Unix(0, 0).UTC(),
+				Source: "craft", Checksum: "sha256:" + hex.EncodeToString(sum[:]), Accounts: accounts, Organizations: orgs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "snap.json")
+			if err := os.WriteFile(path, env, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = ReadSnapshot(path)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("a good tree was refused: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), path+": "+tc.want)):
+				t.Errorf("got %v\nwant %s: %s…", err, path, tc.want)
 			}
 		})
 	}

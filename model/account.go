@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,6 +31,10 @@ type Account struct {
 	// Organization holds the SCPs and RCPs that bind the account; nil when it is in no
 	// organization or they could not be read (see Warnings).
 	Organization *Organization `json:"organization,omitempty"`
+	// OwnedResources are the ARNs of the account's resources whose ARN names no account (S3
+	// buckets), with or without a policy, so that a request from another account for one of
+	// them is decided as cross-account.
+	OwnedResources []string `json:"ownedResources,omitempty"`
 
 	// Source says where the account was read from ("file:path", "live:profile", "demo", ...).
 	Source string `json:"source,omitempty"`
@@ -302,6 +307,71 @@ type Organization struct {
 	// resources (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
 	ManagementAccountID string     `json:"managementAccountId,omitempty"`
 	Levels              []OrgLevel `json:"levels"`
+	// Tree is the whole organization the account was loaded with (--org-role), shared by
+	// every account of it; nil when only the account's own path was read. Snapshots write it
+	// once, beside the accounts.
+	Tree *OrgTree `json:"-"`
+}
+
+// OrgTree is an organization as a whole: its root, OUs and accounts, each with the SCPs and
+// RCPs attached to it directly.
+type OrgTree struct {
+	ID                  string `json:"id"`
+	ManagementAccountID string `json:"managementAccountId,omitempty"`
+	// Nodes are the root, the OUs and the accounts, each after its parent.
+	Nodes []OrgNode `json:"nodes"`
+}
+
+// OrgNodeKind says what a node of an organization is.
+type OrgNodeKind string
+
+// The kinds of nodes of an organization.
+const (
+	OrgRoot    OrgNodeKind = "root"
+	OrgUnit    OrgNodeKind = "ou"
+	OrgAccount OrgNodeKind = "account"
+)
+
+// OrgNode is the root, an OU or an account of an organization, and the policies attached to it.
+type OrgNode struct {
+	ID     string      `json:"id"`
+	Name   string      `json:"name"`
+	Kind   OrgNodeKind `json:"kind"`
+	Parent string      `json:"parent,omitempty"` // "" for the root
+	SCPs   []OrgPolicy `json:"scps,omitempty"`
+	RCPs   []OrgPolicy `json:"rcps,omitempty"`
+}
+
+// Node returns the node with the id, or nil.
+func (t *OrgTree) Node(id string) *OrgNode {
+	for i := range t.Nodes {
+		if t.Nodes[i].ID == id {
+			return &t.Nodes[i]
+		}
+	}
+	return nil
+}
+
+// Path returns the levels that bind account, root first, then each OU, then the account;
+// nil when the account is not in the tree or its path does not reach a root (a cycle, a
+// missing parent).
+func (t *OrgTree) Path(account string) []OrgLevel {
+	byID := make(map[string]*OrgNode, len(t.Nodes))
+	for i := range t.Nodes {
+		byID[t.Nodes[i].ID] = &t.Nodes[i]
+	}
+	var path []OrgLevel
+	for n := byID[account]; n != nil; n = byID[n.Parent] {
+		if len(path) > len(t.Nodes) {
+			return nil
+		}
+		path = append(path, OrgLevel{ID: n.ID, Name: n.Name, SCPs: n.SCPs, RCPs: n.RCPs})
+		if n.Kind == OrgRoot {
+			slices.Reverse(path)
+			return path
+		}
+	}
+	return nil
 }
 
 // IsManagement reports whether account is the organization's management account, which its

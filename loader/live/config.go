@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // newConfig builds the SDK configuration of one load: the default chain (shared config and
@@ -18,7 +21,26 @@ import (
 // providers' own calls (sts:AssumeRole for a profile with role_arn, SSO token refresh) are not
 // subject to them: they fetch credentials and change nothing in the account.
 func newConfig(ctx context.Context, opts Options) (aws.Config, error) {
-	var loadOpts []func(*config.LoadOptions) error
+	cfg, err := baseConfig(ctx, opts)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	return guarded(cfg, opts), nil
+}
+
+// baseConfig resolves the configuration of opts without the guards: region, endpoint,
+// credentials, the standard retryer.
+func baseConfig(ctx context.Context, opts Options) (aws.Config, error) {
+	// A profile that assumes a role (role_arn with source_profile) gets its credentials from
+	// sts:AssumeRole. The SDK builds that STS client before it resolves the configured
+	// endpoint (AWS_ENDPOINT_URL, endpoint_url), so it would ask AWS's public STS endpoint
+	// even when an emulator is configured: stsEndpoint sends it where the configuration says.
+	endpoint := &stsEndpoint{}
+	loadOpts := []func(*config.LoadOptions) error{
+		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
+			o.Client = &stsEndpointClient{next: o.Client, endpoint: endpoint}
+		}),
+	}
 	if opts.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
 	}
@@ -49,8 +71,14 @@ func newConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	if opts.Endpoint != "" {
 		cfg.BaseEndpoint = aws.String(opts.Endpoint)
 	}
+	endpoint.set(cfg.BaseEndpoint)
 	cfg.Retryer = newRetryer(opts)
+	return cfg, nil
+}
 
+// guarded returns cfg with the read-only guard, a limit of opts.Concurrency calls in flight
+// (its own, for one account) and the time limit of each attempt on every client.
+func guarded(cfg aws.Config, opts Options) aws.Config {
 	concurrency := opts.Concurrency
 	if concurrency <= 0 {
 		concurrency = defaultConcurrency
@@ -62,7 +90,43 @@ func newConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	}
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)],
 		refuseWrites, limit.addTo, timeoutEachAttempt(attemptTimeout))
-	return cfg, nil
+	return cfg
+}
+
+// stsEndpoint is the configured base endpoint, known once the configuration is resolved.
+type stsEndpoint struct {
+	mu  sync.Mutex
+	url *string
+}
+
+func (e *stsEndpoint) set(url *string) {
+	e.mu.Lock()
+	e.url = url
+	e.mu.Unlock()
+}
+
+func (e *stsEndpoint) get() *string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.url
+}
+
+// stsEndpointClient sends a profile's sts:AssumeRole to the configured base endpoint, unless
+// the STS client already has one of its own (AWS_ENDPOINT_URL_STS, a services section).
+type stsEndpointClient struct {
+	next     stscreds.AssumeRoleAPIClient
+	endpoint *stsEndpoint
+}
+
+func (c *stsEndpointClient) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	if url := c.endpoint.get(); url != nil {
+		optFns = append(optFns, func(o *sts.Options) {
+			if o.BaseEndpoint == nil {
+				o.BaseEndpoint = url
+			}
+		})
+	}
+	return c.next.AssumeRole(ctx, in, optFns...)
 }
 
 // newRetryer returns the constructor of each client's retryer: the SDK's standard retryer,

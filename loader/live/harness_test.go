@@ -26,7 +26,7 @@ const (
 // endpoint, its loopback client, static credentials, and retries with tiny backoffs. The
 // environment is cleared of AWS settings, so that nothing of the machine's leaks in and the
 // SDK never looks for instance credentials.
-func startFake(t *testing.T, w *fakeaws.World, faults ...fakeaws.Fault) (*fakeaws.Server, Options) {
+func startFake(t testing.TB, w *fakeaws.World, faults ...fakeaws.Fault) (*fakeaws.Server, Options) {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))

@@ -89,6 +89,13 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 	if err != nil {
 		return nil, err
 	}
+	return loadAccount(ctx, cfg, opts, progress, nil, "live:"+sourceName(opts.Profile, cfg.Region))
+}
+
+// loadAccount reads the account cfg's credentials belong to, as Load does. org, when set, is
+// the account's place in an organization already read from its management account
+// (LoadOrganization): the account does not read its own then.
+func loadAccount(ctx context.Context, cfg aws.Config, opts Options, progress loader.ProgressFunc, org *model.Organization, source string) (*model.Account, error) {
 	r := newReader(cfg, opts, progress)
 
 	r.report("caller identity", 0, 1)
@@ -107,7 +114,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 
 	acct := &model.Account{
 		ID:       id.account,
-		Source:   "live:" + sourceName(opts.Profile, cfg.Region),
+		Source:   source,
 		LoadedAt: time.Now().UTC(),
 	}
 
@@ -138,7 +145,11 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 	run(r.readSNS)
 	run(r.readLambda)
 	run(r.readSecrets)
-	run(func(ctx context.Context) { acct.Organization = r.readOrganization(ctx) })
+	if org != nil {
+		acct.Organization = org
+	} else {
+		run(func(ctx context.Context) { acct.Organization = r.readOrganization(ctx) })
+	}
 	wg.Wait()
 
 	if iamErr != nil {
@@ -149,6 +160,7 @@ func Load(ctx context.Context, opts Options, progress loader.ProgressFunc) (*mod
 	}
 	acct.ResourcePolicies = r.resourcePolicies()
 	acct.Functions = r.functionList()
+	acct.OwnedResources = r.ownedList()
 	acct.Warnings = r.warnings()
 	acct.Warnings = append(acct.Warnings, loader.FillFromCatalog(acct)...)
 	acct.Index() // adds a warning for every reference it cannot resolve
@@ -205,6 +217,7 @@ type reader struct {
 	warns     []model.Warning
 	resources []*model.ResourcePolicy
 	functions []*model.Function
+	owned     []string // ARNs of resources that name no account (buckets)
 }
 
 func newReader(cfg aws.Config, opts Options, progress loader.ProgressFunc) *reader {
@@ -242,6 +255,15 @@ func (r *reader) addResource(rp *model.ResourcePolicy) {
 	r.mu.Lock()
 	r.resources = append(r.resources, rp)
 	r.mu.Unlock()
+}
+
+// ownedList returns the ARNs of the account's resources whose ARN names no account, sorted.
+func (r *reader) ownedList() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]string(nil), r.owned...)
+	sort.Strings(out)
+	return out
 }
 
 // resourcePolicies returns the resource policies read, by ARN.

@@ -20,9 +20,10 @@ package live_test
 //     catalog (loader.FillFromCatalog, tested in loader).
 //   - lambda:AddPermission keeps a bare account id as the Principal instead of turning it into
 //     {"AWS":"arn:aws:iam::ACCOUNT:root"}; the seed names principals by ARN.
-//   - member accounts: the test's credentials reach one account, the organization's
-//     management account, so an account that its SCPs and RCPs bind is not loaded here; TestManagementAccountIsRecorded
-//     and TestLoadReadsEverything read a member account's from the fake.
+//   - a member account's own view of its SCPs and RCPs (--profile in a member account): the
+//     subtest "organization" (moto_org_test.go) loads member accounts with --org-role, their
+//     organization policies read from the management account; TestManagementAccountIsRecorded
+//     and TestLoadReadsEverything read a member account's own from the fake.
 //   - refusals and faults: by default moto authorizes every call, never throttles, and never
 //     answers malformed or truncated pages; the fault tests (faults_test.go, live_test.go)
 //     inject them.
@@ -120,6 +121,8 @@ func TestMotoEmulator(t *testing.T) {
 			t.Errorf("checkAnswers rejected the right answers: %v", right.msgs)
 		}
 	})
+	// Last: it adds member accounts to the organization the checks above saw alone.
+	t.Run("organization", func(t *testing.T) { checkOrganization(ctx, t, seedCfg) })
 }
 
 // startMoto starts moto's server on a free loopback port and returns its endpoint; the server

@@ -41,6 +41,13 @@ func (r *reader) readS3(ctx context.Context) {
 		r.warn("s3:ListBuckets", "", ofResource("S3 bucket policies", "arn:"+r.partition+":s3:::*"), err)
 		return
 	}
+	// Every bucket listed is the account's, with or without a policy: ListBuckets lists the
+	// buckets the caller's account owns.
+	r.mu.Lock()
+	for _, b := range buckets {
+		r.owned = append(r.owned, "arn:"+r.partition+":s3:::"+b.name)
+	}
+	r.mu.Unlock()
 
 	var done atomic.Int64
 	r.report(stageS3, 0, len(buckets))

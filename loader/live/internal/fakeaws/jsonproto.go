@@ -39,7 +39,7 @@ func (s *Server) serveJSON(q *request, service string) {
 		return
 	}
 	resource := first(in.str("KeyId"), in.str("QueueUrl"), in.str("SecretId"), in.str("ChildId"),
-		in.str("TargetId"), in.str("PolicyId"), in.str("OrganizationalUnitId"))
+		in.str("TargetId"), in.str("PolicyId"), in.str("OrganizationalUnitId"), in.str("ParentId"))
 	if serveFault(q, jsonProtocol{}, service, s.record(Call{Service: service, Operation: op, Resource: resource, Region: q.region})) {
 		return
 	}
@@ -127,11 +127,7 @@ func (s *Server) organizations(op string, in jsonIn, token string) (obj, string)
 	w := s.World
 	o := w.Org
 	if o == nil {
-		if op == "DescribeOrganization" || op == "ListRoots" || op == "ListParents" || op == "ListPoliciesForTarget" ||
-			op == "DescribePolicy" || op == "DescribeOrganizationalUnit" {
-			return nil, "AWSOrganizationsNotInUseException"
-		}
-		return nil, ""
+		return nil, "AWSOrganizationsNotInUseException"
 	}
 	switch op {
 	case "DescribeOrganization":
@@ -149,8 +145,10 @@ func (s *Server) organizations(op string, in jsonIn, token string) (obj, string)
 		return obj{"Roots": []obj{{"Id": o.RootID, "Name": o.RootName, "PolicyTypes": types}}}, ""
 	case "ListParents":
 		child := in.str("ChildId")
-		parent := o.AccountParent
-		if child != w.AccountID {
+		var parent string
+		if a, ok := find(o.accounts(w.AccountID), func(a OrgAccount) bool { return a.ID == child }); ok {
+			parent = a.Parent
+		} else {
 			ou, ok := find(o.OUs, func(ou OU) bool { return ou.ID == child })
 			if !ok {
 				return nil, "ChildNotFoundException"
@@ -162,6 +160,64 @@ func (s *Server) organizations(op string, in jsonIn, token string) (obj, string)
 			typ = "ROOT"
 		}
 		return obj{"Parents": []obj{{"Id": parent, "Type": typ}}}, ""
+	case "ListAccounts", "ListAccountsForParent":
+		var list []OrgAccount
+		for _, a := range o.accounts(w.AccountID) {
+			if op == "ListAccounts" || a.Parent == in.str("ParentId") {
+				list = append(list, a)
+			}
+		}
+		from, to, next := page(token, len(list), w.PageSize)
+		out := []obj{}
+		for _, a := range list[from:to] {
+			out = append(out, obj{"Id": a.ID, "Name": a.Name, "Status": first(a.Status, "ACTIVE"),
+				"Arn": "arn:aws:organizations::000011112222:account/" + o.ID + "/" + a.ID})
+		}
+		return withNext(obj{"Accounts": out}, "NextToken", next), ""
+	case "ListOrganizationalUnitsForParent":
+		var list []OU
+		for _, ou := range o.OUs {
+			if ou.Parent == in.str("ParentId") {
+				list = append(list, ou)
+			}
+		}
+		from, to, next := page(token, len(list), w.PageSize)
+		out := []obj{}
+		for _, ou := range list[from:to] {
+			out = append(out, obj{"Id": ou.ID, "Name": ou.Name})
+		}
+		return withNext(obj{"OrganizationalUnits": out}, "NextToken", next), ""
+	case "ListPolicies":
+		var list []OrgPolicy
+		for _, p := range o.Policies {
+			if p.RCP == (in.str("Filter") == "RESOURCE_CONTROL_POLICY") {
+				list = append(list, p)
+			}
+		}
+		from, to, next := page(token, len(list), w.PageSize)
+		out := []obj{}
+		for _, p := range list[from:to] {
+			out = append(out, orgSummary(p))
+		}
+		return withNext(obj{"Policies": out}, "NextToken", next), ""
+	case "ListTargetsForPolicy":
+		p, ok := find(o.Policies, func(p OrgPolicy) bool { return p.ID == in.str("PolicyId") })
+		if !ok {
+			return nil, "PolicyNotFoundException"
+		}
+		from, to, next := page(token, len(p.Targets), w.PageSize)
+		out := []obj{}
+		for _, t := range p.Targets[from:to] {
+			typ := "ACCOUNT"
+			switch {
+			case t == o.RootID:
+				typ = "ROOT"
+			case strings.HasPrefix(t, "ou-"):
+				typ = "ORGANIZATIONAL_UNIT"
+			}
+			out = append(out, obj{"TargetId": t, "Type": typ, "Name": t})
+		}
+		return withNext(obj{"Targets": out}, "NextToken", next), ""
 	case "DescribeOrganizationalUnit":
 		ou, ok := find(o.OUs, func(ou OU) bool { return ou.ID == in.str("OrganizationalUnitId") })
 		if !ok {

@@ -35,7 +35,7 @@ func (s *Server) serveQuery(q *request, service string) {
 	}
 	f := q.r.PostForm
 	op := f.Get("Action")
-	resource := first(f.Get("UserName"), f.Get("AccessKeyId"), f.Get("TopicArn"))
+	resource := first(f.Get("UserName"), f.Get("AccessKeyId"), f.Get("TopicArn"), f.Get("RoleArn"))
 	if serveFault(q, queryProtocol{}, service, s.record(Call{Service: service, Operation: op, Resource: resource, Region: q.region})) {
 		return
 	}
@@ -44,6 +44,15 @@ func (s *Server) serveQuery(q *request, service string) {
 	switch service + ":" + op {
 	case "sts:GetCallerIdentity":
 		body = el("Account", w.AccountID) + el("Arn", w.CallerARN) + el("UserId", "AIDAFAKECALLER")
+	case "sts:AssumeRole":
+		acct, ok := s.assumable(f.Get("RoleArn"))
+		if !ok {
+			queryProtocol{}.writeError(q, http.StatusForbidden, "AccessDenied", "not authorized to perform sts:AssumeRole on "+f.Get("RoleArn"))
+			return
+		}
+		body = raw("Credentials", el("AccessKeyId", memberKeyPrefix+acct)+el("SecretAccessKey", "fake-secret")+
+			el("SessionToken", "fake-token")+el("Expiration", "2099-01-01T00:00:00Z")) +
+			raw("AssumedRoleUser", el("Arn", f.Get("RoleArn"))+el("AssumedRoleId", "AROAFAKE:"+f.Get("RoleSessionName")))
 	case "iam:GetAccountAuthorizationDetails":
 		body = s.authorizationDetails(f.Get("Marker"))
 	case "iam:ListAccessKeys":
@@ -93,6 +102,22 @@ func (s *Server) serveQuery(q *request, service string) {
 	q.w.Header().Set("Content-Type", "text/xml")
 	fmt.Fprintf(q.w, `<%sResponse><%sResult>%s</%sResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></%sResponse>`,
 		op, op, body, op, op)
+}
+
+// assumable returns the account of a member account's role that sts:AssumeRole may take on:
+// the role must exist in the member's World.
+func (s *Server) assumable(roleARN string) (string, bool) {
+	rest, ok := strings.CutPrefix(roleARN, "arn:aws:iam::")
+	acct, name, ok2 := strings.Cut(rest, ":role/")
+	if !ok || !ok2 {
+		return "", false
+	}
+	w, ok := s.members[acct]
+	if !ok {
+		return "", false
+	}
+	_, ok = find(w.Roles, func(r Role) bool { return r.Name == name })
+	return acct, ok
 }
 
 // authorizationDetails renders one page of GetAccountAuthorizationDetails: the users, groups,
@@ -151,16 +176,23 @@ func (s *Server) authorizationDetails(marker string) string {
 		})
 	}
 	from, to, next := page(marker, len(entries), w.PageSize)
-	lists := map[string]string{}
+	lists := map[string]*strings.Builder{}
 	for _, e := range entries[from:to] {
 		list, x := e()
-		lists[list] += raw("member", x)
+		if lists[list] == nil {
+			lists[list] = &strings.Builder{}
+		}
+		lists[list].WriteString(raw("member", x))
 	}
-	var body string
+	var b strings.Builder
 	for _, list := range []string{"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"} {
-		body += raw(list, lists[list])
+		inner := ""
+		if lists[list] != nil {
+			inner = lists[list].String()
+		}
+		b.WriteString(raw(list, inner))
 	}
-	body += el("IsTruncated", fmt.Sprint(next != ""))
+	body := b.String() + el("IsTruncated", fmt.Sprint(next != ""))
 	if w.dropsMarker("iam:GetAccountAuthorizationDetails") {
 		return body
 	}

@@ -29,6 +29,12 @@ type Server struct {
 
 	srv    *httptest.Server
 	closed chan struct{}
+	// members are the other accounts of an organization (NewOrg), by id: a request signed
+	// with credentials that sts:AssumeRole gave for one is served from its World.
+	members map[string]*World
+	// root is the server whose record and faults a member account's view shares; nil for
+	// the server itself.
+	root *Server
 
 	mu     sync.Mutex
 	calls  []Call
@@ -42,6 +48,7 @@ type Call struct {
 	Operation string // the API operation, e.g. ListBuckets; for an unknown REST request, "METHOD /path?query"
 	Resource  string // what the call was about (user, bucket, key, ...), "" when nothing in particular
 	Region    string // the region of the signature
+	Account   string // the account whose World served it
 }
 
 func (c Call) String() string {
@@ -71,6 +78,7 @@ type Fault struct {
 	Service   string // "" matches any service
 	Operation string // "" matches any operation
 	Resource  string // "" matches any; otherwise a substring of the call's resource
+	Account   string // "" matches any; otherwise the account whose World serves the call
 	Kind      FaultKind
 	// Times is how many matching calls fail; 0 means all of them.
 	Times int
@@ -86,6 +94,28 @@ func New(w *World) *Server {
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
+}
+
+// NewOrg starts a fake serving an organization: mgmt is the account whose credentials sign
+// requests at first (its Org describes the organization), members the other accounts. The
+// fake's sts:AssumeRole gives, for a role of a member account, credentials whose requests
+// that account's World answers; for any other role it answers AccessDenied.
+func NewOrg(mgmt *World, members ...*World) *Server {
+	s := New(mgmt)
+	s.members = map[string]*World{}
+	for _, m := range members {
+		s.members[m.AccountID] = m
+	}
+	return s
+}
+
+// memberKeyPrefix begins the access key ids the fake's sts:AssumeRole gives; the account id
+// follows.
+const memberKeyPrefix = "ASIAFAKE"
+
+// view returns the server as a member account sees it: its World, the same record and faults.
+func (s *Server) view(w *World) *Server {
+	return &Server{URL: s.URL, World: w, srv: s.srv, closed: s.closed, members: s.members, root: s}
 }
 
 // Close stops the server, releasing requests held by Hang faults.
@@ -135,12 +165,18 @@ func (s *Server) AccessKeys() []string {
 
 // record keeps a call and returns the fault to serve for it, if any.
 func (s *Server) record(c Call) *Fault {
+	if c.Account == "" {
+		c.Account = s.World.AccountID
+	}
+	if s.root != nil {
+		return s.root.record(c)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, c)
 	for _, f := range s.faults {
 		if (f.Service != "" && f.Service != c.Service) || (f.Operation != "" && f.Operation != c.Operation) ||
-			(f.Resource != "" && !strings.Contains(c.Resource, f.Resource)) {
+			(f.Resource != "" && !strings.Contains(c.Resource, f.Resource)) || (f.Account != "" && f.Account != c.Account) {
 			continue
 		}
 		f.seen++
@@ -164,6 +200,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.creds[m[1]] = true
 	s.mu.Unlock()
+	if acct, ok := strings.CutPrefix(m[1], memberKeyPrefix); ok {
+		member, known := s.members[acct]
+		if !known {
+			http.Error(w, "fakeaws: credentials of no account", http.StatusForbidden)
+			return
+		}
+		s = s.view(member)
+	}
 	region, service := m[2], m[3]
 	req := &request{s: s, w: w, r: r, region: region}
 	switch {

@@ -101,6 +101,23 @@ type Org struct {
 	OUs                    []OU
 	AccountParent          string // id of the account's OU, or RootID
 	Policies               []OrgPolicy
+	// Accounts are the organization's accounts; empty means the World's account alone, under
+	// AccountParent.
+	Accounts []OrgAccount
+}
+
+// OrgAccount is an account of an organization and where it sits.
+type OrgAccount struct {
+	ID, Name, Parent string
+	Status           string // "" means ACTIVE
+}
+
+// accounts returns the organization's accounts.
+func (o *Org) accounts(self string) []OrgAccount {
+	if len(o.Accounts) > 0 {
+		return o.Accounts
+	}
+	return []OrgAccount{{ID: self, Name: "account " + self, Parent: o.AccountParent}}
 }
 
 // OU is an organizational unit.
