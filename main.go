@@ -16,11 +16,13 @@ import (
 	"github.com/iamscope/iamscope/cli"
 )
 
-// Exit statuses follow the usual conventions: 0 success, 1 failure, 2 usage.
+// Exit statuses follow the usual conventions: 0 success, 1 failure, 2 usage; diff says 3
+// when it found changes.
 const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
+	exitChanges = 3
 )
 
 // usageError marks a mistake in how the command was called.
@@ -41,7 +43,7 @@ which statement of which policy allowed or denied, and which conditions are stil
 		return usageError{err}
 	})
 	root.AddCommand(cli.NewSimulateCommand(), cli.NewSnapshotCommand(), cli.NewCanCommand(),
-		cli.NewWhatCanCommand(), cli.NewWhoCanCommand(), cli.NewPathsCommand())
+		cli.NewWhatCanCommand(), cli.NewWhoCanCommand(), cli.NewPathsCommand(), cli.NewDiffCommand())
 	return root
 }
 
@@ -57,6 +59,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
+		if errors.Is(err, cli.ErrChanged) {
+			return exitChanges
+		}
 		fmt.Fprintln(stderr, "iamscope:", cli.CleanMessage(err.Error()))
 		if isUsageError(err) {
 			if tooManyArgs(err) {
