@@ -48,6 +48,8 @@ every policy change, down to the statement, with the changes each entry is due t
 
 Exit status: 0 no changes, 3 changes, 1 failure, 2 usage.`,
 		Args: cobra.NoArgs,
+		// Finding changes is an answer, not a mistake: no usage after it.
+		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch only {
 			case "", "gained", "lost":
