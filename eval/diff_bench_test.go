@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,12 +67,23 @@ func BenchmarkDiff5000(b *testing.B) {
 }
 
 // mutateHandful changes n policies of a loaded account, chosen by a fixed seed, in the ways
-// administrators do: a policy attached to a role, an inline deny added to a user, a managed
-// policy's default document widened, a role's trust opened to an outside account, a policy
-// detached from a role.
+// administrators do (mutateStep), and indexes it again.
 func mutateHandful(tb testing.TB, a *model.Account, n int) {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(17, 17))
+	for i := range n {
+		mutateStep(tb, a, rng, i%5)
+	}
+	if w := a.Index(); len(w) > 0 {
+		tb.Fatalf("the mutated account does not index: %s", w[0])
+	}
+}
+
+// mutateStep makes one change of kind k: 0 a customer policy attached to a role, 1 an inline
+// deny added to a user, 2 a managed policy's default document widened, 3 a role's trust opened
+// to an outside account, 4 a policy detached from a role.
+func mutateStep(tb testing.TB, a *model.Account, rng *rand.Rand, k int) {
+	tb.Helper()
 	parse := func(doc string) *model.Policy {
 		p, err := model.ParsePolicy([]byte(doc))
 		if err != nil {
@@ -85,36 +97,33 @@ func mutateHandful(tb testing.TB, a *model.Account, n int) {
 			customer = append(customer, p)
 		}
 	}
-	for i := range n {
-		switch i % 5 {
-		case 0:
-			r := a.Roles[rng.IntN(len(a.Roles))]
-			r.AttachedPolicies = append(r.AttachedPolicies, customer[rng.IntN(len(customer))].ARN)
-		case 1:
-			u := a.Users[rng.IntN(len(a.Users))]
-			u.InlinePolicies = append(u.InlinePolicies, model.InlinePolicy{Name: "bench-deny",
-				Document: parse(`{"Version":"2012-10-17","Statement":[{"Sid":"NoS3","Effect":"Deny","Action":"s3:*","Resource":"*"}]}`)})
-		case 2:
-			p := customer[rng.IntN(len(customer))]
-			for j := range p.Versions {
-				if p.Versions[j].IsDefault || p.Versions[j].ID == p.DefaultVersion {
-					p.Versions[j].Document = parse(`{"Version":"2012-10-17","Statement":[{"Sid":"Wider","Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}`)
-				}
-			}
-		case 3:
-			r := a.Roles[rng.IntN(len(a.Roles))]
-			r.TrustPolicy = parse(`{"Version":"2012-10-17","Statement":[{"Sid":"Vendor","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole"}]}`)
-		case 4:
-			for {
-				r := a.Roles[rng.IntN(len(a.Roles))]
-				if len(r.AttachedPolicies) > 0 {
-					r.AttachedPolicies = r.AttachedPolicies[1:]
-					break
-				}
+	switch k {
+	case 0:
+		r := a.Roles[rng.IntN(len(a.Roles))]
+		r.AttachedPolicies = append(r.AttachedPolicies, customer[rng.IntN(len(customer))].ARN)
+	case 1:
+		u := a.Users[rng.IntN(len(a.Users))]
+		u.InlinePolicies = append(u.InlinePolicies, model.InlinePolicy{Name: "bench-deny",
+			Document: parse(`{"Version":"2012-10-17","Statement":[{"Sid":"NoS3","Effect":"Deny","Action":"s3:*","Resource":"*"}]}`)})
+	case 2:
+		p := customer[rng.IntN(len(customer))]
+		for j := range p.Versions {
+			if p.Versions[j].IsDefault || p.Versions[j].ID == p.DefaultVersion {
+				p.Versions[j].Document = parse(`{"Version":"2012-10-17","Statement":[{"Sid":"Wider","Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}`)
 			}
 		}
-	}
-	if w := a.Index(); len(w) > 0 {
-		tb.Fatalf("the mutated account does not index: %s", w[0])
+	case 3:
+		r := a.Roles[rng.IntN(len(a.Roles))]
+		doc := strings.TrimSuffix(string(r.TrustPolicy.Document), "]}") +
+			`,{"Sid":"Vendor","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole"}]}`
+		r.TrustPolicy = parse(doc)
+	case 4:
+		for {
+			r := a.Roles[rng.IntN(len(a.Roles))]
+			if len(r.AttachedPolicies) > 0 {
+				r.AttachedPolicies = r.AttachedPolicies[1:]
+				break
+			}
+		}
 	}
 }

@@ -92,14 +92,14 @@ func attribute(before, after *Engine, changes []PolicyChange) (map[string]map[in
 		targets[arn] = is
 	}
 	for k, e := range engines {
-		on := make(map[string][]string, len(targets))
+		on := make(map[string][]escalationTarget, len(targets))
 		for arn := range targets {
 			on[arn] = e.targetResources(arn, holders[k])
 		}
 		for _, x := range e.order {
 			stmts := x.escalationStatements()
-			if len(stmts) == 0 {
-				continue
+			if len(stmts) == 0 || adminOnBoth(before, after, x.ARN) {
+				continue // an administrator has no path of its own to gain
 			}
 			for arn, is := range targets {
 				if causes[x.ARN] != nil && containsAll(causes[x.ARN], is) {
@@ -113,9 +113,15 @@ func attribute(before, after *Engine, changes []PolicyChange) (map[string]map[in
 			}
 		}
 	}
-	// Those whose chains reach a changed role, on either side.
+	// Those whose chains reach a role that looks different from a chain, on either side.
+	seen := map[string]map[int]bool{}
+	for arn, is := range causes {
+		if differsForChains(before, after, arn) {
+			seen[arn] = is
+		}
+	}
 	for _, e := range engines {
-		for arn, is := range upstream(e, causes) {
+		for arn, is := range upstream(e, seen) {
 			for i := range is {
 				add(arn, i)
 			}
@@ -133,6 +139,38 @@ const (
 	needPaths                   // its escalation paths, through chains and targets
 	needAll    = needAccess | needHops | needPaths
 )
+
+// differsForChains reports whether a role looks different to those whose chains reach it: what
+// it can do (administrator, the powers escalation weighs), its own escalation paths, or the
+// roles it assumes in one hop. Anything else about it reaches no one upstream. A user, or a
+// principal on one side only, counts as different.
+func differsForChains(before, after *Engine, arn string) bool {
+	pb, okB := before.principals[arn]
+	pa, okA := after.principals[arn]
+	if !okB || !okA {
+		return true
+	}
+	if pb.Kind() != model.EntityRole {
+		return false
+	}
+	if before.power(pb) != after.power(pa) {
+		return true
+	}
+	opened, closed := pathDiff(before.directPaths(pb), after.directPaths(pa))
+	if len(opened)+len(closed) > 0 {
+		return true
+	}
+	added, removed := hopDiff(before.assumable(pb, nil, Discovery), after.assumable(pa, nil, Discovery))
+	return len(added)+len(removed) > 0
+}
+
+// adminOnBoth reports whether the principal is an administrator on both sides: it then has no
+// escalation path of its own, whatever its targets are worth.
+func adminOnBoth(before, after *Engine, arn string) bool {
+	pb, okB := before.principals[arn]
+	pa, okA := after.principals[arn]
+	return okB && okA && before.IsAdmin(pb) && after.IsAdmin(pa)
+}
 
 func containsAll(have, want map[int]bool) bool {
 	for i := range want {
@@ -253,9 +291,9 @@ func namedBy(e *Engine, stmts []StatementChange) []string {
 	return out
 }
 
-// escalationActions are the IAM and STS actions of the escalation catalogue, lower case: the
-// actions by which a principal acts on another (its keys, its trust, its policies, its groups,
-// passing it as a role); reads are left out.
+// escalationActions are the IAM actions of the escalation catalogue, lower case: the actions
+// by which a principal acts on another (its keys, its trust, its policies, its groups, passing
+// it as a role); reads are left out, and so is assuming a role, which upstream follows.
 var escalationActions = func() []string {
 	seen := map[string]bool{}
 	var out []string
@@ -266,7 +304,7 @@ var escalationActions = func() []string {
 			if ok && (act.AccessLevel == catalog.List || act.AccessLevel == catalog.Read) {
 				continue // reading a principal takes nothing over
 			}
-			if (strings.HasPrefix(a, "iam:") || strings.HasPrefix(a, "sts:")) && !seen[a] {
+			if strings.HasPrefix(a, "iam:") && !seen[a] {
 				seen[a] = true
 				out = append(out, a)
 			}
@@ -275,7 +313,7 @@ var escalationActions = func() []string {
 	return out
 }()
 
-// escalationStatements lists p's identity statements that allow an IAM or STS action of the
+// escalationStatements lists p's identity statements that allow an IAM action of the
 // escalation catalogue: only through them can p take another principal over.
 func (p *Principal) escalationStatements() []*statement {
 	var out []*statement
@@ -295,35 +333,66 @@ func (p *Principal) escalationStatements() []*statement {
 	return out
 }
 
-// targetResources lists what escalation steps act on to take over the principal with the ARN:
-// its ARN, its groups and the managed policies it holds.
-func (e *Engine) targetResources(arn string, holders map[string][]string) []string {
-	resources := []string{arn}
-	if t, ok := e.principals[arn]; ok {
-		switch en := t.Entity; en.Kind {
-		case model.EntityUser:
-			for _, g := range en.User.Groups {
-				resources = append(resources, "arn:aws:iam::"+t.Account+":group/"+g)
-			}
+// escalationTarget is what an escalation step acts on to take a principal over: its ARN (a
+// user's keys and login, a role's trust and policies, passing a role that trusts a service), its
+// groups, or the managed policies it holds; kind names which ("user", "role", "group", "policy").
+type escalationTarget struct {
+	kind, arn string
+}
+
+// targetKind says what kind of resource an IAM escalation action acts on.
+func targetKind(action string) string {
+	switch {
+	case strings.Contains(action, "policyversion"):
+		return "policy"
+	case strings.Contains(action, "group"):
+		return "group"
+	case strings.Contains(action, "role"):
+		return "role"
+	}
+	return "user"
+}
+
+// targetResources lists what escalation steps act on to take over the principal with the ARN.
+// A role is passed to a service only when its trust admits one.
+func (e *Engine) targetResources(arn string, holders map[string][]string) []escalationTarget {
+	t, ok := e.principals[arn]
+	if !ok {
+		return nil
+	}
+	var out []escalationTarget
+	switch en := t.Entity; en.Kind {
+	case model.EntityUser:
+		out = append(out, escalationTarget{"user", arn})
+		for _, g := range en.User.Groups {
+			out = append(out, escalationTarget{"group", "arn:aws:iam::" + t.Account + ":group/" + g})
 		}
+	case model.EntityRole:
+		out = append(out, escalationTarget{"role", arn})
 	}
 	for pol, hs := range holders {
 		for _, h := range hs {
 			if h == arn {
-				resources = append(resources, pol)
+				out = append(out, escalationTarget{"policy", pol})
 			}
 		}
 	}
-	return resources
+	return out
 }
 
 // mayActOn is a quick test, ignoring conditions, of whether one of the statements
-// (escalationStatements) could act on one of the resources (targetResources).
-func mayActOn(stmts []*statement, resources []string) bool {
+// (escalationStatements) allows an escalation action on a target of its kind.
+func mayActOn(stmts []*statement, targets []escalationTarget) bool {
 	for _, s := range stmts {
-		for _, r := range resources {
-			if s.mightMatchResource(r) {
-				return true
+		for _, a := range escalationActions {
+			if !s.matchAction(a) {
+				continue
+			}
+			kind := targetKind(a)
+			for _, t := range targets {
+				if t.kind == kind && s.mightMatchResource(t.arn) {
+					return true
+				}
 			}
 		}
 	}
