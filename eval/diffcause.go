@@ -1,7 +1,9 @@
 package eval
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/model"
@@ -115,9 +117,28 @@ func attribute(before, after *Engine, changes []PolicyChange) (map[string]map[in
 	}
 	// Those whose chains reach a role that looks different from a chain, on either side.
 	seen := map[string]map[int]bool{}
-	for arn, is := range causes {
-		if differsForChains(before, after, arn) {
-			seen[arn] = is
+	var arns []string
+	for arn := range causes {
+		arns = append(arns, arn)
+	}
+	differs := make([]bool, len(arns))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				differs[i] = differsForChains(before, after, arns[i])
+			}
+		})
+	}
+	for i := range arns {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, arn := range arns {
+		if differs[i] {
+			seen[arn] = causes[arn]
 		}
 	}
 	for _, e := range engines {
@@ -156,12 +177,12 @@ func differsForChains(before, after *Engine, arn string) bool {
 	if before.power(pb) != after.power(pa) {
 		return true
 	}
-	opened, closed := pathDiff(before.directPaths(pb), after.directPaths(pa))
-	if len(opened)+len(closed) > 0 {
+	added, removed := hopDiff(before.assumable(pb, nil, Discovery), after.assumable(pa, nil, Discovery))
+	if len(added)+len(removed) > 0 {
 		return true
 	}
-	added, removed := hopDiff(before.assumable(pb, nil, Discovery), after.assumable(pa, nil, Discovery))
-	return len(added)+len(removed) > 0
+	opened, closed := pathDiff(before.directPaths(pb), after.directPaths(pa))
+	return len(opened)+len(closed) > 0
 }
 
 // adminOnBoth reports whether the principal is an administrator on both sides: it then has no
