@@ -143,6 +143,7 @@ func TestHostileAccountIsDrawnInert(t *testing.T) {
 		{"paths", []string{"paths", "-f", file}, exitOK},
 		{"paths of one", []string{"paths", "-f", file, hostileUser}, exitOK},
 		{"snapshot", []string{"snapshot", "-f", file, "-o", snap}, exitOK},
+		{"diff", []string{"diff", "--before", filepath.Join("cli", "testdata", "partner"), "--after", file}, exitChanges},
 		{"simulate", []string{"simulate", cases}, exitOK},
 		{"simulate, not an array", []string{"simulate", notArray}, exitFailure},
 		{"unknown principal", []string{"can", "-f", file, "dana" + evil, "s3:GetObject", hostileObj}, exitUsage},

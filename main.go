@@ -17,12 +17,14 @@ import (
 	"github.com/iamscope/iamscope/cli"
 )
 
-// Exit statuses follow the usual conventions: 0 success, 1 failure, 2 usage, 130 stopped by
-// ctrl+c or a TERM before the answer was complete.
+// Exit statuses follow the usual conventions: 0 success, 1 failure, 2 usage; diff says 3
+// when it found changes; 130 when ctrl+c or a TERM stopped a subcommand before its answer was
+// complete.
 const (
 	exitOK          = 0
 	exitFailure     = 1
 	exitUsage       = 2
+	exitChanges     = 3
 	exitInterrupted = 130
 )
 
@@ -48,7 +50,7 @@ which statement of which policy allowed or denied, and which conditions are stil
 		return usageError{err}
 	})
 	root.AddCommand(cli.NewSimulateCommand(), cli.NewSnapshotCommand(), cli.NewCanCommand(),
-		cli.NewWhatCanCommand(), cli.NewWhoCanCommand(), cli.NewPathsCommand())
+		cli.NewWhatCanCommand(), cli.NewWhoCanCommand(), cli.NewPathsCommand(), cli.NewDiffCommand())
 	return root
 }
 
@@ -88,6 +90,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // finish reports the command's error, if any, and returns the exit status.
 func finish(root *cobra.Command, args []string, err error, stderr io.Writer) int {
 	if err != nil {
+		if errors.Is(err, cli.ErrChanged) {
+			return exitChanges
+		}
 		fmt.Fprintln(stderr, "iamscope:", cli.CleanMessage(err.Error()))
 		if isUsageError(err) {
 			if tooManyArgs(err) {

@@ -94,3 +94,32 @@ func TestSimulateConformanceFile(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffExitStatus: diff exits 3 when something changed and writes no error, 0 when nothing
+// did, 2 for a side missing.
+func TestDiffExitStatus(t *testing.T) {
+	partner := filepath.Join("cli", "testdata", "partner")
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"the demo changed", []string{"diff"}, exitChanges, ""},
+		{"identical sides", []string{"diff", "--before", partner, "--after", partner}, exitOK, ""},
+		{"no later state", []string{"diff", "--before", partner}, exitUsage, "the later state"},
+		{"no earlier state", []string{"diff", "--file", partner}, exitUsage, "--before"},
+		{"bad --only", []string{"diff", "--only", "both"}, exitUsage, "gained or lost"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCapture(t, "", tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, stderr)
+			}
+			if tc.stderr == "" && stderr != "" || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr %q, want %q", stderr, tc.stderr)
+			}
+		})
+	}
+}

@@ -190,6 +190,11 @@ func TestPlainData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before, err := Before()
+	if err != nil {
+		t.Fatal(err)
+	}
+	accts = append(accts, before...)
 	entity := func(kind, arn, name, path, id string) {
 		t.Helper()
 		if !plainName.MatchString(name) || !plainPath.MatchString(path) || !uniqueID.MatchString(id) {
@@ -224,8 +229,8 @@ func TestPlainData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(files) != fmt.Sprint([]string{"data/keystone.json", "data/tidewater.json"}) {
-		t.Errorf("embedded files %v; list every one in files", files)
+	if fmt.Sprint(files) != fmt.Sprint([]string{"data/keystone.json", "data/tidewater-before.json", "data/tidewater.json"}) {
+		t.Errorf("embedded files %v; list every one in files or beforeFiles", files)
 	}
 	for _, f := range files {
 		raw, err := data.ReadFile(f)

@@ -41,11 +41,25 @@ var data embed.FS
 // files are the embedded accounts in the order Accounts returns them: the main account first.
 var files = []string{"data/tidewater.json", "data/keystone.json"}
 
+// beforeFiles are the same accounts a week earlier (Before): Tidewater's account as it was,
+// and Keystone's, which has not changed.
+var beforeFiles = []string{"data/tidewater-before.json", "data/keystone.json"}
+
 // Accounts parses the embedded demo accounts, fills in the AWS managed policies they reference
 // from the embedded catalog, and indexes them. Each call returns fresh accounts that the caller
 // may change. The main account (MainAccountID) comes first. Their LoadedAt is fixed in the data,
 // so that output about them is reproducible.
-func Accounts() ([]*model.Account, error) {
+func Accounts() ([]*model.Account, error) { return loadAll(files) }
+
+// Before returns the demo accounts as they were a week before Accounts, for trying
+// `iamscope diff` with no files: since then a new version of the finance policy was made the
+// default, a user joined the finance group, a deny was taken out of the legacy service user's
+// policy, and the data lake was shared with Keystone's whole account instead of the audit role
+// (docs/demo-account.md tells the story). The main account comes first.
+func Before() ([]*model.Account, error) { return loadAll(beforeFiles) }
+
+// loadAll reads embedded accounts, in order.
+func loadAll(files []string) ([]*model.Account, error) {
 	out := make([]*model.Account, 0, len(files))
 	for _, name := range files {
 		a, err := load(name)
