@@ -108,7 +108,8 @@ func (m *Model) chipsView() string {
 	// The selected principal's own tags travel with its requests (aws:PrincipalTag/...).
 	if !compact {
 		var own []string
-		for _, t := range m.selectedTags() {
+		_, tags := m.selectedTags()
+		for _, t := range tags {
 			if _, set := c.req.get(tagPrefix + t.Key); !set {
 				own = append(own, clean(t.Key)+"="+clean(t.Value))
 			}

@@ -13,6 +13,9 @@ import (
 // it, a service, a resource. They are built in Update from the account, never in View.
 
 func (m *Model) showPrincipalInfo(it *principalItem) {
+	if m.explain.pinned {
+		return // a pinned answer stays while the list moves
+	}
 	m.explain.showInfo(it.kind.String()+" "+it.name, func(d *document) { principalInfo(d, m.ctx, it) })
 	m.explain.principal = it
 }

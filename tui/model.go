@@ -11,6 +11,7 @@ import (
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/keymap"
 	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -97,6 +98,14 @@ type Model struct {
 
 	// pendingSelect is the key of a node a jump waits for.
 	pendingSelect string
+	// reverseQuery names the who-can query the Resources view shows, when it was asked by
+	// name (the palette's who-can, a guided question) rather than from the list.
+	reverseQuery string
+
+	// questions are the guided questions of the tour (Q); nil when there are none.
+	questions *demo.Questions
+	// asked is the index of the question asked last, -1 before any.
+	asked int
 }
 
 // New makes the explorer's model. It reads the accounts when the program starts (Init).
@@ -123,6 +132,8 @@ func New(opts Options) *Model {
 		reverseSrc: &reverseSource{},
 		pathsSrc:   &pathsSource{},
 		byARN:      map[string]*principalItem{},
+		questions:  opts.Questions,
+		asked:      -1,
 	}
 	m.principals = newList(m.renderPrincipal)
 	m.resources = newList(m.renderResource)
@@ -346,8 +357,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Global.Suspend) {
 		return tea.Suspend
 	}
-	if m.state != stateReady {
-		if key.Matches(msg, k.Global.Quit) || key.Matches(msg, k.Global.Back) {
+	if m.state != stateReady || c.layout.tooSmall {
+		// Loading, failed, or a window too small to draw in: nothing on screen takes keys.
+		if key.Matches(msg, k.Global.Quit) || (m.state != stateReady && key.Matches(msg, k.Global.Back)) {
 			return tea.Quit
 		}
 		return nil
@@ -374,6 +386,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Global.Strict):
 		return m.toggleStrict()
+	case key.Matches(msg, k.Global.Questions):
+		return m.openQuestions()
 	case key.Matches(msg, k.Global.WhatIf):
 		return m.openWhatIf()
 	case key.Matches(msg, k.Global.Palette):
@@ -426,6 +440,10 @@ func (m *Model) back() tea.Cmd {
 			return nil
 		}
 		m.focus = focusTree
+		if m.explain.pinned {
+			m.explain.unpin()
+			return m.followSelection(false)
+		}
 	case focusTree:
 		if m.currentTree().tree.clearFilter() {
 			return m.followSelection(false)
@@ -483,6 +501,7 @@ func (m *Model) updateFocused(msg tea.KeyPressMsg) tea.Cmd {
 			n := tp.tree.selected()
 			if n != nil && n.req.valid() {
 				m.focus = focusDoc
+				m.explain.unpin()
 				return m.explain.ask(c, n.req, false)
 			}
 			if n != nil && n.expandable {
@@ -494,7 +513,11 @@ func (m *Model) updateFocused(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return nil
 		}
+		before := tp.tree.selected()
 		cmd, _ := tp.update(c, msg, l.tree.h-1)
+		if tp.tree.selected() != before {
+			m.explain.unpin() // moving in the tree explains its rows again
+		}
 		return tea.Batch(cmd, m.followSelection(false))
 	case focusDoc:
 		return m.updateDoc(msg)
@@ -512,6 +535,7 @@ func (m *Model) listChanged() tea.Cmd {
 		if !ok {
 			return nil
 		}
+		m.reverseQuery = ""
 		m.explain.showInfo("resource", func(d *document) { resourceInfo(d, m.ctx, it) })
 		return m.reverse.setRoot(m.ctx, m.reverseSrc.root(it))
 	}
@@ -572,6 +596,9 @@ func (m *Model) followSelection(force bool) tea.Cmd {
 	if m.focus == focusList && !force {
 		return nil
 	}
+	if m.explain.pinned {
+		return nil
+	}
 	n := m.currentTree().tree.selected()
 	if n == nil {
 		return nil
@@ -606,6 +633,7 @@ func (m *Model) refreshAll() tea.Cmd {
 	h := c.layout.tree.h - 1
 	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h)}
 	if m.explain.req.valid() {
+		m.explain.markRecompute()
 		cmds = append(cmds, m.explain.ask(c, m.explain.req, true))
 	}
 	return m.withSpinner(tea.Batch(cmds...))
@@ -646,7 +674,9 @@ func (m *Model) breadcrumbs() []string {
 	if it, ok := m.currentList().selected().(*principalItem); ok && m.view != viewReverse {
 		out = append(out, it.kind.String()+" "+it.name)
 	}
-	if it, ok := m.currentList().selected().(*resourceItem); ok && m.view == viewReverse {
+	if m.view == viewReverse && m.reverseQuery != "" {
+		out = append(out, m.reverseQuery)
+	} else if it, ok := m.currentList().selected().(*resourceItem); ok && m.view == viewReverse {
 		out = append(out, it.label)
 	}
 	if m.focus != focusList {

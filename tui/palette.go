@@ -266,20 +266,13 @@ func (m *Model) runTyped(q string) (tea.Cmd, error) {
 		}
 		m.focus = focusDoc
 		// Answered as the CLI's can answers: the party's own request, else through a chain.
-		return m.explain.ask(m.ctx, request{principal: who, action: f[2], resource: f[3], party: true}, true), nil
+		return m.explain.pin(m.ctx, request{principal: who, action: f[2], resource: f[3], party: true}, false), nil
 	case "who-can":
 		if len(f) != 3 {
 			return nil, fmt.Errorf("write: who-can ACTION RESOURCE")
 		}
-		m.view = viewReverse
 		m.focus = focusTree
-		root := &node{kind: nkResourceRoot, key: "who-can " + f[1] + " " + f[2], label: clean(f[2]), expandable: true,
-			data: []whoAction{{action: f[1], resource: f[2]}}}
-		cmd := m.reverse.setRoot(m.ctx, root)
-		if n := m.reverse.tree.selected(); n != nil {
-			cmd = tea.Batch(cmd, m.reverse.expand(m.ctx, n))
-		}
-		return cmd, nil
+		return m.whoCan(f[1], f[2]), nil
 	}
 	return nil, fmt.Errorf("unknown command")
 }
@@ -335,4 +328,20 @@ func (m *Model) applyPendingSelect() {
 		m.pendingSelect = ""
 		m.access.tree.scroll(m.ctx.layout.tree.h - 1)
 	}
+}
+
+// whoCan shows in the Resources view everyone who can do an action on a resource. The
+// resource is selected in the Resources list when it is one of its rows; the breadcrumb names
+// the query either way.
+func (m *Model) whoCan(action, resource string) tea.Cmd {
+	m.view = viewReverse
+	m.resources.selectItem(func(it listItem) bool { return it.(*resourceItem).arn == resource })
+	m.reverseQuery = "who-can " + clean(action) + " " + clean(resource)
+	root := &node{kind: nkResourceRoot, key: "who-can " + action + " " + resource, label: clean(resource), expandable: true,
+		data: []whoAction{{action: action, resource: resource}}}
+	cmd := m.reverse.setRoot(m.ctx, root)
+	if n := m.reverse.tree.selected(); n != nil {
+		cmd = tea.Batch(cmd, m.reverse.expand(m.ctx, n))
+	}
+	return cmd
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/iamscope/iamscope/keymap"
 	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	// Strict opens the explorer in strict mode (--strict): keys the request context does not
 	// set are absent, as AWS sees a request. By default they are unknown (discovery mode).
 	Strict bool
+	// Questions are the guided questions the tour (Q) offers: the demo's, or a trainer's file
+	// (--questions). nil offers none.
+	Questions *demo.Questions
 	// Keys is the key map; the zero value means keymap.Default().
 	Keys *keymap.KeyMap
 	// Now is the clock for the engine and the age of the data; nil means time.Now.

@@ -31,7 +31,8 @@ func (m *Model) render() string {
 	if c.layout.tooSmall {
 		msg := fmt.Sprintf("iamscope needs a window of at least %d×%d; this one is %d×%d.", minWidth, minHeight, c.width, c.height)
 		lines := wrap(msg, max(c.width-2, 10))
-		lines = append(lines, "", "Make the window bigger, or press q to quit.")
+		lines = append(lines, "")
+		lines = append(lines, wrap("Make the window bigger, or press q to quit.", max(c.width-2, 10))...)
 		return lipgloss.Place(c.width, c.height, lipgloss.Center, lipgloss.Center, s.warning.Render(strings.Join(lines, "\n")))
 	}
 	switch m.state {
@@ -217,11 +218,17 @@ func (m *Model) docPaneView(r rect) []string {
 	if title == "" {
 		title = "Explanation"
 	}
-	right := ""
+	var marks []string
 	if e.loading {
-		right = m.spinner.View() + " deciding"
+		marks = append(marks, m.spinner.View()+" deciding")
 	}
-	lines := []string{m.paneTitle(title, right, r.w, focused)}
+	if e.pinned {
+		marks = append(marks, "pinned")
+	}
+	if e.recomputed != "" {
+		marks = append(marks, e.recomputed)
+	}
+	lines := []string{m.paneTitle(title, strings.Join(marks, " · "), r.w, focused)}
 	for _, l := range e.doc.view(c.styles, r.w-1, r.h-1) {
 		lines = append(lines, " "+l)
 	}

@@ -200,13 +200,10 @@ func (o *whatIfOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	}
 	rows := o.rows(m)
 	o.err = ""
+	if cmd, ok := m.editorKey(msg, &o.cursor, len(rows)); ok {
+		return cmd
+	}
 	switch {
-	case key.Matches(msg, k.Global.Back), key.Matches(msg, k.Global.WhatIf):
-		m.pop()
-	case key.Matches(msg, k.List.Up):
-		o.cursor = max(o.cursor-1, 0)
-	case key.Matches(msg, k.List.Down):
-		o.cursor = min(o.cursor+1, max(len(rows)-1, 0))
 	case key.Matches(msg, k.WhatIf.Toggle):
 		if o.cursor >= len(rows) {
 			return nil
@@ -230,8 +227,8 @@ func (o *whatIfOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		o.input = newInput("deny: ", "")
 	case key.Matches(msg, k.WhatIf.Clear):
 		return m.setChanges(nil)
-	case key.Matches(msg, k.Global.Quit):
-		return tea.Quit
+	default:
+		o.err = "not a key of this editor: esc closes it, ? lists its keys"
 	}
 	return nil
 }
