@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -99,6 +100,7 @@ func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
 		return opts, errors.New("key bindings in " + path + " conflict: " + c[0])
 	}
 	opts.Keys = &keys
+	opts.HistoryPath = filepath.Join(filepath.Dir(path), "history.json")
 	return opts, nil
 }
 

@@ -106,6 +106,8 @@ type Model struct {
 	questions *demo.Questions
 	// asked is the index of the question asked last, -1 before any.
 	asked int
+	// history is what was run from the palette, newest last (history.go).
+	history []string
 }
 
 // New makes the explorer's model. It reads the accounts when the program starts (Init).
@@ -149,6 +151,9 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.spinner.Tick}
 	if m.opts.Load != nil {
 		cmds = append(cmds, loadCmd(m.opts.Load, m.opts.Now, m.progressCh), waitProgress(m.progressCh))
+	}
+	if m.opts.HistoryPath != "" {
+		cmds = append(cmds, readHistoryCmd(m.opts.HistoryPath))
 	}
 	if !m.themeSet && !m.opts.NoColor {
 		cmds = append(cmds, tea.RequestBackgroundColor)
@@ -293,6 +298,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(again, m.followSelection(false))
 	case explainedMsg:
 		m.explain.handle(c, msg)
+		return m, nil
+	case historyMsg:
+		if msg.err != nil {
+			m.setStatus(clean(msg.err.Error()), true)
+			return m, nil
+		}
+		// Commands run while the file was read come after the file's.
+		m.history = append(msg.entries, m.history...)
+		return m, nil
+	case historySavedMsg:
+		if msg.err != nil {
+			m.setStatus(clean(msg.err.Error()), true)
+		}
 		return m, nil
 	case badgesMsg:
 		return m, m.handleBadges(msg)

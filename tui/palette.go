@@ -32,6 +32,8 @@ type paletteOverlay struct {
 	services map[string][2]int
 	cursor   int
 	err      string
+	// walk is the history entry the input shows (an index into Model.history), or -1.
+	walk int
 }
 
 func (o *paletteOverlay) helpContext() keymap.Context { return keymap.Palette }
@@ -43,7 +45,7 @@ func (o *paletteOverlay) paste(m *Model, text string) tea.Cmd {
 }
 
 func newPaletteOverlay(m *Model) *paletteOverlay {
-	o := &paletteOverlay{input: newInput(": ", "")}
+	o := &paletteOverlay{input: newInput(": ", ""), walk: -1}
 	cmd := func(label string, run func(m *Model) tea.Cmd) {
 		o.items = append(o.items, paletteItem{label: label, kind: "command", run: run})
 	}
@@ -156,10 +158,25 @@ func (o *paletteOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	case "esc":
 		m.pop()
 		return nil
-	case "up", "ctrl+p":
+	case "up":
+		// ↑ on an empty input, or on a history entry, walks the history back.
+		if (o.walk >= 0 || o.input.String() == "") && len(m.history) > 0 {
+			o.showHistory(m, max(o.walk, len(m.history))-1)
+			return nil
+		}
 		o.cursor = max(o.cursor-1, 0)
 		return nil
-	case "down", "ctrl+n", "tab":
+	case "down":
+		if o.walk >= 0 {
+			o.showHistory(m, o.walk+1)
+			return nil
+		}
+		o.cursor = min(o.cursor+1, max(len(o.shown)-1, 0))
+		return nil
+	case "ctrl+p":
+		o.cursor = max(o.cursor-1, 0)
+		return nil
+	case "ctrl+n", "tab":
 		o.cursor = min(o.cursor+1, max(len(o.shown)-1, 0))
 		return nil
 	case "enter":
@@ -171,20 +188,38 @@ func (o *paletteOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 				return nil
 			}
 			m.pop()
-			return cmd
+			return tea.Batch(cmd, m.remember(q))
 		}
 		if o.cursor >= len(o.shown) {
 			return nil
 		}
 		it := o.source()[o.shown[o.cursor]]
 		m.pop()
-		return it.run(m)
+		return tea.Batch(it.run(m), m.remember(q))
 	}
 	if o.input.update(msg) {
+		o.walk = -1
 		o.err = ""
 		o.filter()
 	}
 	return nil
+}
+
+// showHistory puts history entry i in the input; past the newest entry, the input is empty
+// again.
+func (o *paletteOverlay) showHistory(m *Model, i int) {
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(m.history) {
+		o.walk = -1
+		o.input.setValue("")
+	} else {
+		o.walk = i
+		o.input.setValue(m.history[i])
+	}
+	o.err = ""
+	o.filter()
 }
 
 func (o *paletteOverlay) view(m *Model) string {

@@ -44,6 +44,9 @@ type Options struct {
 	// Questions are the guided questions the tour (Q) offers: the demo's, or a trainer's file
 	// (--questions). nil offers none.
 	Questions *demo.Questions
+	// HistoryPath is the file that keeps the palette's history between sessions ("" keeps it
+	// for the session only).
+	HistoryPath string
 	// Keys is the key map; the zero value means keymap.Default().
 	Keys *keymap.KeyMap
 	// Now is the clock for the engine and the age of the data; nil means time.Now.
