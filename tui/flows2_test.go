@@ -116,7 +116,7 @@ func TestWhatIfMarksGainedAndLost(t *testing.T) {
 			if !d.m.ctx.whatIfActive() {
 				t.Fatal("deny not applied")
 			}
-			d.contains("+deny on felix")
+			d.contains("+deny s3:GetObject on arn:aws:s3:::tidewater-payroll/* for felix")
 		})
 	}
 }

@@ -87,6 +87,7 @@ type Model struct {
 	badgeID      uint64
 	badgeCursor  int // next principal whose admin badge is to be decided
 	badgesDone   bool
+	badgeEngine  *eval.Engine // the engine the badges are decided with
 	byARN        map[string]*principalItem
 	selectedARN  string // the principal selected in the list
 	selectedKind model.EntityKind
@@ -166,6 +167,7 @@ func (m *Model) setReady(accounts []*model.Account, e *eval.Engine) tea.Cmd {
 	c := m.ctx
 	c.accounts, c.base, c.engine = accounts, e, e
 	c.epoch++
+	m.badgeEngine = e
 	m.state = stateReady
 	items := principalItems(accounts)
 	list := make([]listItem, len(items))
@@ -649,7 +651,10 @@ func (m *Model) toggleStrict() tea.Cmd {
 func (m *Model) refreshAll() tea.Cmd {
 	c := m.ctx
 	h := c.layout.tree.h - 1
-	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h)}
+	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h), m.restartBadges()}
+	if it := m.explain.principal; it != nil {
+		m.showPrincipalInfo(it) // it shows the what-ifs on its policies
+	}
 	if m.explain.req.valid() {
 		m.explain.markRecompute()
 		cmds = append(cmds, m.explain.ask(c, m.explain.req, true))

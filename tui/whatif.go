@@ -29,9 +29,36 @@ func changeLabel(c eval.Change) string {
 	case eval.RemoveFromGroup:
 		return "−" + shortName(ch.User) + " from group " + ch.Group
 	case eval.AddDeny:
-		return "+deny on " + shortName(ch.Entity)
+		return "+deny " + denySummary(ch.Statement) + " for " + shortName(ch.Entity)
 	}
 	return c.String()
+}
+
+// denySummary says what a deny statement denies: its actions on its resources ("s3:* on
+// arn:aws:s3:::tidewater-payroll/*"), or the statement itself when it is not that simple.
+func denySummary(statement string) string {
+	var st struct {
+		Action, Resource, NotAction, NotResource any
+	}
+	if err := json.Unmarshal([]byte(statement), &st); err != nil || st.NotAction != nil || st.NotResource != nil {
+		return truncate(statement, 60)
+	}
+	list := func(v any) string {
+		switch x := v.(type) {
+		case string:
+			return x
+		case []any:
+			var parts []string
+			for _, p := range x {
+				if s, ok := p.(string); ok {
+					parts = append(parts, s)
+				}
+			}
+			return strings.Join(parts, ", ")
+		}
+		return "?"
+	}
+	return list(st.Action) + " on " + list(st.Resource)
 }
 
 // setChanges applies a set of what-ifs: none gives the loaded engine back at once; otherwise
@@ -81,6 +108,9 @@ type whatIfOverlay struct {
 type whatIfRow struct {
 	label  string
 	change eval.Change
+	// left is the what-if by which the selected user left the group whose policy the row
+	// is; the policy no longer applies to the user.
+	left eval.Change
 }
 
 func (m *Model) openWhatIf() tea.Cmd {
@@ -148,9 +178,16 @@ func (o *whatIfOverlay) rows(m *Model) []whatIfRow {
 			u := ent.User
 			policies(u.ARN, u.AttachedPolicies, u.InlinePolicies, "")
 			for _, gn := range u.Groups {
-				add("member of group "+clean(gn), eval.RemoveFromGroup{User: u.ARN, Group: gn})
+				leave := eval.RemoveFromGroup{User: u.ARN, Group: gn}
+				add("member of group "+clean(gn), leave)
 				if g, ok := acct.Group(gn); ok {
+					n := len(rows)
 					policies(g.ARN, g.AttachedPolicies, g.InlinePolicies, " (group "+clean(gn)+", all members)")
+					if inForce(c, leave) {
+						for i := n; i < len(rows); i++ {
+							rows[i].left = leave
+						}
+					}
 				}
 			}
 		case model.EntityRole:
@@ -279,6 +316,9 @@ func (o *whatIfOverlay) view(m *Model) string {
 	for i, r := range rows {
 		box := "[x] "
 		state := "attached"
+		if r.left != nil && !inForce(c, r.change) {
+			box, state = "[-] ", s.chipWhatIf.Render("not applied: left the group")
+		}
 		if inForce(c, r.change) {
 			box = "[ ] "
 			state = s.chipWhatIf.Render("removed")
@@ -286,9 +326,10 @@ func (o *whatIfOverlay) view(m *Model) string {
 				box, state = "[+] ", s.chipWhatIf.Render("added")
 			}
 		}
-		line := box + fit(r.label, inner-14) + " " + state
+		labelW := max(inner-4-width(ansiStrip(state))-1, 10)
+		line := box + fit(r.label, labelW) + " " + state
 		if i == o.cursor {
-			line = s.rowSelected.Render(fit(box+fit(r.label, inner-14)+" "+ansiStrip(state), inner))
+			line = s.rowSelected.Render(fit(box+fit(r.label, labelW)+" "+ansiStrip(state), inner))
 		}
 		lines = append(lines, line)
 	}

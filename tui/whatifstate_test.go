@@ -1,0 +1,62 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+// Toggles and what-ifs show their state (issue 15).
+
+// countDenied counts the denied rows under the access tree's open services.
+func countDenied(d *driver) int {
+	n := 0
+	var walk func(*node)
+	walk = func(x *node) {
+		if x.kind == nkDenied {
+			n++
+		}
+		for _, k := range x.children {
+			walk(k)
+		}
+	}
+	walk(d.m.access.tree.root)
+	return n
+}
+
+func TestDeniedRowsGoWithTheToggle(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.selectPrincipal("dana.whitfield")
+	d.press("enter")
+	iam := d.treeRow("iam")
+	d.press("space", "D")
+	if countDenied(d) == 0 {
+		t.Fatal("D on: no denied row")
+	}
+	d.press("D")
+	if n := countDenied(d); n != 0 || strings.Contains(iam.note, "denied") {
+		t.Errorf("D off: %d denied rows left, note %q", n, iam.note)
+	}
+}
+
+func TestLeavingAGroupShowsOnItsPolicies(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.selectPrincipal("felix.brandt")
+	d.press("w")
+	o := d.m.overlays[0].(*whatIfOverlay)
+	for i, r := range o.rows(d.m) {
+		if strings.HasPrefix(r.label, "member of group finance") {
+			o.cursor = i
+		}
+	}
+	d.press("space")
+	d.contains("[ ] member of group finance", "[-] policy tw-finance-payroll (group finance, all members)", "not applied: left the group")
+	d.lacks("[x] policy tw-finance-payroll")
+	d.press("esc")
+	// The detail pane says it too.
+	d.run(d.m.listChanged())
+	d.m.selectedARN = ""
+	d.run(d.m.selectPrincipal())
+	if doc := docText(&d.m.explain.doc); !strings.Contains(doc, "tw-finance-payroll (group finance)  − left the group (what-if)") {
+		t.Errorf("the detail pane does not show the what-if:\n%s", doc)
+	}
+}
