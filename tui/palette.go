@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/keymap"
@@ -73,6 +72,16 @@ func newPaletteOverlay(m *Model) *paletteOverlay {
 		}
 		o.items = append(o.items, paletteItem{label: label, kind: "principal", run: func(m *Model) tea.Cmd { return m.jumpToPrincipal(p.arn) }})
 	}
+	// An access key id stands for its user.
+	for _, a := range m.ctx.accounts {
+		for _, u := range a.Users {
+			for _, k := range u.AccessKeys {
+				arn := u.ARN
+				o.items = append(o.items, paletteItem{label: clean(k.ID) + " (access key of user " + clean(u.Name) + ")", kind: "key",
+					run: func(m *Model) tea.Cmd { return m.jumpToPrincipal(arn) }})
+			}
+		}
+	}
 	for _, it := range m.resources.items {
 		r := it.(*resourceItem)
 		o.items = append(o.items, paletteItem{label: r.label, kind: "resource", run: func(m *Model) tea.Cmd { return m.jumpToResource(r.arn) }})
@@ -134,11 +143,8 @@ func (o *paletteOverlay) filter() {
 		}
 		return
 	}
-	for _, m := range fuzzy.FindFrom(q, paletteSource(src)) {
-		o.shown = append(o.shown, m.Index+o.offset)
-		if len(o.shown) == 200 {
-			break
-		}
+	for _, i := range rankMatches(q, paletteSource(src), 200) {
+		o.shown = append(o.shown, i+o.offset)
 	}
 }
 
