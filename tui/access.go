@@ -447,13 +447,44 @@ func resourceNode(parent *node, action string, r eval.ResourceAccess) *node {
 		kids = append(kids, c)
 	}
 	for _, e := range r.Except {
-		c := newChild(k, nkNote, "except "+clean(e))
+		c := newChild(k, nkNote, carveOutLabel(e))
+		// Explaining a carve-out explains the resource it keeps out, not the pattern.
 		c.req = k.req
+		c.req.resource = carveOutResource(e)
 		kids = append(kids, c)
 	}
 	k.expandable, k.loaded = len(kids) > 0, true
 	k.setChildren(kids)
 	return k
+}
+
+// carveOutResource is the resource or pattern a carve-out (eval.ResourceAccess.Except: "pattern",
+// "pattern if ...", "resource (why)") names.
+func carveOutResource(e string) string {
+	if i := strings.Index(e, " ("); i > 0 {
+		e = e[:i]
+	}
+	if i := strings.Index(e, " if "); i > 0 {
+		e = e[:i]
+	}
+	return e
+}
+
+// carveOutLabel draws a carve-out with its reason first, so that a narrow tree cuts the
+// resource, never the reason: "kept out by its own policy: arn:…", "only if …: arn:…",
+// "denied if …: arn:…", "denied: arn:…".
+func carveOutLabel(e string) string {
+	res := carveOutResource(e)
+	rest := strings.TrimSpace(strings.TrimPrefix(e, res))
+	switch {
+	case rest == "(its own policy keeps it out)":
+		return "kept out by its own policy: " + clean(res)
+	case strings.HasPrefix(rest, "(") && strings.HasSuffix(rest, ")"):
+		return clean(strings.TrimSuffix(strings.TrimPrefix(rest, "("), ")")) + ": " + clean(res)
+	case strings.HasPrefix(rest, "if "):
+		return "denied " + clean(rest) + ": " + clean(res)
+	}
+	return "denied: " + clean(res)
 }
 
 func sortActions(kids []*node) {
