@@ -360,6 +360,9 @@ func addStatement(d *document, s *eval.StatementTrace) {
 		return
 	}
 	d.statements = append(d.statements, s.JSON)
+	if r := decidingRank(s); r > d.decidingRank {
+		d.deciding, d.decidingRank = len(d.statements), r
+	}
 	js := style
 	if !s.Decisive {
 		js = lsJSON
@@ -368,6 +371,23 @@ func addStatement(d *document, s *eval.StatementTrace) {
 		d.lines = append(d.lines, docLine{text: l, style: js, indent: 3, stmt: len(d.statements)})
 	}
 	d.wrapWidth = 0
+}
+
+// decidingRank orders the statements that decided, for copying the one that decided most
+// plainly: a deny that matched outright, then a deny that matches if its conditions hold, then
+// an allow that matched, then one that matches if; 0 for a statement that did not decide.
+func decidingRank(s *eval.StatementTrace) int {
+	if !s.Decisive {
+		return 0
+	}
+	r := 1
+	if s.Result != "match if" {
+		r++
+	}
+	if s.Effect == "Deny" {
+		r += 2
+	}
+	return r
 }
 
 func yes(b bool) string {
