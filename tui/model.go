@@ -702,6 +702,9 @@ func (m *Model) breadcrumbs() []string {
 	} else if it, ok := m.currentList().selected().(*resourceItem); ok && m.view == viewReverse {
 		out = append(out, it.label)
 	}
+	if m.focus == focusDoc && m.explain.pinned && m.explain.req.valid() {
+		return append(out, "pinned: "+clean(shortName(m.explain.req.principal))+" · "+clean(m.explain.req.action))
+	}
 	if m.focus != focusList {
 		var path []string
 		for n := m.currentTree().tree.selected(); n != nil && n.parent != nil; n = n.parent {
