@@ -76,15 +76,22 @@ func (b *scrollBox) update(m *Model, msg tea.KeyPressMsg, total, h int) bool {
 	return true
 }
 
-// closeOrScroll closes the overlay on esc, q or the key that opened it, and scrolls it
-// otherwise.
+// closeOrScroll closes the overlay on esc, q or the key that opened it, opens the palette or
+// the guided questions in its place, and scrolls it otherwise.
 func (b *scrollBox) closeOrScroll(m *Model, msg tea.KeyPressMsg, opener key.Binding, total, h int) {
 	g := m.ctx.keys.Global
-	if key.Matches(msg, g.Back) || key.Matches(msg, opener) || key.Matches(msg, g.Quit) {
+	switch {
+	case key.Matches(msg, g.Back) || key.Matches(msg, opener) || key.Matches(msg, g.Quit):
 		m.pop()
-		return
+	case key.Matches(msg, g.Palette):
+		m.pop()
+		m.push(newPaletteOverlay(m))
+	case key.Matches(msg, g.Questions):
+		m.pop()
+		m.openQuestions()
+	default:
+		b.update(m, msg, total, h)
 	}
-	b.update(m, msg, total, h)
 }
 
 // helpOverlay shows every binding of the context it was opened from.

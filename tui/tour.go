@@ -71,6 +71,10 @@ func (o *questionsOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		o.cursor = max(o.cursor-1, 0)
 	case key.Matches(msg, k.List.Down):
 		o.cursor = min(o.cursor+1, len(qs)-1)
+	case key.Matches(msg, k.List.PageUp):
+		o.cursor = max(o.cursor-5, 0)
+	case key.Matches(msg, k.List.PageDown):
+		o.cursor = min(o.cursor+5, len(qs)-1)
 	case key.Matches(msg, k.List.Top):
 		o.cursor = 0
 	case key.Matches(msg, k.List.Bottom):
@@ -80,6 +84,9 @@ func (o *questionsOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		return m.askQuestion(o.cursor)
 	case key.Matches(msg, k.Global.Help):
 		m.push(newHelpOverlay(m))
+	case key.Matches(msg, k.Global.Palette):
+		m.pop()
+		m.push(newPaletteOverlay(m))
 	}
 	return nil
 }
