@@ -102,7 +102,7 @@ func (o *questionsOverlay) view(m *Model) string {
 		if d == "" {
 			d = " "
 		}
-		line := d + "  " + clean(q.Title)
+		line := d + "  " + clean(untitled(q.Title, i))
 		if i == m.asked {
 			line += s.dim.Render("  (asked)")
 		}
@@ -249,4 +249,13 @@ func (m *Model) findEntity(q string) (*model.Account, model.Entity, bool) {
 		}
 	}
 	return nil, model.Entity{}, false
+}
+
+// untitled is a question's title without the number it starts with when that is its place
+// ("5. Can Ada ...": the list draws the key, 5, beside it).
+func untitled(title string, i int) string {
+	if rest, ok := strings.CutPrefix(title, fmt.Sprintf("%d. ", i+1)); ok {
+		return rest
+	}
+	return title
 }
