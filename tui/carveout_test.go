@@ -31,6 +31,15 @@ func TestCarveOutRowExplainsWhatItKeepsOut(t *testing.T) {
 	}
 	d.treeRow(carve.label)
 	d.contains("kept out by its own policy: arn:")
+	// The row cuts the resource at 140 columns; the lines under the tree give it whole.
+	d.contains("↳ kept out by its own policy:")
+	var whole strings.Builder
+	for _, l := range cutRowDetail(d.m.ctx.styles, carve, d.m.ctx.layout.tree.w, d.m.ctx.layout.tree.h-1)[1:] {
+		whole.WriteString(strings.TrimSpace(strings.TrimPrefix(ansiStrip(l), "↳ ")))
+	}
+	if !strings.Contains(whole.String(), strings.TrimPrefix(carve.label, "kept out by its own policy: ")) {
+		t.Errorf("the detail under the tree %q does not hold the whole row %q", whole.String(), carve.label)
+	}
 	d.press("enter")
 	if got, want := d.m.explain.req.resource, strings.TrimPrefix(carve.label, "kept out by its own policy: "); got != want {
 		t.Errorf("enter explains %s, want the carved-out %s", got, want)
