@@ -38,8 +38,10 @@ func TestEndToEndGuidedTour(t *testing.T) {
 	// Question 2 again; the trainer sets MFA: the pinned answer is recomputed.
 	s.keys("Q", "2")
 	s.answered("question 2 of", "· kms:Decrypt")
-	s.keys("c", "m", "Escape")
+	s.keys("c", "m")
 	s.waitFor("recomputed", "✓ ALLOWED", "was ? ALLOWED IF")
+	s.keys("Escape")
+	s.waitGone("Request context")
 	s.keys("q")
 	s.waitPrompt()
 }
