@@ -60,3 +60,33 @@ func TestLeavingAGroupShowsOnItsPolicies(t *testing.T) {
 		t.Errorf("the detail pane does not show the what-if:\n%s", doc)
 	}
 }
+
+// TestBadgesFollowTheWhatIfs: detaching AdministratorAccess from the admins group takes Ada's
+// admin badge; undoing it gives it back.
+func TestBadgesFollowTheWhatIfs(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	ada := findItem(t, d, "ada.okafor")
+	if !ada.badges.admin {
+		t.Fatal("Ada is not admin before the what-if")
+	}
+	d.selectPrincipal("ada.okafor")
+	d.press("w")
+	o := d.m.overlays[0].(*whatIfOverlay)
+	found := false
+	for i, r := range o.rows(d.m) {
+		if strings.HasPrefix(r.label, "policy AdministratorAccess (group admins") {
+			o.cursor, found = i, true
+		}
+	}
+	if !found {
+		t.Fatal("no AdministratorAccess row")
+	}
+	d.press("space", "esc")
+	if ada.badges.admin || !ada.badges.adminKnown {
+		t.Errorf("with AdministratorAccess detached: admin %v (known %v)", ada.badges.admin, ada.badges.adminKnown)
+	}
+	d.press("w", "R", "esc")
+	if !ada.badges.admin {
+		t.Error("undone: Ada's admin badge did not come back")
+	}
+}
