@@ -131,3 +131,29 @@ func TestNoQuestionsSaysHow(t *testing.T) {
 		t.Error("an empty tour opened")
 	}
 }
+
+// TestTourIsThreeKeysFromAnywhere: from a text field of any kind, esc, Q and the digit ask
+// the question.
+func TestTourIsThreeKeysFromAnywhere(t *testing.T) {
+	starts := map[string][]string{
+		"palette with text":     {":", "c", "a", "n"},
+		"principals filter":     {"/", "d", "a"},
+		"tree filter":           {"enter", "/", "s"},
+		"explanation search":    {"enter", "tab", "/", "x"},
+		"context editor value":  {"c", "enter"},
+		"what-if deny field":    {"w", "a", "s"},
+		"help over the editor":  {"c", "?"},
+		"export file name":      {"e"},
+		"warnings":              {"W"},
+		"the questions already": {"Q"},
+	}
+	for name, keys := range starts {
+		d := newDriver(t, 140, 45, withQuestions(t))
+		d.selectPrincipal("dana.whitfield")
+		d.press(keys...)
+		d.press("esc", "Q", "7")
+		if d.m.asked != 6 || len(d.m.overlays) != 0 || d.m.explain.result == nil {
+			t.Errorf("%s: esc Q 7 asked %d, overlays %d", name, d.m.asked+1, len(d.m.overlays))
+		}
+	}
+}
