@@ -140,7 +140,7 @@ func (m *Model) askQuestion(i int) tea.Cmd {
 	m.asked = i
 	m.closeOverlays()
 	m.clearFilters()
-	c.strict = q.Strict
+	c.setStrict(q.Strict)
 	var r requestContext
 	for k, v := range qs.ContextOf(q) {
 		r.set(k, v)

@@ -157,3 +157,22 @@ func TestTourIsThreeKeysFromAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestTourWhatIfThatFails: a trainer's what-if the engine refuses (a policy the principal does
+// not have) is reported, and the question is still answered, without it.
+func TestTourWhatIfThatFails(t *testing.T) {
+	qs, err := demo.ParseQuestions("broken.json", []byte(`{"questions": [{"title": "t", "view": "access",
+		"who": "dana.whitfield", "action": "s3:GetObject", "resource": "arn:aws:s3:::tidewater-payroll/x", "strict": true,
+		"whatIf": [{"kind": "detach", "entity": "dana.whitfield", "policy": "no-such-policy"}], "answer": "ExplicitlyDenied"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, 140, 45, func(o *Options) { o.Questions = qs })
+	d.press("Q", "1")
+	if d.m.explain.loading || d.m.explain.result == nil {
+		t.Fatalf("no answer: loading %v, err %v", d.m.explain.loading, d.m.explain.err)
+	}
+	if !d.m.statusErr {
+		t.Errorf("the refused what-if is not reported: %q", d.m.status)
+	}
+}

@@ -87,6 +87,10 @@ func (m *Model) handleWhatIf(msg whatIfMsg) tea.Cmd {
 	m.whatIfBuilding = false
 	if msg.err != nil {
 		m.setStatus(clean(msg.err.Error()), true)
+		if e := &m.explain; e.loading && e.id == 0 && e.req.valid() {
+			// A guided question waited for these what-ifs: answer it without them.
+			return e.ask(m.ctx, e.req, true)
+		}
 		return nil
 	}
 	m.ctx.setEngine(msg.engine, msg.changes)
