@@ -21,7 +21,9 @@ func TestPaletteHistory(t *testing.T) {
 	d.press("enter")
 	d.contains("✗ EXPLICITLY DENIED")
 
-	d.press("esc", ":", "up")
+	d.press("esc", ":")
+	d.contains("↑ recalls what was run (1 in the history)")
+	d.press("up")
 	p := d.m.overlays[0].(*paletteOverlay)
 	if got := p.input.String(); got != cmd {
 		t.Fatalf("↑ shows %q, want the last command", got)

@@ -241,6 +241,8 @@ func (o *paletteOverlay) view(m *Model) string {
 		lines = append(lines, s.dim.Render("PRINCIPAL is a name, ARN or unique id; enter runs"))
 	case len(o.shown) == 0:
 		lines = append(lines, s.dim.Render("no match · type can … or who-can … to ask directly"))
+	case q == "" && len(m.history) > 0:
+		lines = append(lines, s.dim.Render(fmt.Sprintf("↑ recalls what was run (%d in the history)", len(m.history))))
 	}
 	rows := h - 3 - len(lines) - 1
 	start := max(0, o.cursor-rows+1)
