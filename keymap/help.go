@@ -58,13 +58,23 @@ func (k KeyMap) FullHelp(c Context) [][]key.Binding {
 	case ContextEditor:
 		e := k.Editor
 		own = []key.Binding{e.Edit, e.MFA, e.Clear, e.Add, e.Reset}
+		global = editorGlobal(k)
 	case WhatIfEditor:
 		w := k.WhatIf
 		own = []key.Binding{w.Toggle, w.AddDeny, w.Clear}
+		global = editorGlobal(k)
 	case Palette, Filtering:
 		return [][]key.Binding{{k.Editor.Accept, g.Back}, {l.Up, l.Down}}
 	case Questions:
 		return [][]key.Binding{{k.Editor.Accept, g.Back, g.Questions}, move}
 	}
 	return [][]key.Binding{own, move, global}
+}
+
+// editorGlobal are the bindings of other groups that work in the context and what-if editors
+// (q and esc close them there).
+func editorGlobal(k KeyMap) []key.Binding {
+	g := k.Global
+	closes := key.NewBinding(key.WithKeys(append(g.Back.Keys(), g.Quit.Keys()...)...), key.WithHelp(g.Back.Help().Key+"/"+g.Quit.Help().Key, "close"))
+	return []key.Binding{g.Palette, g.Questions, g.Help, closes}
 }

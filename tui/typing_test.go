@@ -78,3 +78,16 @@ func TestTooSmallWindowTakesNoKeys(t *testing.T) {
 		t.Error("q did not quit")
 	}
 }
+
+// TestEditorHelpListsWhatWorksThere: the help opened in an editor lists the keys that work
+// there (the palette, the questions, help, close), not the panes' (views, panes, mode).
+func TestEditorHelpListsWhatWorksThere(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.selectPrincipal("dana.whitfield")
+	for _, opener := range []string{"c", "w"} {
+		d.press(opener, "?")
+		d.contains("guided questions", "esc/q", "close")
+		d.lacks("next view", "previous pane", "strict / discovery")
+		d.press("esc", "esc")
+	}
+}
