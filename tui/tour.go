@@ -97,7 +97,13 @@ func (o *questionsOverlay) view(m *Model) string {
 	w, h := m.overlaySize(100, len(qs)+9)
 	inner := w - 4
 	lines := []string{s.dim.Render("Each question sets the principal, the view, the context and the mode, and pins its answer."), ""}
+	// A long file scrolls: the rows that fit, the cursor among them.
+	rows := max(h-9, 1)
+	start := max(0, o.cursor-rows+1)
 	for i, q := range qs {
+		if i < start || i >= start+rows {
+			continue
+		}
 		d := questionDigit(i)
 		if d == "" {
 			d = " "

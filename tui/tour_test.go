@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -174,5 +175,26 @@ func TestTourWhatIfThatFails(t *testing.T) {
 	}
 	if !d.m.statusErr {
 		t.Errorf("the refused what-if is not reported: %q", d.m.status)
+	}
+}
+
+// TestTourLongFileScrolls: a trainer's file longer than the screen keeps the cursor's
+// question in view.
+func TestTourLongFileScrolls(t *testing.T) {
+	one := `{"title": "Q%d: Dana reads payroll", "view": "access", "who": "dana.whitfield", "action": "s3:GetObject", "resource": "arn:aws:s3:::tidewater-payroll/x", "strict": true, "answer": "ExplicitlyDenied"}`
+	var parts []string
+	for i := range 40 {
+		parts = append(parts, fmt.Sprintf(one, i+1))
+	}
+	qs, err := demo.ParseQuestions("long.json", []byte(`{"questions": [`+strings.Join(parts, ",")+`]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, 140, 30, func(o *Options) { o.Questions = qs })
+	d.press("Q", "G")
+	d.contains("Q40: Dana reads payroll")
+	d.press("enter")
+	if d.m.asked != 39 {
+		t.Errorf("asked %d, want 40", d.m.asked+1)
 	}
 }
