@@ -90,3 +90,27 @@ func TestBadgesFollowTheWhatIfs(t *testing.T) {
 		t.Error("undone: Ada's admin badge did not come back")
 	}
 }
+
+// TestNoEmptyStsRow: sts is listed only for a principal that can do one of its actions (issue
+// 15: an empty "sts · 0 actions" row stood under every principal), and counts say "1 action".
+func TestNoEmptyStsRow(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	has := func(name string) bool {
+		d.selectPrincipal(name)
+		for _, k := range d.m.access.tree.root.children {
+			if k.kind == nkService && k.service == "sts" {
+				return true
+			}
+		}
+		return false
+	}
+	if has("felix.brandt") {
+		t.Error("felix.brandt, who can do no sts action, has an sts row")
+	}
+	if !has("omar.haddad") {
+		t.Error("omar.haddad, who may assume the jump role, has no sts row")
+	}
+	if got := plural(1, "action") + ", " + plural(2, "action"); got != "1 action, 2 actions" {
+		t.Errorf("plural: %q", got)
+	}
+}
