@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/iamscope/iamscope/cli"
 	"github.com/iamscope/iamscope/keymap"
 	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 	"github.com/iamscope/iamscope/tui"
 )
@@ -24,6 +26,8 @@ type explorerFlags struct {
 	noColor bool
 	noMouse bool
 	strict  bool
+	// questions is a trainer's question file for the guided tour (--questions).
+	questions string
 }
 
 // addExplorer makes the root command, given no subcommand, open the explorer on the sources
@@ -36,6 +40,8 @@ func addExplorer(root *cobra.Command) {
 	root.Flags().BoolVar(&f.noMouse, "no-mouse", false, "leave the mouse to the terminal, to select text")
 	root.Flags().BoolVar(&f.strict, "strict", false,
 		"open in strict mode: keys the request context does not set are absent, as AWS sees a request; by default they are unknown and answers say \"allowed if ...\" (S switches)")
+	root.Flags().StringVar(&f.questions, "questions", "",
+		"a file of guided questions for the explorer's tour (Q), in the shape of loader/demo/questions.json (default: the demo's ten, with the demo account)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if f.theme != "" && f.theme != "light" && f.theme != "dark" {
 			return usageError{fmt.Errorf("--theme %q: want light or dark", f.theme)}
@@ -68,6 +74,20 @@ func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
 		NoMouse: f.noMouse,
 		Strict:  f.strict,
 	}
+	switch {
+	case f.questions != "":
+		qs, err := demo.ReadQuestions(f.questions)
+		if err != nil {
+			return opts, usageError{fmt.Errorf("--questions: %w", err)}
+		}
+		opts.Questions = qs
+	case f.sources.Describe() == demo.Source:
+		qs, err := demo.GuidedQuestions()
+		if err != nil {
+			return opts, err
+		}
+		opts.Questions = qs
+	}
 	path, err := keymap.DefaultPath()
 	if err != nil {
 		return opts, nil // no configuration directory: the default keys
@@ -80,6 +100,7 @@ func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
 		return opts, errors.New("key bindings in " + path + " conflict: " + c[0])
 	}
 	opts.Keys = &keys
+	opts.HistoryPath = filepath.Join(filepath.Dir(path), "history.json")
 	return opts, nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -58,5 +59,46 @@ func TestNoArgumentsOpensTheExplorer(t *testing.T) {
 	}
 	if code, _, stderr := runCapture(t, "", "--theme", "pink"); code != exitUsage || !strings.Contains(stderr, "light or dark") {
 		t.Errorf("bad theme: exit %d %s", code, stderr)
+	}
+}
+
+// TestQuestionsFlag: the demo opens with its ten guided questions; --questions gives a
+// trainer's own, and a broken file is refused with its name and the field at fault.
+func TestQuestionsFlag(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	var got []tui.Options
+	old := runExplorer
+	runExplorer = func(o tui.Options) error { got = append(got, o); return nil }
+	defer func() { runExplorer = old }()
+
+	if code, _, stderr := runCapture(t, ""); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if len(got) != 1 || got[0].Questions == nil || len(got[0].Questions.Questions) != 10 {
+		t.Fatalf("the demo's questions were not passed: %+v", got)
+	}
+	if !strings.HasSuffix(got[0].HistoryPath, "history.json") {
+		t.Errorf("history path %q", got[0].HistoryPath)
+	}
+
+	dir := t.TempDir()
+	good := dir + "/tour.json"
+	if err := os.WriteFile(good, []byte(`{"questions": [{"title": "t", "view": "access", "who": "dana.whitfield", "action": "s3:GetObject", "resource": "*", "answer": "Allowed"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCapture(t, "", "--questions", good); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if q := got[1].Questions; q == nil || len(q.Questions) != 1 || q.Questions[0].Who != "dana.whitfield" {
+		t.Errorf("--questions not passed: %+v", q)
+	}
+
+	bad := dir + "/bad.json"
+	if err := os.WriteFile(bad, []byte(`{"questions": [{"title": "t", "view": "access", "who": "dana", "action": "GetObject", "resource": "*", "answer": "Allowed"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCapture(t, "", "--questions", bad)
+	if code != exitUsage || !strings.Contains(stderr, "bad.json: questions[0].action") {
+		t.Errorf("a broken file: exit %d, %s", code, stderr)
 	}
 }

@@ -255,7 +255,13 @@ func (k *KeyMap) Conflicts() []string {
 		screen := map[string]bool{"global": true, "list": true, "tree": true}
 		// list and tree bindings overlap on purpose (enter opens a row or explains a node;
 		// l expands); the tree is asked first where both apply.
-		return (ga == "global" || gb == "global") && screen[ga] && screen[gb]
+		if (ga == "global" || gb == "global") && screen[ga] && screen[gb] {
+			return true
+		}
+		// The editors take the global keys that work everywhere (help, the palette, the
+		// guided questions, back, quit) and the moving keys besides their own.
+		editor := map[string]bool{"editor": true, "whatif": true}
+		return (inEditors[a] && editor[gb]) || (inEditors[b] && editor[ga])
 	}
 	byKey := map[string][]string{}
 	for _, id := range k.IDs() {
@@ -279,6 +285,12 @@ func (k *KeyMap) Conflicts() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// inEditors are the bindings of other groups that the context and what-if editors take too.
+var inEditors = map[string]bool{
+	"global.help": true, "global.palette": true, "global.questions": true, "global.back": true, "global.quit": true,
+	"list.up": true, "list.down": true, "list.page-up": true, "list.page-down": true, "list.top": true, "list.bottom": true,
 }
 
 // sameAction reports whether two bindings of one group are meant to share keys: the editor's

@@ -18,6 +18,7 @@ type Global struct {
 	Export    key.Binding `key:"export"`
 	Copy      key.Binding `key:"copy"`
 	Strict    key.Binding `key:"strict"`
+	Questions key.Binding `key:"questions"`
 	NextView  key.Binding `key:"next-view"`
 	PrevView  key.Binding `key:"prev-view"`
 	FocusNext key.Binding `key:"focus-next"`
@@ -102,6 +103,7 @@ func Default() KeyMap {
 			Export:    bind("e", "export", "e"),
 			Copy:      bind("y", "copy ARN/statement", "y"),
 			Strict:    bind("S", "strict / discovery mode", "S"),
+			Questions: bind("Q", "guided questions", "Q"),
 			NextView:  bind("]", "next view", "]"),
 			PrevView:  bind("[", "previous view", "["),
 			FocusNext: bind("tab", "next pane", "tab"),

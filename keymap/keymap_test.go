@@ -144,3 +144,20 @@ func TestStrictKeyIsFreeInEveryContext(t *testing.T) {
 		}
 	}
 }
+
+// TestConflictsReachTheEditors: the editors take help, the palette, the guided questions,
+// back, quit and the moving keys, so an editor binding on one of their keys conflicts.
+func TestConflictsReachTheEditors(t *testing.T) {
+	k := Default()
+	if c := k.Conflicts(); len(c) != 0 {
+		t.Fatalf("the defaults conflict: %v", c)
+	}
+	k.Editor.Add = key.NewBinding(key.WithKeys("Q"))
+	k.WhatIf.AddDeny = key.NewBinding(key.WithKeys("G"))
+	got := strings.Join(k.Conflicts(), "; ")
+	for _, want := range []string{"Q: editor.add, global.questions", "G: list.bottom, whatif.add-deny"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("conflicts %q lack %q", got, want)
+		}
+	}
+}

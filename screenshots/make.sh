@@ -131,3 +131,11 @@ keys /; type_text iam; keys Enter Space; wait_for "iam:PassRole"
 keys Escape; sleep 0.3
 keys /; type_text get; keys Enter; wait_for "(esc clears)"
 shot filter "The access tree filtered to the rows that hold \"get\", with their services (light theme)"
+
+# 9. The guided tour: question 5 asked (Q 5), its answer pinned with the explanation, and the
+# list of the ten questions open again over it.
+start
+keys Q; wait_for "Guided questions"
+keys 5; wait_for "question 5 of 10"; wait_for "EXPLICITLY DENIED"
+keys Q; wait_for "Guided questions"
+shot tour "The guided tour: the ten questions of docs/demo-account.md, question 5 answered and pinned"

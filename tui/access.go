@@ -60,14 +60,11 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			var prefixes []string
-			for _, svc := range eng.AccessServices(p) {
-				prefixes = append(prefixes, svc.Prefix)
-			}
+			prefixes := accessPrefixes(eng, p, extra, mode)
 			if whatIf {
 				if bp, err := lookup(base); err == nil {
-					for _, svc := range base.AccessServices(bp) {
-						prefixes = appendNew(prefixes, svc.Prefix)
+					for _, prefix := range accessPrefixes(base, bp, extra, mode) {
+						prefixes = appendNew(prefixes, prefix)
 					}
 				}
 			}
@@ -115,6 +112,29 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 		}
 	}
 	return nil
+}
+
+// accessPrefixes are the services of a principal's access tree: those AccessServices lists,
+// but sts only when the principal can do one of its actions (AccessServices lists sts for
+// every principal, for the roles that may trust it), so that no empty "sts · 0 actions" row
+// stands under every principal.
+func accessPrefixes(e *eval.Engine, p *eval.Principal, extra *eval.Context, mode eval.Mode) []string {
+	var out []string
+	for _, svc := range e.AccessServices(p) {
+		if svc.Prefix == "sts" && len(e.WhatCanService(p, "sts", extra, mode)) == 0 {
+			continue
+		}
+		out = append(out, svc.Prefix)
+	}
+	return out
+}
+
+// plural counts a thing in words: "1 action", "3 actions".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func appendNew(list []string, s string) []string {
@@ -285,7 +305,7 @@ func (s *accessSource) buildService(c *programContext, n *node) {
 		}
 	}
 	for _, dn := range d.denied {
-		if !keep(dn.Level) {
+		if !s.showDenied || !keep(dn.Level) {
 			continue
 		}
 		k := newChild(n, nkDenied, clean(dn.Action))
@@ -307,6 +327,9 @@ func (s *accessSource) buildService(c *programContext, n *node) {
 		kids = append(kids, newChild(n, nkNote, "no action allowed"))
 	}
 	n.setChildren(kids)
+	if !s.showDenied {
+		d.denied = nil // loaded while the toggle was on: not drawn, not counted
+	}
 	n.note = serviceNote(n.service, d, s.writesOnly)
 	n.decision = decNone
 	for _, k := range kids {
@@ -331,7 +354,7 @@ func serviceNote(prefix string, d serviceData, writesOnly bool) string {
 			perms++
 		}
 	}
-	note := fmt.Sprintf("%s · %d actions", name, len(d.after))
+	note := name + " · " + plural(len(d.after), "action")
 	if writes+perms > 0 {
 		note += fmt.Sprintf(", %d write, %d perms", writes, perms)
 	}
@@ -400,7 +423,7 @@ func (s *accessSource) actionNode(parent *node, a eval.Access, whatIf bool, befo
 		if len(kids) == 1 {
 			k.note = clean(a.Resources[0].Resource)
 		} else {
-			k.note = fmt.Sprintf("%d resources", len(kids))
+			k.note = plural(len(kids), "resource")
 		}
 	}
 	return k
@@ -424,13 +447,44 @@ func resourceNode(parent *node, action string, r eval.ResourceAccess) *node {
 		kids = append(kids, c)
 	}
 	for _, e := range r.Except {
-		c := newChild(k, nkNote, "except "+clean(e))
+		c := newChild(k, nkNote, carveOutLabel(e))
+		// Explaining a carve-out explains the resource it keeps out, not the pattern.
 		c.req = k.req
+		c.req.resource = carveOutResource(e)
 		kids = append(kids, c)
 	}
 	k.expandable, k.loaded = len(kids) > 0, true
 	k.setChildren(kids)
 	return k
+}
+
+// carveOutResource is the resource or pattern a carve-out (eval.ResourceAccess.Except: "pattern",
+// "pattern if ...", "resource (why)") names.
+func carveOutResource(e string) string {
+	if i := strings.Index(e, " ("); i > 0 {
+		e = e[:i]
+	}
+	if i := strings.Index(e, " if "); i > 0 {
+		e = e[:i]
+	}
+	return e
+}
+
+// carveOutLabel draws a carve-out with its reason first, so that a narrow tree cuts the
+// resource, never the reason: "kept out by its own policy: arn:…", "only if …: arn:…",
+// "denied if …: arn:…", "denied: arn:…".
+func carveOutLabel(e string) string {
+	res := carveOutResource(e)
+	rest := strings.TrimSpace(strings.TrimPrefix(e, res))
+	switch {
+	case rest == "(its own policy keeps it out)":
+		return "kept out by its own policy: " + clean(res)
+	case strings.HasPrefix(rest, "(") && strings.HasSuffix(rest, ")"):
+		return clean(strings.TrimSuffix(strings.TrimPrefix(rest, "("), ")")) + ": " + clean(res)
+	case strings.HasPrefix(rest, "if "):
+		return "denied " + clean(rest) + ": " + clean(res)
+	}
+	return "denied: " + clean(res)
 }
 
 func sortActions(kids []*node) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/internal/synth"
+	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -157,4 +158,42 @@ func BenchmarkViewOnly(b *testing.B) {
 	for b.Loop() {
 		d.m.View()
 	}
+}
+
+// demoBenchModel is the explorer on the demo account at 140x45 with its guided questions.
+func demoBenchModel(b *testing.B) *driver {
+	b.Helper()
+	accounts, err := demo.Accounts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs, err := demo.GuidedQuestions()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := eval.NewEngine(accounts...)
+	e.Now = func() time.Time { return testNow }
+	d := &driver{m: New(Options{Source: "demo", Theme: "dark", Now: func() time.Time { return testNow }, Questions: qs})}
+	d.t = &testing.T{}
+	d.m.Update(tea.WindowSizeMsg{Width: 140, Height: 45})
+	d.m.badgesDone = true
+	d.run(d.m.setReady(accounts, e))
+	return d
+}
+
+// BenchmarkKeyTourAsk measures asking a guided question: Q, then its digit (the question's
+// answer and trees are computed by the commands, off the event loop).
+func BenchmarkKeyTourAsk(b *testing.B) {
+	d := demoBenchModel(b)
+	benchKeys(b, d, keyMsg("Q"), keyMsg("5"), keyMsg("Q"), keyMsg("2"))
+}
+
+// BenchmarkKeyPaletteHistory measures ↑ and ↓ through a full palette history.
+func BenchmarkKeyPaletteHistory(b *testing.B) {
+	d := benchModel(b)
+	for i := range maxHistory {
+		d.m.history = append(d.m.history, "who-can s3:GetObject arn:aws:s3:::bucket-"+string(rune('a'+i%26))+"/*")
+	}
+	d.m.Update(keyMsg(":"))
+	benchKeys(b, d, keyMsg("up"), keyMsg("up"), keyMsg("down"), keyMsg("down"))
 }

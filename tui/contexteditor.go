@@ -53,10 +53,11 @@ func (o *contextOverlay) rows(m *Model) []contextRow {
 	for _, r := range rows {
 		seen[strings.ToLower(r.key)] = true
 	}
-	for _, t := range m.selectedTags() {
+	whose, tags := m.selectedTags()
+	for _, t := range tags {
 		k := tagPrefix + t.Key
 		seen[strings.ToLower(k)] = true
-		rows = append(rows, contextRow{label: "tag " + clean(t.Key), key: k, derived: clean(t.Value) + " (the principal's)"})
+		rows = append(rows, contextRow{label: "tag " + clean(t.Key), key: k, derived: clean(t.Value) + " (" + clean(whose) + "'s)"})
 	}
 	for _, k := range m.ctx.req.keys() {
 		if !seen[strings.ToLower(k)] {
@@ -70,19 +71,38 @@ func (o *contextOverlay) rows(m *Model) []contextRow {
 	return append(rows, contextRow{label: "+ add a condition key", add: true})
 }
 
-// selectedTags are the tags of the principal the access tree shows.
-func (m *Model) selectedTags() []model.Tag {
-	for _, a := range m.ctx.accounts {
-		if e, ok := a.Entity(m.selectedARN); ok {
-			switch e.Kind {
-			case model.EntityUser:
-				return e.User.Tags
-			case model.EntityRole:
-				return e.Role.Tags
+// selectedTags are the tags of the principal being asked about, and its name: the principal
+// of the pinned answer (the palette's can, a guided question) when it is a loaded user or role
+// or a session of one, else the principal selected in the list.
+func (m *Model) selectedTags() (string, []model.Tag) {
+	arn := m.selectedARN
+	if m.explain.pinned && m.explain.req.valid() {
+		arn = m.explain.req.principal
+		if a, err := model.ParseARN(arn); err == nil && a.Service == "sts" {
+			if role, _, ok := strings.Cut(strings.TrimPrefix(a.Resource, "assumed-role/"), "/"); ok {
+				for _, acct := range m.ctx.accounts {
+					if acct.ID == a.Account {
+						for _, e := range acct.Find(role) {
+							if e.Kind == model.EntityRole {
+								arn = e.Role.ARN
+							}
+						}
+					}
+				}
 			}
 		}
 	}
-	return nil
+	for _, a := range m.ctx.accounts {
+		if e, ok := a.Entity(arn); ok {
+			switch e.Kind {
+			case model.EntityUser:
+				return e.User.Name, e.User.Tags
+			case model.EntityRole:
+				return e.Role.Name, e.Role.Tags
+			}
+		}
+	}
+	return "", nil
 }
 
 func (o *contextOverlay) paste(m *Model, text string) tea.Cmd {
@@ -109,13 +129,10 @@ func (o *contextOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	o.cursor = min(o.cursor, len(rows)-1)
 	row := rows[o.cursor]
 	o.err = ""
+	if cmd, ok := m.editorKey(msg, &o.cursor, len(rows)); ok {
+		return cmd
+	}
 	switch {
-	case key.Matches(msg, k.Global.Back), key.Matches(msg, k.Global.Context):
-		m.pop()
-	case key.Matches(msg, k.List.Up):
-		o.cursor = max(o.cursor-1, 0)
-	case key.Matches(msg, k.List.Down):
-		o.cursor = min(o.cursor+1, len(rows)-1)
 	case key.Matches(msg, k.Editor.MFA):
 		r := m.ctx.req.clone()
 		switch v, _ := r.get(keyMFA); v {
@@ -152,8 +169,8 @@ func (o *contextOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		return m.applyRequest(r)
 	case key.Matches(msg, k.Editor.Reset):
 		return m.applyRequest(requestContext{})
-	case key.Matches(msg, k.Global.Quit):
-		return tea.Quit
+	default:
+		o.err = "not a key of this editor: esc closes it, ? lists its keys"
 	}
 	return nil
 }

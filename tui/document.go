@@ -34,6 +34,10 @@ type docLine struct {
 type document struct {
 	lines      []docLine
 	statements []string // statement JSON, for copying
+	// deciding is 1 + the index in statements of the statement that decided most plainly
+	// (decidingRank), or 0.
+	deciding     int
+	decidingRank int
 
 	wrapped      []docLine // lines wrapped to wrapWidth
 	wrapWidth    int
@@ -127,14 +131,22 @@ func (d *document) scroll(n, height int) {
 	d.offset = max(0, min(d.offset+n, len(d.wrapped)-height))
 }
 
-// currentStatement is the JSON of the statement at the current match, or on the top line, or
+// currentStatement is the JSON of the statement at the current search match, else of the one
+// that decided, else of the one on the top line, or
 // the first that decided.
 func (d *document) currentStatement() string {
-	at := d.offset
 	if len(d.matches) > 0 {
-		at = d.matches[d.current]
+		at := d.matches[d.current]
+		for i := at; i < len(d.wrapped) && i < at+40; i++ {
+			if s := d.wrapped[i].stmt; s > 0 {
+				return d.statements[s-1]
+			}
+		}
 	}
-	for i := at; i < len(d.wrapped) && i < at+40; i++ {
+	if d.deciding > 0 {
+		return d.statements[d.deciding-1]
+	}
+	for i := d.offset; i < len(d.wrapped) && i < d.offset+40; i++ {
 		if s := d.wrapped[i].stmt; s > 0 {
 			return d.statements[s-1]
 		}

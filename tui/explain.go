@@ -41,6 +41,45 @@ type explainPane struct {
 	infoRev int
 	// principal is the principal whose description is shown, if that is what is shown.
 	principal *principalItem
+
+	// pinned keeps an answer asked for by name (the palette's can, a guided question) on
+	// screen while the trees reload and the list moves: only explaining another row, or esc
+	// in the explanation, lets it go. A change of the context, the mode or the what-ifs asks
+	// it again.
+	pinned bool
+	// recompute is set while a pinned answer is asked again for a new context; before is its
+	// decision until then, and recomputed what the pane says once the new answer is in.
+	recompute  bool
+	before     string
+	recomputed string
+}
+
+// pin asks for an answer and keeps it on screen (see pinned). With wait, the answer is not
+// asked yet: it is awaited from the next refresh (what-ifs being built first).
+func (e *explainPane) pin(c *programContext, req request, wait bool) tea.Cmd {
+	e.pinned, e.recompute, e.before, e.recomputed = true, false, "", ""
+	if wait {
+		e.req, e.principal, e.loading, e.id = req, nil, true, 0
+		e.result, e.err = nil, nil
+		e.title = "why: " + clean(shortName(req.principal)) + " · " + clean(req.action)
+		e.doc.reset()
+		return nil
+	}
+	return e.ask(c, req, true)
+}
+
+// unpin lets the explanation follow the selection again.
+func (e *explainPane) unpin() {
+	e.pinned, e.recompute, e.before, e.recomputed = false, false, "", ""
+}
+
+// markRecompute notes, before a pinned answer is asked again, what it said.
+func (e *explainPane) markRecompute() {
+	if !e.pinned || e.result == nil {
+		return
+	}
+	e.recompute = true
+	e.before, _ = decisionLine(e.result)
 }
 
 // explainCmd asks the engine in force to explain a request.
@@ -110,11 +149,22 @@ func (e *explainPane) handle(c *programContext, msg explainedMsg) {
 		e.doc.add(lsDeny, 0, "cannot decide: "+clean(msg.err.Error()))
 		return
 	}
+	if e.recompute {
+		e.recompute = false
+		now, _ := decisionLine(msg.result)
+		e.recomputed = "recomputed"
+		if now != e.before {
+			e.doc.add(lsIf, 0, "↻ recomputed for the new context: was "+e.before)
+		} else {
+			e.doc.add(lsDim, 0, "↻ recomputed for the new context: unchanged")
+		}
+	}
 	buildExplanation(&e.doc, msg.req, msg.result, msg.via, c.strict)
 }
 
 // showInfo shows a text that needs no engine: what a principal or service node is.
 func (e *explainPane) showInfo(title string, fill func(d *document)) {
+	e.unpin()
 	e.req = request{}
 	e.id = 0 // no answer is awaited: one still on its way is stale
 	e.info, e.principal = nil, nil
@@ -310,6 +360,9 @@ func addStatement(d *document, s *eval.StatementTrace) {
 		return
 	}
 	d.statements = append(d.statements, s.JSON)
+	if r := decidingRank(s); r > d.decidingRank {
+		d.deciding, d.decidingRank = len(d.statements), r
+	}
 	js := style
 	if !s.Decisive {
 		js = lsJSON
@@ -318,6 +371,23 @@ func addStatement(d *document, s *eval.StatementTrace) {
 		d.lines = append(d.lines, docLine{text: l, style: js, indent: 3, stmt: len(d.statements)})
 	}
 	d.wrapWidth = 0
+}
+
+// decidingRank orders the statements that decided, for copying the one that decided most
+// plainly: a deny that matched outright, then a deny that matches if its conditions hold, then
+// an allow that matched, then one that matches if; 0 for a statement that did not decide.
+func decidingRank(s *eval.StatementTrace) int {
+	if !s.Decisive {
+		return 0
+	}
+	r := 1
+	if s.Result != "match if" {
+		r++
+	}
+	if s.Effect == "Deny" {
+		r += 2
+	}
+	return r
 }
 
 func yes(b bool) string {

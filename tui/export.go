@@ -187,11 +187,14 @@ func (m *Model) exportData(what exportWhat, format exportFormat) ([]byte, error)
 	if root == nil {
 		return nil, fmt.Errorf("the tree is empty")
 	}
+	subject := m.treeSubject(root)
 	if format == formatJSON {
-		return exportJSON(treeJSON(root))
+		out := treeJSON(root)
+		out.Label, out.Principal = subject, root.principal
+		return exportJSON(out)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# iamscope: %s of %s\n\n", m.view.title(), mdText(root.label+" "+root.principal))
+	fmt.Fprintf(&b, "# iamscope: %s of %s\n\n", m.view.title(), mdText(subject))
 	m.contextMarkdown(&b)
 	var walk func(n *node, depth int)
 	walk = func(n *node, depth int) {
@@ -200,11 +203,18 @@ func (m *Model) exportData(what exportWhat, format exportFormat) ([]byte, error)
 			if c.level != "" {
 				line += " (" + c.level + ")"
 			}
-			if w := c.decision.word(); w != "" {
-				line += " — " + w
+			var tail []string
+			if w := decisionWords(c.decision); w != "" {
+				if c.decision == decIf && hasIfNote(c) {
+					w += " (the conditions below)"
+				}
+				tail = append(tail, w)
 			}
 			if c.note != "" {
-				line += " — " + c.note
+				tail = append(tail, c.note)
+			}
+			if len(tail) > 0 {
+				line += " — " + strings.Join(tail, "; ")
 			}
 			switch c.mark {
 			case markGained:
@@ -222,16 +232,64 @@ func (m *Model) exportData(what exportWhat, format exportFormat) ([]byte, error)
 	return []byte(b.String()), nil
 }
 
-// nodeJSON is a tree node as exported.
+// treeSubject names what a tree shows, for an export's title and its JSON root: the
+// principal (its kind and name), or the resource or query of a who-can tree.
+func (m *Model) treeSubject(root *node) string {
+	label := strings.TrimSpace(root.label)
+	if root.principal != "" {
+		if it, ok := m.byARN[root.principal]; ok {
+			name := it.kind.String() + " " + it.name
+			if label != "" && label != name {
+				return name + " (" + label + ")"
+			}
+			return name
+		}
+		if label == "" {
+			return clean(root.principal)
+		}
+	}
+	if label == "" {
+		return "(empty)"
+	}
+	return label
+}
+
+// decisionWords says a row's decision in words, for exports.
+func decisionWords(d decision) string {
+	switch d {
+	case decAllow:
+		return "allow"
+	case decIf:
+		return "allowed if"
+	case decDeny:
+		return "implicitly denied"
+	case decExplicitDeny:
+		return "explicitly denied"
+	}
+	return ""
+}
+
+// hasIfNote reports whether a row's conditions are written under it (an "if ..." note).
+func hasIfNote(n *node) bool {
+	for _, k := range n.children {
+		if k.kind == nkNote && strings.HasPrefix(k.label, "if ") {
+			return true
+		}
+	}
+	return false
+}
+
+// nodeJSON is a tree node as exported; the root also names the principal whose tree it is.
 type nodeJSON struct {
-	Label    string      `json:"label"`
-	Kind     string      `json:"kind,omitempty"`
-	Level    string      `json:"accessLevel,omitempty"`
-	Decision string      `json:"decision,omitempty"`
-	Note     string      `json:"note,omitempty"`
-	Mark     string      `json:"whatIf,omitempty"`
-	Request  *requestJS  `json:"request,omitempty"`
-	Children []*nodeJSON `json:"children,omitempty"`
+	Label     string      `json:"label"`
+	Principal string      `json:"principal,omitempty"`
+	Kind      string      `json:"kind,omitempty"`
+	Level     string      `json:"accessLevel,omitempty"`
+	Decision  string      `json:"decision,omitempty"`
+	Note      string      `json:"note,omitempty"`
+	Mark      string      `json:"whatIf,omitempty"`
+	Request   *requestJS  `json:"request,omitempty"`
+	Children  []*nodeJSON `json:"children,omitempty"`
 }
 
 type requestJS struct {
@@ -241,17 +299,7 @@ type requestJS struct {
 }
 
 func treeJSON(n *node) *nodeJSON {
-	out := &nodeJSON{Label: n.label, Level: n.level, Note: n.note}
-	switch n.decision {
-	case decAllow:
-		out.Decision = "allow"
-	case decIf:
-		out.Decision = "allowed if"
-	case decDeny:
-		out.Decision = "implicitly denied"
-	case decExplicitDeny:
-		out.Decision = "explicitly denied"
-	}
+	out := &nodeJSON{Label: n.label, Level: n.level, Note: n.note, Decision: decisionWords(n.decision)}
 	switch n.mark {
 	case markGained:
 		out.Mark = "gained"
@@ -272,14 +320,15 @@ func (m *Model) explanationExport(format exportFormat) ([]byte, error) {
 	e := &m.explain
 	if format == formatJSON {
 		out := struct {
-			Request     *requestJS        `json:"request,omitempty"`
-			Context     map[string]string `json:"context,omitempty"`
-			WhatIfs     []string          `json:"whatIfs,omitempty"`
-			Decision    eval.Decision     `json:"decision,omitempty"`
-			AllowedIf   string            `json:"allowedIf,omitempty"`
-			Explanation *eval.Explanation `json:"explanation,omitempty"`
-			Text        []string          `json:"text,omitempty"`
-		}{Context: m.ctx.req.values}
+			Request     *requestJS            `json:"request,omitempty"`
+			Context     map[string]string     `json:"context,omitempty"`
+			WhatIfs     []string              `json:"whatIfs,omitempty"`
+			Decision    eval.Decision         `json:"decision,omitempty"`
+			AllowedIf   string                `json:"allowedIf,omitempty"`
+			Conditions  []*eval.OpenCondition `json:"conditions"`
+			Explanation *eval.Explanation     `json:"explanation,omitempty"`
+			Text        []string              `json:"text,omitempty"`
+		}{Context: m.ctx.req.values, Conditions: []*eval.OpenCondition{}}
 		for _, ch := range m.ctx.changes {
 			out.WhatIfs = append(out.WhatIfs, ch.String())
 		}
@@ -290,6 +339,8 @@ func (m *Model) explanationExport(format exportFormat) ([]byte, error) {
 			out.Decision = e.result.Decision
 			if e.result.Conditional() {
 				out.AllowedIf = e.result.Condition.String()
+				// The open conditions one by one, as the CLI's can --json gives them.
+				out.Conditions = e.result.Condition.Conditions()
 			}
 			out.Explanation = e.result.Explanation
 		} else {

@@ -116,7 +116,10 @@ func TestWhatIfMarksGainedAndLost(t *testing.T) {
 			if !d.m.ctx.whatIfActive() {
 				t.Fatal("deny not applied")
 			}
-			d.contains("+deny on felix")
+			d.contains("+deny s3:* on")
+			if got := changeLabel(d.m.ctx.changes[0]); got != "+deny s3:* on arn:aws:s3:::tidewater-* for felix.brandt" {
+				t.Errorf("the deny's label: %q", got)
+			}
 		})
 	}
 }

@@ -68,7 +68,8 @@ func (m *Model) headerView() []string {
 }
 
 // chipsView draws the request context as chips: the mode (strict or discovery), the named
-// keys always (? when unknown, - when absent), any other key set, then the what-ifs in force.
+// keys always (? when unknown, - when absent), any other key set; the what-ifs in force come
+// right after the mode, so that a cut line keeps them.
 // Narrow windows get compact chips.
 func (m *Model) chipsView() string {
 	c := m.ctx
@@ -99,6 +100,19 @@ func (m *Model) chipsView() string {
 	} else {
 		parts = append(parts, chipStyle.Render(c.modeName()))
 	}
+	// The what-ifs come first: a line cut at the right must not hide that the answers on
+	// screen are those of a changed account.
+	if c.whatIfActive() {
+		parts = append(parts, whatIfStyle.Render(fmt.Sprintf("what-if (%d)", len(c.changes))))
+		most := 48
+		if compact {
+			most = 24
+		}
+		for _, ch := range c.changes {
+			parts = append(parts, whatIfStyle.Render(truncate(clean(changeLabel(ch)), most)))
+		}
+		parts = append(parts, s.dim.Render("│"))
+	}
 	parts = append(parts, chip("MFA", keyMFA), chip("IP", keySourceIP), chip("region", keyRegion), chip("TLS", keyTLS))
 	if v, ok := c.req.get(keyTime); ok {
 		parts = append(parts, setStyle.Render("time "+clean(v)))
@@ -108,7 +122,8 @@ func (m *Model) chipsView() string {
 	// The selected principal's own tags travel with its requests (aws:PrincipalTag/...).
 	if !compact {
 		var own []string
-		for _, t := range m.selectedTags() {
+		_, tags := m.selectedTags()
+		for _, t := range tags {
 			if _, set := c.req.get(tagPrefix + t.Key); !set {
 				own = append(own, clean(t.Key)+"="+clean(t.Value))
 			}
@@ -127,12 +142,6 @@ func (m *Model) chipsView() string {
 			label = "tag " + t + "="
 		}
 		parts = append(parts, setStyle.Render(clean(label)+clean(v)))
-	}
-	if c.whatIfActive() {
-		parts = append(parts, s.dim.Render("│ what-if"))
-		for _, ch := range c.changes {
-			parts = append(parts, whatIfStyle.Render(clean(changeLabel(ch))))
-		}
 	}
 	if m.whatIfBuilding {
 		parts = append(parts, s.dim.Render(m.spinner.View()+" applying what-ifs"))

@@ -13,6 +13,9 @@ import (
 // it, a service, a resource. They are built in Update from the account, never in View.
 
 func (m *Model) showPrincipalInfo(it *principalItem) {
+	if m.explain.pinned {
+		return // a pinned answer stays while the list moves
+	}
 	m.explain.showInfo(it.kind.String()+" "+it.name, func(d *document) { principalInfo(d, m.ctx, it) })
 	m.explain.principal = it
 }
@@ -34,16 +37,30 @@ func principalInfo(d *document, c *programContext, it *principalItem) {
 	if acct == nil {
 		return
 	}
-	policies := func(attached []string, inline []model.InlinePolicy, owner string) {
+	// The what-ifs in force show on the policies they remove.
+	whatIf := func(removed bool, why string) (lineStyle, string) {
+		if removed {
+			return lsIf, "  − " + why + " (what-if)"
+		}
+		return lsPlain, ""
+	}
+	policies := func(ownerARN string, attached []string, inline []model.InlinePolicy, owner string, left bool) {
 		for _, p := range attached {
 			name := p
 			if mp, ok := acct.Policy(p); ok {
 				name = mp.Name
 			}
-			d.add(lsPlain, 1, "managed "+clean(name)+owner)
+			st, note := whatIf(left || inForce(c, eval.DetachPolicy{Entity: ownerARN, Policy: p}), map[bool]string{true: "left the group", false: "detached"}[left])
+			d.add(st, 1, "managed "+clean(name)+owner+note)
 		}
 		for _, ip := range inline {
-			d.add(lsPlain, 1, "inline "+clean(ip.Name)+owner)
+			st, note := whatIf(left || inForce(c, eval.DetachPolicy{Entity: ownerARN, Policy: ip.Name}), map[bool]string{true: "left the group", false: "detached"}[left])
+			d.add(st, 1, "inline "+clean(ip.Name)+owner+note)
+		}
+		for _, ch := range c.changes {
+			if dn, ok := ch.(eval.AddDeny); ok && dn.Entity == ownerARN && owner == "" {
+				d.add(lsIf, 1, "+ deny "+clean(denySummary(dn.Statement))+" (what-if)")
+			}
 		}
 	}
 	tags := func(ts []model.Tag) {
@@ -59,10 +76,10 @@ func principalInfo(d *document, c *programContext, it *principalItem) {
 	case model.EntityUser:
 		u := ent.User
 		d.add(lsHeading, 0, "Policies")
-		policies(u.AttachedPolicies, u.InlinePolicies, "")
+		policies(u.ARN, u.AttachedPolicies, u.InlinePolicies, "", false)
 		for _, gn := range u.Groups {
 			if g, ok := acct.Group(gn); ok {
-				policies(g.AttachedPolicies, g.InlinePolicies, " (group "+clean(gn)+")")
+				policies(g.ARN, g.AttachedPolicies, g.InlinePolicies, " (group "+clean(gn)+")", inForce(c, eval.RemoveFromGroup{User: u.ARN, Group: gn}))
 			}
 		}
 		if u.Boundary != "" {
@@ -85,7 +102,7 @@ func principalInfo(d *document, c *programContext, it *principalItem) {
 	case model.EntityGroup:
 		g := ent.Group
 		d.add(lsHeading, 0, "Policies")
-		policies(g.AttachedPolicies, g.InlinePolicies, "")
+		policies(g.ARN, g.AttachedPolicies, g.InlinePolicies, "", false)
 		d.add(lsHeading, 0, fmt.Sprintf("Members (%d)", len(g.Members)))
 		for _, u := range g.Members {
 			d.add(lsPlain, 1, clean(u.Name))
@@ -93,7 +110,7 @@ func principalInfo(d *document, c *programContext, it *principalItem) {
 	case model.EntityRole:
 		r := ent.Role
 		d.add(lsHeading, 0, "Policies")
-		policies(r.AttachedPolicies, r.InlinePolicies, "")
+		policies(r.ARN, r.AttachedPolicies, r.InlinePolicies, "", false)
 		if r.Boundary != "" {
 			d.add(lsPlain, 1, "permission boundary "+clean(r.Boundary))
 		}

@@ -97,8 +97,9 @@ func (in lineInput) view(s *styles, w int) string {
 		after = string(in.value[in.pos+1:])
 	}
 	before := string(in.value[:in.pos])
-	// Keep the cursor in view: drop text from the left when the field is too long.
-	avail := w - width(in.prompt) - 1
+	// Keep the cursor in view: drop text from the left when the text before it and the
+	// cursor's cell do not fit beside the prompt.
+	avail := w - width(in.prompt)
 	for avail > 0 && width(before)+1 > avail && before != "" {
 		_, size := utf8.DecodeRuneInString(before)
 		before = before[size:]

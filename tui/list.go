@@ -3,7 +3,6 @@ package tui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/iamscope/iamscope/keymap"
 )
@@ -68,9 +67,10 @@ func (l *listModel) applyFilter() {
 			l.shown = append(l.shown, i)
 		}
 	} else {
-		for _, m := range fuzzy.FindFromNoSort(l.query, itemSource(l.items)) {
-			l.shown = append(l.shown, m.Index)
-		}
+		// Ranked: the best match first, and selected.
+		l.shown = append(l.shown, rankMatches(l.query, itemSource(l.items), 0)...)
+		l.cursor, l.offset = 0, 0
+		return
 	}
 	l.cursor, l.offset = 0, 0
 	for i, ix := range l.shown {

@@ -11,6 +11,7 @@ import (
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/keymap"
 	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -86,6 +87,7 @@ type Model struct {
 	badgeID      uint64
 	badgeCursor  int // next principal whose admin badge is to be decided
 	badgesDone   bool
+	badgeEngine  *eval.Engine // the engine the badges are decided with
 	byARN        map[string]*principalItem
 	selectedARN  string // the principal selected in the list
 	selectedKind model.EntityKind
@@ -97,6 +99,16 @@ type Model struct {
 
 	// pendingSelect is the key of a node a jump waits for.
 	pendingSelect string
+	// reverseQuery names the who-can query the Resources view shows, when it was asked by
+	// name (the palette's who-can, a guided question) rather than from the list.
+	reverseQuery string
+
+	// questions are the guided questions of the tour (Q); nil when there are none.
+	questions *demo.Questions
+	// asked is the index of the question asked last, -1 before any.
+	asked int
+	// history is what was run from the palette, newest last (history.go).
+	history []string
 }
 
 // New makes the explorer's model. It reads the accounts when the program starts (Init).
@@ -123,6 +135,8 @@ func New(opts Options) *Model {
 		reverseSrc: &reverseSource{},
 		pathsSrc:   &pathsSource{},
 		byARN:      map[string]*principalItem{},
+		questions:  opts.Questions,
+		asked:      -1,
 	}
 	m.principals = newList(m.renderPrincipal)
 	m.resources = newList(m.renderResource)
@@ -139,6 +153,9 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Load != nil {
 		cmds = append(cmds, loadCmd(m.opts.Load, m.opts.Now, m.progressCh), waitProgress(m.progressCh))
 	}
+	if m.opts.HistoryPath != "" {
+		cmds = append(cmds, readHistoryCmd(m.opts.HistoryPath))
+	}
 	if !m.themeSet && !m.opts.NoColor {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -150,6 +167,7 @@ func (m *Model) setReady(accounts []*model.Account, e *eval.Engine) tea.Cmd {
 	c := m.ctx
 	c.accounts, c.base, c.engine = accounts, e, e
 	c.epoch++
+	m.badgeEngine = e
 	m.state = stateReady
 	items := principalItems(accounts)
 	list := make([]listItem, len(items))
@@ -283,6 +301,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case explainedMsg:
 		m.explain.handle(c, msg)
 		return m, nil
+	case historyMsg:
+		if msg.err != nil {
+			m.setStatus(clean(msg.err.Error()), true)
+			return m, nil
+		}
+		// Commands run while the file was read come after the file's.
+		m.history = append(msg.entries, m.history...)
+		return m, nil
+	case historySavedMsg:
+		if msg.err != nil {
+			m.setStatus(clean(msg.err.Error()), true)
+		}
+		return m, nil
 	case badgesMsg:
 		return m, m.handleBadges(msg)
 	case whatIfMsg:
@@ -346,8 +377,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Global.Suspend) {
 		return tea.Suspend
 	}
-	if m.state != stateReady {
-		if key.Matches(msg, k.Global.Quit) || key.Matches(msg, k.Global.Back) {
+	if m.state != stateReady || c.layout.tooSmall {
+		// Loading, failed, or a window too small to draw in: nothing on screen takes keys.
+		if key.Matches(msg, k.Global.Quit) || (m.state != stateReady && key.Matches(msg, k.Global.Back)) {
 			return tea.Quit
 		}
 		return nil
@@ -374,6 +406,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Global.Strict):
 		return m.toggleStrict()
+	case key.Matches(msg, k.Global.Questions):
+		return m.openQuestions()
 	case key.Matches(msg, k.Global.WhatIf):
 		return m.openWhatIf()
 	case key.Matches(msg, k.Global.Palette):
@@ -426,6 +460,10 @@ func (m *Model) back() tea.Cmd {
 			return nil
 		}
 		m.focus = focusTree
+		if m.explain.pinned {
+			m.explain.unpin()
+			return m.followSelection(false)
+		}
 	case focusTree:
 		if m.currentTree().tree.clearFilter() {
 			return m.followSelection(false)
@@ -483,6 +521,7 @@ func (m *Model) updateFocused(msg tea.KeyPressMsg) tea.Cmd {
 			n := tp.tree.selected()
 			if n != nil && n.req.valid() {
 				m.focus = focusDoc
+				m.explain.unpin()
 				return m.explain.ask(c, n.req, false)
 			}
 			if n != nil && n.expandable {
@@ -494,7 +533,11 @@ func (m *Model) updateFocused(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return nil
 		}
+		before := tp.tree.selected()
 		cmd, _ := tp.update(c, msg, l.tree.h-1)
+		if tp.tree.selected() != before {
+			m.explain.unpin() // moving in the tree explains its rows again
+		}
 		return tea.Batch(cmd, m.followSelection(false))
 	case focusDoc:
 		return m.updateDoc(msg)
@@ -512,6 +555,7 @@ func (m *Model) listChanged() tea.Cmd {
 		if !ok {
 			return nil
 		}
+		m.reverseQuery = ""
 		m.explain.showInfo("resource", func(d *document) { resourceInfo(d, m.ctx, it) })
 		return m.reverse.setRoot(m.ctx, m.reverseSrc.root(it))
 	}
@@ -572,6 +616,9 @@ func (m *Model) followSelection(force bool) tea.Cmd {
 	if m.focus == focusList && !force {
 		return nil
 	}
+	if m.explain.pinned {
+		return nil
+	}
 	n := m.currentTree().tree.selected()
 	if n == nil {
 		return nil
@@ -604,8 +651,12 @@ func (m *Model) toggleStrict() tea.Cmd {
 func (m *Model) refreshAll() tea.Cmd {
 	c := m.ctx
 	h := c.layout.tree.h - 1
-	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h)}
+	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h), m.restartBadges()}
+	if it := m.explain.principal; it != nil {
+		m.showPrincipalInfo(it) // it shows the what-ifs on its policies
+	}
 	if m.explain.req.valid() {
+		m.explain.markRecompute()
 		cmds = append(cmds, m.explain.ask(c, m.explain.req, true))
 	}
 	return m.withSpinner(tea.Batch(cmds...))
@@ -646,8 +697,13 @@ func (m *Model) breadcrumbs() []string {
 	if it, ok := m.currentList().selected().(*principalItem); ok && m.view != viewReverse {
 		out = append(out, it.kind.String()+" "+it.name)
 	}
-	if it, ok := m.currentList().selected().(*resourceItem); ok && m.view == viewReverse {
+	if m.view == viewReverse && m.reverseQuery != "" {
+		out = append(out, m.reverseQuery)
+	} else if it, ok := m.currentList().selected().(*resourceItem); ok && m.view == viewReverse {
 		out = append(out, it.label)
+	}
+	if m.focus == focusDoc && m.explain.pinned && m.explain.req.valid() {
+		return append(out, "pinned: "+clean(shortName(m.explain.req.principal))+" · "+clean(m.explain.req.action))
 	}
 	if m.focus != focusList {
 		var path []string

@@ -76,15 +76,22 @@ func (b *scrollBox) update(m *Model, msg tea.KeyPressMsg, total, h int) bool {
 	return true
 }
 
-// closeOrScroll closes the overlay on esc, q or the key that opened it, and scrolls it
-// otherwise.
+// closeOrScroll closes the overlay on esc, q or the key that opened it, opens the palette or
+// the guided questions in its place, and scrolls it otherwise.
 func (b *scrollBox) closeOrScroll(m *Model, msg tea.KeyPressMsg, opener key.Binding, total, h int) {
 	g := m.ctx.keys.Global
-	if key.Matches(msg, g.Back) || key.Matches(msg, opener) || key.Matches(msg, g.Quit) {
+	switch {
+	case key.Matches(msg, g.Back) || key.Matches(msg, opener) || key.Matches(msg, g.Quit):
 		m.pop()
-		return
+	case key.Matches(msg, g.Palette):
+		m.pop()
+		m.push(newPaletteOverlay(m))
+	case key.Matches(msg, g.Questions):
+		m.pop()
+		m.openQuestions()
+	default:
+		b.update(m, msg, total, h)
 	}
-	b.update(m, msg, total, h)
 }
 
 // helpOverlay shows every binding of the context it was opened from.
@@ -152,6 +159,8 @@ func contextName(c keymap.Context) string {
 		return "command palette"
 	case keymap.Filtering:
 		return "filter"
+	case keymap.Questions:
+		return "guided questions"
 	}
 	return "principals"
 }
@@ -220,4 +229,39 @@ func (o *warningsOverlay) wrapped(w int) []string {
 		lines = append(lines, wrap(l, w)...)
 	}
 	return lines
+}
+
+// editorKey handles, in an editor that is not taking text (the context and what-if editors),
+// the keys that work everywhere: help, the palette and the guided questions open over it, q
+// and esc close it (q never quits from an editor), and the moving keys move its cursor. It
+// reports whether it took the key.
+func (m *Model) editorKey(msg tea.KeyPressMsg, cursor *int, rows int) (tea.Cmd, bool) {
+	k := m.ctx.keys
+	l := k.List
+	page := max(m.ctx.height/3, 1)
+	switch {
+	case key.Matches(msg, k.Global.Back), key.Matches(msg, k.Global.Quit):
+		m.pop()
+	case key.Matches(msg, k.Global.Help):
+		m.push(newHelpOverlay(m))
+	case key.Matches(msg, k.Global.Palette):
+		m.push(newPaletteOverlay(m))
+	case key.Matches(msg, k.Global.Questions):
+		return m.openQuestions(), true
+	case key.Matches(msg, l.Up):
+		*cursor = max(*cursor-1, 0)
+	case key.Matches(msg, l.Down):
+		*cursor = min(*cursor+1, max(rows-1, 0))
+	case key.Matches(msg, l.PageUp):
+		*cursor = max(*cursor-page, 0)
+	case key.Matches(msg, l.PageDown):
+		*cursor = min(*cursor+page, max(rows-1, 0))
+	case key.Matches(msg, l.Top):
+		*cursor = 0
+	case key.Matches(msg, l.Bottom):
+		*cursor = max(rows-1, 0)
+	default:
+		return nil, false
+	}
+	return nil, true
 }

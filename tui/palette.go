@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/keymap"
@@ -32,6 +31,8 @@ type paletteOverlay struct {
 	services map[string][2]int
 	cursor   int
 	err      string
+	// walk is the history entry the input shows (an index into Model.history), or -1.
+	walk int
 }
 
 func (o *paletteOverlay) helpContext() keymap.Context { return keymap.Palette }
@@ -43,7 +44,7 @@ func (o *paletteOverlay) paste(m *Model, text string) tea.Cmd {
 }
 
 func newPaletteOverlay(m *Model) *paletteOverlay {
-	o := &paletteOverlay{input: newInput(": ", "")}
+	o := &paletteOverlay{input: newInput(": ", ""), walk: -1}
 	cmd := func(label string, run func(m *Model) tea.Cmd) {
 		o.items = append(o.items, paletteItem{label: label, kind: "command", run: run})
 	}
@@ -70,6 +71,16 @@ func newPaletteOverlay(m *Model) *paletteOverlay {
 			label += " @" + p.alias
 		}
 		o.items = append(o.items, paletteItem{label: label, kind: "principal", run: func(m *Model) tea.Cmd { return m.jumpToPrincipal(p.arn) }})
+	}
+	// An access key id stands for its user.
+	for _, a := range m.ctx.accounts {
+		for _, u := range a.Users {
+			for _, k := range u.AccessKeys {
+				arn := u.ARN
+				o.items = append(o.items, paletteItem{label: clean(k.ID) + " (access key of user " + clean(u.Name) + ")", kind: "key",
+					run: func(m *Model) tea.Cmd { return m.jumpToPrincipal(arn) }})
+			}
+		}
 	}
 	for _, it := range m.resources.items {
 		r := it.(*resourceItem)
@@ -132,11 +143,8 @@ func (o *paletteOverlay) filter() {
 		}
 		return
 	}
-	for _, m := range fuzzy.FindFrom(q, paletteSource(src)) {
-		o.shown = append(o.shown, m.Index+o.offset)
-		if len(o.shown) == 200 {
-			break
-		}
+	for _, i := range rankMatches(q, paletteSource(src), 200) {
+		o.shown = append(o.shown, i+o.offset)
 	}
 }
 
@@ -156,10 +164,25 @@ func (o *paletteOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	case "esc":
 		m.pop()
 		return nil
-	case "up", "ctrl+p":
+	case "up":
+		// ↑ on an empty input, or on a history entry, walks the history back.
+		if (o.walk >= 0 || o.input.String() == "") && len(m.history) > 0 {
+			o.showHistory(m, max(o.walk, len(m.history))-1)
+			return nil
+		}
 		o.cursor = max(o.cursor-1, 0)
 		return nil
-	case "down", "ctrl+n", "tab":
+	case "down":
+		if o.walk >= 0 {
+			o.showHistory(m, o.walk+1)
+			return nil
+		}
+		o.cursor = min(o.cursor+1, max(len(o.shown)-1, 0))
+		return nil
+	case "ctrl+p":
+		o.cursor = max(o.cursor-1, 0)
+		return nil
+	case "ctrl+n", "tab":
 		o.cursor = min(o.cursor+1, max(len(o.shown)-1, 0))
 		return nil
 	case "enter":
@@ -171,20 +194,38 @@ func (o *paletteOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 				return nil
 			}
 			m.pop()
-			return cmd
+			return tea.Batch(cmd, m.remember(q))
 		}
 		if o.cursor >= len(o.shown) {
 			return nil
 		}
 		it := o.source()[o.shown[o.cursor]]
 		m.pop()
-		return it.run(m)
+		return tea.Batch(it.run(m), m.remember(q))
 	}
 	if o.input.update(msg) {
+		o.walk = -1
 		o.err = ""
 		o.filter()
 	}
 	return nil
+}
+
+// showHistory puts history entry i in the input; past the newest entry, the input is empty
+// again.
+func (o *paletteOverlay) showHistory(m *Model, i int) {
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(m.history) {
+		o.walk = -1
+		o.input.setValue("")
+	} else {
+		o.walk = i
+		o.input.setValue(m.history[i])
+	}
+	o.err = ""
+	o.filter()
 }
 
 func (o *paletteOverlay) view(m *Model) string {
@@ -200,6 +241,8 @@ func (o *paletteOverlay) view(m *Model) string {
 		lines = append(lines, s.dim.Render("PRINCIPAL is a name, ARN or unique id; enter runs"))
 	case len(o.shown) == 0:
 		lines = append(lines, s.dim.Render("no match · type can … or who-can … to ask directly"))
+	case q == "" && len(m.history) > 0:
+		lines = append(lines, s.dim.Render(fmt.Sprintf("↑ recalls what was run (%d in the history)", len(m.history))))
 	}
 	rows := h - 3 - len(lines) - 1
 	start := max(0, o.cursor-rows+1)
@@ -266,20 +309,13 @@ func (m *Model) runTyped(q string) (tea.Cmd, error) {
 		}
 		m.focus = focusDoc
 		// Answered as the CLI's can answers: the party's own request, else through a chain.
-		return m.explain.ask(m.ctx, request{principal: who, action: f[2], resource: f[3], party: true}, true), nil
+		return m.explain.pin(m.ctx, request{principal: who, action: f[2], resource: f[3], party: true}, false), nil
 	case "who-can":
 		if len(f) != 3 {
 			return nil, fmt.Errorf("write: who-can ACTION RESOURCE")
 		}
-		m.view = viewReverse
 		m.focus = focusTree
-		root := &node{kind: nkResourceRoot, key: "who-can " + f[1] + " " + f[2], label: clean(f[2]), expandable: true,
-			data: []whoAction{{action: f[1], resource: f[2]}}}
-		cmd := m.reverse.setRoot(m.ctx, root)
-		if n := m.reverse.tree.selected(); n != nil {
-			cmd = tea.Batch(cmd, m.reverse.expand(m.ctx, n))
-		}
-		return cmd, nil
+		return m.whoCan(f[1], f[2]), nil
 	}
 	return nil, fmt.Errorf("unknown command")
 }
@@ -335,4 +371,20 @@ func (m *Model) applyPendingSelect() {
 		m.pendingSelect = ""
 		m.access.tree.scroll(m.ctx.layout.tree.h - 1)
 	}
+}
+
+// whoCan shows in the Resources view everyone who can do an action on a resource. The
+// resource is selected in the Resources list when it is one of its rows; the breadcrumb names
+// the query either way.
+func (m *Model) whoCan(action, resource string) tea.Cmd {
+	m.view = viewReverse
+	m.resources.selectItem(func(it listItem) bool { return it.(*resourceItem).arn == resource })
+	m.reverseQuery = "who-can " + clean(action) + " " + clean(resource)
+	root := &node{kind: nkResourceRoot, key: "who-can " + action + " " + resource, label: clean(resource), expandable: true,
+		data: []whoAction{{action: action, resource: resource}}}
+	cmd := m.reverse.setRoot(m.ctx, root)
+	if n := m.reverse.tree.selected(); n != nil {
+		cmd = tea.Batch(cmd, m.reverse.expand(m.ctx, n))
+	}
+	return cmd
 }

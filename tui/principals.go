@@ -272,7 +272,7 @@ func (m *Model) nextBadges() tea.Cmd {
 		return nil
 	}
 	m.badgeID = c.newID()
-	work := badgeWork(c.base, arns, withPaths, m.badgeID)
+	work := badgeWork(c.engine, arns, withPaths, m.badgeID)
 	return func() tea.Msg { return work() }
 }
 
@@ -295,5 +295,24 @@ func (m *Model) handleBadges(msg badgesMsg) tea.Cmd {
 			m.showPrincipalInfo(it) // its badges are part of its description
 		}
 	}
+	return m.nextBadges()
+}
+
+// restartBadges decides every badge again when the engine in force changes (what-ifs applied
+// or undone): admin and escalation are what the what-ifs make them. Badges asked of the
+// engine before are dropped by their id.
+func (m *Model) restartBadges() tea.Cmd {
+	c := m.ctx
+	if c.engine == m.badgeEngine {
+		return nil
+	}
+	m.badgeEngine = c.engine
+	for _, it := range m.principals.items {
+		p := it.(*principalItem)
+		p.badges.adminKnown, p.badges.escKnown = false, false
+		p.r++
+	}
+	m.badgeCursor, m.badgesDone = 0, false
+	m.badgeID = c.newID()
 	return m.nextBadges()
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/iamscope/iamscope/keymap"
 	"github.com/iamscope/iamscope/loader"
+	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -40,6 +41,12 @@ type Options struct {
 	// Strict opens the explorer in strict mode (--strict): keys the request context does not
 	// set are absent, as AWS sees a request. By default they are unknown (discovery mode).
 	Strict bool
+	// Questions are the guided questions the tour (Q) offers: the demo's, or a trainer's file
+	// (--questions). nil offers none.
+	Questions *demo.Questions
+	// HistoryPath is the file that keeps the palette's history between sessions ("" keeps it
+	// for the session only).
+	HistoryPath string
 	// Keys is the key map; the zero value means keymap.Default().
 	Keys *keymap.KeyMap
 	// Now is the clock for the engine and the age of the data; nil means time.Now.

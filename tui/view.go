@@ -31,7 +31,8 @@ func (m *Model) render() string {
 	if c.layout.tooSmall {
 		msg := fmt.Sprintf("iamscope needs a window of at least %d×%d; this one is %d×%d.", minWidth, minHeight, c.width, c.height)
 		lines := wrap(msg, max(c.width-2, 10))
-		lines = append(lines, "", "Make the window bigger, or press q to quit.")
+		lines = append(lines, "")
+		lines = append(lines, wrap("Make the window bigger, or press q to quit.", max(c.width-2, 10))...)
 		return lipgloss.Place(c.width, c.height, lipgloss.Center, lipgloss.Center, s.warning.Render(strings.Join(lines, "\n")))
 	}
 	switch m.state {
@@ -176,11 +177,17 @@ func (m *Model) treePaneView(r rect) []string {
 	focused := m.focus == focusTree
 	title, right := m.treeTitle()
 	lines := []string{m.paneTitle(title, right, r.w, focused)}
-	rows := tp.tree.view(c.styles, r.w, r.h-1, focused, m.spinner.View())
+	// The selected row's whole text, under the tree, when the row cuts it.
+	detail := cutRowDetail(c.styles, tp.tree.selected(), r.w, r.h-1)
+	h := r.h - 1 - len(detail)
+	rows := tp.tree.view(c.styles, r.w, h, focused, m.spinner.View())
 	if len(rows) == 0 && tp.tree.root != nil && tp.tree.root.loading {
 		rows = append(rows, c.styles.dim.Render(fit("  "+m.spinner.View()+" asking the engine…", r.w)))
 	}
 	lines = append(lines, rows...)
+	if len(detail) > 0 {
+		lines = append(padLines(lines, r.w, 1+h), detail...)
+	}
 	return block(lines, r.w, r.h)
 }
 
@@ -217,11 +224,17 @@ func (m *Model) docPaneView(r rect) []string {
 	if title == "" {
 		title = "Explanation"
 	}
-	right := ""
+	var marks []string
 	if e.loading {
-		right = m.spinner.View() + " deciding"
+		marks = append(marks, m.spinner.View()+" deciding")
 	}
-	lines := []string{m.paneTitle(title, right, r.w, focused)}
+	if e.pinned {
+		marks = append(marks, "pinned")
+	}
+	if e.recomputed != "" {
+		marks = append(marks, e.recomputed)
+	}
+	lines := []string{m.paneTitle(title, strings.Join(marks, " · "), r.w, focused)}
 	for _, l := range e.doc.view(c.styles, r.w-1, r.h-1) {
 		lines = append(lines, " "+l)
 	}
@@ -250,4 +263,48 @@ func (m *Model) renderPrincipal(it listItem, w int, selected, focused bool) stri
 		return st.Render(fit(" "+kind+" "+fit(name, nameW)+" "+b, w))
 	}
 	return fit(" "+s.dim.Render(kind)+" "+fit(name, nameW)+" "+s.badge.Render(b), w)
+}
+
+// maxDetailLines bounds the lines under a tree that show its selected row's whole text.
+const maxDetailLines = 3
+
+// cutRowDetail is the whole text of a tree row that its row cuts (a long condition, a
+// carve-out's resource, a long ARN or action label), wrapped in up to maxDetailLines lines under the tree; nil
+// when the row shows it all, or when the pane is too short to spare the lines.
+func cutRowDetail(s *styles, n *node, w, h int) []string {
+	if n == nil || h < 12 {
+		return nil
+	}
+	full := n.label
+	if n.note != "" {
+		full += "  " + n.note
+	}
+	// What renderNode gives the label: the width less the indentation, the expander, the mark,
+	// the symbol and the right-hand columns.
+	room := w - 1 - 2*n.depth - 2 - 2 - 2
+	if n.level != "" {
+		room -= 6
+	}
+	if n.decision.word() != "" {
+		room -= 5
+	}
+	// A cut note is shown whole when it is the row's substance (a condition, a carve-out, a
+	// message); a summary after a label (a service's counts) is not worth the lines.
+	if width(full) <= room || (n.kind != nkNote && width(n.label) <= room) {
+		return nil
+	}
+	wrapped := wrap(full, w-4)
+	if len(wrapped) > maxDetailLines {
+		wrapped = wrapped[:maxDetailLines]
+		wrapped[maxDetailLines-1] = truncate(wrapped[maxDetailLines-1]+" …", w-4)
+	}
+	out := []string{s.dim.Render(fit(strings.Repeat("─", w), w))}
+	for i, l := range wrapped {
+		lead := "  "
+		if i == 0 {
+			lead = "↳ "
+		}
+		out = append(out, fit(lead+l, w))
+	}
+	return out
 }

@@ -29,9 +29,36 @@ func changeLabel(c eval.Change) string {
 	case eval.RemoveFromGroup:
 		return "−" + shortName(ch.User) + " from group " + ch.Group
 	case eval.AddDeny:
-		return "+deny on " + shortName(ch.Entity)
+		return "+deny " + denySummary(ch.Statement) + " for " + shortName(ch.Entity)
 	}
 	return c.String()
+}
+
+// denySummary says what a deny statement denies: its actions on its resources ("s3:* on
+// arn:aws:s3:::tidewater-payroll/*"), or the statement itself when it is not that simple.
+func denySummary(statement string) string {
+	var st struct {
+		Action, Resource, NotAction, NotResource any
+	}
+	if err := json.Unmarshal([]byte(statement), &st); err != nil || st.NotAction != nil || st.NotResource != nil {
+		return truncate(statement, 60)
+	}
+	list := func(v any) string {
+		switch x := v.(type) {
+		case string:
+			return x
+		case []any:
+			var parts []string
+			for _, p := range x {
+				if s, ok := p.(string); ok {
+					parts = append(parts, s)
+				}
+			}
+			return strings.Join(parts, ", ")
+		}
+		return "?"
+	}
+	return list(st.Action) + " on " + list(st.Resource)
 }
 
 // setChanges applies a set of what-ifs: none gives the loaded engine back at once; otherwise
@@ -60,6 +87,10 @@ func (m *Model) handleWhatIf(msg whatIfMsg) tea.Cmd {
 	m.whatIfBuilding = false
 	if msg.err != nil {
 		m.setStatus(clean(msg.err.Error()), true)
+		if e := &m.explain; e.loading && e.id == 0 && e.req.valid() {
+			// A guided question waited for these what-ifs: answer it without them.
+			return e.ask(m.ctx, e.req, true)
+		}
 		return nil
 	}
 	m.ctx.setEngine(msg.engine, msg.changes)
@@ -81,6 +112,9 @@ type whatIfOverlay struct {
 type whatIfRow struct {
 	label  string
 	change eval.Change
+	// left is the what-if by which the selected user left the group whose policy the row
+	// is; the policy no longer applies to the user.
+	left eval.Change
 }
 
 func (m *Model) openWhatIf() tea.Cmd {
@@ -148,9 +182,16 @@ func (o *whatIfOverlay) rows(m *Model) []whatIfRow {
 			u := ent.User
 			policies(u.ARN, u.AttachedPolicies, u.InlinePolicies, "")
 			for _, gn := range u.Groups {
-				add("member of group "+clean(gn), eval.RemoveFromGroup{User: u.ARN, Group: gn})
+				leave := eval.RemoveFromGroup{User: u.ARN, Group: gn}
+				add("member of group "+clean(gn), leave)
 				if g, ok := acct.Group(gn); ok {
+					n := len(rows)
 					policies(g.ARN, g.AttachedPolicies, g.InlinePolicies, " (group "+clean(gn)+", all members)")
+					if inForce(c, leave) {
+						for i := n; i < len(rows); i++ {
+							rows[i].left = leave
+						}
+					}
 				}
 			}
 		case model.EntityRole:
@@ -200,13 +241,10 @@ func (o *whatIfOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	}
 	rows := o.rows(m)
 	o.err = ""
+	if cmd, ok := m.editorKey(msg, &o.cursor, len(rows)); ok {
+		return cmd
+	}
 	switch {
-	case key.Matches(msg, k.Global.Back), key.Matches(msg, k.Global.WhatIf):
-		m.pop()
-	case key.Matches(msg, k.List.Up):
-		o.cursor = max(o.cursor-1, 0)
-	case key.Matches(msg, k.List.Down):
-		o.cursor = min(o.cursor+1, max(len(rows)-1, 0))
 	case key.Matches(msg, k.WhatIf.Toggle):
 		if o.cursor >= len(rows) {
 			return nil
@@ -230,8 +268,8 @@ func (o *whatIfOverlay) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		o.input = newInput("deny: ", "")
 	case key.Matches(msg, k.WhatIf.Clear):
 		return m.setChanges(nil)
-	case key.Matches(msg, k.Global.Quit):
-		return tea.Quit
+	default:
+		o.err = "not a key of this editor: esc closes it, ? lists its keys"
 	}
 	return nil
 }
@@ -282,6 +320,9 @@ func (o *whatIfOverlay) view(m *Model) string {
 	for i, r := range rows {
 		box := "[x] "
 		state := "attached"
+		if r.left != nil && !inForce(c, r.change) {
+			box, state = "[-] ", s.chipWhatIf.Render("not applied: left the group")
+		}
 		if inForce(c, r.change) {
 			box = "[ ] "
 			state = s.chipWhatIf.Render("removed")
@@ -289,9 +330,10 @@ func (o *whatIfOverlay) view(m *Model) string {
 				box, state = "[+] ", s.chipWhatIf.Render("added")
 			}
 		}
-		line := box + fit(r.label, inner-14) + " " + state
+		labelW := max(inner-4-width(ansiStrip(state))-1, 10)
+		line := box + fit(r.label, labelW) + " " + state
 		if i == o.cursor {
-			line = s.rowSelected.Render(fit(box+fit(r.label, inner-14)+" "+ansiStrip(state), inner))
+			line = s.rowSelected.Render(fit(box+fit(r.label, labelW)+" "+ansiStrip(state), inner))
 		}
 		lines = append(lines, line)
 	}

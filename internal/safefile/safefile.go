@@ -1,6 +1,7 @@
-// Package safefile writes the files iamscope makes: snapshots and the explorer's exports. They
-// hold a map of who can do what in an account, and their names may be chosen by someone else
-// (a default export name in a shared folder), so every one is written the same careful way.
+// Package safefile writes the files iamscope makes: snapshots, the explorer's exports and its
+// palette history. They hold a map of who can do what in an account, and their names may be
+// chosen by someone else (a default export name in a shared folder), so every one is written
+// the same careful way.
 package safefile
 
 import (

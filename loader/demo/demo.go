@@ -7,7 +7,8 @@
 // with the questions a trainer can ask.
 //
 // The accounts are embedded as JSON in the model.Account shape, so they can be read and edited
-// by hand. AWS managed policies are referenced by ARN only; their documents come from the
+// by hand. The page's ten guided questions are embedded too (questions.json, GuidedQuestions):
+// the explorer's tour asks them, and a test checks them against the page. AWS managed policies are referenced by ARN only; their documents come from the
 // embedded catalog.
 package demo
 
