@@ -62,7 +62,7 @@ func TestNoArgumentsOpensTheExplorer(t *testing.T) {
 	}
 }
 
-// TestQuestionsFlag: the demo opens with its ten guided questions; --questions gives a
+// TestQuestionsFlag: the demo opens with its guided questions; --questions gives a
 // trainer's own, and a broken file is refused with its name and the field at fault.
 func TestQuestionsFlag(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
@@ -74,8 +74,12 @@ func TestQuestionsFlag(t *testing.T) {
 	if code, _, stderr := runCapture(t, ""); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if len(got) != 1 || got[0].Questions == nil || len(got[0].Questions.Questions) != 10 {
-		t.Fatalf("the demo's questions were not passed: %+v", got)
+	want, err := demo.GuidedQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Questions == nil || len(got[0].Questions.Questions) != len(want.Questions) {
+		t.Fatalf("the demo's %d questions were not passed: %+v", len(want.Questions), got)
 	}
 	if !strings.HasSuffix(got[0].HistoryPath, "history.json") {
 		t.Errorf("history path %q", got[0].HistoryPath)
