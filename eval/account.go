@@ -35,6 +35,8 @@ type Engine struct {
 	bySvc     map[string][]string // resource ARNs with a policy, by service (servicePolicies)
 	trustOnce sync.Once
 	trustIx   *trustIndex // built on first use by RoleChains
+	graphsMu  sync.Mutex
+	graphs    map[string]*assumeGraph // by mode and request context (graph)
 	pathOnce  sync.Once
 	pathSt    *pathState
 	// groupPolicies holds each group's compiled policies, by group ARN.
@@ -76,8 +78,6 @@ type Principal struct {
 	// "" for SessionName.
 	session string
 	idx     int // position in the engine's order; -1 for a stand-in
-	// edges caches the one-hop role assumptions by mode (asked without an extra context).
-	edges [2]atomic.Pointer[[]edge]
 	// powerOnce and pow cache what the principal can do, for escalation paths.
 	powerOnce sync.Once
 	pow       power

@@ -1,8 +1,6 @@
 package eval
 
 import (
-	"sort"
-
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -56,6 +54,14 @@ type trustIndex struct {
 	// roleByName finds a role by "account/name", as session ARNs name roles (without path).
 	roleByName map[string]*Principal
 	wildcard   []*Principal // "*", NotPrincipal, or anything we cannot index
+	// classable marks, by index in the engine's order, the roles whose trust names accounts
+	// only, decided per class of alike principals (see classify).
+	classable []bool
+	// principalKeys lists the condition keys (lower-cased) that the statements weighed for a
+	// hop to a classable role read: a principal's class includes its values of them.
+	principalKeys []string
+	// rcpCover holds, by account, the statements of its RCPs that cover sts:AssumeRole.
+	rcpCover map[string][]*statement
 }
 
 func (e *Engine) trust() *trustIndex {
@@ -123,6 +129,7 @@ func (e *Engine) buildTrustIndex() {
 			ix.wildcard = append(ix.wildcard, p)
 		}
 	}
+	e.classify(ix)
 	e.trustIx = ix
 }
 
@@ -273,52 +280,10 @@ type edge struct {
 	cond *Expr
 }
 
-// assumable returns the roles p can assume in one hop, sorted by ARN. Without an extra
-// context the answer is kept, so that chains from many principals share their hops.
-func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
-	if extra == nil {
-		if edges := p.edges[mode].Load(); edges != nil {
-			return *edges
-		}
-	}
-	cands := e.trust().candidates(p)
-	sort.Slice(cands, func(i, j int) bool { return cands[i].ARN < cands[j].ARN })
-	var edges []edge
-	// Roles with the same trust policy text, whose ARN the same identity statements cover,
-	// get the same answer: decide each such class once.
-	type answer struct {
-		ok   bool
-		cond *Expr
-	}
-	memo := map[assumeMemo]answer{}
-	for _, r := range cands {
-		key, cacheable := assumeKey(e, p, r)
-		if a, ok := memo[key]; cacheable && ok {
-			if a.ok {
-				edges = append(edges, edge{role: r, cond: a.cond})
-			}
-			continue
-		}
-		res, err := e.Can(p, AssumeAction, r.ARN, extra, Options{Mode: mode})
-		a := answer{ok: err == nil && res.Decision == Allowed}
-		if a.ok {
-			a.cond = res.Condition
-			edges = append(edges, edge{role: r, cond: a.cond})
-		}
-		if cacheable {
-			memo[key] = a
-		}
-	}
-	if extra == nil {
-		p.edges[mode].Store(&edges)
-	}
-	return edges
-}
-
 // assumeKey names what decides sts:AssumeRole by p on role r: the text of r's trust policy,
-// r's account, and which of p's statements that cover sts:AssumeRole also cover r's ARN. It
-// declines where one of those statements has policy variables in Resource or there are more
-// than 64 of them. Conditions cannot tell such roles apart: the engine derives no per-role
+// r's account, which of p's statements that cover sts:AssumeRole also cover r's ARN, and which
+// of the statements of the RCPs of r's account that cover sts:AssumeRole do. It declines where
+// one of those statements has policy variables in Resource or there are more than 64 of them. Conditions cannot tell such roles apart: the engine derives no per-role
 // context key for IAM ARNs.
 func assumeKey(e *Engine, p *Principal, r *Principal) (assumeMemo, bool) {
 	rp := e.resources[r.ARN]
@@ -331,6 +296,18 @@ func assumeKey(e *Engine, p *Principal, r *Principal) (assumeMemo, bool) {
 			k.bits |= 1 << i
 		}
 	}
+	rcps := e.trust().rcpCover[r.Account]
+	if len(rcps) > 64 {
+		return assumeMemo{}, false
+	}
+	for i, s := range rcps {
+		if s.hasTemplates() {
+			return assumeMemo{}, false
+		}
+		if s.mightMatchResource(r.ARN) {
+			k.rcp |= 1 << i
+		}
+	}
 	return k, true
 }
 
@@ -339,4 +316,5 @@ type assumeMemo struct {
 	doc     int
 	account string
 	bits    uint64
+	rcp     uint64
 }

@@ -1,0 +1,330 @@
+package eval
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/iamscope/iamscope/model"
+)
+
+// assumeGraph is the one-hop sts:AssumeRole graph of the loaded accounts in one request
+// context and mode: which roles each principal may assume, and under which open condition,
+// with the reverse index who-can walks. who-can, what-can through chains, role chains, paths
+// and the explorer read it, so that no query decides a hop another has decided.
+//
+// A principal's hops are decided when first asked for. Those to the roles whose trust names
+// accounts only (the account root, an account id) are decided once per class of alike
+// principals (assumeClassKey) and, within a class, once per class of alike roles (assumeKey),
+// by the engine's own Can on the first member: the members' answers are the same by
+// construction. Hops to the roles whose trust names the principal itself, a role session or
+// "*" are decided per principal, as before.
+type assumeGraph struct {
+	e     *Engine
+	extra *Context
+	mode  Mode
+	out   []atomic.Pointer[[]edge] // by principal index, sorted by role ARN
+
+	mu      sync.Mutex
+	classes map[string]*assumeClass
+
+	inOnce sync.Once
+	in     [][]edge // by role index: who may assume it (edge.role is the assumer), by ARN
+}
+
+// assumeClass holds the hops a class of alike principals may take to the roles of their
+// account that trust the account only, decided once on a representative.
+type assumeClass struct {
+	once  sync.Once
+	edges []edge // sorted by role ARN; may hold the representative itself
+}
+
+// maxGraphs is how many request contexts and modes an engine keeps a graph for.
+const maxGraphs = 8
+
+// graph returns the assumption graph of the request context and mode, built on first use and
+// kept, keyed on the context's content.
+func (e *Engine) graph(extra *Context, mode Mode) *assumeGraph {
+	key := fmt.Sprint(int(mode)) + "\x00" + contextKey(extra)
+	e.graphsMu.Lock()
+	defer e.graphsMu.Unlock()
+	if g, ok := e.graphs[key]; ok {
+		return g
+	}
+	if e.graphs == nil || len(e.graphs) >= maxGraphs {
+		e.graphs = map[string]*assumeGraph{}
+	}
+	var flat *Context
+	if extra != nil {
+		flat = extra.Clone()
+	}
+	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[[]edge], len(e.order)), classes: map[string]*assumeClass{}}
+	e.graphs[key] = g
+	return g
+}
+
+// contextKey names a request context's content: its keys (lower-cased), values and the keys
+// marked known, sorted. Two contexts with the same key decide every request alike.
+func contextKey(c *Context) string {
+	if c == nil {
+		return ""
+	}
+	flat := c.Clone()
+	parts := make([]string, 0, len(flat.entries)+1)
+	for _, en := range flat.entries {
+		parts = append(parts, fmt.Sprintf("%q=%v%q", en.lower, en.v.Multi, en.v.Values))
+	}
+	sort.Strings(parts)
+	known := slices.Clone(flat.known)
+	sort.Strings(known)
+	return "ctx" + strings.Join(parts, ",") + fmt.Sprintf("known%q", known)
+}
+
+// assumable returns the roles p can assume in one hop, sorted by ARN.
+func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
+	if p.idx < 0 || p.idx >= len(e.order) || e.order[p.idx] != p {
+		return e.graph(extra, mode).decideEdges(p) // a stand-in: not kept
+	}
+	return e.graph(extra, mode).edges(p)
+}
+
+// edges returns p's one-hop assumptions, deciding them on first use.
+func (g *assumeGraph) edges(p *Principal) []edge {
+	if es := g.out[p.idx].Load(); es != nil {
+		return *es
+	}
+	es := g.decideEdges(p)
+	g.out[p.idx].Store(&es)
+	return es
+}
+
+// decideEdges decides p's one-hop assumptions: those its class shares, and its own.
+func (g *assumeGraph) decideEdges(p *Principal) []edge {
+	e := g.e
+	ix := e.trust()
+	var shared []edge
+	classKey, classed := e.assumeClassKey(p)
+	if classed {
+		shared = g.class(classKey, p).edges
+	}
+	// The roles decided for p alone: those whose trust names p, its session or anyone, and
+	// those trusting its account whose trust or RCPs keep them out of classes. A classable
+	// role is a candidate only through its trust naming p's account: its class decides it.
+	var cands []*Principal
+	for _, r := range ix.candidates(p) {
+		if !classed || !ix.classable[r.idx] {
+			cands = append(cands, r)
+		}
+	}
+	own := e.decideAssume(p, cands, g.extra, g.mode)
+	out := make([]edge, 0, len(shared)+len(own))
+	i, j := 0, 0
+	for i < len(shared) || j < len(own) {
+		switch {
+		case j == len(own) || i < len(shared) && shared[i].role.idx < own[j].role.idx:
+			if shared[i].role != p { // a class's representative may be one of its roles
+				out = append(out, shared[i])
+			}
+			i++
+		default:
+			out = append(out, own[j])
+			j++
+		}
+	}
+	return out
+}
+
+// class returns the hops of p's class to the classable roles that trust its account, decided
+// on p if it is the first member asked.
+func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
+	g.mu.Lock()
+	c, ok := g.classes[key]
+	if !ok {
+		c = &assumeClass{}
+		g.classes[key] = c
+	}
+	g.mu.Unlock()
+	c.once.Do(func() {
+		ix := g.e.trust()
+		var cands []*Principal
+		for _, r := range ix.byAccount[p.Account] {
+			if ix.classable[r.idx] && r != p && p.mayAssume(r.ARN) {
+				cands = append(cands, r)
+			}
+		}
+		c.edges = g.e.decideAssume(p, cands, g.extra, g.mode)
+	})
+	return c
+}
+
+// decideAssume decides sts:AssumeRole by p on each candidate role, once per class of alike
+// roles (assumeKey), and returns the allowed ones sorted by ARN.
+func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, mode Mode) []edge {
+	cands = slices.Clone(cands)
+	sort.Slice(cands, func(i, j int) bool { return cands[i].ARN < cands[j].ARN })
+	var edges []edge
+	type answer struct {
+		ok   bool
+		cond *Expr
+	}
+	memo := map[assumeMemo]answer{}
+	for _, r := range cands {
+		key, cacheable := assumeKey(e, p, r)
+		if a, ok := memo[key]; cacheable && ok {
+			if a.ok {
+				edges = append(edges, edge{role: r, cond: a.cond})
+			}
+			continue
+		}
+		res, err := e.Can(p, AssumeAction, r.ARN, extra, Options{Mode: mode})
+		a := answer{ok: err == nil && res.Decision == Allowed}
+		if a.ok {
+			a.cond = res.Condition
+			edges = append(edges, edge{role: r, cond: a.cond})
+		}
+		if cacheable {
+			memo[key] = a
+		}
+	}
+	return edges
+}
+
+// trustedBy returns, sorted by ARN, the principals that may assume role in one hop, with the
+// condition each hangs on: the graph's reverse index, built from every principal's hops.
+func (g *assumeGraph) trustedBy(role *Principal) []edge {
+	g.inOnce.Do(func() {
+		g.in = make([][]edge, len(g.e.order))
+		g.e.forEachPrincipal(func(p *Principal) { g.edges(p) })
+		for _, p := range g.e.order {
+			for _, h := range g.edges(p) {
+				g.in[h.role.idx] = append(g.in[h.role.idx], edge{role: p, cond: h.cond})
+			}
+		}
+	})
+	if role.idx < 0 || role.idx >= len(g.in) || g.e.order[role.idx] != role {
+		return nil
+	}
+	return g.in[role.idx]
+}
+
+// assumeClassKey names what decides, for p, sts:AssumeRole on a role of its account that
+// trusts the account only: p's account and kind, its permission boundary, the text of its
+// identity statements that cover sts:AssumeRole, and the values its request context gives
+// the keys that the conditions weighed read (principalKeys). It declines (false) where a
+// statement substitutes policy variables or there are too many to tell roles apart.
+func (e *Engine) assumeClassKey(p *Principal) (string, bool) {
+	if p.assumeTemplates || len(p.assumeCover) > 64 {
+		return "", false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%v\x00", p.Account, p.Entity.Kind)
+	for _, pol := range p.Boundary {
+		fmt.Fprintf(&b, "boundary %p\x00", pol)
+	}
+	for _, pol := range p.Identity {
+		for _, s := range pol.statements {
+			if !s.matchAction(assumeLower) {
+				continue
+			}
+			if s.vars && len(s.src.Conditions) > 0 {
+				return "", false
+			}
+			fmt.Fprintf(&b, "%v %s\x00", s.vars, s.src.JSON)
+		}
+	}
+	ctx := e.principalContext(p)
+	for _, k := range e.trust().principalKeys {
+		v, ok := ctx.get(k)
+		fmt.Fprintf(&b, "%s=%v%v%q\x00", k, ok, v.Multi, v.Values)
+	}
+	return b.String(), true
+}
+
+// classify marks the roles whose trust decides alike for alike principals of an account: every
+// statement names AWS principals by account only (no user, role, session or "*", no
+// NotPrincipal), substitutes no variables, and the RCPs of the role's account that cover
+// sts:AssumeRole are told apart by at most 64 resource patterns. It gathers the condition keys
+// that the statements weighed for such a hop read.
+func (e *Engine) classify(ix *trustIndex) {
+	ix.classable = make([]bool, len(e.order))
+	keys := map[string]bool{}
+	addKeys := func(s *statement) {
+		for _, c := range s.conditions() {
+			keys[c.key] = true
+		}
+	}
+	for _, p := range e.order {
+		for _, s := range p.assumeCover {
+			addKeys(s)
+		}
+	}
+	rcpCover := map[string][]*statement{}
+	for acct, levels := range e.rcps {
+		for _, level := range levels {
+			for _, pol := range level {
+				for _, s := range pol.statements {
+					if s.matchAction(assumeLower) {
+						addKeys(s)
+						rcpCover[acct] = append(rcpCover[acct], s)
+					}
+				}
+			}
+		}
+	}
+	ix.rcpCover = rcpCover
+	for _, r := range e.order {
+		rp := e.resources[r.ARN]
+		if r.Entity.Kind != model.EntityRole || rp == nil || len(rcpCover[r.Account]) > 64 {
+			continue
+		}
+		ok := true
+		for _, s := range rp.policy.statements {
+			if s.vars || s.principal == nil || s.notPrinc || s.principal.Wildcard {
+				ok = false
+				break
+			}
+			for _, v := range s.principal.AWS {
+				if isAccountID(v) {
+					continue
+				}
+				if a, err := model.ParseARN(v); err == nil && a.Resource == "root" && v != "*" {
+					continue
+				}
+				ok = false
+			}
+		}
+		if ok {
+			ix.classable[r.idx] = true
+			for _, s := range rp.policy.statements {
+				addKeys(s)
+			}
+		}
+	}
+	for k := range keys {
+		ix.principalKeys = append(ix.principalKeys, k)
+	}
+	sort.Strings(ix.principalKeys)
+}
+
+// forEachPrincipal calls f for every principal of the order, on as many goroutines as there
+// are processors.
+func (e *Engine) forEachPrincipal(f func(p *Principal)) {
+	next := make(chan *Principal)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for p := range next {
+				f(p)
+			}
+		})
+	}
+	for _, p := range e.order {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+}
