@@ -94,6 +94,11 @@ type Principal struct {
 	// groups), computed once: those a new policy version would rewrite.
 	customerOnce sync.Once
 	customer     []string
+	// classKey names p's class of alike assumers (assumeClassKey), built once; classed is
+	// false when p is a class of its own.
+	classOnce sync.Once
+	classKey  string
+	classed   bool
 }
 
 // Kind says whether the principal is a user or a role.

@@ -57,9 +57,14 @@ type trustIndex struct {
 	// classable marks, by index in the engine's order, the roles whose trust names accounts
 	// only, decided per class of alike principals (see classify).
 	classable []bool
-	// principalKeys lists the condition keys (lower-cased) that the statements weighed for a
-	// hop to a classable role read: a principal's class includes its values of them.
-	principalKeys []string
+	// principalKeys lists, by account, the condition keys (lower-cased) that the trust of the
+	// classable roles trusting the account and the RCPs read: a principal's class includes its
+	// values of them, and of those its own statements covering sts:AssumeRole read.
+	principalKeys map[string][]string
+	// trusts holds, by index, the accounts a classable role's trust names.
+	trusts []map[string]bool
+	// roleByARN finds a role by its ARN.
+	roleByARN map[string]*Principal
 	// rcpCover holds, by account, the statements of its RCPs that cover sts:AssumeRole.
 	rcpCover map[string][]*statement
 }
@@ -134,7 +139,11 @@ func (e *Engine) buildTrustIndex() {
 }
 
 // candidates lists the roles whose trust policy names p (directly, by account or by wildcard).
-func (ix *trustIndex) candidates(p *Principal) []*Principal {
+func (ix *trustIndex) candidates(p *Principal) []*Principal { return ix.candidatesBut(p, false) }
+
+// candidatesBut is candidates, leaving out the classable roles (which trust accounts only)
+// when skipClassable is set: those a class of principals decides.
+func (ix *trustIndex) candidatesBut(p *Principal, skipClassable bool) []*Principal {
 	seen := map[*Principal]bool{}
 	var out []*Principal
 	add := func(list []*Principal) {
@@ -154,7 +163,7 @@ func (ix *trustIndex) candidates(p *Principal) []*Principal {
 	// allow sts:AssumeRole on the role: only roles their patterns cover are candidates.
 	if len(p.assumes) > 0 {
 		for _, r := range ix.byAccount[p.Account] {
-			if r != p && !seen[r] && p.mayAssume(r.ARN) {
+			if r != p && !seen[r] && !(skipClassable && ix.classable[r.idx]) && p.mayAssume(r.ARN) {
 				seen[r] = true
 				out = append(out, r)
 			}

@@ -1,7 +1,10 @@
 package eval
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -114,13 +117,7 @@ func (g *assumeGraph) decideEdges(p *Principal) []edge {
 	// The roles decided for p alone: those whose trust names p, its session or anyone, and
 	// those trusting its account whose trust or RCPs keep them out of classes. A classable
 	// role is a candidate only through its trust naming p's account: its class decides it.
-	var cands []*Principal
-	for _, r := range ix.candidates(p) {
-		if !classed || !ix.classable[r.idx] {
-			cands = append(cands, r)
-		}
-	}
-	own := e.decideAssume(p, cands, g.extra, g.mode)
+	own := e.decideAssume(p, ix.candidatesBut(p, classed), g.extra, g.mode)
 	out := make([]edge, 0, len(shared)+len(own))
 	i, j := 0, 0
 	for i < len(shared) || j < len(own) {
@@ -152,7 +149,7 @@ func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
 		ix := g.e.trust()
 		var cands []*Principal
 		for _, r := range ix.byAccount[p.Account] {
-			if ix.classable[r.idx] && r != p && p.mayAssume(r.ARN) {
+			if ix.classable[r.idx] && p.mayAssume(r.ARN) {
 				cands = append(cands, r)
 			}
 		}
@@ -216,32 +213,75 @@ func (g *assumeGraph) trustedBy(role *Principal) []edge {
 // identity statements that cover sts:AssumeRole, and the values its request context gives
 // the keys that the conditions weighed read (principalKeys). It declines (false) where a
 // statement substitutes policy variables or there are too many to tell roles apart.
+//
+// The key is built once per principal: what it reads does not change in an engine's life
+// (the clock aside, which is the same for every principal and is left out).
 func (e *Engine) assumeClassKey(p *Principal) (string, bool) {
+	p.classOnce.Do(func() { p.classKey, p.classed = e.buildClassKey(p) })
+	return p.classKey, p.classed
+}
+
+func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	if p.assumeTemplates || len(p.assumeCover) > 64 {
 		return "", false
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%v\x00", p.Account, p.Entity.Kind)
+	// The parts are written with their lengths into a SHA-256, so that the key is short
+	// however long the statements are, and no two contents share it.
+	ix := e.trust()
+	h := sha256.New()
+	var n [8]byte
+	part := func(b []byte) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	part([]byte(p.Account))
+	part([]byte{byte(p.Entity.Kind)})
 	for _, pol := range p.Boundary {
-		fmt.Fprintf(&b, "boundary %p\x00", pol)
+		part([]byte(fmt.Sprintf("boundary %p", pol)))
 	}
 	for _, pol := range p.Identity {
 		for _, s := range pol.statements {
-			if !s.matchAction(assumeLower) {
+			if !s.matchAction(assumeLower) || !s.weighsOnClass(ix, p.Account) {
 				continue
 			}
-			if s.vars && len(s.src.Conditions) > 0 {
+			if s.substitutes() {
 				return "", false
 			}
-			fmt.Fprintf(&b, "%v %s\x00", s.vars, s.src.JSON)
+			if s.vars {
+				part([]byte("2012-10-17"))
+			}
+			part(s.src.JSON)
 		}
 	}
 	ctx := e.principalContext(p)
-	for _, k := range e.trust().principalKeys {
-		v, ok := ctx.get(k)
-		fmt.Fprintf(&b, "%s=%v%v%q\x00", k, ok, v.Multi, v.Values)
+	keys := ix.principalKeys[p.Account]
+	for _, s := range p.assumeCover {
+		for _, c := range s.conditions() {
+			if !slices.Contains(keys, c.key) {
+				keys = append(keys[:len(keys):len(keys)], c.key)
+			}
+		}
 	}
-	return b.String(), true
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k == "aws:currenttime" || k == "aws:epochtime" {
+			continue
+		}
+		v, ok := ctx.get(k)
+		if !ok {
+			continue
+		}
+		part([]byte(k))
+		if v.Multi {
+			part([]byte("multi"))
+		}
+		for _, x := range v.Values {
+			part([]byte(x))
+		}
+		part(nil)
+	}
+	return string(h.Sum(nil)), true
 }
 
 // classify marks the roles whose trust decides alike for alike principals of an account: every
@@ -251,15 +291,20 @@ func (e *Engine) assumeClassKey(p *Principal) (string, bool) {
 // that the statements weighed for such a hop read.
 func (e *Engine) classify(ix *trustIndex) {
 	ix.classable = make([]bool, len(e.order))
-	keys := map[string]bool{}
-	addKeys := func(s *statement) {
-		for _, c := range s.conditions() {
-			keys[c.key] = true
+	ix.trusts = make([]map[string]bool, len(e.order))
+	ix.roleByARN = map[string]*Principal{}
+	for _, p := range e.order {
+		if p.Entity.Kind == model.EntityRole {
+			ix.roleByARN[p.ARN] = p
 		}
 	}
-	for _, p := range e.order {
-		for _, s := range p.assumeCover {
-			addKeys(s)
+	// keys holds, by account, the keys read by the RCPs of every account and by the trust of
+	// the classable roles that trust the account: a principal's hops weigh some of them.
+	keys := map[string]bool{}
+	byAccount := map[string]map[string]bool{}
+	addKeys := func(to map[string]bool, s *statement) {
+		for _, c := range s.conditions() {
+			to[c.key] = true
 		}
 	}
 	rcpCover := map[string][]*statement{}
@@ -268,7 +313,7 @@ func (e *Engine) classify(ix *trustIndex) {
 			for _, pol := range level {
 				for _, s := range pol.statements {
 					if s.matchAction(assumeLower) {
-						addKeys(s)
+						addKeys(keys, s)
 						rcpCover[acct] = append(rcpCover[acct], s)
 					}
 				}
@@ -283,7 +328,7 @@ func (e *Engine) classify(ix *trustIndex) {
 		}
 		ok := true
 		for _, s := range rp.policy.statements {
-			if s.vars || s.principal == nil || s.notPrinc || s.principal.Wildcard {
+			if s.substitutes() || s.principal == nil || s.notPrinc || s.principal.Wildcard {
 				ok = false
 				break
 			}
@@ -299,15 +344,28 @@ func (e *Engine) classify(ix *trustIndex) {
 		}
 		if ok {
 			ix.classable[r.idx] = true
+			ix.trusts[r.idx] = map[string]bool{}
 			for _, s := range rp.policy.statements {
-				addKeys(s)
+				for _, v := range s.principal.AWS {
+					acct := v
+					if a, err := model.ParseARN(v); err == nil {
+						acct = a.Account
+					}
+					ix.trusts[r.idx][acct] = true
+					if byAccount[acct] == nil {
+						byAccount[acct] = map[string]bool{}
+					}
+					addKeys(byAccount[acct], s)
+				}
 			}
 		}
 	}
-	for k := range keys {
-		ix.principalKeys = append(ix.principalKeys, k)
+	ix.principalKeys = map[string][]string{}
+	for acct := range e.accounts {
+		all := maps.Clone(keys)
+		maps.Copy(all, byAccount[acct])
+		ix.principalKeys[acct] = slices.Sorted(maps.Keys(all))
 	}
-	sort.Strings(ix.principalKeys)
 }
 
 // forEachPrincipal calls f for every principal of the order, on as many goroutines as there
@@ -327,4 +385,39 @@ func (e *Engine) forEachPrincipal(f func(p *Principal)) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// substitutes reports whether the statement substitutes policy variables, in Resource or in a
+// condition's values: its meaning then depends on who asks.
+func (s *statement) substitutes() bool {
+	if s.hasTemplates() {
+		return true
+	}
+	for _, c := range s.conditions() {
+		for i := range c.values {
+			if c.values[i].tpl != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// weighsOnClass reports whether the statement may cover the ARN of a classable role that
+// trusts the account: its Resource is "*", NotResource, a pattern with a wildcard or variable,
+// or the ARN of such a role. A statement that cannot weighs in on none of the hops a class
+// decides.
+func (s *statement) weighsOnClass(ix *trustIndex, account string) bool {
+	if s.anyResource || s.notResource {
+		return true
+	}
+	for _, r := range s.src.Resources {
+		if strings.ContainsAny(r, "*?$") {
+			return true
+		}
+		if role := ix.roleByARN[r]; role != nil && ix.classable[role.idx] && ix.trusts[role.idx][account] {
+			return true
+		}
+	}
+	return false
 }
