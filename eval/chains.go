@@ -292,22 +292,29 @@ type edge struct {
 // assumeKey names what decides sts:AssumeRole by p on role r: the text of r's trust policy,
 // r's account, which of p's statements that cover sts:AssumeRole also cover r's ARN, and which
 // of the statements of the RCPs of r's account that cover sts:AssumeRole do. It declines where
-// one of those statements has policy variables in Resource or there are more than 64 of them. Conditions cannot tell such roles apart: the engine derives no per-role
-// context key for IAM ARNs.
+// one of those statements has policy variables in Resource or there are more than 64 of them.
+// Conditions cannot tell such roles apart: the engine derives no per-role context key for IAM
+// ARNs.
 func assumeKey(e *Engine, p *Principal, r *Principal) (assumeMemo, bool) {
+	if p.assumeTemplates {
+		return assumeMemo{}, false
+	}
+	return roleKey(e, p.assumeCover, e.trust().rcpCover[r.Account], r)
+}
+
+// roleKey names what decides an action that takes on role r (an sts action its trust policy
+// governs) by a principal whose statements covering the action are cover, when rcps are the
+// statements of the RCPs of r's account covering it: as assumeKey.
+func roleKey(e *Engine, cover, rcps []*statement, r *Principal) (assumeMemo, bool) {
 	rp := e.resources[r.ARN]
-	if rp == nil || p.assumeTemplates || len(p.assumeCover) > 64 {
+	if rp == nil || len(cover) > 64 || len(rcps) > 64 {
 		return assumeMemo{}, false
 	}
 	k := assumeMemo{doc: e.trustDocs[rp.policy], account: r.Account}
-	for i, s := range p.assumeCover {
+	for i, s := range cover {
 		if s.mightMatchResource(r.ARN) {
 			k.bits |= 1 << i
 		}
-	}
-	rcps := e.trust().rcpCover[r.Account]
-	if len(rcps) > 64 {
-		return assumeMemo{}, false
 	}
 	for i, s := range rcps {
 		if s.hasTemplates() {

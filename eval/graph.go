@@ -52,7 +52,7 @@ const maxGraphs = 8
 // graph returns the assumption graph of the request context and mode, built on first use and
 // kept, keyed on the context's content.
 func (e *Engine) graph(extra *Context, mode Mode) *assumeGraph {
-	key := fmt.Sprint(int(mode)) + "\x00" + contextKey(extra)
+	key := graphKey(extra, mode)
 	e.graphsMu.Lock()
 	defer e.graphsMu.Unlock()
 	if g, ok := e.graphs[key]; ok {
@@ -68,6 +68,11 @@ func (e *Engine) graph(extra *Context, mode Mode) *assumeGraph {
 	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[[]edge], len(e.order)), classes: map[string]*assumeClass{}}
 	e.graphs[key] = g
 	return g
+}
+
+// graphKey names a mode and a request context's content.
+func graphKey(extra *Context, mode Mode) string {
+	return fmt.Sprint(int(mode)) + "\x00" + contextKey(extra)
 }
 
 // contextKey names a request context's content: its keys (lower-cased), values and the keys
@@ -308,16 +313,10 @@ func (e *Engine) classify(ix *trustIndex) {
 		}
 	}
 	rcpCover := map[string][]*statement{}
-	for acct, levels := range e.rcps {
-		for _, level := range levels {
-			for _, pol := range level {
-				for _, s := range pol.statements {
-					if s.matchAction(assumeLower) {
-						addKeys(keys, s)
-						rcpCover[acct] = append(rcpCover[acct], s)
-					}
-				}
-			}
+	for acct := range e.rcps {
+		rcpCover[acct] = e.rcpStatementsFor(acct, assumeLower)
+		for _, s := range rcpCover[acct] {
+			addKeys(keys, s)
 		}
 	}
 	ix.rcpCover = rcpCover

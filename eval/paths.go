@@ -103,14 +103,16 @@ var existingKinds = map[string]string{
 
 // pathState caches what path finding learns about principals.
 type pathState struct {
-	mu      sync.Mutex
-	direct  map[*Principal][]Escalation
+	mu sync.Mutex
+	// direct holds the paths each principal takes itself, by mode and request context (the
+	// key of graph) and principal.
+	direct  map[directKey][]Escalation
 	byTrust map[string][]*Principal // service principal -> roles it may assume
 }
 
 func (e *Engine) paths() *pathState {
 	e.pathOnce.Do(func() {
-		e.pathSt = &pathState{direct: map[*Principal][]Escalation{}, byTrust: map[string][]*Principal{}}
+		e.pathSt = &pathState{direct: map[directKey][]Escalation{}, byTrust: map[string][]*Principal{}}
 	})
 	return e.pathSt
 }
@@ -282,15 +284,22 @@ var stsPath = sync.OnceValue(func() *catalog.EscalationPath {
 	return p
 })
 
+// directKey names a principal's own paths in a mode and request context.
+type directKey struct {
+	graph string // graphKey
+	p     *Principal
+}
+
 // directPaths finds the paths p takes itself, without role chains (sts-001 is found by
-// Paths, from the chains). The paths of the default question (no context, discovery) are
-// kept.
+// Paths, from the chains). They are kept, by mode and the request context's content, for the
+// principals of the engine's order.
 func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalation {
-	keep := extra == nil && mode == Discovery
+	keep := p.idx >= 0
 	st := e.paths()
+	key := directKey{graphKey(extra, mode), p}
 	if keep {
 		st.mu.Lock()
-		found, ok := st.direct[p]
+		found, ok := st.direct[key]
 		st.mu.Unlock()
 		if ok {
 			return found
@@ -305,7 +314,7 @@ func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalati
 	}
 	if keep {
 		st.mu.Lock()
-		st.direct[p] = f.out
+		st.direct[key] = f.out
 		st.mu.Unlock()
 	}
 	return f.out

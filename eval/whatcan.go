@@ -181,10 +181,22 @@ func signature(stmts []*statement, lowerAction string) string {
 
 // WhatCanVia returns p's own access followed by the access of every role p reaches through
 // role chains, each marked with its chain.
+//
+// Each role's own access is decided once, and each chain built once: the entries of a role
+// share its chain.
 func (e *Engine) WhatCanVia(p *Principal, extra *Context, mode Mode) []Access {
-	out := e.WhatCan(p, extra, mode)
-	for _, reach := range e.RoleChains(p, extra, mode) {
-		for _, acc := range e.WhatCan(reach.Role, extra, mode) {
+	own := e.WhatCan(p, extra, mode)
+	reaches := e.RoleChains(p, extra, mode)
+	theirs := make([][]Access, len(reaches))
+	n := len(own)
+	for i, reach := range reaches {
+		theirs[i] = e.WhatCan(reach.Role, extra, mode)
+		n += len(theirs[i])
+	}
+	out := make([]Access, 0, n)
+	out = append(out, own...)
+	for i, reach := range reaches {
+		for _, acc := range theirs[i] {
 			acc.Via = reach.Path
 			out = append(out, acc)
 		}
@@ -412,15 +424,66 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 }
 
 // assumableRoles decides the actions that take on a role (sts:AssumeRole, ...) on the roles
-// whose trust policy could admit p.
+// whose trust policy could admit p: once per class of alike roles (roleKey), since many roles
+// share a trust policy.
 func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, extra *Context, opt Options) []ResourceAccess {
 	var out []ResourceAccess
+	lowerAction := a.LowerName()
+	var cover []*statement
+	templates := false
+	for _, pol := range p.denying {
+		for _, s := range pol.statements {
+			if s.matchAction(lowerAction) {
+				cover = append(cover, s)
+				templates = templates || s.hasTemplates()
+			}
+		}
+	}
+	rcpsOf := map[string][]*statement{}
+	type answer struct {
+		ok   bool
+		cond *Expr
+	}
+	memo := map[assumeMemo]answer{}
 	for _, r := range e.trust().candidates(p) {
 		if len(catalog.ResourceTypesForAction(a, r.ARN)) == 0 {
 			continue
 		}
-		if res, err := e.decide(p, a.FullName(), r.ARN, extra, opt); err == nil && res.Decision == Allowed {
-			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: res.Condition})
+		rcps, ok := rcpsOf[r.Account]
+		if !ok {
+			rcps = e.rcpStatementsFor(r.Account, lowerAction)
+			rcpsOf[r.Account] = rcps
+		}
+		key, cacheable := roleKey(e, cover, rcps, r)
+		cacheable = cacheable && !templates
+		ans, known := memo[key]
+		if !cacheable || !known {
+			res, err := e.decide(p, a.FullName(), r.ARN, extra, opt)
+			ans = answer{ok: err == nil && res.Decision == Allowed}
+			if ans.ok {
+				ans.cond = res.Condition
+			}
+			if cacheable {
+				memo[key] = ans
+			}
+		}
+		if ans.ok {
+			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: ans.cond})
+		}
+	}
+	return out
+}
+
+// rcpStatementsFor returns the statements of an account's RCPs that cover an action.
+func (e *Engine) rcpStatementsFor(account, lowerAction string) []*statement {
+	var out []*statement
+	for _, level := range e.rcps[account] {
+		for _, pol := range level {
+			for _, s := range pol.statements {
+				if s.matchAction(lowerAction) {
+					out = append(out, s)
+				}
+			}
 		}
 	}
 	return out
