@@ -41,7 +41,7 @@ func NewWhatCanCommand() *cobra.Command {
 			if q.json {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			writeWhatCan(cmd.OutOrStdout(), out, unknown)
+			writeWhatCan(cmd.OutOrStdout(), out, unknown, summarizeChains(acc))
 			return nil
 		},
 	}
@@ -131,7 +131,18 @@ func groupAccess(acc []eval.Access) []serviceJSON {
 	return out
 }
 
-func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey) {
+// maxResourcesShown is how many resources the text answer lists for one action; JSON lists
+// them all.
+const maxResourcesShown = 10
+
+// maxServicesShown is how many services the text answer names for a role reached through a
+// chain.
+const maxServicesShown = 8
+
+// writeWhatCan writes what-can's text answer: the principal's own access action by action,
+// then each role it reaches through a chain once, with its chain and a count of its actions
+// by service (its own access is `what-can ROLE --no-chains`; --json lists every action).
+func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chains []chainSummary) {
 	n := 0
 	for _, s := range out.Services {
 		for _, l := range s.Levels {
@@ -142,12 +153,27 @@ func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey) {
 	writePartial(w, out.Partial)
 	writeUnknownKeysWhere(w, unknown)
 	for _, s := range out.Services {
-		fmt.Fprintf(w, "\n%s\n", clean(s.Service))
+		header := false
 		for _, l := range s.Levels {
-			fmt.Fprintf(w, "  %s\n", l.Level)
+			level := false
 			for _, a := range l.Actions {
+				if len(a.Via) > 0 {
+					continue
+				}
+				if !header {
+					fmt.Fprintf(w, "\n%s\n", clean(s.Service))
+					header = true
+				}
+				if !level {
+					fmt.Fprintf(w, "  %s\n", l.Level)
+					level = true
+				}
 				var res []string
-				for _, r := range a.Resources {
+				for i, r := range a.Resources {
+					if i == maxResourcesShown {
+						res = append(res, fmt.Sprintf("and %d more (--json lists them)", len(a.Resources)-maxResourcesShown))
+						break
+					}
 					t := clean(r.Resource)
 					if r.AllowedIf != "" {
 						t += " (if " + clean(r.AllowedIf) + ")"
@@ -157,8 +183,59 @@ func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey) {
 					}
 					res = append(res, t)
 				}
-				fmt.Fprintf(w, "    %s on %s%s\n", clean(a.Action), strings.Join(res, "; "), viaText(a.Via, false))
+				fmt.Fprintf(w, "    %s on %s\n", clean(a.Action), strings.Join(res, "; "))
 			}
 		}
 	}
+	if len(chains) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nThrough role chains: %d role(s), each with what it can do itself (`what-can ROLE --no-chains` lists it; --json lists every action with its chain)\n", len(chains))
+	for _, c := range chains {
+		var svcs []string
+		for i, svc := range c.services {
+			if i == maxServicesShown {
+				svcs = append(svcs, fmt.Sprintf("and %d more service(s)", len(c.services)-maxServicesShown))
+				break
+			}
+			svcs = append(svcs, fmt.Sprintf("%s %d", clean(svc), c.perService[svc]))
+		}
+		fmt.Fprintf(w, "\n  %s: %d action(s) in %d service(s): %s\n", clean(c.via[len(c.via)-1].To), c.actions, len(c.services), strings.Join(svcs, ", "))
+		fmt.Fprintf(w, "   %s\n", viaText(c.via, true))
+	}
+}
+
+// chainSummary is what one role reached through a chain can do, counted by service, for the
+// text answer: the chain is written once, not once per action.
+type chainSummary struct {
+	via        []hopJSON
+	actions    int
+	services   []string // in the engine's order
+	perService map[string]int
+}
+
+// summarizeChains counts, role by role in the order the chains reach them, the actions that
+// what-can lists through a chain.
+func summarizeChains(acc []eval.Access) []chainSummary {
+	var out []chainSummary
+	index := map[string]int{}
+	for _, a := range acc {
+		if len(a.Via) == 0 {
+			continue
+		}
+		role := a.Via[len(a.Via)-1].To
+		i, ok := index[role]
+		if !ok {
+			i = len(out)
+			index[role] = i
+			out = append(out, chainSummary{via: hops(a.Via), perService: map[string]int{}})
+		}
+		c := &out[i]
+		c.actions++
+		if c.perService[a.Service] == 0 {
+			c.services = append(c.services, a.Service)
+		}
+		c.perService[a.Service]++
+	}
+	return out
 }
