@@ -35,6 +35,8 @@ type Engine struct {
 	bySvc     map[string][]string // resource ARNs with a policy, by service (servicePolicies)
 	trustOnce sync.Once
 	trustIx   *trustIndex // built on first use by RoleChains
+	rolesOnce sync.Once
+	roles     int // how many roles the order holds (roleCount)
 	graphsMu  sync.Mutex
 	graphs    map[string]*assumeGraph // by mode and request context (graph)
 	pathOnce  sync.Once

@@ -213,7 +213,14 @@ func (e *Engine) reachFrom(p *Principal, first []edge, extra *Context, mode Mode
 	defer e.visits.Put(seen)
 	seen.next(len(e.order))
 	seen.mark(p)
-	for i := 0; i < len(nodes); i++ {
+	// Once every role is reached the walk can find nothing more: on a dense account (every
+	// role trusting the root, every principal allowed to assume any) it stops after the
+	// first level rather than reading every role's hops.
+	all := e.roleCount()
+	if p.Entity.Kind == model.EntityRole && p.idx >= 0 {
+		all-- // a role does not reach itself
+	}
+	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
 		hops := first
 		if i > 0 {
 			hops = e.assumable(nodes[i].p, extra, mode)
@@ -333,4 +340,16 @@ type assumeMemo struct {
 	account string
 	bits    uint64
 	rcp     uint64
+}
+
+// roleCount returns how many roles the loaded accounts hold.
+func (e *Engine) roleCount() int {
+	e.rolesOnce.Do(func() {
+		for _, p := range e.order {
+			if p.Entity.Kind == model.EntityRole {
+				e.roles++
+			}
+		}
+	})
+	return e.roles
 }

@@ -72,6 +72,7 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 	// or that lies in another account, is decided per action.
 	weighed := varying(append(relevantStatements(p.denying, svc.Prefix, true), e.rcpStatements(p.Account, svc.Prefix)...), svc.Prefix)
 	cache := map[string]patternAnswers{}
+	var roles []*Principal // the roles whose trust could admit p, for the sts actions
 	for _, a := range svc.Actions {
 		lowerAction := a.LowerName()
 		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
@@ -109,7 +110,10 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 		resources = e.resourceCarveOuts(p, a, resources, ans.candidates, extra, opt)
 		resources = addResources(resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt))
 		if a.Service == "sts" {
-			resources = addResources(resources, e.assumableRoles(p, a, extra, opt))
+			if roles == nil {
+				roles = e.trust().candidates(p)
+			}
+			resources = addResources(resources, e.assumableRoles(p, a, roles, extra, opt))
 		}
 		acc.Resources = resources
 		if len(acc.Resources) > 0 {
@@ -148,8 +152,24 @@ func (e *Engine) rcpStatements(account, service string) []*statement {
 
 // addResources appends the resources not listed yet (by resource text) to rs.
 func addResources(rs, more []ResourceAccess) []ResourceAccess {
+	if len(more) == 0 {
+		return rs
+	}
+	if len(rs)*len(more) <= 64 {
+		for _, m := range more {
+			if !slices.ContainsFunc(rs, func(r ResourceAccess) bool { return r.Resource == m.Resource }) {
+				rs = append(rs, m)
+			}
+		}
+		return rs
+	}
+	listed := make(map[string]bool, len(rs)+len(more))
+	for _, r := range rs {
+		listed[r.Resource] = true
+	}
 	for _, m := range more {
-		if !slices.ContainsFunc(rs, func(r ResourceAccess) bool { return r.Resource == m.Resource }) {
+		if !listed[m.Resource] {
+			listed[m.Resource] = true
 			rs = append(rs, m)
 		}
 	}
@@ -424,9 +444,9 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 }
 
 // assumableRoles decides the actions that take on a role (sts:AssumeRole, ...) on the roles
-// whose trust policy could admit p: once per class of alike roles (roleKey), since many roles
-// share a trust policy.
-func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, extra *Context, opt Options) []ResourceAccess {
+// whose trust policy could admit p (candidates): once per class of alike roles (roleKey),
+// since many roles share a trust policy.
+func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*Principal, extra *Context, opt Options) []ResourceAccess {
 	var out []ResourceAccess
 	lowerAction := a.LowerName()
 	var cover []*statement
@@ -445,8 +465,17 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, extra *Context,
 		cond *Expr
 	}
 	memo := map[assumeMemo]answer{}
-	for _, r := range e.trust().candidates(p) {
-		if len(catalog.ResourceTypesForAction(a, r.ARN)) == 0 {
+	// Whether the action takes a role as its resource depends on the ARN's form only: it is
+	// asked once per partition.
+	typed := map[string]bool{}
+	for _, r := range candidates {
+		partition, _, _ := strings.Cut(strings.TrimPrefix(r.ARN, "arn:"), ":")
+		ok, asked := typed[partition]
+		if !asked {
+			ok = len(catalog.ResourceTypesForAction(a, r.ARN)) > 0
+			typed[partition] = ok
+		}
+		if !ok {
 			continue
 		}
 		rcps, ok := rcpsOf[r.Account]
