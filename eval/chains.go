@@ -207,7 +207,7 @@ func (e *Engine) reach(p *Principal, extra *Context, mode Mode) []reachNode {
 
 // reachFrom is reach from a start whose one-hop assumptions are given (first, sorted by ARN):
 // an outside party's, which its trust policies admit.
-func (e *Engine) reachFrom(p *Principal, first []edge, extra *Context, mode Mode) []reachNode {
+func (e *Engine) reachFrom(p *Principal, first hopList, extra *Context, mode Mode) []reachNode {
 	nodes := []reachNode{{p: p, parent: -1}}
 	seen := e.visits.Get().(*visits)
 	defer e.visits.Put(seen)
@@ -225,11 +225,12 @@ func (e *Engine) reachFrom(p *Principal, first []edge, extra *Context, mode Mode
 		if i > 0 {
 			hops = e.assumable(nodes[i].p, extra, mode)
 		}
-		for _, h := range hops {
+		hops.each(func(h edge) bool {
 			if seen.mark(h.role) {
 				nodes = append(nodes, reachNode{p: h.role, parent: i, cond: h.cond})
 			}
-		}
+			return len(nodes)-1 < all
+		})
 	}
 	return nodes
 }

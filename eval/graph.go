@@ -30,13 +30,21 @@ type assumeGraph struct {
 	e     *Engine
 	extra *Context
 	mode  Mode
-	out   []atomic.Pointer[[]edge] // by principal index, sorted by role ARN
+	out   []atomic.Pointer[decided] // by principal index
 
 	mu      sync.Mutex
 	classes map[string]*assumeClass
 
-	inOnce sync.Once
-	in     [][]edge // by role index: who may assume it (edge.role is the assumer), by ARN
+	inOnce   sync.Once
+	inClass  [][]classHop // by role index: the classes that may assume it
+	inOwn    [][]edge     // by role index: who may assume it deciding alone (edge.role is the assumer)
+	inMerged []atomic.Pointer[[]edge]
+}
+
+// classHop is a class that may assume a role, and the condition it hangs on.
+type classHop struct {
+	class *assumeClass
+	cond  *Expr
 }
 
 // assumeClass holds the hops a class of alike principals may take to the roles of their
@@ -44,6 +52,9 @@ type assumeGraph struct {
 type assumeClass struct {
 	once  sync.Once
 	edges []edge // sorted by role ARN; may hold the representative itself
+	// members lists the principals of the order in the class, by ARN (set with the reverse
+	// index).
+	members []*Principal
 }
 
 // maxGraphs is how many request contexts and modes an engine keeps a graph for.
@@ -65,7 +76,7 @@ func (e *Engine) graph(extra *Context, mode Mode) *assumeGraph {
 	if extra != nil {
 		flat = extra.Clone()
 	}
-	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[[]edge], len(e.order)), classes: map[string]*assumeClass{}}
+	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[decided], len(e.order)), classes: map[string]*assumeClass{}}
 	e.graphs[key] = g
 	return g
 }
@@ -92,52 +103,83 @@ func contextKey(c *Context) string {
 	return "ctx" + strings.Join(parts, ",") + fmt.Sprintf("known%q", known)
 }
 
+// hopList is a principal's one-hop assumptions, sorted by ARN: those its class shares, kept
+// once for the whole class, merged with its own; the principal itself is left out.
+type hopList struct {
+	shared []edge
+	own    []edge
+	self   *Principal
+}
+
+// each calls f with every hop in ARN order, until f returns false.
+func (h hopList) each(f func(edge) bool) {
+	i, j := 0, 0
+	for i < len(h.shared) || j < len(h.own) {
+		var next edge
+		if j == len(h.own) || i < len(h.shared) && h.shared[i].role.idx < h.own[j].role.idx {
+			next = h.shared[i]
+			i++
+			if next.role == h.self { // a class's roles may include its members
+				continue
+			}
+		} else {
+			next = h.own[j]
+			j++
+		}
+		if !f(next) {
+			return
+		}
+	}
+}
+
+// all returns the hops as one list.
+func (h hopList) all() []edge {
+	out := make([]edge, 0, len(h.shared)+len(h.own))
+	h.each(func(x edge) bool { out = append(out, x); return true })
+	return out
+}
+
 // assumable returns the roles p can assume in one hop, sorted by ARN.
-func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
+func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) hopList {
 	if p.idx < 0 || p.idx >= len(e.order) || e.order[p.idx] != p {
-		return e.graph(extra, mode).decideEdges(p) // a stand-in: not kept
+		h, _ := e.graph(extra, mode).decideEdges(p) // a stand-in: not kept
+		return h
 	}
 	return e.graph(extra, mode).edges(p)
 }
 
 // edges returns p's one-hop assumptions, deciding them on first use.
-func (g *assumeGraph) edges(p *Principal) []edge {
-	if es := g.out[p.idx].Load(); es != nil {
-		return *es
+func (g *assumeGraph) edges(p *Principal) hopList {
+	if h := g.out[p.idx].Load(); h != nil {
+		return h.hops
 	}
-	es := g.decideEdges(p)
-	g.out[p.idx].Store(&es)
-	return es
+	h, c := g.decideEdges(p)
+	g.out[p.idx].Store(&decided{hops: h, class: c})
+	return h
+}
+
+// decided is what the graph keeps of a principal: its hops and its class (nil for none).
+type decided struct {
+	hops  hopList
+	class *assumeClass
 }
 
 // decideEdges decides p's one-hop assumptions: those its class shares, and its own.
-func (g *assumeGraph) decideEdges(p *Principal) []edge {
+func (g *assumeGraph) decideEdges(p *Principal) (hopList, *assumeClass) {
 	e := g.e
 	ix := e.trust()
-	var shared []edge
+	var c *assumeClass
+	h := hopList{self: p}
 	classKey, classed := e.assumeClassKey(p)
 	if classed {
-		shared = g.class(classKey, p).edges
+		c = g.class(classKey, p)
+		h.shared = c.edges
 	}
 	// The roles decided for p alone: those whose trust names p, its session or anyone, and
 	// those trusting its account whose trust or RCPs keep them out of classes. A classable
 	// role is a candidate only through its trust naming p's account: its class decides it.
-	own := e.decideAssume(p, ix.candidatesBut(p, classed), g.extra, g.mode)
-	out := make([]edge, 0, len(shared)+len(own))
-	i, j := 0, 0
-	for i < len(shared) || j < len(own) {
-		switch {
-		case j == len(own) || i < len(shared) && shared[i].role.idx < own[j].role.idx:
-			if shared[i].role != p { // a class's representative may be one of its roles
-				out = append(out, shared[i])
-			}
-			i++
-		default:
-			out = append(out, own[j])
-			j++
-		}
-	}
-	return out
+	h.own = e.decideAssume(p, ix.candidatesBut(p, classed), g.extra, g.mode)
+	return h, c
 }
 
 // class returns the hops of p's class to the classable roles that trust its account, decided
@@ -196,21 +238,48 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 }
 
 // trustedBy returns, sorted by ARN, the principals that may assume role in one hop, with the
-// condition each hangs on: the graph's reverse index, built from every principal's hops.
+// condition each hangs on: the graph's reverse index, built from every principal's hops (a
+// class's hops once for all its members).
 func (g *assumeGraph) trustedBy(role *Principal) []edge {
+	e := g.e
 	g.inOnce.Do(func() {
-		g.in = make([][]edge, len(g.e.order))
-		g.e.forEachPrincipal(func(p *Principal) { g.edges(p) })
-		for _, p := range g.e.order {
-			for _, h := range g.edges(p) {
-				g.in[h.role.idx] = append(g.in[h.role.idx], edge{role: p, cond: h.cond})
+		n := len(e.order)
+		g.inClass, g.inOwn, g.inMerged = make([][]classHop, n), make([][]edge, n), make([]atomic.Pointer[[]edge], n)
+		e.forEachPrincipal(func(p *Principal) { g.edges(p) })
+		classes := map[*assumeClass]bool{}
+		for _, p := range e.order {
+			d := g.out[p.idx].Load()
+			for _, h := range d.hops.own {
+				g.inOwn[h.role.idx] = append(g.inOwn[h.role.idx], edge{role: p, cond: h.cond})
+			}
+			if c := d.class; c != nil {
+				c.members = append(c.members, p)
+				if !classes[c] {
+					classes[c] = true
+					for _, h := range c.edges {
+						g.inClass[h.role.idx] = append(g.inClass[h.role.idx], classHop{class: c, cond: h.cond})
+					}
+				}
 			}
 		}
 	})
-	if role.idx < 0 || role.idx >= len(g.in) || g.e.order[role.idx] != role {
+	if role.idx < 0 || role.idx >= len(g.inOwn) || e.order[role.idx] != role {
 		return nil
 	}
-	return g.in[role.idx]
+	if m := g.inMerged[role.idx].Load(); m != nil {
+		return *m
+	}
+	merged := slices.Clone(g.inOwn[role.idx])
+	for _, ch := range g.inClass[role.idx] {
+		for _, p := range ch.class.members {
+			if p != role {
+				merged = append(merged, edge{role: p, cond: ch.cond})
+			}
+		}
+	}
+	sort.Slice(merged, func(i, j int) bool { return merged[i].role.idx < merged[j].role.idx })
+	g.inMerged[role.idx].Store(&merged)
+	return merged
 }
 
 // assumeClassKey names what decides, for p, sts:AssumeRole on a role of its account that

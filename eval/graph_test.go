@@ -44,7 +44,7 @@ func TestGraphAgreesWithEachPrincipal(t *testing.T) {
 						classed++
 					}
 					want := e.decideAssume(p, ix.candidates(p), extra, mode)
-					got := e.assumable(p, extra, mode)
+					got := e.assumable(p, extra, mode).all()
 					if len(got) != len(want) {
 						t.Errorf("%s %v %v: %s may assume %d roles by the graph, %d by Can", name, extra != nil, mode, p.ARN, len(got), len(want))
 						continue

@@ -92,8 +92,13 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 				continue
 			}
 			then := acting[role]
-			// The graph's reverse index: who may assume the role, each hop decided once.
-			for _, in := range g.trustedBy(role) {
+			// The graph's reverse index: who may assume the role, each hop decided once (not
+			// read once every principal acts).
+			var assumers []edge
+			if len(acting) < len(e.order) {
+				assumers = g.trustedBy(role)
+			}
+			for _, in := range assumers {
 				p := in.role
 				if _, seen := acting[p]; seen {
 					continue
