@@ -34,6 +34,9 @@ type assumeGraph struct {
 
 	mu      sync.Mutex
 	classes map[string]*assumeClass
+	// direct holds, by principal index, the escalation paths each takes itself
+	// (directPaths), found on first use.
+	direct []atomic.Pointer[[]Escalation]
 
 	inOnce   sync.Once
 	inClass  [][]classHop // by role index: the classes that may assume it
@@ -76,7 +79,7 @@ func (e *Engine) graph(extra *Context, mode Mode) *assumeGraph {
 	if extra != nil {
 		flat = extra.Clone()
 	}
-	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[decided], len(e.order)), classes: map[string]*assumeClass{}}
+	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[decided], len(e.order)), direct: make([]atomic.Pointer[[]Escalation], len(e.order)), classes: map[string]*assumeClass{}}
 	e.graphs[key] = g
 	return g
 }

@@ -103,16 +103,13 @@ var existingKinds = map[string]string{
 
 // pathState caches what path finding learns about principals.
 type pathState struct {
-	mu sync.Mutex
-	// direct holds the paths each principal takes itself, by mode and request context (the
-	// key of graph) and principal.
-	direct  map[directKey][]Escalation
+	mu      sync.Mutex
 	byTrust map[string][]*Principal // service principal -> roles it may assume
 }
 
 func (e *Engine) paths() *pathState {
 	e.pathOnce.Do(func() {
-		e.pathSt = &pathState{direct: map[directKey][]Escalation{}, byTrust: map[string][]*Principal{}}
+		e.pathSt = &pathState{byTrust: map[string][]*Principal{}}
 	})
 	return e.pathSt
 }
@@ -199,7 +196,8 @@ func (e *Engine) Paths(p *Principal) []Escalation { return e.PathsIn(p, nil, Dis
 // Each path is reported once for each best target, by its shortest way: p's own steps first,
 // then chains in breadth-first order.
 func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
-	out := append([]Escalation(nil), e.directPaths(p, extra, mode)...)
+	g := e.graph(extra, mode)
+	out := append([]Escalation(nil), g.directPaths(p)...)
 	type key struct{ id, target string }
 	seen := map[key]bool{}
 	// An escalation through a chain is new when its path does not yet reach its best target;
@@ -235,7 +233,7 @@ func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
 				out = append(out, esc)
 			}
 		}
-		for _, esc := range e.directPaths(role, extra, mode) {
+		for _, esc := range g.directPaths(role) {
 			if !mark(esc) {
 				continue
 			}
@@ -284,25 +282,15 @@ var stsPath = sync.OnceValue(func() *catalog.EscalationPath {
 	return p
 })
 
-// directKey names a principal's own paths in a mode and request context.
-type directKey struct {
-	graph string // graphKey
-	p     *Principal
-}
-
 // directPaths finds the paths p takes itself, without role chains (sts-001 is found by
-// Paths, from the chains). They are kept, by mode and the request context's content, for the
-// principals of the engine's order.
-func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalation {
-	keep := p.idx >= 0
-	st := e.paths()
-	key := directKey{graphKey(extra, mode), p}
+// PathsIn, from the chains), in the graph's mode and request context. They are kept with the
+// graph, for the principals of the engine's order.
+func (g *assumeGraph) directPaths(p *Principal) []Escalation {
+	e, extra, mode := g.e, g.extra, g.mode
+	keep := p.idx >= 0 && p.idx < len(g.direct) && e.order[p.idx] == p
 	if keep {
-		st.mu.Lock()
-		found, ok := st.direct[key]
-		st.mu.Unlock()
-		if ok {
-			return found
+		if found := g.direct[p.idx].Load(); found != nil {
+			return *found
 		}
 	}
 	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}}
@@ -313,9 +301,7 @@ func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalati
 		}
 	}
 	if keep {
-		st.mu.Lock()
-		st.direct[key] = f.out
-		st.mu.Unlock()
+		g.direct[p.idx].Store(&f.out)
 	}
 	return f.out
 }
