@@ -65,6 +65,8 @@ type trustIndex struct {
 	trusts []map[string]bool
 	// roleByARN finds a role by its ARN.
 	roleByARN map[string]*Principal
+	// assumeBase holds, by index, each role's roleBase.
+	assumeBase []roleBase
 	// rcpCover holds, by account, the statements of its RCPs that cover sts:AssumeRole.
 	rcpCover map[string][]*statement
 }
@@ -304,10 +306,27 @@ type edge struct {
 // Conditions cannot tell such roles apart: the engine derives no per-role context key for IAM
 // ARNs.
 func assumeKey(e *Engine, p *Principal, r *Principal) (assumeMemo, bool) {
-	if p.assumeTemplates {
+	ix := e.trust()
+	if p.assumeTemplates || len(p.assumeCover) > 64 || r.idx < 0 || r.idx >= len(ix.assumeBase) || e.order[r.idx] != r {
 		return assumeMemo{}, false
 	}
-	return roleKey(e, p.assumeCover, e.trust().rcpCover[r.Account], r)
+	k := ix.assumeBase[r.idx]
+	if !k.ok {
+		return assumeMemo{}, false
+	}
+	for i, s := range p.assumeCover {
+		if s.mightMatchResource(r.ARN) {
+			k.bits |= 1 << i
+		}
+	}
+	return k.assumeMemo, true
+}
+
+// roleBase is the part of a role's assumeKey that does not depend on who asks, computed once
+// per role: its trust policy's text, its account and which RCP statements cover it.
+type roleBase struct {
+	assumeMemo
+	ok bool // false: the role's hops are not shared (no trust policy, RCP variables, ...)
 }
 
 // roleKey names what decides an action that takes on role r (an sts action its trust policy

@@ -211,8 +211,11 @@ func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
 // decideAssume decides sts:AssumeRole by p on each candidate role, once per class of alike
 // roles (assumeKey), and returns the allowed ones sorted by ARN.
 func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, mode Mode) []edge {
-	cands = slices.Clone(cands)
-	sort.Slice(cands, func(i, j int) bool { return cands[i].ARN < cands[j].ARN })
+	byARN := func(a, b *Principal) int { return strings.Compare(a.ARN, b.ARN) }
+	if !slices.IsSortedFunc(cands, byARN) {
+		cands = slices.Clone(cands)
+		slices.SortFunc(cands, byARN)
+	}
 	var edges []edge
 	type answer struct {
 		ok   bool
@@ -392,6 +395,13 @@ func (e *Engine) classify(ix *trustIndex) {
 		}
 	}
 	ix.rcpCover = rcpCover
+	ix.assumeBase = make([]roleBase, len(e.order))
+	for _, r := range e.order {
+		if r.Entity.Kind == model.EntityRole {
+			k, ok := roleKey(e, nil, rcpCover[r.Account], r)
+			ix.assumeBase[r.idx] = roleBase{k, ok}
+		}
+	}
 	for _, r := range e.order {
 		rp := e.resources[r.ARN]
 		if r.Entity.Kind != model.EntityRole || rp == nil || len(rcpCover[r.Account]) > 64 {
