@@ -452,17 +452,23 @@ func (e *Engine) classify(ix *trustIndex) {
 // forEachPrincipal calls f for every principal of the order, on as many goroutines as there
 // are processors.
 func (e *Engine) forEachPrincipal(f func(p *Principal)) {
-	next := make(chan *Principal)
+	e.forEach(e.order, func(_ int, p *Principal) { f(p) })
+}
+
+// forEach calls f with each principal of list and its index, on as many goroutines as there
+// are processors.
+func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
+	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			for p := range next {
-				f(p)
+			for i := range next {
+				f(i, list[i])
 			}
 		})
 	}
-	for _, p := range e.order {
-		next <- p
+	for i := range list {
+		next <- i
 	}
 	close(next)
 	wg.Wait()

@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -251,20 +250,7 @@ func (e *Engine) AllPaths() [][]Escalation { return e.AllPathsIn(nil, Discovery)
 // the mode, in the order of Principals, on as many goroutines as there are processors.
 func (e *Engine) AllPathsIn(extra *Context, mode Mode) [][]Escalation {
 	out := make([][]Escalation, len(e.order))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				out[i] = e.PathsIn(e.order[i], extra, mode)
-			}
-		})
-	}
-	for i := range e.order {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	e.forEach(e.order, func(i int, p *Principal) { out[i] = e.PathsIn(p, extra, mode) })
 	return out
 }
 

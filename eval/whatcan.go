@@ -208,9 +208,13 @@ func (e *Engine) WhatCanVia(p *Principal, extra *Context, mode Mode) []Access {
 	own := e.WhatCan(p, extra, mode)
 	reaches := e.RoleChains(p, extra, mode)
 	theirs := make([][]Access, len(reaches))
-	n := len(own)
+	roles := make([]*Principal, len(reaches))
 	for i, reach := range reaches {
-		theirs[i] = e.WhatCan(reach.Role, extra, mode)
+		roles[i] = reach.Role
+	}
+	e.forEach(roles, func(i int, r *Principal) { theirs[i] = e.WhatCan(r, extra, mode) })
+	n := len(own)
+	for i := range theirs {
 		n += len(theirs[i])
 	}
 	out := make([]Access, 0, n)
