@@ -33,6 +33,7 @@ type Engine struct {
 	visits    sync.Pool // *visits, for reach
 	bySvcOnce sync.Once
 	bySvc     map[string][]string // resource ARNs with a policy, by service (servicePolicies)
+	svcNames  []string            // the services of bySvc, sorted
 	trustOnce sync.Once
 	trustIx   *trustIndex // built on first use by RoleChains
 	rolesOnce sync.Once

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -395,15 +396,14 @@ func (e *Engine) resourceGrants(p *Principal, service string) []resourceGrant {
 	if !ok {
 		byService = map[string][]resourceGrant{}
 		rp, _ := model.ParseRequestPrincipal(p.requestPrincipal())
-		for arn, res := range e.resources {
-			a, err := model.ParseARN(arn)
-			if err != nil || a.Service == "iam" {
-				continue // role trust policies are followed as role chains
-			}
-			for _, s := range res.policy.statements {
-				if !s.deny && !s.notPrinc && matchPrincipal(s.principal, &rp) > pmAccount {
-					byService[a.Service] = append(byService[a.Service], resourceGrant{arn: arn, policy: res})
-					break
+		for _, svc := range e.serviceNames() {
+			for _, arn := range e.servicePolicies(svc) {
+				res := e.resources[arn]
+				for _, s := range res.policy.statements {
+					if !s.deny && !s.notPrinc && matchPrincipal(s.principal, &rp) > pmAccount {
+						byService[svc] = append(byService[svc], resourceGrant{arn: arn, policy: res})
+						break
+					}
 				}
 			}
 		}
@@ -453,6 +453,17 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*Principal, extra *Context, opt Options) []ResourceAccess {
 	var out []ResourceAccess
 	lowerAction := a.LowerName()
+	if lowerAction == assumeLower {
+		// The assumption graph has decided these hops, as decide does.
+		hops := map[*Principal]*Expr{}
+		e.assumable(p, extra, opt.Mode).each(func(h edge) bool { hops[h.role] = h.cond; return true })
+		for _, r := range candidates {
+			if cond, ok := hops[r]; ok && len(catalog.ResourceTypesForAction(a, r.ARN)) > 0 {
+				out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: cond})
+			}
+		}
+		return out
+	}
 	var cover []*statement
 	templates := false
 	for _, pol := range p.denying {
@@ -595,10 +606,18 @@ func (e *Engine) resourceCarveOuts(p *Principal, a *catalog.Action, patterns []R
 	return out
 }
 
+// serviceNames lists, sorted, the services whose resources have a policy of their own (IAM
+// aside).
+func (e *Engine) serviceNames() []string {
+	e.servicePolicies("")
+	return e.svcNames
+}
+
 // servicePolicies lists, sorted, the resources of a service that have a policy of their own
 // (role trust policies aside: they are followed as role chains).
 func (e *Engine) servicePolicies(service string) []string {
 	e.bySvcOnce.Do(func() {
+		defer func() { e.svcNames = slices.Sorted(maps.Keys(e.bySvc)) }()
 		e.bySvc = map[string][]string{}
 		for arn := range e.resources {
 			a, err := model.ParseARN(arn)
