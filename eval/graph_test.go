@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,42 @@ func TestGraphAgreesWithEachPrincipal(t *testing.T) {
 		}
 		if classed == 0 {
 			t.Errorf("%s: no principal is in a class: the test weighs nothing", name)
+		}
+	}
+}
+
+// TestAllPathsAgreesWithPathsIn: the paths of every principal, found together (each role's own
+// paths first, principals that no role could give anything not walked), are each principal's
+// PathsIn, on the demo, a dense and a root-trust account (where no role gives anything).
+// Escalation through sts:AssumeRole:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html
+func TestAllPathsAgreesWithPathsIn(t *testing.T) {
+	demoAccounts, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense, err := synth.Load(synth.Options{Roles: 300, Users: 100, Policies: 150, Seed: 5, Shape: synth.Dense})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := synth.Load(synth.Options{Roles: 60, Users: 1, Seed: 1, Shape: synth.RootTrust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, accts := range map[string][]*model.Account{"demo": demoAccounts, "dense": dense, "root-trust": root} {
+		all := NewEngine(accts...).AllPathsIn(nil, Discovery)
+		one := NewEngine(accts...)
+		for i, p := range one.order {
+			var got, want strings.Builder
+			for _, esc := range all[i] {
+				fmt.Fprintf(&got, "%s %s %v %v\n", esc.Path.ID, esc.Target, esc.Targets, len(esc.Via))
+			}
+			for _, esc := range one.PathsIn(p, nil, Discovery) {
+				fmt.Fprintf(&want, "%s %s %v %v\n", esc.Path.ID, esc.Target, esc.Targets, len(esc.Via))
+			}
+			if got.String() != want.String() {
+				t.Errorf("%s: %s: AllPathsIn gives\n%s\nPathsIn gives\n%s", name, p.ARN, got.String(), want.String())
+			}
 		}
 	}
 }
