@@ -29,19 +29,31 @@ func NewWhatCanCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var acc []eval.Access
-			if noChains {
-				acc = q.engine.WhatCan(p, q.ctx, q.mode())
-			} else {
-				acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
-			}
 			unknown := q.engine.UnknownKeysWhatCan(p, !noChains, q.ctx, q.mode(), catalog.KnowsConditionKey)
 			out := whatCanJSON{Principal: p.ARN, Partial: q.engine.UnweighedWhatCan(p, !noChains, q.ctx, q.mode()),
-				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings(), Services: groupAccess(acc)}
+				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings()}
 			if q.json {
+				var acc []eval.Access
+				if noChains {
+					acc = q.engine.WhatCan(p, q.ctx, q.mode())
+				} else {
+					acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
+				}
+				out.Services = groupAccess(acc)
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			writeWhatCan(cmd.OutOrStdout(), out, unknown, summarizeChains(acc))
+			// The text answer counts what each role reached through a chain can do: it keeps
+			// the counts, not every role's access.
+			out.Services = groupAccess(q.engine.WhatCan(p, q.ctx, q.mode()))
+			var chains []chainSummary
+			if !noChains {
+				reaches := q.engine.RoleChains(p, q.ctx, q.mode())
+				chains = make([]chainSummary, len(reaches))
+				q.engine.WhatCanThrough(reaches, q.ctx, q.mode(), func(i int, acc []eval.Access) {
+					chains[i] = summarizeRole(reaches[i].Path, acc)
+				})
+			}
+			writeWhatCan(cmd.OutOrStdout(), out, unknown, chains)
 			return nil
 		},
 	}
@@ -144,12 +156,26 @@ const maxServicesShown = 8
 // by service (its own access is `what-can ROLE --no-chains`; --json lists every action).
 func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chains []chainSummary) {
 	n := 0
+	services := map[string]bool{}
 	for _, s := range out.Services {
+		services[s.Service] = true
 		for _, l := range s.Levels {
 			n += len(l.Actions)
 		}
 	}
-	fmt.Fprintf(w, "%s can do %d action(s) in %d service(s)\n", clean(out.Principal), n, len(out.Services))
+	reached := chains[:0:0]
+	for _, c := range chains {
+		if c.actions == 0 {
+			continue // a role that can do nothing itself
+		}
+		reached = append(reached, c)
+		n += c.actions
+		for _, svc := range c.services {
+			services[svc] = true
+		}
+	}
+	chains = reached
+	fmt.Fprintf(w, "%s can do %d action(s) in %d service(s)\n", clean(out.Principal), n, len(services))
 	writePartial(w, out.Partial)
 	writeUnknownKeysWhere(w, unknown)
 	for _, s := range out.Services {
@@ -214,28 +240,14 @@ type chainSummary struct {
 	perService map[string]int
 }
 
-// summarizeChains counts, role by role in the order the chains reach them, the actions that
-// what-can lists through a chain.
-func summarizeChains(acc []eval.Access) []chainSummary {
-	var out []chainSummary
-	index := map[string]int{}
+// summarizeRole counts, by service, what a role reached through a chain can do itself.
+func summarizeRole(via []eval.Hop, acc []eval.Access) chainSummary {
+	c := chainSummary{via: hops(via), actions: len(acc), perService: map[string]int{}}
 	for _, a := range acc {
-		if len(a.Via) == 0 {
-			continue
-		}
-		role := a.Via[len(a.Via)-1].To
-		i, ok := index[role]
-		if !ok {
-			i = len(out)
-			index[role] = i
-			out = append(out, chainSummary{via: hops(a.Via), perService: map[string]int{}})
-		}
-		c := &out[i]
-		c.actions++
 		if c.perService[a.Service] == 0 {
 			c.services = append(c.services, a.Service)
 		}
 		c.perService[a.Service]++
 	}
-	return out
+	return c
 }

@@ -209,11 +209,7 @@ func (e *Engine) WhatCanVia(p *Principal, extra *Context, mode Mode) []Access {
 	own := e.WhatCan(p, extra, mode)
 	reaches := e.RoleChains(p, extra, mode)
 	theirs := make([][]Access, len(reaches))
-	roles := make([]*Principal, len(reaches))
-	for i, reach := range reaches {
-		roles[i] = reach.Role
-	}
-	e.forEach(roles, func(i int, r *Principal) { theirs[i] = e.WhatCan(r, extra, mode) })
+	e.WhatCanThrough(reaches, extra, mode, func(i int, acc []Access) { theirs[i] = acc })
 	n := len(own)
 	for i := range theirs {
 		n += len(theirs[i])
@@ -227,6 +223,18 @@ func (e *Engine) WhatCanVia(p *Principal, extra *Context, mode Mode) []Access {
 		}
 	}
 	return out
+}
+
+// WhatCanThrough decides the own access (WhatCan) of each role of reaches, on every
+// processor, and gives it to each with the role's index in reaches, as soon as it is decided:
+// a caller that keeps only what it needs (a count by service) holds one role's access at a
+// time. each may be called from several goroutines at once.
+func (e *Engine) WhatCanThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, acc []Access)) {
+	roles := make([]*Principal, len(reaches))
+	for i, reach := range reaches {
+		roles[i] = reach.Role
+	}
+	e.forEach(roles, func(i int, r *Principal) { each(i, e.WhatCan(r, extra, mode)) })
 }
 
 // relevantStatements returns the statements of the policies that may cover an action of the
