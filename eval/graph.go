@@ -42,6 +42,7 @@ type assumeGraph struct {
 	inClass  [][]classHop // by role index: the classes that may assume it
 	inOwn    [][]edge     // by role index: who may assume it deciding alone (edge.role is the assumer)
 	inMerged []atomic.Pointer[[]edge]
+	scratch  sync.Pool // *[]edge as long as the order, all zero: trustedBy's merge
 }
 
 // classHop is a class that may assume a role, and the condition it hangs on.
@@ -251,6 +252,7 @@ func (g *assumeGraph) trustedBy(role *Principal) []edge {
 	g.inOnce.Do(func() {
 		n := len(e.order)
 		g.inClass, g.inOwn, g.inMerged = make([][]classHop, n), make([][]edge, n), make([]atomic.Pointer[[]edge], n)
+		g.scratch.New = func() any { s := make([]edge, n); return &s }
 		e.forEachPrincipal(func(p *Principal) { g.edges(p) })
 		classes := map[*assumeClass]bool{}
 		for _, p := range e.order {
@@ -275,15 +277,39 @@ func (g *assumeGraph) trustedBy(role *Principal) []edge {
 	if m := g.inMerged[role.idx].Load(); m != nil {
 		return *m
 	}
-	merged := slices.Clone(g.inOwn[role.idx])
-	for _, ch := range g.inClass[role.idx] {
+	// The assumers are put in place by index (the order is by ARN) in a scratch list as long
+	// as the order, then read off in order: no sort of what may be every principal.
+	own, classes := g.inOwn[role.idx], g.inClass[role.idx]
+	n := len(own)
+	for _, ch := range classes {
+		n += len(ch.class.members)
+	}
+	merged := make([]edge, 0, n)
+	scratch := g.scratch.Get().(*[]edge)
+	slots := *scratch
+	lo, hi := len(slots), -1
+	put := func(h edge) {
+		i := h.role.idx
+		slots[i] = h
+		lo, hi = min(lo, i), max(hi, i)
+	}
+	for _, h := range own {
+		put(h)
+	}
+	for _, ch := range classes {
 		for _, p := range ch.class.members {
 			if p != role {
-				merged = append(merged, edge{role: p, cond: ch.cond})
+				put(edge{role: p, cond: ch.cond})
 			}
 		}
 	}
-	sort.Slice(merged, func(i, j int) bool { return merged[i].role.idx < merged[j].role.idx })
+	for i := lo; i <= hi; i++ {
+		if slots[i].role != nil {
+			merged = append(merged, slots[i])
+			slots[i] = edge{}
+		}
+	}
+	g.scratch.Put(scratch)
 	g.inMerged[role.idx].Store(&merged)
 	return merged
 }
