@@ -2,6 +2,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -69,22 +71,51 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// The explorer reads ctrl+c as a key and restores the terminal as it quits.
 		return finish(root, args, root.ExecuteContext(ctx), stderr)
 	}
+	// A subcommand's answer is written through a buffer: a long answer is written in large
+	// blocks, not a system call per line. What it holds is written when the command ends or
+	// is stopped.
+	out := &flushingWriter{w: bufio.NewWriterSize(stdout, 256<<10)}
+	defer out.Flush()
+	root.SetOut(out)
 	// A subcommand's engine work does not watch the signal: it runs aside, and the signal
 	// ends the command within interruptGrace whatever it is doing.
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
 	select {
 	case err := <-done:
+		out.Flush()
 		return finish(root, args, err, stderr)
 	case <-ctx.Done():
 	}
 	select {
 	case err := <-done:
+		out.Flush()
 		return finish(root, args, err, stderr)
 	case <-time.After(interruptGrace):
 	}
+	out.Flush()
 	fmt.Fprintln(stderr, "iamscope: interrupted: stopped before the answer was complete; any output above is partial")
 	return exitInterrupted
+}
+
+// flushingWriter is a buffered writer that the command writes through while the process may
+// flush it on a signal: both hold its lock.
+type flushingWriter struct {
+	mu sync.Mutex
+	w  *bufio.Writer
+}
+
+func (f *flushingWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.w.Write(p)
+}
+
+// Flush writes what the buffer holds.
+func (f *flushingWriter) Flush() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_ = f.w.Flush() // the command's answer is written or lost: nothing to report it to
 }
 
 // finish reports the command's error, if any, and returns the exit status.

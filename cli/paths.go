@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/sanitize"
 )
 
 // NewPathsCommand returns `iamscope paths [PRINCIPAL]`: the privilege-escalation paths of one
@@ -39,63 +43,22 @@ func NewPathsCommand() *cobra.Command {
 			unknown := q.engine.UnknownKeysPaths(who, catalog.KnowsConditionKey)
 			out := pathsJSON{Partial: q.engine.UnweighedPaths(who), UnknownKeys: eval.UnknownKeyNames(unknown),
 				Warnings: q.warnings(), Paths: []pathJSON{}}
-			for _, escs := range found {
-				for _, esc := range escs {
-					targets := esc.Targets
-					if targets == nil {
-						targets = []string{}
-					}
-					pj := pathJSON{From: esc.From.ARN, To: esc.Target, Targets: targets, TargetKind: esc.TargetKind, ID: esc.Path.ID,
-						Name: esc.Path.Name, Category: esc.Path.Category, Exploitable: esc.Exploitable, Needs: esc.Needs,
-						Bounded: esc.Bounded, Via: hops(esc.Via), Steps: []stepJSON{}}
-					for _, s := range esc.Steps {
-						pj.Steps = append(pj.Steps, stepJSON{Action: s.Action, Resource: s.Resource, AllowedIf: condText(s.Condition), Context: stepContext(s.Context)})
-					}
-					out.Paths = append(out.Paths, pj)
-				}
-			}
+			// The paths are written one at a time, as they are turned into their JSON form:
+			// an account's paths may be many, and no list of them all is built.
 			if q.json {
-				return writeJSON(cmd.OutOrStdout(), out)
+				return writePathsJSON(cmd.OutOrStdout(), out, found)
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%d escalation path(s)\n", len(out.Paths))
+			n := 0
+			for _, escs := range found {
+				n += len(escs)
+			}
+			fmt.Fprintf(w, "%d escalation path(s)\n", n)
 			writePartial(w, out.Partial)
 			writeUnknownKeysWhere(w, unknown)
-			for _, p := range out.Paths {
-				state := "works now"
-				if !p.Exploitable {
-					state = "needs " + clean(p.Needs)
-				}
-				more := ""
-				if n := len(p.Targets) - 1; n > 0 {
-					more = fmt.Sprintf(" (and %d more target(s))", n)
-				}
-				fmt.Fprintf(w, "\n%s -> %s%s  [%s %s, %s]\n", clean(p.From), clean(p.To), more, clean(p.ID), clean(p.Name), state)
-				for i, h := range p.Via {
-					if len(p.Via) > maxHopsShown && i == maxHopsShown/2 {
-						fmt.Fprintf(w, "    ... %d more role(s) assumed ...\n", len(p.Via)-maxHopsShown)
-					}
-					if len(p.Via) > maxHopsShown && i >= maxHopsShown/2 && i < len(p.Via)-maxHopsShown/2 {
-						continue
-					}
-					fmt.Fprintf(w, "    assume %s", clean(h.To))
-					if h.AllowedIf != "" {
-						fmt.Fprintf(w, " (if %s)", clean(h.AllowedIf))
-					}
-					fmt.Fprintln(w)
-				}
-				for _, s := range p.Steps {
-					fmt.Fprintf(w, "    %s on %s", clean(s.Action), clean(s.Resource))
-					if s.AllowedIf != "" {
-						fmt.Fprintf(w, " (if %s)", clean(s.AllowedIf))
-					}
-					for _, k := range slices.Sorted(maps.Keys(s.Context)) {
-						fmt.Fprintf(w, " [with %s=%s]", clean(k), clean(strings.Join(s.Context[k], ",")))
-					}
-					fmt.Fprintln(w)
-				}
-				if p.Bounded {
-					fmt.Fprintln(w, "    capped by the permission boundary")
+			for _, escs := range found {
+				for _, esc := range escs {
+					writePath(w, pathOf(esc))
 				}
 			}
 			return nil
@@ -147,4 +110,101 @@ func stepContext(c *eval.Context) map[string][]string {
 		out[k] = v.Values
 	}
 	return out
+}
+
+// pathOf is an escalation path in its JSON form.
+func pathOf(esc eval.Escalation) pathJSON {
+	targets := esc.Targets
+	if targets == nil {
+		targets = []string{}
+	}
+	pj := pathJSON{From: esc.From.ARN, To: esc.Target, Targets: targets, TargetKind: esc.TargetKind, ID: esc.Path.ID,
+		Name: esc.Path.Name, Category: esc.Path.Category, Exploitable: esc.Exploitable, Needs: esc.Needs,
+		Bounded: esc.Bounded, Via: hops(esc.Via), Steps: []stepJSON{}}
+	for _, s := range esc.Steps {
+		pj.Steps = append(pj.Steps, stepJSON{Action: s.Action, Resource: s.Resource, AllowedIf: condText(s.Condition), Context: stepContext(s.Context)})
+	}
+	return pj
+}
+
+// writePath writes one escalation path of the text answer.
+func writePath(w io.Writer, p pathJSON) {
+	state := "works now"
+	if !p.Exploitable {
+		state = "needs " + clean(p.Needs)
+	}
+	more := ""
+	if n := len(p.Targets) - 1; n > 0 {
+		more = fmt.Sprintf(" (and %d more target(s))", n)
+	}
+	fmt.Fprintf(w, "\n%s -> %s%s  [%s %s, %s]\n", clean(p.From), clean(p.To), more, clean(p.ID), clean(p.Name), state)
+	for i, h := range p.Via {
+		if len(p.Via) > maxHopsShown && i == maxHopsShown/2 {
+			fmt.Fprintf(w, "    ... %d more role(s) assumed ...\n", len(p.Via)-maxHopsShown)
+		}
+		if len(p.Via) > maxHopsShown && i >= maxHopsShown/2 && i < len(p.Via)-maxHopsShown/2 {
+			continue
+		}
+		fmt.Fprintf(w, "    assume %s", clean(h.To))
+		if h.AllowedIf != "" {
+			fmt.Fprintf(w, " (if %s)", clean(h.AllowedIf))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, s := range p.Steps {
+		fmt.Fprintf(w, "    %s on %s", clean(s.Action), clean(s.Resource))
+		if s.AllowedIf != "" {
+			fmt.Fprintf(w, " (if %s)", clean(s.AllowedIf))
+		}
+		for _, k := range slices.Sorted(maps.Keys(s.Context)) {
+			fmt.Fprintf(w, " [with %s=%s]", clean(k), clean(strings.Join(s.Context[k], ",")))
+		}
+		fmt.Fprintln(w)
+	}
+	if p.Bounded {
+		fmt.Fprintln(w, "    capped by the permission boundary")
+	}
+}
+
+// writePathsJSON writes paths' JSON answer, the same bytes as writeJSON of the whole answer
+// with every path in it, one path at a time.
+func writePathsJSON(w io.Writer, head pathsJSON, found [][]eval.Escalation) error {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, head); err != nil {
+		return err
+	}
+	doc := buf.Bytes()
+	const empty = "[]\n}\n"
+	if !bytes.HasSuffix(doc, []byte(empty)) {
+		return fmt.Errorf("writing JSON: unexpected end of the paths document")
+	}
+	if _, err := w.Write(doc[:len(doc)-len(empty)]); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	sep := "[\n    "
+	n := 0
+	for _, escs := range found {
+		for _, esc := range escs {
+			b, err := json.MarshalIndent(pathOf(esc), "    ", "  ")
+			if err != nil {
+				return fmt.Errorf("writing JSON: %w", err)
+			}
+			if _, err := io.WriteString(w, sep); err != nil {
+				return fmt.Errorf("writing JSON: %w", err)
+			}
+			if _, err := w.Write(sanitize.JSON(b)); err != nil {
+				return fmt.Errorf("writing JSON: %w", err)
+			}
+			sep = ",\n    "
+			n++
+		}
+	}
+	end := "[]\n}\n"
+	if n > 0 {
+		end = "\n  ]\n}\n"
+	}
+	if _, err := io.WriteString(w, end); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
 }

@@ -29,19 +29,31 @@ func NewWhatCanCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var acc []eval.Access
-			if noChains {
-				acc = q.engine.WhatCan(p, q.ctx, q.mode())
-			} else {
-				acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
-			}
 			unknown := q.engine.UnknownKeysWhatCan(p, !noChains, q.ctx, q.mode(), catalog.KnowsConditionKey)
 			out := whatCanJSON{Principal: p.ARN, Partial: q.engine.UnweighedWhatCan(p, !noChains, q.ctx, q.mode()),
-				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings(), Services: groupAccess(acc)}
+				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings()}
 			if q.json {
+				var acc []eval.Access
+				if noChains {
+					acc = q.engine.WhatCan(p, q.ctx, q.mode())
+				} else {
+					acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
+				}
+				out.Services = groupAccess(acc)
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			writeWhatCan(cmd.OutOrStdout(), out, unknown)
+			// The text answer counts what each role reached through a chain can do: it keeps
+			// the counts, not every role's access.
+			out.Services = groupAccess(q.engine.WhatCan(p, q.ctx, q.mode()))
+			var chains []chainSummary
+			if !noChains {
+				reaches := q.engine.RoleChains(p, q.ctx, q.mode())
+				chains = make([]chainSummary, len(reaches))
+				q.engine.WhatCanThrough(reaches, q.ctx, q.mode(), func(i int, acc []eval.Access) {
+					chains[i] = summarizeRole(reaches[i].Path, acc)
+				})
+			}
+			writeWhatCan(cmd.OutOrStdout(), out, unknown, chains)
 			return nil
 		},
 	}
@@ -131,23 +143,63 @@ func groupAccess(acc []eval.Access) []serviceJSON {
 	return out
 }
 
-func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey) {
+// maxResourcesShown is how many resources the text answer lists for one action; JSON lists
+// them all.
+const maxResourcesShown = 10
+
+// maxServicesShown is how many services the text answer names for a role reached through a
+// chain.
+const maxServicesShown = 8
+
+// writeWhatCan writes what-can's text answer: the principal's own access action by action,
+// then each role it reaches through a chain once, with its chain and a count of its actions
+// by service (its own access is `what-can ROLE --no-chains`; --json lists every action).
+func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chains []chainSummary) {
 	n := 0
+	services := map[string]bool{}
 	for _, s := range out.Services {
+		services[s.Service] = true
 		for _, l := range s.Levels {
 			n += len(l.Actions)
 		}
 	}
-	fmt.Fprintf(w, "%s can do %d action(s) in %d service(s)\n", clean(out.Principal), n, len(out.Services))
+	reached := chains[:0:0]
+	for _, c := range chains {
+		if c.actions == 0 {
+			continue // a role that can do nothing itself
+		}
+		reached = append(reached, c)
+		n += c.actions
+		for _, svc := range c.services {
+			services[svc] = true
+		}
+	}
+	chains = reached
+	fmt.Fprintf(w, "%s can do %d action(s) in %d service(s)\n", clean(out.Principal), n, len(services))
 	writePartial(w, out.Partial)
 	writeUnknownKeysWhere(w, unknown)
 	for _, s := range out.Services {
-		fmt.Fprintf(w, "\n%s\n", clean(s.Service))
+		header := false
 		for _, l := range s.Levels {
-			fmt.Fprintf(w, "  %s\n", l.Level)
+			level := false
 			for _, a := range l.Actions {
+				if len(a.Via) > 0 {
+					continue
+				}
+				if !header {
+					fmt.Fprintf(w, "\n%s\n", clean(s.Service))
+					header = true
+				}
+				if !level {
+					fmt.Fprintf(w, "  %s\n", l.Level)
+					level = true
+				}
 				var res []string
-				for _, r := range a.Resources {
+				for i, r := range a.Resources {
+					if i == maxResourcesShown {
+						res = append(res, fmt.Sprintf("and %d more (--json lists them)", len(a.Resources)-maxResourcesShown))
+						break
+					}
 					t := clean(r.Resource)
 					if r.AllowedIf != "" {
 						t += " (if " + clean(r.AllowedIf) + ")"
@@ -157,8 +209,45 @@ func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey) {
 					}
 					res = append(res, t)
 				}
-				fmt.Fprintf(w, "    %s on %s%s\n", clean(a.Action), strings.Join(res, "; "), viaText(a.Via, false))
+				fmt.Fprintf(w, "    %s on %s\n", clean(a.Action), strings.Join(res, "; "))
 			}
 		}
 	}
+	if len(chains) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nThrough role chains: %d role(s), each with what it can do itself (`what-can ROLE --no-chains` lists it; --json lists every action with its chain)\n", len(chains))
+	for _, c := range chains {
+		var svcs []string
+		for i, svc := range c.services {
+			if i == maxServicesShown {
+				svcs = append(svcs, fmt.Sprintf("and %d more service(s)", len(c.services)-maxServicesShown))
+				break
+			}
+			svcs = append(svcs, fmt.Sprintf("%s %d", clean(svc), c.perService[svc]))
+		}
+		fmt.Fprintf(w, "\n  %s: %d action(s) in %d service(s): %s\n", clean(c.via[len(c.via)-1].To), c.actions, len(c.services), strings.Join(svcs, ", "))
+		fmt.Fprintf(w, "   %s\n", viaText(c.via, true))
+	}
+}
+
+// chainSummary is what one role reached through a chain can do, counted by service, for the
+// text answer: the chain is written once, not once per action.
+type chainSummary struct {
+	via        []hopJSON
+	actions    int
+	services   []string // in the engine's order
+	perService map[string]int
+}
+
+// summarizeRole counts, by service, what a role reached through a chain can do itself.
+func summarizeRole(via []eval.Hop, acc []eval.Access) chainSummary {
+	c := chainSummary{via: hops(via), actions: len(acc), perService: map[string]int{}}
+	for _, a := range acc {
+		if c.perService[a.Service] == 0 {
+			c.services = append(c.services, a.Service)
+		}
+		c.perService[a.Service]++
+	}
+	return c
 }

@@ -36,8 +36,13 @@ type Engine struct {
 	visits    sync.Pool // *visits, for reach
 	bySvcOnce sync.Once
 	bySvc     map[string][]string // resource ARNs with a policy, by service (servicePolicies)
+	svcNames  []string            // the services of bySvc, sorted
 	trustOnce sync.Once
 	trustIx   *trustIndex // built on first use by RoleChains
+	rolesOnce sync.Once
+	roles     int // how many roles the order holds (roleCount)
+	graphsMu  sync.Mutex
+	graphs    map[string]*assumeGraph // by mode and request context (graph)
 	pathOnce  sync.Once
 	pathSt    *pathState
 	// groupPolicies holds each group's compiled policies, by group ARN.
@@ -79,8 +84,6 @@ type Principal struct {
 	// "" for SessionName.
 	session string
 	idx     int // position in the engine's order; -1 for a stand-in
-	// edges caches the one-hop role assumptions by mode (asked without an extra context).
-	edges [2]atomic.Pointer[[]edge]
 	// powerOnce and pow cache what the principal can do, for escalation paths.
 	powerOnce sync.Once
 	pow       power
@@ -97,6 +100,11 @@ type Principal struct {
 	// groups), computed once: those a new policy version would rewrite.
 	customerOnce sync.Once
 	customer     []string
+	// classKey names p's class of alike assumers (assumeClassKey), built once; classed is
+	// false when p is a class of its own.
+	classOnce sync.Once
+	classKey  string
+	classed   bool
 }
 
 // Kind says whether the principal is a user or a role.

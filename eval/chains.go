@@ -1,8 +1,6 @@
 package eval
 
 import (
-	"sort"
-
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -56,6 +54,21 @@ type trustIndex struct {
 	// roleByName finds a role by "account/name", as session ARNs name roles (without path).
 	roleByName map[string]*Principal
 	wildcard   []*Principal // "*", NotPrincipal, or anything we cannot index
+	// classable marks, by index in the engine's order, the roles whose trust names accounts
+	// only, decided per class of alike principals (see classify).
+	classable []bool
+	// principalKeys lists, by account, the condition keys (lower-cased) that the trust of the
+	// classable roles trusting the account and the RCPs read: a principal's class includes its
+	// values of them, and of those its own statements covering sts:AssumeRole read.
+	principalKeys map[string][]string
+	// trusts holds, by index, the accounts a classable role's trust names.
+	trusts []map[string]bool
+	// roleByARN finds a role by its ARN.
+	roleByARN map[string]*Principal
+	// assumeBase holds, by index, each role's roleBase.
+	assumeBase []roleBase
+	// rcpCover holds, by account, the statements of its RCPs that cover sts:AssumeRole.
+	rcpCover map[string][]*statement
 }
 
 func (e *Engine) trust() *trustIndex {
@@ -123,11 +136,16 @@ func (e *Engine) buildTrustIndex() {
 			ix.wildcard = append(ix.wildcard, p)
 		}
 	}
+	e.classify(ix)
 	e.trustIx = ix
 }
 
 // candidates lists the roles whose trust policy names p (directly, by account or by wildcard).
-func (ix *trustIndex) candidates(p *Principal) []*Principal {
+func (ix *trustIndex) candidates(p *Principal) []*Principal { return ix.candidatesBut(p, false) }
+
+// candidatesBut is candidates, leaving out the classable roles (which trust accounts only)
+// when skipClassable is set: those a class of principals decides.
+func (ix *trustIndex) candidatesBut(p *Principal, skipClassable bool) []*Principal {
 	seen := map[*Principal]bool{}
 	var out []*Principal
 	add := func(list []*Principal) {
@@ -147,7 +165,7 @@ func (ix *trustIndex) candidates(p *Principal) []*Principal {
 	// allow sts:AssumeRole on the role: only roles their patterns cover are candidates.
 	if len(p.assumes) > 0 {
 		for _, r := range ix.byAccount[p.Account] {
-			if r != p && !seen[r] && p.mayAssume(r.ARN) {
+			if r != p && !seen[r] && !(skipClassable && ix.classable[r.idx]) && p.mayAssume(r.ARN) {
 				seen[r] = true
 				out = append(out, r)
 			}
@@ -191,22 +209,30 @@ func (e *Engine) reach(p *Principal, extra *Context, mode Mode) []reachNode {
 
 // reachFrom is reach from a start whose one-hop assumptions are given (first, sorted by ARN):
 // an outside party's, which its trust policies admit.
-func (e *Engine) reachFrom(p *Principal, first []edge, extra *Context, mode Mode) []reachNode {
+func (e *Engine) reachFrom(p *Principal, first hopList, extra *Context, mode Mode) []reachNode {
 	nodes := []reachNode{{p: p, parent: -1}}
 	seen := e.visits.Get().(*visits)
 	defer e.visits.Put(seen)
 	seen.next(len(e.order))
 	seen.mark(p)
-	for i := 0; i < len(nodes); i++ {
+	// Once every role is reached the walk can find nothing more: on a dense account (every
+	// role trusting the root, every principal allowed to assume any) it stops after the
+	// first level rather than reading every role's hops.
+	all := e.roleCount()
+	if p.Entity.Kind == model.EntityRole && p.idx >= 0 {
+		all-- // a role does not reach itself
+	}
+	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
 		hops := first
 		if i > 0 {
 			hops = e.assumable(nodes[i].p, extra, mode)
 		}
-		for _, h := range hops {
+		hops.each(func(h edge) bool {
 			if seen.mark(h.role) {
 				nodes = append(nodes, reachNode{p: h.role, parent: i, cond: h.cond})
 			}
-		}
+			return len(nodes)-1 < all
+		})
 	}
 	return nodes
 }
@@ -273,62 +299,56 @@ type edge struct {
 	cond *Expr
 }
 
-// assumable returns the roles p can assume in one hop, sorted by ARN. Without an extra
-// context the answer is kept, so that chains from many principals share their hops.
-func (e *Engine) assumable(p *Principal, extra *Context, mode Mode) []edge {
-	if extra == nil {
-		if edges := p.edges[mode].Load(); edges != nil {
-			return *edges
-		}
-	}
-	cands := e.trust().candidates(p)
-	sort.Slice(cands, func(i, j int) bool { return cands[i].ARN < cands[j].ARN })
-	var edges []edge
-	// Roles with the same trust policy text, whose ARN the same identity statements cover,
-	// get the same answer: decide each such class once.
-	type answer struct {
-		ok   bool
-		cond *Expr
-	}
-	memo := map[assumeMemo]answer{}
-	for _, r := range cands {
-		key, cacheable := assumeKey(e, p, r)
-		if a, ok := memo[key]; cacheable && ok {
-			if a.ok {
-				edges = append(edges, edge{role: r, cond: a.cond})
-			}
-			continue
-		}
-		res, err := e.Can(p, AssumeAction, r.ARN, extra, Options{Mode: mode})
-		a := answer{ok: err == nil && res.Decision == Allowed}
-		if a.ok {
-			a.cond = res.Condition
-			edges = append(edges, edge{role: r, cond: a.cond})
-		}
-		if cacheable {
-			memo[key] = a
-		}
-	}
-	if extra == nil {
-		p.edges[mode].Store(&edges)
-	}
-	return edges
-}
-
 // assumeKey names what decides sts:AssumeRole by p on role r: the text of r's trust policy,
-// r's account, and which of p's statements that cover sts:AssumeRole also cover r's ARN. It
-// declines where one of those statements has policy variables in Resource or there are more
-// than 64 of them. Conditions cannot tell such roles apart: the engine derives no per-role
-// context key for IAM ARNs.
+// r's account, which of p's statements that cover sts:AssumeRole also cover r's ARN, and which
+// of the statements of the RCPs of r's account that cover sts:AssumeRole do. It declines where
+// one of those statements has policy variables in Resource or there are more than 64 of them.
+// Conditions cannot tell such roles apart: the engine derives no per-role context key for IAM
+// ARNs.
 func assumeKey(e *Engine, p *Principal, r *Principal) (assumeMemo, bool) {
-	rp := e.resources[r.ARN]
-	if rp == nil || p.assumeTemplates || len(p.assumeCover) > 64 {
+	ix := e.trust()
+	if p.assumeTemplates || len(p.assumeCover) > 64 || r.idx < 0 || r.idx >= len(ix.assumeBase) || e.order[r.idx] != r {
 		return assumeMemo{}, false
 	}
-	k := assumeMemo{doc: e.trustDocs[rp.policy], account: r.Account}
+	k := ix.assumeBase[r.idx]
+	if !k.ok {
+		return assumeMemo{}, false
+	}
 	for i, s := range p.assumeCover {
 		if s.mightMatchResource(r.ARN) {
 			k.bits |= 1 << i
+		}
+	}
+	return k.assumeMemo, true
+}
+
+// roleBase is the part of a role's assumeKey that does not depend on who asks, computed once
+// per role: its trust policy's text, its account and which RCP statements cover it.
+type roleBase struct {
+	assumeMemo
+	ok bool // false: the role's hops are not shared (no trust policy, RCP variables, ...)
+}
+
+// roleKey names what decides an action that takes on role r (an sts action its trust policy
+// governs) by a principal whose statements covering the action are cover, when rcps are the
+// statements of the RCPs of r's account covering it: as assumeKey.
+func roleKey(e *Engine, cover, rcps []*statement, r *Principal) (assumeMemo, bool) {
+	rp := e.resources[r.ARN]
+	if rp == nil || len(cover) > 64 || len(rcps) > 64 {
+		return assumeMemo{}, false
+	}
+	k := assumeMemo{doc: e.trustDocs[rp.policy], account: r.Account}
+	for i, s := range cover {
+		if s.mightMatchResource(r.ARN) {
+			k.bits |= 1 << i
+		}
+	}
+	for i, s := range rcps {
+		if s.hasTemplates() {
+			return assumeMemo{}, false
+		}
+		if s.mightMatchResource(r.ARN) {
+			k.rcp |= 1 << i
 		}
 	}
 	return k, true
@@ -339,4 +359,17 @@ type assumeMemo struct {
 	doc     int
 	account string
 	bits    uint64
+	rcp     uint64
+}
+
+// roleCount returns how many roles the loaded accounts hold.
+func (e *Engine) roleCount() int {
+	e.rolesOnce.Do(func() {
+		for _, p := range e.order {
+			if p.Entity.Kind == model.EntityRole {
+				e.roles++
+			}
+		}
+	})
+	return e.roles
 }

@@ -28,3 +28,43 @@ func BenchmarkHostileWideTrust(b *testing.B) {
 		}
 	}
 }
+
+// rootTrust loads synth's RootTrust shape: roles that all trust the account root and may
+// each assume any role, and a user that may too.
+func rootTrust(b *testing.B, roles int) []*model.Account {
+	accts, err := synth.Load(synth.Options{Roles: roles, Users: 1, Seed: 1, Shape: synth.RootTrust})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return accts
+}
+
+// BenchmarkHostileRootTrustPaths finds the escalation paths of every principal of a root-trust
+// account of 2,000 roles, on a new engine each time: every principal reaches every role.
+func BenchmarkHostileRootTrustPaths(b *testing.B) {
+	accts := rootTrust(b, 2000)
+	for b.Loop() {
+		b.StopTimer()
+		e := eval.NewEngine(accts...)
+		b.StartTimer()
+		e.AllPaths()
+	}
+}
+
+// BenchmarkHostileRootTrustWhatCanVia asks what the user of a root-trust account of 2,000 roles
+// can do through role chains, on a new engine each time.
+func BenchmarkHostileRootTrustWhatCanVia(b *testing.B) {
+	accts := rootTrust(b, 2000)
+	for b.Loop() {
+		b.StopTimer()
+		e := eval.NewEngine(accts...)
+		var user *eval.Principal
+		for _, p := range e.Principals() {
+			if p.Kind() == model.EntityUser {
+				user = p
+			}
+		}
+		b.StartTimer()
+		e.WhatCanVia(user, nil, eval.Discovery)
+	}
+}

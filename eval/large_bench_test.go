@@ -135,6 +135,33 @@ func BenchmarkLargeRoleChains(b *testing.B) {
 	})
 }
 
+// BenchmarkLargeRoleChainsWarm measures the role chains of the best-connected principal on an
+// engine whose assumption graph another query has built (the explorer's and a second query's
+// case).
+func BenchmarkLargeRoleChainsWarm(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		e := eval.NewEngine(accts...)
+		p := pickChained(b, e)
+		e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
+		for b.Loop() {
+			e.RoleChains(p, nil, eval.Discovery)
+		}
+	})
+}
+
+// BenchmarkLargeWhatCanViaWarm measures what-can through role chains of the best-connected
+// principal on an engine whose assumption graph another query has built.
+func BenchmarkLargeWhatCanViaWarm(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		e := eval.NewEngine(accts...)
+		p := pickChained(b, e)
+		e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
+		for b.Loop() {
+			e.WhatCanVia(p, nil, eval.Discovery)
+		}
+	})
+}
+
 // BenchmarkLargeWhatCanVia measures what-can through role chains of the best-connected
 // principal, cold.
 func BenchmarkLargeWhatCanVia(b *testing.B) {

@@ -281,7 +281,7 @@ func (e *Engine) CanParty(pt Party, action, resource string, extra *Context, opt
 		nodes = e.reach(pt.Principal, extra, opt.Mode)
 	} else {
 		first := e.outsiderHops(pt, extra, opt.Mode)
-		nodes = e.reachFrom(&Principal{ARN: pt.Name, idx: -1}, first, extra, opt.Mode)
+		nodes = e.reachFrom(&Principal{ARN: pt.Name, idx: -1}, hopList{own: first}, extra, opt.Mode)
 	}
 	quick := Options{Mode: opt.Mode}
 	lowerAction := strings.ToLower(action)

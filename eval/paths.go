@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -104,13 +103,12 @@ var existingKinds = map[string]string{
 // pathState caches what path finding learns about principals.
 type pathState struct {
 	mu      sync.Mutex
-	direct  map[*Principal][]Escalation
 	byTrust map[string][]*Principal // service principal -> roles it may assume
 }
 
 func (e *Engine) paths() *pathState {
 	e.pathOnce.Do(func() {
-		e.pathSt = &pathState{direct: map[*Principal][]Escalation{}, byTrust: map[string][]*Principal{}}
+		e.pathSt = &pathState{byTrust: map[string][]*Principal{}}
 	})
 	return e.pathSt
 }
@@ -197,7 +195,31 @@ func (e *Engine) Paths(p *Principal) []Escalation { return e.PathsIn(p, nil, Dis
 // Each path is reported once for each best target, by its shortest way: p's own steps first,
 // then chains in breadth-first order.
 func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
-	out := append([]Escalation(nil), e.directPaths(p, extra, mode)...)
+	return e.pathsIn(p, e.graph(extra, mode), nil)
+}
+
+// rolesGain sums up what every role of the loaded accounts could give through a chain: whether
+// any takes escalation paths itself, whether any is an administrator, and the probe powers
+// they hold between them.
+type rolesGain struct {
+	anyPaths, anyAdmin bool
+	probes             uint64
+}
+
+// nothingFor reports whether no role could give p anything through a chain: none takes a
+// path itself and none is worth more than p (worthMore).
+func (s *rolesGain) nothingFor(e *Engine, p *Principal) bool {
+	mine := e.power(p)
+	return !s.anyPaths && (mine.admin || !s.anyAdmin && s.probes&^mine.probes == 0)
+}
+
+// pathsIn is PathsIn in the graph's mode and request context. With gain (every role's own
+// paths found first), a principal that no role could give anything is not walked.
+func (e *Engine) pathsIn(p *Principal, g *assumeGraph, gain *rolesGain) []Escalation {
+	out := append([]Escalation(nil), g.directPaths(p)...)
+	if gain != nil && gain.nothingFor(e, p) {
+		return out
+	}
 	type key struct{ id, target string }
 	seen := map[key]bool{}
 	// An escalation through a chain is new when its path does not yet reach its best target;
@@ -214,7 +236,7 @@ func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
 		mark(esc)
 	}
 	sts := stsPath()
-	nodes := e.reach(p, extra, mode)
+	nodes := e.reach(p, g.extra, g.mode)
 	for i := 1; i < len(nodes); i++ {
 		role := nodes[i].p
 		var path []Hop // built when something new is found through this role
@@ -233,7 +255,7 @@ func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
 				out = append(out, esc)
 			}
 		}
-		for _, esc := range e.directPaths(role, extra, mode) {
+		for _, esc := range g.directPaths(role) {
 			if !mark(esc) {
 				continue
 			}
@@ -249,22 +271,23 @@ func (e *Engine) AllPaths() [][]Escalation { return e.AllPathsIn(nil, Discovery)
 
 // AllPathsIn finds the escalation paths of every principal in the request context extra and
 // the mode, in the order of Principals, on as many goroutines as there are processors.
+//
+// Each principal's own paths are found first, once; then each principal's chains combine them.
 func (e *Engine) AllPathsIn(extra *Context, mode Mode) [][]Escalation {
+	g := e.graph(extra, mode)
+	e.forEachPrincipal(func(p *Principal) { g.directPaths(p) })
+	var gain rolesGain
+	for _, p := range e.order {
+		if p.Entity.Kind != model.EntityRole {
+			continue
+		}
+		pw := e.power(p)
+		gain.anyPaths = gain.anyPaths || len(g.directPaths(p)) > 0
+		gain.anyAdmin = gain.anyAdmin || pw.admin
+		gain.probes |= pw.probes
+	}
 	out := make([][]Escalation, len(e.order))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				out[i] = e.PathsIn(e.order[i], extra, mode)
-			}
-		})
-	}
-	for i := range e.order {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	e.forEach(e.order, func(i int, p *Principal) { out[i] = e.pathsIn(p, g, &gain) })
 	return out
 }
 
@@ -283,17 +306,14 @@ var stsPath = sync.OnceValue(func() *catalog.EscalationPath {
 })
 
 // directPaths finds the paths p takes itself, without role chains (sts-001 is found by
-// Paths, from the chains). The paths of the default question (no context, discovery) are
-// kept.
-func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalation {
-	keep := extra == nil && mode == Discovery
-	st := e.paths()
+// PathsIn, from the chains), in the graph's mode and request context. They are kept with the
+// graph, for the principals of the engine's order.
+func (g *assumeGraph) directPaths(p *Principal) []Escalation {
+	e, extra, mode := g.e, g.extra, g.mode
+	keep := p.idx >= 0 && p.idx < len(g.direct) && e.order[p.idx] == p
 	if keep {
-		st.mu.Lock()
-		found, ok := st.direct[p]
-		st.mu.Unlock()
-		if ok {
-			return found
+		if found := g.direct[p.idx].Load(); found != nil {
+			return *found
 		}
 	}
 	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}}
@@ -304,9 +324,7 @@ func (e *Engine) directPaths(p *Principal, extra *Context, mode Mode) []Escalati
 		}
 	}
 	if keep {
-		st.mu.Lock()
-		st.direct[p] = f.out
-		st.mu.Unlock()
+		g.direct[p.idx].Store(&f.out)
 	}
 	return f.out
 }

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -72,6 +73,7 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 	// or that lies in another account, is decided per action.
 	weighed := varying(append(relevantStatements(p.denying, svc.Prefix, true), e.rcpStatements(p.Account, svc.Prefix)...), svc.Prefix)
 	cache := map[string]patternAnswers{}
+	var roles []*Principal // the roles whose trust could admit p, for the sts actions
 	for _, a := range svc.Actions {
 		lowerAction := a.LowerName()
 		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
@@ -109,7 +111,10 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 		resources = e.resourceCarveOuts(p, a, resources, ans.candidates, extra, opt)
 		resources = addResources(resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt))
 		if a.Service == "sts" {
-			resources = addResources(resources, e.assumableRoles(p, a, extra, opt))
+			if roles == nil {
+				roles = e.trust().candidates(p)
+			}
+			resources = addResources(resources, e.assumableRoles(p, a, roles, extra, opt))
 		}
 		acc.Resources = resources
 		if len(acc.Resources) > 0 {
@@ -148,8 +153,24 @@ func (e *Engine) rcpStatements(account, service string) []*statement {
 
 // addResources appends the resources not listed yet (by resource text) to rs.
 func addResources(rs, more []ResourceAccess) []ResourceAccess {
+	if len(more) == 0 {
+		return rs
+	}
+	if len(rs)*len(more) <= 64 {
+		for _, m := range more {
+			if !slices.ContainsFunc(rs, func(r ResourceAccess) bool { return r.Resource == m.Resource }) {
+				rs = append(rs, m)
+			}
+		}
+		return rs
+	}
+	listed := make(map[string]bool, len(rs)+len(more))
+	for _, r := range rs {
+		listed[r.Resource] = true
+	}
 	for _, m := range more {
-		if !slices.ContainsFunc(rs, func(r ResourceAccess) bool { return r.Resource == m.Resource }) {
+		if !listed[m.Resource] {
+			listed[m.Resource] = true
 			rs = append(rs, m)
 		}
 	}
@@ -181,15 +202,39 @@ func signature(stmts []*statement, lowerAction string) string {
 
 // WhatCanVia returns p's own access followed by the access of every role p reaches through
 // role chains, each marked with its chain.
+//
+// Each role's own access is decided once, and each chain built once: the entries of a role
+// share its chain.
 func (e *Engine) WhatCanVia(p *Principal, extra *Context, mode Mode) []Access {
-	out := e.WhatCan(p, extra, mode)
-	for _, reach := range e.RoleChains(p, extra, mode) {
-		for _, acc := range e.WhatCan(reach.Role, extra, mode) {
+	own := e.WhatCan(p, extra, mode)
+	reaches := e.RoleChains(p, extra, mode)
+	theirs := make([][]Access, len(reaches))
+	e.WhatCanThrough(reaches, extra, mode, func(i int, acc []Access) { theirs[i] = acc })
+	n := len(own)
+	for i := range theirs {
+		n += len(theirs[i])
+	}
+	out := make([]Access, 0, n)
+	out = append(out, own...)
+	for i, reach := range reaches {
+		for _, acc := range theirs[i] {
 			acc.Via = reach.Path
 			out = append(out, acc)
 		}
 	}
 	return out
+}
+
+// WhatCanThrough decides the own access (WhatCan) of each role of reaches, on every
+// processor, and gives it to each with the role's index in reaches, as soon as it is decided:
+// a caller that keeps only what it needs (a count by service) holds one role's access at a
+// time. each may be called from several goroutines at once.
+func (e *Engine) WhatCanThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, acc []Access)) {
+	roles := make([]*Principal, len(reaches))
+	for i, reach := range reaches {
+		roles[i] = reach.Role
+	}
+	e.forEach(roles, func(i int, r *Principal) { each(i, e.WhatCan(r, extra, mode)) })
 }
 
 // relevantStatements returns the statements of the policies that may cover an action of the
@@ -359,15 +404,14 @@ func (e *Engine) resourceGrants(p *Principal, service string) []resourceGrant {
 	if !ok {
 		byService = map[string][]resourceGrant{}
 		rp, _ := model.ParseRequestPrincipal(p.requestPrincipal())
-		for arn, res := range e.resources {
-			a, err := model.ParseARN(arn)
-			if err != nil || a.Service == "iam" {
-				continue // role trust policies are followed as role chains
-			}
-			for _, s := range res.policy.statements {
-				if !s.deny && !s.notPrinc && matchPrincipal(s.principal, &rp) > pmAccount {
-					byService[a.Service] = append(byService[a.Service], resourceGrant{arn: arn, policy: res})
-					break
+		for _, svc := range e.serviceNames() {
+			for _, arn := range e.servicePolicies(svc) {
+				res := e.resources[arn]
+				for _, s := range res.policy.statements {
+					if !s.deny && !s.notPrinc && matchPrincipal(s.principal, &rp) > pmAccount {
+						byService[svc] = append(byService[svc], resourceGrant{arn: arn, policy: res})
+						break
+					}
 				}
 			}
 		}
@@ -412,15 +456,86 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 }
 
 // assumableRoles decides the actions that take on a role (sts:AssumeRole, ...) on the roles
-// whose trust policy could admit p.
-func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, extra *Context, opt Options) []ResourceAccess {
+// whose trust policy could admit p (candidates): once per class of alike roles (roleKey),
+// since many roles share a trust policy.
+func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*Principal, extra *Context, opt Options) []ResourceAccess {
 	var out []ResourceAccess
-	for _, r := range e.trust().candidates(p) {
-		if len(catalog.ResourceTypesForAction(a, r.ARN)) == 0 {
+	lowerAction := a.LowerName()
+	if lowerAction == assumeLower {
+		// The assumption graph has decided these hops, as decide does.
+		hops := map[*Principal]*Expr{}
+		e.assumable(p, extra, opt.Mode).each(func(h edge) bool { hops[h.role] = h.cond; return true })
+		for _, r := range candidates {
+			if cond, ok := hops[r]; ok && len(catalog.ResourceTypesForAction(a, r.ARN)) > 0 {
+				out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: cond})
+			}
+		}
+		return out
+	}
+	var cover []*statement
+	templates := false
+	for _, pol := range p.denying {
+		for _, s := range pol.statements {
+			if s.matchAction(lowerAction) {
+				cover = append(cover, s)
+				templates = templates || s.hasTemplates()
+			}
+		}
+	}
+	rcpsOf := map[string][]*statement{}
+	type answer struct {
+		ok   bool
+		cond *Expr
+	}
+	memo := map[assumeMemo]answer{}
+	// Whether the action takes a role as its resource depends on the ARN's form only: it is
+	// asked once per partition.
+	typed := map[string]bool{}
+	for _, r := range candidates {
+		partition, _, _ := strings.Cut(strings.TrimPrefix(r.ARN, "arn:"), ":")
+		ok, asked := typed[partition]
+		if !asked {
+			ok = len(catalog.ResourceTypesForAction(a, r.ARN)) > 0
+			typed[partition] = ok
+		}
+		if !ok {
 			continue
 		}
-		if res, err := e.decide(p, a.FullName(), r.ARN, extra, opt); err == nil && res.Decision == Allowed {
-			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: res.Condition})
+		rcps, ok := rcpsOf[r.Account]
+		if !ok {
+			rcps = e.rcpStatementsFor(r.Account, lowerAction)
+			rcpsOf[r.Account] = rcps
+		}
+		key, cacheable := roleKey(e, cover, rcps, r)
+		cacheable = cacheable && !templates
+		ans, known := memo[key]
+		if !cacheable || !known {
+			res, err := e.decide(p, a.FullName(), r.ARN, extra, opt)
+			ans = answer{ok: err == nil && res.Decision == Allowed}
+			if ans.ok {
+				ans.cond = res.Condition
+			}
+			if cacheable {
+				memo[key] = ans
+			}
+		}
+		if ans.ok {
+			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: ans.cond})
+		}
+	}
+	return out
+}
+
+// rcpStatementsFor returns the statements of an account's RCPs that cover an action.
+func (e *Engine) rcpStatementsFor(account, lowerAction string) []*statement {
+	var out []*statement
+	for _, level := range e.rcps[account] {
+		for _, pol := range level {
+			for _, s := range pol.statements {
+				if s.matchAction(lowerAction) {
+					out = append(out, s)
+				}
+			}
 		}
 	}
 	return out
@@ -499,10 +614,18 @@ func (e *Engine) resourceCarveOuts(p *Principal, a *catalog.Action, patterns []R
 	return out
 }
 
+// serviceNames lists, sorted, the services whose resources have a policy of their own (IAM
+// aside).
+func (e *Engine) serviceNames() []string {
+	e.servicePolicies("")
+	return e.svcNames
+}
+
 // servicePolicies lists, sorted, the resources of a service that have a policy of their own
 // (role trust policies aside: they are followed as role chains).
 func (e *Engine) servicePolicies(service string) []string {
 	e.bySvcOnce.Do(func() {
+		defer func() { e.svcNames = slices.Sorted(maps.Keys(e.bySvc)) }()
 		e.bySvc = map[string][]string{}
 		for arn := range e.resources {
 			a, err := model.ParseARN(arn)

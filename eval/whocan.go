@@ -58,6 +58,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 	var queue []*Principal
 	lowerAction := strings.ToLower(action)
 	rp := e.resourcePolicyFor(resource)
+	g := e.graph(extra, mode)
 	for _, p := range e.order {
 		if !e.mightAllow(p, lowerAction, resource, rp) {
 			continue
@@ -91,16 +92,19 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 				continue
 			}
 			then := acting[role]
-			for _, p := range e.trustedBy(role) {
+			// The graph's reverse index: who may assume the role, each hop decided once (not
+			// read once every principal acts).
+			var assumers []edge
+			if len(acting) < len(e.order) {
+				assumers = g.trustedBy(role)
+			}
+			for _, in := range assumers {
+				p := in.role
 				if _, seen := acting[p]; seen {
 					continue
 				}
-				r, err := e.Can(p, AssumeAction, role.ARN, extra, opt)
-				if err != nil || r.Decision != Allowed {
-					continue
-				}
-				via := append([]Hop{{From: p.ARN, To: role.ARN, Action: AssumeAction, Condition: r.Condition}}, then.via...)
-				cond := And(orTrue(r.Condition), then.cond)
+				via := append([]Hop{{From: p.ARN, To: role.ARN, Action: AssumeAction, Condition: in.cond}}, then.via...)
+				cond := And(orTrue(in.cond), then.cond)
 				if cond.IsFalse() {
 					continue
 				}
@@ -158,64 +162,6 @@ func kindOf(p *Principal) GranteeKind {
 		return GranteeRole
 	}
 	return GranteeUser
-}
-
-// trustedBy lists the loaded principals a role's trust policy could admit, sorted by ARN:
-// those it names (by ARN, or a session of a role), those of an account it names whose
-// identity policies could allow sts:AssumeRole on the role, and everyone for "*".
-func (e *Engine) trustedBy(role *Principal) []*Principal {
-	rp := e.resources[role.ARN]
-	if rp == nil {
-		return nil
-	}
-	ix := e.trust()
-	seen := map[*Principal]bool{role: true}
-	var out []*Principal
-	add := func(p *Principal) {
-		if p != nil && !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	for _, s := range rp.policy.statements {
-		if s.deny {
-			continue
-		}
-		if s.principal == nil || s.notPrinc || s.principal.Wildcard {
-			for _, p := range e.order {
-				add(p)
-			}
-			continue
-		}
-		for _, v := range s.principal.AWS {
-			switch {
-			case v == "*":
-				for _, p := range e.order {
-					add(p)
-				}
-			case isAccountID(v):
-				for _, p := range ix.assumers[v] {
-					if p.mayAssume(role.ARN) {
-						add(p)
-					}
-				}
-			default:
-				if acct, name, _, ok := sessionOf(v); ok {
-					add(ix.roleByName[acct+"/"+name])
-				} else if a, err := model.ParseARN(v); err == nil && a.Resource == "root" {
-					for _, p := range ix.assumers[a.Account] {
-						if p.mayAssume(role.ARN) {
-							add(p)
-						}
-					}
-				} else if p, ok := e.principals[v]; ok {
-					add(p)
-				}
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })
-	return out
 }
 
 // mightAllow is a quick test, ignoring conditions, of whether anything could allow p the
