@@ -213,7 +213,7 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions) *
 		d.PathsOpened, d.PathsClosed = pathDiff(before.PathsIn(pb, opt.Context, opt.Mode), after.PathsIn(pa, opt.Context, opt.Mode))
 	}
 	if n&(needHops|needAccess) != 0 {
-		d.HopsAdded, d.HopsRemoved = hopDiff(before.assumable(pb, opt.Context, opt.Mode), after.assumable(pa, opt.Context, opt.Mode))
+		d.HopsAdded, d.HopsRemoved = hopDiff(before.assumable(pb, opt.Context, opt.Mode).all(), after.assumable(pa, opt.Context, opt.Mode).all())
 	}
 	if len(d.Gained)+len(d.Lost)+len(d.PathsOpened)+len(d.PathsClosed)+len(d.HopsAdded)+len(d.HopsRemoved) == 0 && d.Admin == "" {
 		return nil

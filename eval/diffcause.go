@@ -79,7 +79,7 @@ func attribute(before, after *Engine, changes []PolicyChange) (map[string]map[in
 	for role, is := range trustChanged {
 		for _, e := range engines {
 			if r, ok := e.principals[role]; ok && r.Kind() == model.EntityRole {
-				for _, p := range e.trustedBy(r) {
+				for _, p := range e.assumersOf(r) {
 					for _, i := range is {
 						add(p.ARN, i)
 					}
@@ -177,11 +177,11 @@ func differsForChains(before, after *Engine, arn string) bool {
 	if before.power(pb) != after.power(pa) {
 		return true
 	}
-	added, removed := hopDiff(before.assumable(pb, nil, Discovery), after.assumable(pa, nil, Discovery))
+	added, removed := hopDiff(before.assumable(pb, nil, Discovery).all(), after.assumable(pa, nil, Discovery).all())
 	if len(added)+len(removed) > 0 {
 		return true
 	}
-	opened, closed := pathDiff(before.directPaths(pb, nil, Discovery), after.directPaths(pa, nil, Discovery))
+	opened, closed := pathDiff(before.graph(nil, Discovery).directPaths(pb), after.graph(nil, Discovery).directPaths(pa))
 	return len(opened)+len(closed) > 0
 }
 
@@ -443,7 +443,7 @@ func upstream(e *Engine, touched map[string]map[int]bool) map[string]map[int]boo
 		queue = queue[1:]
 		ps, ok := parents[r]
 		if !ok {
-			ps = e.trustedBy(r)
+			ps = e.assumersOf(r)
 			parents[r] = ps
 		}
 		for _, p := range ps {
@@ -464,6 +464,17 @@ func upstream(e *Engine, touched map[string]map[int]bool) map[string]map[int]boo
 	out := make(map[string]map[int]bool, len(flow))
 	for p, is := range flow {
 		out[p.ARN] = is
+	}
+	return out
+}
+
+// assumersOf lists the principals that may assume role in one hop, in any request context
+// (the discovery graph without one: a hop that hangs on a condition is kept).
+func (e *Engine) assumersOf(role *Principal) []*Principal {
+	hops := e.graph(nil, Discovery).trustedBy(role)
+	out := make([]*Principal, len(hops))
+	for i, h := range hops {
+		out[i] = h.role
 	}
 	return out
 }
