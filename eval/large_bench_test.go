@@ -120,9 +120,9 @@ func BenchmarkLargeWhatCan(b *testing.B) {
 	})
 }
 
-// BenchmarkLargeRoleChains measures the role chains of the best-connected principal, cold:
-// each run on a new engine.
-func BenchmarkLargeRoleChains(b *testing.B) {
+// chainedCold runs query on the best-connected principal of each shape, each run on a new
+// engine: the first answer, as the CLI gives it.
+func chainedCold(b *testing.B, query func(e *eval.Engine, p *eval.Principal)) {
 	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
 		arn := pickChained(b, eval.NewEngine(accts...)).ARN
 		for b.Loop() {
@@ -130,52 +130,39 @@ func BenchmarkLargeRoleChains(b *testing.B) {
 			e := eval.NewEngine(accts...)
 			p, _ := e.Principal(arn)
 			b.StartTimer()
-			e.RoleChains(p, nil, eval.Discovery)
+			query(e, p)
 		}
 	})
 }
 
-// BenchmarkLargeRoleChainsWarm measures the role chains of the best-connected principal on an
-// engine whose assumption graph another query has built (the explorer's and a second query's
-// case).
-func BenchmarkLargeRoleChainsWarm(b *testing.B) {
+// chainedWarm runs query on the best-connected principal of each shape, on an engine whose
+// assumption graph another query has built (the explorer's and a second query's case).
+func chainedWarm(b *testing.B, query func(e *eval.Engine, p *eval.Principal)) {
 	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
 		e := eval.NewEngine(accts...)
 		p := pickChained(b, e)
 		e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
 		for b.Loop() {
-			e.RoleChains(p, nil, eval.Discovery)
+			query(e, p)
 		}
 	})
 }
 
-// BenchmarkLargeWhatCanViaWarm measures what-can through role chains of the best-connected
-// principal on an engine whose assumption graph another query has built.
-func BenchmarkLargeWhatCanViaWarm(b *testing.B) {
-	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
-		e := eval.NewEngine(accts...)
-		p := pickChained(b, e)
-		e.WhoCan("s3:GetObject", "arn:aws:s3:::acme-payments-api-prod/report.csv", nil, eval.Discovery)
-		for b.Loop() {
-			e.WhatCanVia(p, nil, eval.Discovery)
-		}
-	})
-}
+func roleChains(e *eval.Engine, p *eval.Principal) { e.RoleChains(p, nil, eval.Discovery) }
+func whatCanVia(e *eval.Engine, p *eval.Principal) { e.WhatCanVia(p, nil, eval.Discovery) }
+
+// BenchmarkLargeRoleChains measures the role chains of the best-connected principal, cold.
+func BenchmarkLargeRoleChains(b *testing.B) { chainedCold(b, roleChains) }
+
+// BenchmarkLargeRoleChainsWarm measures them on a built assumption graph.
+func BenchmarkLargeRoleChainsWarm(b *testing.B) { chainedWarm(b, roleChains) }
 
 // BenchmarkLargeWhatCanVia measures what-can through role chains of the best-connected
 // principal, cold.
-func BenchmarkLargeWhatCanVia(b *testing.B) {
-	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
-		arn := pickChained(b, eval.NewEngine(accts...)).ARN
-		for b.Loop() {
-			b.StopTimer()
-			e := eval.NewEngine(accts...)
-			p, _ := e.Principal(arn)
-			b.StartTimer()
-			e.WhatCanVia(p, nil, eval.Discovery)
-		}
-	})
-}
+func BenchmarkLargeWhatCanVia(b *testing.B) { chainedCold(b, whatCanVia) }
+
+// BenchmarkLargeWhatCanViaWarm measures it on a built assumption graph.
+func BenchmarkLargeWhatCanViaWarm(b *testing.B) { chainedWarm(b, whatCanVia) }
 
 // BenchmarkLargePathsEveryPrincipal runs AllPaths on a cold engine (paths are cached per
 // engine). Besides ns/op it reports cpu-ms/op, the processor time of all threads, which a
