@@ -255,7 +255,10 @@ func (m *Model) showChange() tea.Cmd {
 		return nil
 	}
 	m.changesFor = it.key()
-	root := &node{kind: nkChangesRoot, key: "changes:" + it.key(), principal: it.arn, label: it.name, expandable: true, data: it}
+	root := &node{kind: nkChangesRoot, key: "changes:" + it.key(), principal: it.arn, expandable: true, data: it}
+	if it.arn == "" {
+		root.label = it.name // the outside parties: no principal names the export
+	}
 	return m.changesTree.setRoot(m.ctx, root)
 }
 

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -31,9 +33,128 @@ func openChanges(t *testing.T, d *driver, text string) {
 	d.run(d.m.listChanged())
 }
 
-func TestChangesViewScreen(t *testing.T) {
+
+// rowWithLabel selects the first row of the current tree whose label starts with prefix,
+// under a row whose label is parent.
+func rowUnder(t *testing.T, d *driver, parent, prefix string) *node {
+	t.Helper()
+	tp := d.m.currentTree()
+	tp.tree.flatten()
+	for i, n := range tp.tree.rows {
+		if strings.HasPrefix(n.label, prefix) && n.parent != nil && n.parent.label == parent {
+			d.m.focus = focusTree
+			tp.tree.cursor = i
+			d.run(d.m.followSelection(false))
+			return n
+		}
+	}
+	t.Fatalf("no row %q under %q", prefix, parent)
+	return nil
+}
+
+// Issue 17: grace.mwangi joined the finance group during the week; the Changes view shows her
+// payroll read gained, explains it now (allowed if, through the group) and before (nothing
+// allowed it), and names the membership as the cause.
+func TestChangesDrillInExplainsBothSides(t *testing.T) {
 	d := newDriver(t, 140, 45, withBefore)
-	openChanges(t, d, "grace")
+	openChanges(t, d, "grace.mwangi")
 	d.press("enter")
-	t.Log("\n" + d.screen())
+	n := rowUnder(t, d, "s3:GetObject", "arn:aws:s3:::tidewater-payroll")
+	if n.mark != markGained || !n.req.diff {
+		t.Fatalf("payroll row: mark %d diff %v", n.mark, n.req.diff)
+	}
+	d.press("enter")
+	e := &d.m.explain
+	if d.m.focus != focusDoc || e.result == nil || e.prior == nil {
+		t.Fatalf("enter on the row: focus %d, result %v, prior %v", d.m.focus, e.result, e.prior)
+	}
+	if e.result.Decision != "Allowed" || e.prior.Decision != "ImplicitlyDenied" {
+		t.Errorf("now %s, before %s; want Allowed now and ImplicitlyDenied before", e.result.Decision, e.prior.Decision)
+	}
+	var text []string
+	for _, l := range e.doc.lines {
+		text = append(text, l.text)
+	}
+	all := strings.Join(text, "\n")
+	now, before := strings.Index(all, "NOW (the later state)"), strings.Index(all, "BEFORE (the earlier state)")
+	if now < 0 || before < now {
+		t.Fatalf("the explanation does not show now, then before:\n%s", all)
+	}
+	if !strings.Contains(all[before:], "DENIED (implicitly") || !strings.Contains(all[now:before], "ALLOWED") {
+		t.Errorf("sides:\n%s", all)
+	}
+	// The cause, down to the membership.
+	d.press("esc")
+	c := rowUnder(t, d, "Caused by (1 policy changes)", "[")
+	if !strings.Contains(c.label, "group-joined") || !strings.Contains(c.label, "finance") {
+		t.Errorf("cause row %q, want grace joining finance", c.label)
+	}
+	d.contains("group-joined")
+}
+
+// An answer to an older diff request is dropped: the context changed while it was computed.
+func TestChangesStaleDiffDropped(t *testing.T) {
+	d := newDriver(t, 140, 45, withBefore)
+	first := d.m.startDiff()
+	second := d.m.startDiff()
+	old := first()
+	d.send(old)
+	if !d.m.diff.busy {
+		t.Fatal("the stale answer ended the wait for the current one")
+	}
+	d.send(second())
+	if d.m.diff.busy || d.m.diff.diff == nil {
+		t.Fatalf("the current answer was not taken")
+	}
+}
+
+// Without an earlier state the Changes view is not among the views.
+func TestChangesViewOnlyWithBefore(t *testing.T) {
+	d := newDriver(t, 140, 45)
+	d.press("[")
+	if d.m.view != viewPaths {
+		t.Errorf("[ from Access without --before goes to %s, want Chains & paths", d.m.view.title())
+	}
+	d.lacks("Changes")
+}
+
+// The Changes tree and its two-sided explanation export as the other trees do.
+func TestChangesExport(t *testing.T) {
+	d := newDriver(t, 140, 45, withBefore)
+	openChanges(t, d, "grace.mwangi")
+	d.press("enter")
+	md, err := d.m.exportData(exportTree, formatMarkdown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "# iamscope: Changes of user grace.mwangi") || !strings.Contains(string(md), `\*\*gained:\*\* s3:GetObject`) {
+		t.Errorf("tree export:\n%s", md)
+	}
+	rowUnder(t, d, "s3:GetObject", "arn:aws:s3:::tidewater-payroll")
+	d.press("enter")
+	raw, err := d.m.exportData(exportExplanation, formatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Decision string `json:"decision"`
+		Before   struct {
+			Decision string `json:"decision"`
+		} `json:"before"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Decision != "Allowed" || out.Before.Decision != "ImplicitlyDenied" {
+		t.Errorf("explanation export: now %q before %q", out.Decision, out.Before.Decision)
+	}
+}
+
+func TestChangesGoldens(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{80, 24}, {140, 45}} {
+		d := newDriver(t, size.w, size.h, withBefore)
+		openChanges(t, d, "grace.mwangi")
+		d.press("enter")
+		d.golden(fmt.Sprintf("changes_%dx%d", size.w, size.h))
+	}
 }
