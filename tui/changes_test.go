@@ -33,7 +33,6 @@ func openChanges(t *testing.T, d *driver, text string) {
 	d.run(d.m.listChanged())
 }
 
-
 // rowWithLabel selects the first row of the current tree whose label starts with prefix,
 // under a row whose label is parent.
 func rowUnder(t *testing.T, d *driver, parent, prefix string) *node {
