@@ -17,10 +17,12 @@ func demoBefore(loader.ProgressFunc) ([]*model.Account, error) { return demo.Bef
 // withBefore opens the explorer with the demo's earlier state.
 func withBefore(o *Options) { o.Before = demoBefore }
 
-// openChanges opens the Changes view and selects the entry whose name has text.
+// openChanges opens the Changes view (with [ from Access) and selects the entry whose name has text.
 func openChanges(t *testing.T, d *driver, text string) {
 	t.Helper()
-	d.press("[")
+	if d.m.view != viewChanges {
+		d.press("[")
+	}
 	if d.m.view != viewChanges {
 		t.Fatalf("[ from Access goes to %s, want Changes", d.m.view.title())
 	}
@@ -155,5 +157,28 @@ func TestChangesGoldens(t *testing.T) {
 		openChanges(t, d, "grace.mwangi")
 		d.press("enter")
 		d.golden(fmt.Sprintf("changes_%dx%d", size.w, size.h))
+	}
+}
+
+// The outside parties a trust or resource policy newly admits are an entry of their own, with
+// the policy change that admitted them; the palette goes to the view; an export is named for
+// the entry.
+func TestChangesOutsidePartiesAndPalette(t *testing.T) {
+	d := newDriver(t, 140, 45, withBefore)
+	d.press(":")
+	d.typeText("view changes")
+	d.press("enter")
+	if d.m.view != viewChanges {
+		t.Fatalf("the palette's view changes went to %s", d.m.view.title())
+	}
+	if len(d.m.diff.diff.Outside) == 0 {
+		t.Fatal("the demo's week has no outside party admitted")
+	}
+	o := d.m.diff.diff.Outside[0]
+	openChanges(t, d, "outside parties")
+	d.press("enter")
+	d.contains(o.Change+": "+o.Party, "on "+shortName(o.Resource))
+	if name := d.m.exportName(exportTree, formatJSON); !strings.Contains(name, "changes-outside-parties") {
+		t.Errorf("export name %q", name)
 	}
 }

@@ -85,6 +85,10 @@ func (m *Model) exportName(what exportWhat, format exportFormat) string {
 		if it, ok := m.resources.selected().(*resourceItem); ok {
 			subject = shortName(it.arn)
 		}
+	} else if m.view == viewChanges {
+		if it, ok := m.changes.selected().(*changeItem); ok {
+			subject = "changes-" + it.name
+		}
 	}
 	ext := ".md"
 	if format == formatJSON {
