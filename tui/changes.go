@@ -101,6 +101,13 @@ func (m *Model) handleChanges(msg changesMsg) tea.Cmd {
 	if keep != "" {
 		m.changes.selectItem(func(li listItem) bool { return li.(*changeItem).key() == keep })
 	}
+	// The entry shown is built again from the new diff, keeping what is open and selected.
+	if root := m.changesTree.tree.root; root != nil {
+		if it, ok := m.changes.selected().(*changeItem); ok && it.key() == m.changesFor {
+			root.data = it
+			return tea.Batch(m.changesTree.load(m.ctx, root), m.followSelection(false))
+		}
+	}
 	m.changesFor = ""
 	if m.view == viewChanges {
 		return tea.Batch(m.showChange(), m.followSelection(false))
@@ -337,6 +344,7 @@ func (s changesSource) build(c *programContext, n *node) {
 		}
 		if len(p.Causes) > 0 {
 			sec := newChild(n, nkSection, fmt.Sprintf("Caused by (%d policy changes)", len(p.Causes)))
+			sec.key = n.key + "/caused by"
 			sec.expandable, sec.expanded, sec.loaded = true, true, true
 			causeNodes(sec, d, p.Causes)
 			kids = append(kids, sec)
@@ -355,6 +363,7 @@ func accessSection(parent *node, title, arn string, cs []eval.AccessChange, mk m
 		return nil
 	}
 	sec := newChild(parent, nkSection, fmt.Sprintf("%s (%d)", title, len(cs)))
+	sec.key = parent.key + "/" + title // the count changes with the diff; the row stays
 	sec.expandable, sec.expanded, sec.loaded = true, true, true
 	cs = append([]eval.AccessChange(nil), cs...)
 	levels := []catalog.AccessLevel{catalog.PermissionsManagement, catalog.Write, catalog.Tagging, catalog.Read, catalog.List}

@@ -182,3 +182,38 @@ func TestChangesOutsidePartiesAndPalette(t *testing.T) {
 		t.Errorf("export name %q", name)
 	}
 }
+
+// A new diff (the mode changed) is drawn in the tree shown, which keeps its selected row: her
+// password change, allowed on no condition, is a change in either mode (the payroll read,
+// which needs MFA, is not one in strict mode: denied on both sides).
+func TestChangesRecomputedKeepsTheRow(t *testing.T) {
+	d := newDriver(t, 140, 45, withBefore)
+	openChanges(t, d, "grace.mwangi")
+	d.press("enter")
+	n := rowUnder(t, d, "iam:ChangePassword", "arn:aws:iam::*:user/grace.mwangi")
+	old := d.m.diff.diff
+	d.press("S")
+	if d.m.diff.diff == old || d.m.diff.busy {
+		t.Fatal("switching the mode did not diff again")
+	}
+	sel := d.m.changesTree.tree.selected()
+	if sel == nil || sel.key != n.key {
+		t.Errorf("after the new diff the row selected is %v, want %s", sel, n.key)
+	}
+	d.contains("[Changes]  › grace.mwangi")
+	if rowIn(d, "s3:GetObject") {
+		t.Error("strict mode still lists the payroll read that needs MFA as gained")
+	}
+}
+
+// rowIn reports whether the current tree shows a row labelled text.
+func rowIn(d *driver, text string) bool {
+	tp := d.m.currentTree()
+	tp.tree.flatten()
+	for _, n := range tp.tree.rows {
+		if n.label == text {
+			return true
+		}
+	}
+	return false
+}
