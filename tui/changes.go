@@ -88,6 +88,7 @@ func (m *Model) handleChanges(msg changesMsg) tea.Cmd {
 	m.diff.err = msg.err
 	if msg.err != nil {
 		m.setStatus("changes: "+clean(msg.err.Error()), true)
+		m.changesTree.tree.empty = "could not compare: " + clean(msg.err.Error())
 		return nil
 	}
 	m.diff.diff = msg.diff

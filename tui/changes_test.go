@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -216,4 +217,18 @@ func rowIn(d *driver, text string) bool {
 		}
 	}
 	return false
+}
+
+// An earlier state that cannot be read says so in the view, naming the flag.
+func TestChangesBeforeUnreadable(t *testing.T) {
+	d := newDriver(t, 140, 45, func(o *Options) {
+		o.Before = func(loader.ProgressFunc) ([]*model.Account, error) {
+			return nil, errors.New("open last-week.json: no such file or directory")
+		}
+	})
+	d.press("[")
+	if d.m.view != viewChanges || d.m.diff.busy {
+		t.Fatalf("view %s, busy %v", d.m.view.title(), d.m.diff.busy)
+	}
+	d.contains("could not compare: reading the earlier state", "(--before): open last-week.json")
 }
