@@ -188,8 +188,13 @@ func changeItems(d *eval.AccountDiff, accounts []*model.Account) []listItem {
 	}
 	sort.SliceStable(changed, func(i, j int) bool { return rank(changed[i]) < rank(changed[j]) })
 	// A role newly trusted outside whose own access did not change is still a change.
+	all := principalARNs(accounts)
+	loaded := make(map[string]bool, len(all))
+	for _, arn := range all {
+		loaded[arn] = true
+	}
 	for _, o := range d.Outside {
-		if o.Change == "admitted" && !seen[o.Resource] && slices.Contains(principalARNs(accounts), o.Resource) {
+		if o.Change == "admitted" && !seen[o.Resource] && loaded[o.Resource] {
 			seen[o.Resource] = true
 			changed = append(changed, &changeItem{kind: ckPrincipal, arn: o.Resource, name: clean(shortName(o.Resource)), badges: "X+",
 				pd: &eval.PrincipalDiff{ARN: o.Resource}})
@@ -209,7 +214,7 @@ func changeItems(d *eval.AccountDiff, accounts []*model.Account) []listItem {
 	if len(d.Outside) > 0 {
 		out = append(out, &changeItem{kind: ckOutside, name: "outside parties", counts: fmt.Sprint(len(d.Outside))})
 	}
-	for _, arn := range principalARNs(accounts) {
+	for _, arn := range all {
 		if !seen[arn] {
 			out = append(out, &changeItem{kind: ckUnchanged, arn: arn, name: clean(shortName(arn))})
 		}
