@@ -28,6 +28,8 @@ type explorerFlags struct {
 	strict  bool
 	// questions is a trainer's question file for the guided tour (--questions).
 	questions string
+	// before names the earlier state the Changes view compares with (--before).
+	before []string
 }
 
 // addExplorer makes the root command, given no subcommand, open the explorer on the sources
@@ -42,6 +44,8 @@ func addExplorer(root *cobra.Command) {
 		"open in strict mode: keys the request context does not set are absent, as AWS sees a request; by default they are unknown and answers say \"allowed if ...\" (S switches)")
 	root.Flags().StringVar(&f.questions, "questions", "",
 		"a file of guided questions for the explorer's tour (Q), in the shape of loader/demo/questions.json (default: the demo's ten, with the demo account)")
+	root.Flags().StringArrayVar(&f.before, "before", nil,
+		"the earlier state for the Changes view ([ ]): a snapshot, a dump or a folder of them (repeatable); with the demo account the view compares with the demo a week earlier unless given")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if f.theme != "" && f.theme != "light" && f.theme != "dark" {
 			return usageError{fmt.Errorf("--theme %q: want light or dark", f.theme)}
@@ -73,6 +77,13 @@ func (f *explorerFlags) options(ctx context.Context) (tui.Options, error) {
 		NoColor: f.noColor || tui.NoColorFromEnv(),
 		NoMouse: f.noMouse,
 		Strict:  f.strict,
+	}
+	switch {
+	case len(f.before) > 0:
+		before := cli.Sources{Files: f.before}
+		opts.Before = func(progress loader.ProgressFunc) ([]*model.Account, error) { return before.Load(ctx, progress) }
+	case f.sources.Describe() == demo.Source:
+		opts.Before = func(loader.ProgressFunc) ([]*model.Account, error) { return demo.Before() }
 	}
 	switch {
 	case f.questions != "":

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamscope/iamscope/loader"
 	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 	"github.com/iamscope/iamscope/tui"
@@ -104,5 +105,56 @@ func TestQuestionsFlag(t *testing.T) {
 	code, _, stderr := runCapture(t, "", "--questions", bad)
 	if code != exitUsage || !strings.Contains(stderr, "bad.json: questions[0].action") {
 		t.Errorf("a broken file: exit %d, %s", code, stderr)
+	}
+}
+
+// TestBeforeFlag: the demo opens with its Changes view compared with the demo a week earlier;
+// --before names the earlier state of other sources; with other sources and no --before there
+// is no Changes view.
+func TestBeforeFlag(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	var got []tui.Options
+	var befores [][]*model.Account
+	var errs []error
+	old := runExplorer
+	runExplorer = func(o tui.Options) error {
+		got = append(got, o)
+		var accts []*model.Account
+		var err error
+		if o.Before != nil {
+			accts, err = o.Before(func(loader.Progress) {}) // as the explorer does, while it runs
+		}
+		befores, errs = append(befores, accts), append(errs, err)
+		return nil
+	}
+	defer func() { runExplorer = old }()
+
+	snap := t.TempDir() + "/demo.json"
+	if code, _, stderr := runCapture(t, "", "snapshot", "-o", snap); code != exitOK {
+		t.Fatalf("snapshot: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{{}, {"--file", snap}, {"--file", snap, "--before", snap}} {
+		if code, _, stderr := runCapture(t, "", args...); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	want, err := demo.Before()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Before == nil {
+		t.Fatal("the demo opened without its earlier state")
+	}
+	if before := befores[0]; errs[0] != nil || len(before) != len(want) || !before[0].LoadedAt.Equal(want[0].LoadedAt) {
+		t.Errorf("the demo's earlier state: %v, want demo.Before()", errs[0])
+	}
+	if got[1].Before != nil {
+		t.Error("--file without --before has a Changes view")
+	}
+	if got[2].Before == nil {
+		t.Fatal("--before was not passed")
+	}
+	if accts := befores[2]; errs[2] != nil || len(accts) == 0 || accts[0].ID != demo.MainAccountID {
+		t.Errorf("--before %s: %v", snap, errs[2])
 	}
 }

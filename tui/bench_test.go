@@ -197,3 +197,34 @@ func BenchmarkKeyPaletteHistory(b *testing.B) {
 	d.m.Update(keyMsg(":"))
 	benchKeys(b, d, keyMsg("up"), keyMsg("up"), keyMsg("down"), keyMsg("down"))
 }
+
+// BenchmarkChangesDiffDemo is the Changes view's work off the event loop on the demo: the
+// earlier state compiled and diffed against the demo (the earlier state read once, as the
+// view keeps it).
+func BenchmarkChangesDiffDemo(b *testing.B) {
+	d := &driver{m: New(Options{Load: demoLoad, Before: demoBefore, Source: "demo", Theme: "dark", Now: func() time.Time { return testNow }})}
+	d.t = &testing.T{}
+	d.send(tea.WindowSizeMsg{Width: 140, Height: 45})
+	d.run(d.m.Init())
+	for b.Loop() {
+		if msg, ok := d.m.startDiff()().(changesMsg); !ok || msg.err != nil {
+			b.Fatal("no diff")
+		}
+	}
+}
+
+// BenchmarkKeyChangesDown is a key press in the Changes tree of grace.mwangi on the demo.
+func BenchmarkKeyChangesDown(b *testing.B) {
+	d := &driver{m: New(Options{Load: demoLoad, Before: demoBefore, Source: "demo", Theme: "dark", Now: func() time.Time { return testNow }})}
+	d.t = &testing.T{}
+	d.send(tea.WindowSizeMsg{Width: 140, Height: 45})
+	d.run(d.m.Init())
+	d.press("[")
+	d.m.changes.selectItem(func(li listItem) bool { return li.(*changeItem).name == "grace.mwangi" })
+	d.run(d.m.listChanged())
+	d.m.focus = focusTree
+	for b.Loop() {
+		d.m.Update(keyMsg("j"))
+		_ = d.m.View()
+	}
+}

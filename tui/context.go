@@ -134,8 +134,10 @@ type programContext struct {
 	base     *eval.Engine // as loaded
 	engine   *eval.Engine // with the what-ifs applied; base when there are none
 	changes  []eval.Change
-	req      requestContext
-	extra    *eval.Context // req.eval(), made once per change
+	// before is the earlier state's engine (the Changes view), once its diff is in.
+	before *eval.Engine
+	req    requestContext
+	extra  *eval.Context // req.eval(), made once per change
 	// strict decides as AWS sees a request: keys the context does not set are absent. By
 	// default (discovery) they are unknown, and a decision that hangs on them is "allowed if".
 	strict bool

@@ -231,7 +231,9 @@ func lineOf(screen, text string) string {
 // as in issue 12 (`k k k k` in Dana's iam service, `g` then `j j j j enter` in a who-can
 // tree): once the screen settles, the explanation is of the row the breadcrumbs name.
 func TestEndToEndBurstsKeepTheExplanation(t *testing.T) {
-	s, bin := startTmux(t, 140, 45)
+	// Wide enough for the breadcrumbs to show the row whole beside the demo's four views
+	// (Changes among them): the check reads them.
+	s, bin := startTmux(t, 160, 45)
 	s.keys("clear; "+bin, "Enter")
 	s.waitFor("Principals", "dana.whitfield")
 	s.keys("/")

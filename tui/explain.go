@@ -23,6 +23,10 @@ type explainedMsg struct {
 	// then the acting role's request, with the chain's decision and condition.
 	via []eval.Hop
 	err error
+	// prior is the same request decided on the earlier state's engine (request.diff), or
+	// priorErr why it could not be.
+	prior    *eval.Result
+	priorErr error
 }
 
 // explainPane shows why a request is decided as it is: the decision, the reason, the open
@@ -34,8 +38,10 @@ type explainPane struct {
 	loading bool
 	result  *eval.Result
 	err     error
-	title   string
-	doc     document
+	// prior is the earlier state's answer, for a Changes row (request.diff).
+	prior *eval.Result
+	title string
+	doc   document
 	// info is the node whose description is shown (no request), at its revision.
 	info    *node
 	infoRev int
@@ -84,6 +90,9 @@ func (e *explainPane) markRecompute() {
 
 // explainCmd asks the engine in force to explain a request.
 func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
+	if req.diff {
+		return explainBothCmd(c, req, id)
+	}
 	eng, extra, epoch, mode := c.engine, c.extra, c.epoch, c.mode()
 	return func() tea.Msg {
 		ctx := extra
@@ -118,6 +127,30 @@ func explainCmd(c *programContext, req request, id uint64) tea.Cmd {
 	}
 }
 
+// explainBothCmd explains a Changes row on both sides, each decided on its own engine: the
+// engine in force (now) and the earlier state's (before). A principal missing on one side is
+// that side's error.
+func explainBothCmd(c *programContext, req request, id uint64) tea.Cmd {
+	now, before, extra, epoch, mode := c.engine, c.before, c.extra, c.epoch, c.mode()
+	return func() tea.Msg {
+		opts := eval.Options{Mode: mode, Explain: true, KnownKey: catalog.KnowsConditionKey}
+		decide := func(eng *eval.Engine, side string) (*eval.Result, error) {
+			if eng == nil {
+				return nil, fmt.Errorf("the %s state is not read yet", side)
+			}
+			p, ok := eng.Principal(req.principal)
+			if !ok {
+				return nil, fmt.Errorf("%s is not in the %s state", clean(req.principal), side)
+			}
+			return eng.Can(p, req.action, req.resource, extra, opts)
+		}
+		msg := explainedMsg{id: id, epoch: epoch, req: req}
+		msg.result, msg.err = decide(now, "later")
+		msg.prior, msg.priorErr = decide(before, "earlier")
+		return msg
+	}
+}
+
 // ask starts explaining a request, unless it is the one shown or awaited.
 func (e *explainPane) ask(c *programContext, req request, force bool) tea.Cmd {
 	if !req.valid() {
@@ -142,9 +175,14 @@ func (e *explainPane) handle(c *programContext, msg explainedMsg) {
 		return
 	}
 	e.loading = false
-	e.result, e.err = msg.result, msg.err
+	e.result, e.err, e.prior = msg.result, msg.err, msg.prior
 	e.title = "why: " + clean(shortName(msg.req.principal)) + " · " + clean(msg.req.action)
 	e.doc.reset()
+	if msg.req.diff {
+		e.title = "now and before: " + clean(shortName(msg.req.principal)) + " · " + clean(msg.req.action)
+		buildBothSides(&e.doc, msg, c.strict)
+		return
+	}
 	if msg.err != nil {
 		e.doc.add(lsDeny, 0, "cannot decide: "+clean(msg.err.Error()))
 		return
@@ -169,10 +207,26 @@ func (e *explainPane) showInfo(title string, fill func(d *document)) {
 	e.id = 0 // no answer is awaited: one still on its way is stale
 	e.info, e.principal = nil, nil
 	e.loading = false
-	e.result, e.err = nil, nil
+	e.result, e.err, e.prior = nil, nil, nil
 	e.title = title
 	e.doc.reset()
 	fill(&e.doc)
+}
+
+// buildBothSides writes a Changes row's two explanations: why the request is decided as it is
+// now, then why it was decided otherwise before.
+func buildBothSides(d *document, msg explainedMsg, strict bool) {
+	side := func(title string, r *eval.Result, err error) {
+		d.add(lsHeading, 0, title)
+		if err != nil {
+			d.add(lsDeny, 0, "cannot decide: "+clean(err.Error()))
+			return
+		}
+		buildExplanation(d, msg.req, r, nil, strict)
+	}
+	side("NOW (the later state)", msg.result, msg.err)
+	d.add(lsPlain, 0, "")
+	side("BEFORE (the earlier state)", msg.prior, msg.priorErr)
 }
 
 // decisionLine says the decision in words, for people and without colour.

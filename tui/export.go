@@ -85,6 +85,10 @@ func (m *Model) exportName(what exportWhat, format exportFormat) string {
 		if it, ok := m.resources.selected().(*resourceItem); ok {
 			subject = shortName(it.arn)
 		}
+	} else if m.view == viewChanges {
+		if it, ok := m.changes.selected().(*changeItem); ok {
+			subject = "changes-" + it.name
+		}
 	}
 	ext := ".md"
 	if format == formatJSON {
@@ -327,7 +331,9 @@ func (m *Model) explanationExport(format exportFormat) ([]byte, error) {
 			AllowedIf   string                `json:"allowedIf,omitempty"`
 			Conditions  []*eval.OpenCondition `json:"conditions"`
 			Explanation *eval.Explanation     `json:"explanation,omitempty"`
-			Text        []string              `json:"text,omitempty"`
+			// Before is a Changes row's earlier side, decided on the earlier state's engine.
+			Before *priorJS `json:"before,omitempty"`
+			Text   []string `json:"text,omitempty"`
 		}{Context: m.ctx.req.values, Conditions: []*eval.OpenCondition{}}
 		for _, ch := range m.ctx.changes {
 			out.WhatIfs = append(out.WhatIfs, ch.String())
@@ -343,6 +349,12 @@ func (m *Model) explanationExport(format exportFormat) ([]byte, error) {
 				out.Conditions = e.result.Condition.Conditions()
 			}
 			out.Explanation = e.result.Explanation
+			if e.prior != nil {
+				out.Before = &priorJS{Decision: e.prior.Decision, Explanation: e.prior.Explanation}
+				if e.prior.Conditional() {
+					out.Before.AllowedIf = e.prior.Condition.String()
+				}
+			}
 		} else {
 			for _, l := range e.doc.lines {
 				out.Text = append(out.Text, l.text)
@@ -379,6 +391,13 @@ func (m *Model) explanationExport(format exportFormat) ([]byte, error) {
 		b.WriteString("```\n")
 	}
 	return []byte(b.String()), nil
+}
+
+// priorJS is the earlier side of a Changes row's explanation, in an export.
+type priorJS struct {
+	Decision    eval.Decision     `json:"decision"`
+	AllowedIf   string            `json:"allowedIf,omitempty"`
+	Explanation *eval.Explanation `json:"explanation,omitempty"`
 }
 
 // contextMarkdown writes the request context and what-ifs of an export.

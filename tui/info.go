@@ -144,6 +144,9 @@ func nodeInfoTitle(n *node) string {
 
 // nodeInfo describes a node that is not a request: a service, a member, a heading.
 func nodeInfo(d *document, c *programContext, n *node) {
+	if changeInfo(d, n) {
+		return
+	}
 	switch n.kind {
 	case nkEscalation:
 		e, ok := n.data.(eval.Escalation)

@@ -22,6 +22,7 @@ const (
 	viewAccess  view = iota // principals -> access tree
 	viewReverse             // resources -> actions -> who can
 	viewPaths               // principals -> role chains and escalation paths
+	viewChanges             // principals whose access changed -> gained and lost (only with an earlier state)
 	viewCount
 )
 
@@ -31,6 +32,8 @@ func (v view) title() string {
 		return "Resources"
 	case viewPaths:
 		return "Chains & paths"
+	case viewChanges:
+		return "Changes"
 	}
 	return "Access"
 }
@@ -77,6 +80,12 @@ type Model struct {
 	paths      treePane
 	pathsSrc   *pathsSource
 	explain    explainPane
+
+	// The Changes view (changes.go): its list, its tree, the entry the tree shows, the diff.
+	changes     listModel
+	changesTree treePane
+	changesFor  string
+	diff        diffState
 
 	overlays []overlay
 
@@ -143,6 +152,9 @@ func New(opts Options) *Model {
 	m.access = newTreePane(paneAccess, m.accessSrc)
 	m.reverse = newTreePane(paneReverse, m.reverseSrc)
 	m.paths = newTreePane(panePaths, m.pathsSrc)
+	m.changes = newList(m.renderChange)
+	m.changesTree = newTreePane(paneChanges, changesSource{m})
+	m.changesTree.tree.empty = "comparing with the earlier state…"
 	m.progressCh = make(chan loader.Progress, 16)
 	return m
 }
@@ -177,7 +189,7 @@ func (m *Model) setReady(accounts []*model.Account, e *eval.Engine) tea.Cmd {
 	}
 	m.principals.setItems(list)
 	m.resources.setItems(resourceItems(accounts))
-	cmds := []tea.Cmd{m.selectPrincipal(), m.nextBadges()}
+	cmds := []tea.Cmd{m.selectPrincipal(), m.nextBadges(), m.startDiff()}
 	if it, ok := m.resources.selected().(*resourceItem); ok {
 		cmds = append(cmds, m.reverse.setRoot(c, m.reverseSrc.root(it)))
 	}
@@ -207,6 +219,8 @@ func (m *Model) showSelected() tea.Cmd {
 		return nil
 	}
 	switch m.view {
+	case viewChanges:
+		return m.showChange()
 	case viewAccess:
 		if m.accessFor != m.selectedARN {
 			m.accessFor = m.selectedARN
@@ -228,21 +242,26 @@ func (m *Model) currentTree() *treePane {
 		return &m.reverse
 	case viewPaths:
 		return &m.paths
+	case viewChanges:
+		return &m.changesTree
 	}
 	return &m.access
 }
 
 // currentList is the list of the current view.
 func (m *Model) currentList() *listModel {
-	if m.view == viewReverse {
+	switch m.view {
+	case viewReverse:
 		return &m.resources
+	case viewChanges:
+		return &m.changes
 	}
 	return &m.principals
 }
 
 // busy reports whether anything is being computed, to keep the spinner turning.
 func (m *Model) busy() bool {
-	return m.state == stateLoading || m.access.busy() || m.reverse.busy() || m.paths.busy() || m.explain.loading || m.whatIfBuilding
+	return m.state == stateLoading || m.access.busy() || m.reverse.busy() || m.paths.busy() || m.diff.busy || m.explain.loading || m.whatIfBuilding
 }
 
 // setStatus shows a message in the footer until the next key.
@@ -295,6 +314,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			again = m.reverse.handle(c, msg)
 		case panePaths:
 			again = m.paths.handle(c, msg)
+		case paneChanges:
+			again = m.changesTree.handle(c, msg)
 		}
 		m.applyPendingSelect()
 		return m, tea.Batch(again, m.followSelection(false))
@@ -314,6 +335,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(clean(msg.err.Error()), true)
 		}
 		return m, nil
+	case changesMsg:
+		return m, m.handleChanges(msg)
 	case badgesMsg:
 		return m, m.handleBadges(msg)
 	case whatIfMsg:
@@ -351,7 +374,8 @@ func (m *Model) withSpinner(cmd tea.Cmd) tea.Cmd {
 func (m *Model) invalidate() {
 	m.principals.cache = map[int]rowCache{}
 	m.resources.cache = map[int]rowCache{}
-	for _, p := range []*treePane{&m.access, &m.reverse, &m.paths} {
+	m.changes.cache = map[int]rowCache{}
+	for _, p := range []*treePane{&m.access, &m.reverse, &m.paths, &m.changesTree} {
 		var walk func(*node)
 		walk = func(n *node) {
 			n.cache = rowCache{}
@@ -419,9 +443,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.Copy):
 		return m.copySelection()
 	case key.Matches(msg, k.Global.NextView):
-		return m.setView((m.view + 1) % viewCount)
+		return m.setView((m.view + 1) % m.views())
 	case key.Matches(msg, k.Global.PrevView):
-		return m.setView((m.view + viewCount - 1) % viewCount)
+		return m.setView((m.view + m.views() - 1) % m.views())
 	case key.Matches(msg, k.Global.FocusNext):
 		m.cycleFocus(1)
 		return m.followSelection(false)
@@ -550,6 +574,9 @@ func listRows(h int) int { return max(h-1, 1) }
 
 // listChanged reacts to a new selection in the current list.
 func (m *Model) listChanged() tea.Cmd {
+	if m.view == viewChanges {
+		return m.showChange()
+	}
 	if m.view == viewReverse {
 		it, ok := m.resources.selected().(*resourceItem)
 		if !ok {
@@ -651,7 +678,7 @@ func (m *Model) toggleStrict() tea.Cmd {
 func (m *Model) refreshAll() tea.Cmd {
 	c := m.ctx
 	h := c.layout.tree.h - 1
-	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h), m.restartBadges()}
+	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h), m.restartBadges(), m.startDiff()}
 	if it := m.explain.principal; it != nil {
 		m.showPrincipalInfo(it) // it shows the what-ifs on its policies
 	}
@@ -696,6 +723,9 @@ func (m *Model) breadcrumbs() []string {
 	var out []string
 	if it, ok := m.currentList().selected().(*principalItem); ok && m.view != viewReverse {
 		out = append(out, it.kind.String()+" "+it.name)
+	}
+	if it, ok := m.currentList().selected().(*changeItem); ok {
+		out = append(out, it.name)
 	}
 	if m.view == viewReverse && m.reverseQuery != "" {
 		out = append(out, m.reverseQuery)

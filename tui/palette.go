@@ -51,6 +51,9 @@ func newPaletteOverlay(m *Model) *paletteOverlay {
 	cmd("view access", func(m *Model) tea.Cmd { return m.setView(viewAccess) })
 	cmd("view resources (who can)", func(m *Model) tea.Cmd { return m.setView(viewReverse) })
 	cmd("view role chains & escalation paths", func(m *Model) tea.Cmd { return m.setView(viewPaths) })
+	if m.hasChanges() {
+		cmd("view changes since the earlier state", func(m *Model) tea.Cmd { return m.setView(viewChanges) })
+	}
 	cmd("edit the request context", func(m *Model) tea.Cmd { m.push(newContextOverlay(m)); return nil })
 	cmd("clear the request context", func(m *Model) tea.Cmd { return m.applyRequest(requestContext{}) })
 	cmd("what-if: change the selected principal's policies", func(m *Model) tea.Cmd { return m.openWhatIf() })

@@ -32,6 +32,9 @@ type Options struct {
 	// Load reads the accounts; Source names them for the header while they load.
 	Load   LoadFunc
 	Source string
+	// Before reads the earlier state the Changes view compares with (--before, or the demo a
+	// week earlier); nil leaves the view out.
+	Before LoadFunc
 	// Theme is "light", "dark", or "" to follow the terminal's background.
 	Theme string
 	// NoColor draws without colours (NO_COLOR, --no-color).

@@ -179,10 +179,10 @@ func (m *Model) closeOverlays() { m.overlays = nil }
 
 // clearFilters ends any filter or search being typed, so that a jump lands where it says.
 func (m *Model) clearFilters() {
-	for _, l := range []*listModel{&m.principals, &m.resources} {
+	for _, l := range []*listModel{&m.principals, &m.resources, &m.changes} {
 		l.filtering = false
 	}
-	for _, tp := range []*treePane{&m.access, &m.reverse, &m.paths} {
+	for _, tp := range []*treePane{&m.access, &m.reverse, &m.paths, &m.changesTree} {
 		tp.tree.filtering = false
 	}
 	m.explain.doc.searching = false

@@ -12,23 +12,27 @@ import (
 type nodeKind uint8
 
 const (
-	nkNote         nodeKind = iota // text: a condition, a carve-out, a hop, a message
-	nkPrincipal                    // a principal's access: children are its services
-	nkGroup                        // a group: children are its members
-	nkChains                       // the roles a principal reaches: children are nkPrincipal
-	nkService                      // a service: children are actions, decided when opened
-	nkAction                       // an action: children are resources
-	nkResource                     // a resource pattern or known resource an action reaches
-	nkDenied                       // an action the identity policies grant but that is denied
-	nkResourceRoot                 // reverse tree: a resource; children are actions
-	nkWhoAction                    // reverse tree: an action on the resource; children are who can
-	nkGrantee                      // reverse tree: a party that can; children are its hops
-	nkPathsRoot                    // chains and paths of a principal
-	nkSection                      // a heading grouping nodes
-	nkReach                        // a role reached through a chain; children are hops
-	nkHop                          // one sts:AssumeRole hop
-	nkEscalation                   // an escalation path; children are via hops and steps
-	nkStep                         // one step of an escalation path
+	nkNote           nodeKind = iota // text: a condition, a carve-out, a hop, a message
+	nkPrincipal                      // a principal's access: children are its services
+	nkGroup                          // a group: children are its members
+	nkChains                         // the roles a principal reaches: children are nkPrincipal
+	nkService                        // a service: children are actions, decided when opened
+	nkAction                         // an action: children are resources
+	nkResource                       // a resource pattern or known resource an action reaches
+	nkDenied                         // an action the identity policies grant but that is denied
+	nkResourceRoot                   // reverse tree: a resource; children are actions
+	nkWhoAction                      // reverse tree: an action on the resource; children are who can
+	nkGrantee                        // reverse tree: a party that can; children are its hops
+	nkPathsRoot                      // chains and paths of a principal
+	nkSection                        // a heading grouping nodes
+	nkReach                          // a role reached through a chain; children are hops
+	nkHop                            // one sts:AssumeRole hop
+	nkEscalation                     // an escalation path; children are via hops and steps
+	nkStep                           // one step of an escalation path
+	nkChangesRoot                    // Changes view: one entry of the diff
+	nkChangeAction                   // Changes view: an action gained or lost; children are resources
+	nkChangeResource                 // Changes view: a resource pattern; explains on both sides
+	nkPolicyChange                   // Changes view: a policy change; children are its statements
 )
 
 // decision is how a node's request comes out, drawn as a symbol and a word.
@@ -102,6 +106,9 @@ type request struct {
 	// party asks as who-can lists a party: by its own request, else through the shortest role
 	// chain that leads to a role that can (eval.CanParty), with every hop's condition.
 	party bool
+	// diff explains on both sides of the Changes view: the engine in force (now) and the
+	// earlier state's (before).
+	diff bool
 }
 
 func (r request) valid() bool { return r.principal != "" && r.action != "" && r.resource != "" }

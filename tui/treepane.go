@@ -12,6 +12,7 @@ const (
 	paneAccess paneID = iota + 1
 	paneReverse
 	panePaths
+	paneChanges
 )
 
 // loadedMsg answers a node's request for what its children are made of. It names what it

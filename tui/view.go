@@ -87,7 +87,7 @@ func (m *Model) tabsView() string {
 	c := m.ctx
 	s := c.styles
 	var b strings.Builder
-	for v := view(0); v < viewCount; v++ {
+	for v := view(0); v < m.views(); v++ {
 		if v == m.view {
 			b.WriteString(s.tabActive.Render("[" + v.title() + "]"))
 		} else {
@@ -159,8 +159,14 @@ func (m *Model) listPaneView() []string {
 	list := m.currentList()
 	focused := m.focus == focusList
 	title := "Principals"
-	if m.view == viewReverse {
+	switch m.view {
+	case viewReverse:
 		title = "Resources"
+	case viewChanges:
+		title = "Changes"
+		if m.diff.busy {
+			title += " " + m.spinner.View()
+		}
 	}
 	count := fmt.Sprintf("%d", len(list.shown))
 	if list.query != "" {
@@ -198,6 +204,12 @@ func (m *Model) treeTitle() (string, string) {
 		return "Who can", ""
 	case viewPaths:
 		return "Role chains & escalation paths", ""
+	case viewChanges:
+		right := "before → now"
+		if m.diff.busy {
+			right = m.spinner.View() + " comparing"
+		}
+		return "What changed", right
 	}
 	var on []string
 	if m.accessSrc.showDenied {
