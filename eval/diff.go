@@ -256,19 +256,44 @@ func sideOf(r ResourceAccess) AccessSide {
 }
 
 // absentSide is the decision on the side where what-can does not list the action on the
-// pattern: the engine's decision for the pattern taken as the resource.
+// pattern: the engine's decision for the pattern taken as the resource, as can gives it. It may
+// be allowed: a wider pattern listed on that side covers this one.
 func absentSide(e *Engine, p *Principal, action, resource string, opt DiffOptions) AccessSide {
 	res, err := e.Can(p, action, resource, opt.Context, Options{Mode: opt.Mode})
-	if err != nil || res.Decision == Allowed {
+	if err != nil {
 		return AccessSide{Decision: ImplicitlyDenied}
 	}
-	return AccessSide{Decision: res.Decision}
+	s := AccessSide{Decision: res.Decision}
+	if res.Decision == Allowed && res.Condition != nil && res.Condition.IsOpen() {
+		s.AllowedIf = res.Condition.String()
+	}
+	return s
+}
+
+// classify files a change whose sides differ as gained or lost: gained when the after side is
+// allowed and the before side is not, or is the wider of two allowed sides. It reports false
+// for sides that do not differ.
+func classify(c AccessChange, gained, lost *[]AccessChange) bool {
+	switch {
+	case sameSide(c.Before, c.After):
+		return false
+	case c.After.Decision == Allowed && c.Before.Decision != Allowed:
+		*gained = append(*gained, c)
+	case c.Before.Decision == Allowed && c.After.Decision != Allowed:
+		*lost = append(*lost, c)
+	case wider(c.After, c.Before):
+		*gained = append(*gained, c)
+	default:
+		*lost = append(*lost, c)
+	}
+	return true
 }
 
 // accessDiff compares what p can do (its own access, as WhatCan answers) on both sides. An
-// action on a pattern listed on one side only is gained or lost; one listed on both with
-// different conditions or carve-outs is gained when the after side is the wider (no longer
-// conditional, or fewer carve-outs), lost otherwise.
+// action on a pattern listed on one side only is decided on the other as can decides it (a
+// wider pattern may cover it there): a change only where the two sides differ. One listed on
+// both with different conditions or carve-outs is gained when the after side is the wider (no
+// longer conditional, or fewer carve-outs), lost otherwise.
 func accessDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions) (gained, lost []AccessChange) {
 	mb, kb := accessMap(before, before.WhatCan(pb, opt.Context, opt.Mode))
 	ma, ka := accessMap(after, after.WhatCan(pa, opt.Context, opt.Mode))
@@ -278,23 +303,14 @@ func accessDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions) (gain
 	}
 	for _, k := range ka {
 		a := ma[k]
-		b, ok := mb[k]
 		c := change(a)
 		c.After = sideOf(a.res)
-		if !ok {
-			c.Before = absentSide(before, pb, c.Action, c.Resource, opt)
-			gained = append(gained, c)
-			continue
-		}
-		c.Before = sideOf(b.res)
-		if sameSide(c.Before, c.After) {
-			continue
-		}
-		if wider(c.After, c.Before) {
-			gained = append(gained, c)
+		if b, ok := mb[k]; ok {
+			c.Before = sideOf(b.res)
 		} else {
-			lost = append(lost, c)
+			c.Before = absentSide(before, pb, c.Action, c.Resource, opt)
 		}
+		classify(c, &gained, &lost)
 	}
 	for _, k := range kb {
 		if _, ok := ma[k]; ok {
@@ -304,7 +320,7 @@ func accessDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions) (gain
 		c := change(b)
 		c.Before = sideOf(b.res)
 		c.After = absentSide(after, pa, c.Action, c.Resource, opt)
-		lost = append(lost, c)
+		classify(c, &gained, &lost)
 	}
 	return gained, lost
 }

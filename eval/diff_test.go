@@ -11,6 +11,7 @@ import (
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/internal/synth"
+	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -397,4 +398,39 @@ func TestDiffRenamed(t *testing.T) {
 	if !strings.Contains(diffJSON(t, got), "diff-plain-renamed") {
 		t.Error("the renamed diff does not name diff-plain-renamed")
 	}
+}
+
+// TestDiffCountsNoLossACoveringGrantKeeps: a pattern what-can no longer lists is decided on the
+// later side as can decides it, and is no loss when a wider grant still covers it. In the demo
+// a week ago, the developers' tw-developer-access v1 granted arn:aws:s3:::tidewater-dev-*; its
+// v2 grants arn:aws:s3:::tidewater-* (TeamBuckets), which covers the dev buckets: can still
+// allows them, so the diff must not list them as lost.
+func TestDiffCountsNoLossACoveringGrantKeeps(t *testing.T) {
+	before, err := demo.Before()
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb, ea := eval.NewEngine(before...), eval.NewEngine(after...)
+	d := eval.Diff(eb, ea, eval.DiffOptions{Mode: eval.Discovery})
+	dana, _ := ea.Principal("arn:aws:iam::210987654321:user/staff/dana.whitfield")
+	for _, pd := range d.Principals {
+		if pd.ARN != dana.ARN {
+			continue
+		}
+		for _, c := range pd.Lost {
+			if strings.Contains(c.Resource, "tidewater-dev-") {
+				res, err := ea.Can(dana, c.Action, c.Resource, nil, eval.Options{Mode: eval.Discovery})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Errorf("lost %s on %s (now %s), but can says %s", c.Action, c.Resource, c.After.Decision, res.Decision)
+			}
+		}
+		return
+	}
+	t.Fatal("the diff names no change of dana.whitfield")
 }

@@ -128,14 +128,7 @@ func rowShows(n *node) (shownRow, bool) {
 			}
 		}
 	case nkChangeResource:
-		// A lost row's later side is what eval.Diff decides for a pattern what-can no longer
-		// lists, and it can say denied where Can allows the same pattern through a wider grant
-		// (the demo's dana.whitfield on arn:aws:s3:::tidewater-dev-*/*, which TeamBuckets'
-		// tidewater-*/* now covers): an eval.Diff question, left out here until it is settled.
-		if n.mark == markLost {
-			return out, false
-		}
-		// The Changes row shows the later side: "if COND · was ...".
+		// The Changes row shows the later side: "if COND · was ...", gained or lost alike.
 		c, _, _ := strings.Cut(cond(n), " · was ")
 		out.cond = c
 	default:
