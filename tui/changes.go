@@ -136,10 +136,13 @@ type changeItem struct {
 	badges string // A+ admin gained, A- lost, P+ path opened, X+ outside party admitted
 	counts string // +gained -lost
 	filter string
+	// account and alias are the account of arn, for the filter's account terms.
+	account, alias string
 }
 
-func (it *changeItem) filterValue() string { return it.filter }
-func (it *changeItem) rev() int            { return 0 }
+func (it *changeItem) filterValue() string         { return it.filter }
+func (it *changeItem) accountOf() (string, string) { return it.account, it.alias }
+func (it *changeItem) rev() int                    { return 0 }
 
 // key identifies the entry across diffs.
 func (it *changeItem) key() string { return fmt.Sprintf("%d %s", it.kind, it.arn) }
@@ -219,9 +222,12 @@ func changeItems(d *eval.AccountDiff, accounts []*model.Account) []listItem {
 			out = append(out, &changeItem{kind: ckUnchanged, arn: arn, name: clean(shortName(arn))})
 		}
 	}
+	aliases := aliasesOf(accounts)
 	for _, li := range out {
 		it := li.(*changeItem)
 		it.filter = it.name + " " + it.badges
+		it.account = model.AccountOf(it.arn)
+		it.alias = clean(aliases[it.account])
 	}
 	return out
 }

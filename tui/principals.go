@@ -69,8 +69,9 @@ type principalItem struct {
 	r       int
 }
 
-func (p *principalItem) filterValue() string { return p.filter }
-func (p *principalItem) rev() int            { return p.r }
+func (p *principalItem) filterValue() string         { return p.filter }
+func (p *principalItem) rev() int                    { return p.r }
+func (p *principalItem) accountOf() (string, string) { return p.account, p.alias }
 
 // principalItems lists every user, group and role of the accounts: the first account's first,
 // then by kind (users, groups, roles) and name. The badges read from the account are filled.
