@@ -58,14 +58,19 @@ func resourceName(arn string) string {
 func (m *Model) renderResource(it listItem, w int, selected, focused bool) string {
 	r := it.(*resourceItem)
 	s := m.ctx.styles
+	label := r.label
+	// A resource of an account other than the first says which (issue 16).
+	if main := m.ctx.mainAccount(); main != nil && r.account != main.ID {
+		label += " @" + accountName(r.account, r.alias)
+	}
 	if selected {
 		st := s.rowSelectedBlurred
 		if focused {
 			st = s.rowSelected
 		}
-		return st.Render(fit(" "+r.label, w))
+		return st.Render(fit(" "+label, w))
 	}
-	svc, rest, _ := strings.Cut(r.label, " ")
+	svc, rest, _ := strings.Cut(label, " ")
 	return fit(" "+s.dim.Render(svc)+" "+rest, w)
 }
 
