@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iamscope/iamscope/model"
@@ -81,23 +82,44 @@ func (c *programContext) orgSummary(compact bool) string {
 	return out
 }
 
-// aliasesOf maps each loaded account's id to its alias.
-func aliasesOf(accounts []*model.Account) map[string]string {
-	out := make(map[string]string, len(accounts))
+// accountsByID maps each loaded account's id to it.
+func accountsByID(accounts []*model.Account) map[string]*model.Account {
+	out := make(map[string]*model.Account, len(accounts))
 	for _, a := range accounts {
-		out[a.ID] = a.Alias
+		out[a.ID] = a
 	}
 	return out
 }
 
+// accountWords are what a list filter's account terms match of the account with the id: the
+// id, the alias, and the id and name of each OU above it when the organization's tree is
+// known; lower case. a may be nil (an account not loaded): its id alone.
+func accountWords(id string, a *model.Account) []string {
+	words := []string{strings.ToLower(id)}
+	if a == nil {
+		return words
+	}
+	if a.Alias != "" {
+		words = append(words, strings.ToLower(a.Alias))
+	}
+	if a.Organization != nil {
+		for _, l := range a.Organization.Levels {
+			if strings.HasPrefix(l.ID, "ou-") {
+				words = append(words, strings.ToLower(l.ID), strings.ToLower(l.Name))
+			}
+		}
+	}
+	return words
+}
+
 // accountItem is a list row that belongs to an account: the filter's account terms keep it
-// when they name that account.
+// when they name that account or an OU above it.
 type accountItem interface {
-	accountOf() (id, alias string)
+	accountWords() []string
 }
 
 // splitAccountTerms takes a list filter's account terms out of its query: each word that
-// starts with "@" (matched against an account's alias or id: "@keystone") and each word of
+// starts with "@" (matched against an account's alias or id, or an OU's: "@keystone") and each word of
 // twelve digits (an account id: "629384756102"). The rest is the fuzzy query.
 func splitAccountTerms(query string) (terms []string, rest string) {
 	var others []string
@@ -127,8 +149,8 @@ func isAccountID(s string) bool {
 	return true
 }
 
-// inAccounts reports whether the item belongs to an account every term names (its id or
-// alias contains the term, case aside).
+// inAccounts reports whether the item belongs to an account every term names (the term is
+// part of its id, its alias or an OU's id or name above it, case aside).
 func inAccounts(it listItem, terms []string) bool {
 	if len(terms) == 0 {
 		return true
@@ -137,10 +159,9 @@ func inAccounts(it listItem, terms []string) bool {
 	if !ok {
 		return false
 	}
-	id, alias := a.accountOf()
-	id, alias = strings.ToLower(id), strings.ToLower(alias)
+	words := a.accountWords()
 	for _, t := range terms {
-		if id == "" || !strings.Contains(id, t) && !strings.Contains(alias, t) {
+		if !slices.ContainsFunc(words, func(w string) bool { return w != "" && strings.Contains(w, t) }) {
 			return false
 		}
 	}

@@ -90,7 +90,8 @@ func filterPrincipals(d *driver, query string) []string {
 	return shownNames(d)
 }
 
-// The principals filter keeps an account's rows for "@alias" or the account's id, and ranks
+// The principals filter keeps an account's rows for "@alias", the account's id or an OU above
+// it ("@Prod", "@ou-..."), and ranks
 // the rest of the query among them; the other accounts' rows carry their account.
 func TestPrincipalsFilterByAccount(t *testing.T) {
 	d := newDriver(t, 140, 45)
@@ -119,6 +120,13 @@ func TestPrincipalsFilterByAccount(t *testing.T) {
 	}
 	if got := filterPrincipals(d, "@acme"); strings.Join(got, " ") != "max.mgmt pat.prod" {
 		t.Errorf("@acme shows %v", got)
+	}
+	// An OU above the accounts, by name or id: the tree is known.
+	if got := filterPrincipals(d, "@prod"); strings.Join(got, " ") != "pat.prod sam.sandbox" {
+		t.Errorf("@prod (the OU and acme-prod) shows %v", got)
+	}
+	if got := filterPrincipals(d, "@ou-ab12-prod sam"); strings.Join(got, " ") != "sam.sandbox" {
+		t.Errorf("@ou-ab12-prod sam shows %v", got)
 	}
 	d.m.principals.clearFilter()
 	d.m.principals.applyFilter()
@@ -169,4 +177,27 @@ func TestChainsNameOtherAccounts(t *testing.T) {
 	d.treeRow("tw-external-audit @tidewater-prod")
 	d.press("space")
 	d.treeRow("keystone-assessor → tw-external-audit @tidewater-prod")
+}
+
+// The Changes list takes the account terms too: the auditor's principals, unchanged between
+// the demo's two states, are kept by "@keystone" and nothing of Tidewater's is.
+func TestChangesFilterByAccount(t *testing.T) {
+	d := newDriver(t, 140, 45, withBefore)
+	openChanges(t, d, "grace.mwangi")
+	d.m.focus = focusList
+	d.press("/")
+	d.typeText("@keystone")
+	d.press("enter")
+	var got []string
+	for _, i := range d.m.changes.shown {
+		got = append(got, d.m.changes.items[i].(*changeItem).arn)
+	}
+	if len(got) == 0 {
+		t.Fatal("@keystone keeps no Changes row")
+	}
+	for _, arn := range got {
+		if model.AccountOf(arn) != "629384756102" {
+			t.Errorf("@keystone keeps %s", arn)
+		}
+	}
 }

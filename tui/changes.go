@@ -136,13 +136,13 @@ type changeItem struct {
 	badges string // A+ admin gained, A- lost, P+ path opened, X+ outside party admitted
 	counts string // +gained -lost
 	filter string
-	// account and alias are the account of arn, for the filter's account terms.
-	account, alias string
+	// acct are the accountWords of arn's account, for the filter's account terms.
+	acct []string
 }
 
-func (it *changeItem) filterValue() string         { return it.filter }
-func (it *changeItem) accountOf() (string, string) { return it.account, it.alias }
-func (it *changeItem) rev() int                    { return 0 }
+func (it *changeItem) filterValue() string    { return it.filter }
+func (it *changeItem) accountWords() []string { return it.acct }
+func (it *changeItem) rev() int               { return 0 }
 
 // key identifies the entry across diffs.
 func (it *changeItem) key() string { return fmt.Sprintf("%d %s", it.kind, it.arn) }
@@ -222,12 +222,13 @@ func changeItems(d *eval.AccountDiff, accounts []*model.Account) []listItem {
 			out = append(out, &changeItem{kind: ckUnchanged, arn: arn, name: clean(shortName(arn))})
 		}
 	}
-	aliases := aliasesOf(accounts)
+	byID := accountsByID(accounts)
 	for _, li := range out {
 		it := li.(*changeItem)
 		it.filter = it.name + " " + it.badges
-		it.account = model.AccountOf(it.arn)
-		it.alias = clean(aliases[it.account])
+		if acct := model.AccountOf(it.arn); acct != "" {
+			it.acct = accountWords(acct, byID[acct])
+		}
 	}
 	return out
 }

@@ -18,12 +18,13 @@ type resourceItem struct {
 	service string
 	policy  *model.Policy
 	account string
-	alias   string // the account's, clean
+	alias   string   // the account's, clean
+	acct    []string // accountWords of the account
 }
 
-func (r *resourceItem) filterValue() string         { return r.label }
-func (r *resourceItem) accountOf() (string, string) { return r.account, r.alias }
-func (r *resourceItem) rev() int                    { return 0 }
+func (r *resourceItem) filterValue() string    { return r.label }
+func (r *resourceItem) accountWords() []string { return r.acct }
+func (r *resourceItem) rev() int               { return 0 }
 
 // resourceItems lists the resources with policies, then the roles, of every account.
 func resourceItems(accounts []*model.Account) []listItem {
@@ -39,9 +40,12 @@ func resourceItems(accounts []*model.Account) []listItem {
 	}
 	sort.SliceStable(withPolicy, func(i, j int) bool { return withPolicy[i].label < withPolicy[j].label })
 	out := make([]listItem, 0, len(withPolicy)+len(roles))
-	aliases := aliasesOf(accounts)
+	byID := accountsByID(accounts)
 	for _, r := range append(withPolicy, roles...) {
-		r.alias = clean(aliases[r.account])
+		if a := byID[r.account]; a != nil {
+			r.alias = clean(a.Alias)
+		}
+		r.acct = accountWords(r.account, byID[r.account])
 		out = append(out, r)
 	}
 	return out
