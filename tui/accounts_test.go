@@ -80,13 +80,18 @@ func shownNames(d *driver) []string {
 	return out
 }
 
-// filterPrincipals types a filter into the principals list and keeps it.
-func filterPrincipals(d *driver, query string) []string {
+// typeFilter types a filter into the current view's list and keeps it.
+func typeFilter(d *driver, query string) {
 	d.m.focus = focusList
-	d.m.principals.clearFilter()
+	d.m.currentList().clearFilter()
 	d.press("/")
 	d.typeText(query)
 	d.press("enter")
+}
+
+// filterPrincipals types a filter into the principals list and returns the names it shows.
+func filterPrincipals(d *driver, query string) []string {
+	typeFilter(d, query)
 	return shownNames(d)
 }
 
@@ -138,10 +143,7 @@ func TestPrincipalsFilterByAccount(t *testing.T) {
 func TestResourcesFilterByAccount(t *testing.T) {
 	d := newDriver(t, 140, 45)
 	d.press("]")
-	d.m.focus = focusList
-	d.press("/")
-	d.typeText("@keystone")
-	d.press("enter")
+	typeFilter(d, "@keystone")
 	var got []string
 	for _, i := range d.m.resources.shown {
 		got = append(got, d.m.resources.items[i].(*resourceItem).label)
@@ -184,10 +186,7 @@ func TestChainsNameOtherAccounts(t *testing.T) {
 func TestChangesFilterByAccount(t *testing.T) {
 	d := newDriver(t, 140, 45, withBefore)
 	openChanges(t, d, "grace.mwangi")
-	d.m.focus = focusList
-	d.press("/")
-	d.typeText("@keystone")
-	d.press("enter")
+	typeFilter(d, "@keystone")
 	var got []string
 	for _, i := range d.m.changes.shown {
 		got = append(got, d.m.changes.items[i].(*changeItem).arn)
