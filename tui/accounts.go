@@ -41,9 +41,21 @@ func (c *programContext) otherAccount(arn, home string) string {
 	return " @" + c.accountNameOf(acct)
 }
 
+// affectsAnswers reports whether some warning of the account names missing data that can
+// change a decision (a warning of ScopeNone, such as an unread alias or access key use,
+// changes none).
+func affectsAnswers(a *model.Account) bool {
+	for _, w := range a.Warnings {
+		if scope, _ := w.Affects(); scope != model.ScopeNone {
+			return true
+		}
+	}
+	return false
+}
+
 // orgSummary is the header's words on the organization: its name (the management account's
 // alias when it is loaded, else the organization's id), how many accounts are loaded and how
-// many of them are partial (their warnings may change answers); "" for one account outside
+// many of them are partial (some warning can change an answer: affectsAnswers); "" for one account outside
 // any organization. Compact leaves the organization's name out, for narrow windows.
 func (c *programContext) orgSummary(compact bool) string {
 	var org *model.Organization
@@ -52,7 +64,7 @@ func (c *programContext) orgSummary(compact bool) string {
 		if org == nil && a.Organization != nil && a.Organization.ID != "" {
 			org = a.Organization
 		}
-		if a.Partial() {
+		if affectsAnswers(a) {
 			partial++
 		}
 	}

@@ -13,7 +13,8 @@ import (
 // account named on who-can rows and role chains.
 
 // orgAccounts is a small organization as --org-role loads it: the management account, a
-// member whose loading left a warning (partial), and a member with no alias, each with a user.
+// member whose loading left a warning that changes answers (partial), and a member with no
+// alias whose one warning changes none, each with a user.
 func orgAccounts() []*model.Account {
 	tree := &model.OrgTree{ID: "o-abc123def4", ManagementAccountID: "111111111111", Nodes: []model.OrgNode{
 		{ID: "r-ab12", Name: "Root", Kind: model.OrgRoot},
@@ -31,7 +32,10 @@ func orgAccounts() []*model.Account {
 	}
 	prod := acct("222222222222", "acme-prod", "pat.prod")
 	prod.Warnings = []model.Warning{{Where: "iam:GetAccountAuthorizationDetails", Message: "throttled", Missing: "roles"}}
-	return []*model.Account{acct("111111111111", "acme-mgmt", "max.mgmt"), prod, acct("333333333333", "", "sam.sandbox")}
+	// The sandbox's warning changes no answer: it is not partial.
+	sandbox := acct("333333333333", "", "sam.sandbox")
+	sandbox.Warnings = []model.Warning{{Where: "iam:ListAccountAliases", Message: "access denied", Scope: model.ScopeNone}}
+	return []*model.Account{acct("111111111111", "acme-mgmt", "max.mgmt"), prod, sandbox}
 }
 
 func orgDriver(t *testing.T, w, h int) *driver {
