@@ -186,7 +186,8 @@ func TestChainsNameOtherAccounts(t *testing.T) {
 }
 
 // The Changes list takes the account terms too: the auditor's principals, unchanged between
-// the demo's two states, are kept by "@keystone" and nothing of Tidewater's is.
+// the demo's two states, are kept by "@keystone" and nothing of Tidewater's is; their rows
+// name the account.
 func TestChangesFilterByAccount(t *testing.T) {
 	d := newDriver(t, 140, 45, withBefore)
 	openChanges(t, d, "grace.mwangi")
@@ -203,4 +204,5 @@ func TestChangesFilterByAccount(t *testing.T) {
 			t.Errorf("@keystone keeps %s", arn)
 		}
 	}
+	d.contains("hugo.lam @keystone-assurance")
 }

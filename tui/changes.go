@@ -138,6 +138,9 @@ type changeItem struct {
 	filter string
 	// acct are the accountWords of arn's account, for the filter's account terms.
 	acct []string
+	// where is " @alias" (or " @id") when arn is of an account other than the first, for
+	// the row.
+	where string
 }
 
 func (it *changeItem) filterValue() string    { return it.filter }
@@ -228,6 +231,13 @@ func changeItems(d *eval.AccountDiff, accounts []*model.Account) []listItem {
 		it.filter = it.name + " " + it.badges
 		if acct := model.AccountOf(it.arn); acct != "" {
 			it.acct = accountWords(acct, byID[acct])
+			if len(accounts) > 0 && acct != accounts[0].ID {
+				alias := ""
+				if a := byID[acct]; a != nil {
+					alias = a.Alias
+				}
+				it.where = " @" + accountName(acct, alias)
+			}
 		}
 	}
 	return out
@@ -256,9 +266,9 @@ func (m *Model) renderChange(li listItem, w int, selected, focused bool) string 
 		if focused {
 			st = s.rowSelected
 		}
-		return st.Render(fit(" "+mark+" "+fit(it.name, nameW)+" "+right, w))
+		return st.Render(fit(" "+mark+" "+fit(it.name+it.where, nameW)+" "+right, w))
 	}
-	name := fit(it.name, nameW)
+	name := fit(it.name+it.where, nameW)
 	if it.kind == ckUnchanged {
 		name = s.dim.Render(name)
 	}
