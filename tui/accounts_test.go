@@ -64,6 +64,15 @@ func TestHeaderNamesTheOrganization(t *testing.T) {
 	if line := d.m.headerView()[0]; !strings.Contains(line, "org o-7tw2k9x4mq · 2 accounts") || strings.Contains(line, "partial") {
 		t.Errorf("demo header: %q", line)
 	}
+	// Two profiles' accounts outside any organization: counted, no organization named.
+	d = newDriver(t, 140, 45, func(o *Options) {
+		o.Load = func(loader.ProgressFunc) ([]*model.Account, error) {
+			return []*model.Account{{ID: "444444444444", Alias: "solo"}, {ID: "555555555555"}}, nil
+		}
+	})
+	if line := d.m.headerView()[0]; strings.Contains(line, "org ") || !strings.Contains(line, "2 accounts") {
+		t.Errorf("two accounts' header: %q", line)
+	}
 	// One account outside any organization: nothing to say.
 	d = newDriver(t, 140, 45, func(o *Options) {
 		o.Load = func(loader.ProgressFunc) ([]*model.Account, error) {
