@@ -136,10 +136,16 @@ type changeItem struct {
 	badges string // A+ admin gained, A- lost, P+ path opened, X+ outside party admitted
 	counts string // +gained -lost
 	filter string
+	// acct are the accountWords of arn's account, for the filter's account terms.
+	acct []string
+	// where is " @alias" (or " @id") when arn is of an account other than the first, for
+	// the row.
+	where string
 }
 
-func (it *changeItem) filterValue() string { return it.filter }
-func (it *changeItem) rev() int            { return 0 }
+func (it *changeItem) filterValue() string    { return it.filter }
+func (it *changeItem) accountWords() []string { return it.acct }
+func (it *changeItem) rev() int               { return 0 }
 
 // key identifies the entry across diffs.
 func (it *changeItem) key() string { return fmt.Sprintf("%d %s", it.kind, it.arn) }
@@ -219,9 +225,20 @@ func changeItems(d *eval.AccountDiff, accounts []*model.Account) []listItem {
 			out = append(out, &changeItem{kind: ckUnchanged, arn: arn, name: clean(shortName(arn))})
 		}
 	}
+	byID := accountsByID(accounts)
 	for _, li := range out {
 		it := li.(*changeItem)
 		it.filter = it.name + " " + it.badges
+		if acct := model.AccountOf(it.arn); acct != "" {
+			it.acct = accountWords(acct, byID[acct])
+			if len(accounts) > 0 && acct != accounts[0].ID {
+				alias := ""
+				if a := byID[acct]; a != nil {
+					alias = a.Alias
+				}
+				it.where = " @" + accountName(acct, alias)
+			}
+		}
 	}
 	return out
 }
@@ -249,9 +266,9 @@ func (m *Model) renderChange(li listItem, w int, selected, focused bool) string 
 		if focused {
 			st = s.rowSelected
 		}
-		return st.Render(fit(" "+mark+" "+fit(it.name, nameW)+" "+right, w))
+		return st.Render(fit(" "+mark+" "+fit(it.name+it.where, nameW)+" "+right, w))
 	}
-	name := fit(it.name, nameW)
+	name := fit(it.name+it.where, nameW)
 	if it.kind == ckUnchanged {
 		name = s.dim.Render(name)
 	}

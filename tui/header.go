@@ -49,6 +49,11 @@ func (m *Model) headerView() []string {
 			}
 			line1.WriteString("  " + s.warning.Render(fmt.Sprintf("⚠ %d %s (%s)", n, word, c.keys.Global.Warnings.Help().Key)))
 		}
+		// The organization, and how many accounts answer (issue 16), before what a narrow
+		// window cuts.
+		if org := c.orgSummary(w < 110); org != "" {
+			line1.WriteString(s.dim.Render("  " + org))
+		}
 		src := clean(a.Source)
 		if src == "" {
 			src = clean(m.opts.Source)
@@ -56,12 +61,6 @@ func (m *Model) headerView() []string {
 		line1.WriteString(s.dim.Render("  source ") + src)
 		if !a.LoadedAt.IsZero() {
 			line1.WriteString(s.dim.Render("  data ") + age(c.now().Sub(a.LoadedAt)) + s.dim.Render(" old ("+a.LoadedAt.UTC().Format("2006-01-02 15:04")+" UTC)"))
-		}
-		if len(c.accounts) > 1 {
-			line1.WriteString(s.dim.Render(fmt.Sprintf("  +%d account", len(c.accounts)-1)))
-			if len(c.accounts) > 2 {
-				line1.WriteString(s.dim.Render("s"))
-			}
 		}
 	}
 	return []string{fit(line1.String(), w), fit(m.chipsView(), w)}

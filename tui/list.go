@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -67,8 +69,25 @@ func (l *listModel) applyFilter() {
 			l.shown = append(l.shown, i)
 		}
 	} else {
-		// Ranked: the best match first, and selected.
-		l.shown = append(l.shown, rankMatches(l.query, itemSource(l.items), 0)...)
+		// The account terms ("@keystone", an account id) keep the rows of the accounts
+		// they name, in order; the rest of the query ranks them, the best match first,
+		// and selected.
+		terms, rest := splitAccountTerms(l.query)
+		var pool []int
+		var sub itemSource
+		for i, it := range l.items {
+			if inAccounts(it, terms) {
+				pool = append(pool, i)
+				sub = append(sub, it)
+			}
+		}
+		if strings.TrimSpace(rest) == "" {
+			l.shown = append(l.shown, pool...)
+		} else {
+			for _, j := range rankMatches(rest, sub, 0) {
+				l.shown = append(l.shown, pool[j])
+			}
+		}
 		l.cursor, l.offset = 0, 0
 		return
 	}

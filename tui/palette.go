@@ -71,7 +71,7 @@ func newPaletteOverlay(m *Model) *paletteOverlay {
 		p := it.(*principalItem)
 		label := p.kind.String() + " " + p.name
 		if !p.main {
-			label += " @" + p.alias
+			label += " @" + accountName(p.account, p.alias)
 		}
 		o.items = append(o.items, paletteItem{label: label, kind: "principal", run: func(m *Model) tea.Cmd { return m.jumpToPrincipal(p.arn) }})
 	}

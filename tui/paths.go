@@ -18,7 +18,7 @@ type pathsData struct {
 }
 
 func (pathsSource) root(kind model.EntityKind, arn string) *node {
-	return &node{kind: nkPathsRoot, key: arn + "#paths", principal: arn, expandable: true, data: kind}
+	return &node{kind: nkPathsRoot, key: arn + "#paths", principal: arn, expandable: true, data: kind, account: model.AccountOf(arn)}
 }
 
 func (pathsSource) fetch(c *programContext, n *node) func() (any, error) {
@@ -51,7 +51,7 @@ func (pathsSource) build(c *programContext, n *node) {
 	chains.expandable, chains.expanded, chains.loaded = true, true, true
 	var reaches []*node
 	for _, r := range d.reaches {
-		k := newChild(chains, nkReach, clean(roleName(r.Role.ARN)))
+		k := newChild(chains, nkReach, clean(roleName(r.Role.ARN))+c.otherAccount(r.Role.ARN, n.account))
 		k.note = fmt.Sprintf("%d hop", len(r.Path))
 		if len(r.Path) > 1 {
 			k.note += "s"
@@ -63,7 +63,7 @@ func (pathsSource) build(c *programContext, n *node) {
 		}
 		var hops []*node
 		for _, h := range r.Path {
-			hops = append(hops, hopNode(k, h))
+			hops = append(hops, hopNode(c, k, h))
 		}
 		k.expandable, k.loaded = true, true
 		k.setChildren(hops)
@@ -78,7 +78,7 @@ func (pathsSource) build(c *programContext, n *node) {
 	paths.expandable, paths.expanded, paths.loaded = true, true, true
 	var escs []*node
 	for i, e := range d.escalations {
-		escs = append(escs, escalationNode(paths, i, e))
+		escs = append(escs, escalationNode(c, paths, i, e))
 	}
 	if len(escs) == 0 {
 		escs = append(escs, newChild(paths, nkNote, "none found in the catalogue's paths"))
@@ -88,7 +88,7 @@ func (pathsSource) build(c *programContext, n *node) {
 }
 
 // escalationNode makes an escalation path's node: the role chain to the actor, then the steps.
-func escalationNode(parent *node, i int, e eval.Escalation) *node {
+func escalationNode(c *programContext, parent *node, i int, e eval.Escalation) *node {
 	label := clean(e.Path.ID) + " " + clean(e.Path.Name)
 	k := newChild(parent, nkEscalation, label)
 	k.key = fmt.Sprintf("%s/%d %s %s", parent.key, i, e.Path.ID, e.Target)
@@ -108,7 +108,7 @@ func escalationNode(parent *node, i int, e eval.Escalation) *node {
 	k.data = e
 	var kids []*node
 	for _, h := range e.Via {
-		kids = append(kids, hopNode(k, h))
+		kids = append(kids, hopNode(c, k, h))
 	}
 	actor := ""
 	if e.Actor != nil {

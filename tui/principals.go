@@ -64,13 +64,15 @@ type principalItem struct {
 	account string
 	main    bool // in the first account
 	alias   string
+	acct    []string // accountWords of its account
 	filter  string
 	badges  badges
 	r       int
 }
 
-func (p *principalItem) filterValue() string { return p.filter }
-func (p *principalItem) rev() int            { return p.r }
+func (p *principalItem) filterValue() string    { return p.filter }
+func (p *principalItem) rev() int               { return p.r }
+func (p *principalItem) accountWords() []string { return p.acct }
 
 // principalItems lists every user, group and role of the accounts: the first account's first,
 // then by kind (users, groups, roles) and name. The badges read from the account are filled.
@@ -81,8 +83,9 @@ func principalItems(accounts []*model.Account) []*principalItem {
 		if asOf.IsZero() {
 			asOf = time.Now()
 		}
+		words := accountWords(a.ID, a)
 		add := func(kind model.EntityKind, name, path, arn string, b badges) {
-			it := &principalItem{kind: kind, name: clean(name), path: clean(path), arn: arn, account: a.ID, main: i == 0, alias: clean(a.Alias), badges: b}
+			it := &principalItem{kind: kind, name: clean(name), path: clean(path), arn: arn, account: a.ID, main: i == 0, alias: clean(a.Alias), acct: words, badges: b}
 			it.filter = it.name + " " + kind.String() + " " + it.path
 			out = append(out, it)
 		}

@@ -18,10 +18,13 @@ type resourceItem struct {
 	service string
 	policy  *model.Policy
 	account string
+	alias   string   // the account's, clean
+	acct    []string // accountWords of the account
 }
 
-func (r *resourceItem) filterValue() string { return r.label }
-func (r *resourceItem) rev() int            { return 0 }
+func (r *resourceItem) filterValue() string    { return r.label }
+func (r *resourceItem) accountWords() []string { return r.acct }
+func (r *resourceItem) rev() int               { return 0 }
 
 // resourceItems lists the resources with policies, then the roles, of every account.
 func resourceItems(accounts []*model.Account) []listItem {
@@ -37,10 +40,12 @@ func resourceItems(accounts []*model.Account) []listItem {
 	}
 	sort.SliceStable(withPolicy, func(i, j int) bool { return withPolicy[i].label < withPolicy[j].label })
 	out := make([]listItem, 0, len(withPolicy)+len(roles))
-	for _, r := range withPolicy {
-		out = append(out, r)
-	}
-	for _, r := range roles {
+	byID := accountsByID(accounts)
+	for _, r := range append(withPolicy, roles...) {
+		if a := byID[r.account]; a != nil {
+			r.alias = clean(a.Alias)
+		}
+		r.acct = accountWords(r.account, byID[r.account])
 		out = append(out, r)
 	}
 	return out
@@ -57,14 +62,19 @@ func resourceName(arn string) string {
 func (m *Model) renderResource(it listItem, w int, selected, focused bool) string {
 	r := it.(*resourceItem)
 	s := m.ctx.styles
+	label := r.label
+	// A resource of an account other than the first says which (issue 16).
+	if main := m.ctx.mainAccount(); main != nil && r.account != main.ID {
+		label += " @" + accountName(r.account, r.alias)
+	}
 	if selected {
 		st := s.rowSelectedBlurred
 		if focused {
 			st = s.rowSelected
 		}
-		return st.Render(fit(" "+r.label, w))
+		return st.Render(fit(" "+label, w))
 	}
-	svc, rest, _ := strings.Cut(r.label, " ")
+	svc, rest, _ := strings.Cut(label, " ")
 	return fit(" "+s.dim.Render(svc)+" "+rest, w)
 }
 
@@ -103,7 +113,7 @@ type whoAction struct {
 const mostActions = 400
 
 func (reverseSource) root(it *resourceItem) *node {
-	return &node{kind: nkResourceRoot, key: it.arn, label: it.label, copyText: it.arn, expandable: true, data: it}
+	return &node{kind: nkResourceRoot, key: it.arn, label: it.label, copyText: it.arn, expandable: true, data: it, account: it.account}
 }
 
 func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
@@ -190,7 +200,7 @@ func (reverseSource) build(c *programContext, n *node) {
 		grantees, _ := n.data.([]eval.Grantee)
 		var kids []*node
 		for _, g := range grantees {
-			kids = append(kids, granteeNode(n, g))
+			kids = append(kids, granteeNode(c, n, g))
 		}
 		if len(kids) == 0 {
 			kids = append(kids, newChild(n, nkNote, "nobody"))
@@ -203,11 +213,12 @@ func (reverseSource) build(c *programContext, n *node) {
 	}
 }
 
-// granteeNode makes the node of a party that can do the action, with its hops.
-func granteeNode(parent *node, g eval.Grantee) *node {
+// granteeNode makes the node of a party that can do the action, with its hops; a principal of
+// an account other than the resource's is named with its account.
+func granteeNode(c *programContext, parent *node, g eval.Grantee) *node {
 	label := string(g.Kind) + " " + clean(g.ARN)
 	if g.Principal != nil {
-		label = string(g.Kind) + " " + clean(shortPrincipal(g.Principal))
+		label = string(g.Kind) + " " + clean(shortPrincipal(g.Principal)) + c.otherAccount(g.ARN, parent.homeAccount())
 	}
 	if g.Kind == eval.GranteeAnyone {
 		label = "anyone (*)"
@@ -232,7 +243,7 @@ func granteeNode(parent *node, g eval.Grantee) *node {
 	k.note = strings.Join(notes, " · ")
 	var kids []*node
 	for _, h := range g.Via {
-		kids = append(kids, hopNode(k, h))
+		kids = append(kids, hopNode(c, k, h))
 	}
 	if g.Condition != nil && g.Condition.IsOpen() {
 		c := newChild(k, nkNote, "if "+clean(g.Condition.String()))
@@ -244,9 +255,11 @@ func granteeNode(parent *node, g eval.Grantee) *node {
 	return k
 }
 
-// hopNode makes the node of one sts:AssumeRole hop, explained as that request.
-func hopNode(parent *node, h eval.Hop) *node {
-	k := newChild(parent, nkHop, clean(shortName(h.From))+" → "+clean(roleName(h.To)))
+// hopNode makes the node of one sts:AssumeRole hop, explained as that request; each end in an
+// account other than the tree's subject's is named with its account.
+func hopNode(c *programContext, parent *node, h eval.Hop) *node {
+	home := parent.homeAccount()
+	k := newChild(parent, nkHop, clean(shortName(h.From))+c.otherAccount(h.From, home)+" → "+clean(roleName(h.To))+c.otherAccount(h.To, home))
 	k.req = request{principal: h.From, action: h.Action, resource: h.To}
 	k.decision = decisionOf(eval.Allowed, h.Condition)
 	k.copyText = h.To

@@ -144,14 +144,25 @@ type node struct {
 	service   string
 	via       []eval.Hop
 	data      any
+	// account is a root's: the account of the tree's subject (the resource, the principal),
+	// so that rows naming a principal of another account say which (issue 16).
+	account string
 
 	rev   int
 	cache rowCache
 }
 
+// homeAccount is the account of the tree's subject, read from the node's root.
+func (n *node) homeAccount() string {
+	for n.parent != nil {
+		n = n.parent
+	}
+	return n.account
+}
+
 // newChild makes a node under parent, keyed by the parent's key and the label.
 func newChild(parent *node, kind nodeKind, label string) *node {
-	return &node{kind: kind, key: parent.key + "/" + label, label: label}
+	return &node{kind: kind, key: parent.key + "/" + label, label: label, parent: parent}
 }
 
 // setChildren replaces the children. A new child with the key and kind of an old one is

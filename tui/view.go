@@ -264,7 +264,7 @@ func (m *Model) renderPrincipal(it listItem, w int, selected, focused bool) stri
 	}
 	name := p.name
 	if !p.main {
-		name += " @" + p.alias
+		name += " @" + accountName(p.account, p.alias)
 	}
 	nameW := w - 3 - width(b) - 1
 	if selected {
