@@ -12,6 +12,9 @@ type Progress struct {
 	Done, Total int
 	// Warnings counts the warnings so far (what could not be read).
 	Warnings int
+	// Account names the account (or profile) of a load of several, when the report is about
+	// one of them; "" otherwise. Step is that account's own stage, "done" at its end.
+	Account, Step string
 }
 
 // ProgressFunc receives progress reports. It may be called from several goroutines at once,

@@ -26,11 +26,13 @@ type accountsMsg struct {
 // compileStage is the stage shown while the engine compiles the policies.
 const compileStage = "compiling policies"
 
-// loadCmd reads the accounts and compiles them, reporting progress on ch, which it closes.
-func loadCmd(load LoadFunc, now func() time.Time, ch chan loader.Progress) tea.Cmd {
+// loadCmd reads the accounts and compiles them, reporting progress on ch, which it closes, and
+// each account's step of a load of several on board.
+func loadCmd(load LoadFunc, now func() time.Time, ch chan loader.Progress, board *loadBoard) tea.Cmd {
 	return func() tea.Msg {
 		defer close(ch)
 		report := func(p loader.Progress) {
+			board.record(p)
 			select {
 			case ch <- p:
 			default: // the screen is behind: skip this report, a later one will do

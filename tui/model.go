@@ -64,9 +64,13 @@ type Model struct {
 	state      loadState
 	progress   loader.Progress
 	progressCh chan loader.Progress
-	loadErr    error
-	spinner    spinner.Model
-	themeSet   bool // --theme given: the background colour does not change the theme
+	// board holds each account's step of a load of several; boardRows is what the loading
+	// screen draws, read from it when a report arrives.
+	board     loadBoard
+	boardRows []accountStep
+	loadErr   error
+	spinner   spinner.Model
+	themeSet  bool // --theme given: the background colour does not change the theme
 
 	view  view
 	focus focus
@@ -163,7 +167,7 @@ func New(opts Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.spinner.Tick}
 	if m.opts.Load != nil {
-		cmds = append(cmds, loadCmd(m.opts.Load, m.opts.Now, m.progressCh), waitProgress(m.progressCh))
+		cmds = append(cmds, loadCmd(m.opts.Load, m.opts.Now, m.progressCh, &m.board), waitProgress(m.progressCh))
 	}
 	if m.opts.HistoryPath != "" {
 		cmds = append(cmds, readHistoryCmd(m.opts.HistoryPath))
@@ -298,6 +302,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.progress = msg.p
+		m.boardRows = m.board.rows()
 		return m, waitProgress(m.progressCh)
 	case accountsMsg:
 		if msg.err != nil {

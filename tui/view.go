@@ -79,7 +79,48 @@ func (m *Model) loadingView() string {
 	if m.progress.Warnings > 0 {
 		text += "\n" + s.warning.Render(fmt.Sprintf("%d warnings so far", m.progress.Warnings))
 	}
+	if rows := m.accountRows(max(c.height-8, 1), max(c.width-4, 10)); rows != "" {
+		text += "\n\n" + rows
+	}
 	return lipgloss.Place(c.width, c.height, lipgloss.Center, lipgloss.Center, s.bold.Render("iamscope")+"\n\n"+text)
+}
+
+// accountRows lists each account of a load of several with its latest step, those still
+// loading first, in at most n lines of at most w cells; "" for a load of one account.
+func (m *Model) accountRows(n, w int) string {
+	rows := m.boardRows
+	if len(rows) == 0 {
+		return ""
+	}
+	s := m.ctx.styles
+	done := 0
+	for _, r := range rows {
+		if r.step == "done" {
+			done++
+		}
+	}
+	lines := []string{s.dim.Render(fmt.Sprintf("%d of %d accounts read", done, len(rows)))}
+	shown := rows
+	if len(shown) > n-1 {
+		shown = shown[:max(n-2, 0)]
+	}
+	for _, r := range shown {
+		mark, step := "… ", clean(r.step)
+		if r.step == "done" {
+			mark = "✓ "
+		} else if r.total > 0 {
+			step += fmt.Sprintf(" %d/%d", r.done, r.total)
+		}
+		line := mark + clean(r.account) + "  " + step
+		if r.warnings > 0 {
+			line += fmt.Sprintf(" · %d warnings", r.warnings)
+		}
+		lines = append(lines, fit(line, w))
+	}
+	if more := len(rows) - len(shown); more > 0 {
+		lines = append(lines, s.dim.Render(fmt.Sprintf("… and %d more", more)))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // tabsView draws the views, the current one marked, and the breadcrumbs.

@@ -118,7 +118,7 @@ func LoadOrganization(ctx context.Context, opts OrgOptions, progress loader.Prog
 			return
 		}
 		progress(loader.Progress{Stage: fmt.Sprintf("accounts %d/%d · %s %s", done.Load(), len(selected), acct, stage),
-			Done: p.Done, Total: p.Total, Warnings: p.Warnings})
+			Done: p.Done, Total: p.Total, Warnings: p.Warnings, Account: acct, Step: stage})
 	}
 	index := map[string]int{}
 	for i, a := range selected {
@@ -396,11 +396,16 @@ func LoadProfiles(ctx context.Context, profiles []Options, progress loader.Progr
 			sub := progress
 			if progress != nil && len(profiles) > 1 {
 				sub = func(p loader.Progress) {
-					p.Stage = "profile " + cmp.Or(o.Profile, "default") + " · " + p.Stage
+					p.Account, p.Step = "profile "+cmp.Or(o.Profile, "default"), p.Stage
+					p.Stage = p.Account + " · " + p.Stage
 					progress(p)
 				}
 			}
 			accounts[i], errs[i] = Load(ctx, o, sub)
+			if progress != nil && len(profiles) > 1 {
+				name := "profile " + cmp.Or(o.Profile, "default")
+				progress(loader.Progress{Stage: name + " · done", Account: name, Step: "done"})
+			}
 			if errs[i] != nil && len(profiles) > 1 {
 				errs[i] = fmt.Errorf("profile %s: %w", cmp.Or(o.Profile, "default"), errs[i])
 			}

@@ -370,10 +370,14 @@ func TestOrganizationProgressNamesEachAccount(t *testing.T) {
 	var (
 		mu     sync.Mutex
 		stages []string
+		last   = map[string]string{} // each account's last step, as the explorer lists it
 	)
 	_, err := LoadOrganization(context.Background(), opts, func(p loader.Progress) {
 		mu.Lock()
 		stages = append(stages, p.Stage)
+		if p.Account != "" {
+			last[p.Account] = p.Step
+		}
 		mu.Unlock()
 	})
 	if err != nil {
@@ -387,6 +391,11 @@ func TestOrganizationProgressNamesEachAccount(t *testing.T) {
 	}
 	if !strings.Contains(all, "accounts 4/4") {
 		t.Errorf("no progress says all 4 accounts are done:\n%s", stages[len(stages)-1])
+	}
+	for _, acct := range []string{"100000000000", "100000000001", "100000000002", "100000000003"} {
+		if last[acct] != "done" {
+			t.Errorf("account %s: last step %q, want done", acct, last[acct])
+		}
 	}
 }
 
