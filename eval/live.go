@@ -1,0 +1,109 @@
+package eval
+
+import (
+	"context"
+	"time"
+)
+
+// The functions of this file answer as RoleChains and PathsIn do, for a caller that shows the
+// answer while it is found and may give up on it: the explorer, which must answer every key
+// while the engine works and drops the work of a principal the user has left. They report
+// what is known so far at most every reportEvery, and stop soon after ctx is done.
+
+// reportEvery is how often the functions of this file report while they work.
+const reportEvery = 50 * time.Millisecond
+
+// RoleChainsEach is RoleChains, calling report (when not nil) with the reaches found so far
+// each time the breadth-first walk starts a longer chain (the one-hop roles first) and at
+// most every reportEvery between: each report is the beginning of the final answer, in its
+// order. When ctx is done before the walk ends it returns ctx's error.
+func (e *Engine) RoleChainsEach(ctx context.Context, p *Principal, extra *Context, mode Mode, report func([]Reach)) ([]Reach, error) {
+	last := time.Now()
+	depth := []int{0}
+	watch := func(nodes []reachNode, next int) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		for len(depth) < len(nodes) {
+			depth = append(depth, depth[nodes[len(depth)].parent]+1)
+		}
+		if report == nil || next == 0 {
+			return true
+		}
+		if depth[next] > depth[next-1] || time.Since(last) >= reportEvery {
+			report(reachesOf(nodes))
+			last = time.Now()
+		}
+		return true
+	}
+	nodes, done := e.reachWatched(p, e.assumable(p, extra, mode), extra, mode, watch)
+	if !done {
+		return nil, ctx.Err()
+	}
+	return reachesOf(nodes), nil
+}
+
+// PathsInEach is PathsIn, finding first the paths p takes itself and those each role it
+// reaches takes, one role at a time, and calling report (when not nil) with how many of the
+// roles are done out of how many, at most every reportEvery. When ctx is done before the
+// answer it returns ctx's error. What it found is kept with the engine, as PathsIn keeps it.
+func (e *Engine) PathsInEach(ctx context.Context, p *Principal, extra *Context, mode Mode, report func(done, total int)) ([]Escalation, error) {
+	g := e.graph(extra, mode)
+	nodes, err := e.reachCtx(ctx, p, extra, mode)
+	if err != nil {
+		return nil, err
+	}
+	g.directPaths(p)
+	last := time.Now()
+	for i := 1; i < len(nodes); i++ {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		e.power(nodes[i].p)
+		g.directPaths(nodes[i].p)
+		if report != nil && time.Since(last) >= reportEvery {
+			report(i, len(nodes)-1)
+			last = time.Now()
+		}
+	}
+	return e.pathsIn(p, g, nil), nil
+}
+
+// HasPathsIn reports whether PathsIn would find any escalation path for p, stopping at the
+// first: p's own paths, then along its chains a role worth more than p (the path of assuming
+// it) or a path of the role's own whose target is not p. When ctx is done before the answer
+// it returns ctx's error.
+func (e *Engine) HasPathsIn(ctx context.Context, p *Principal, extra *Context, mode Mode) (bool, error) {
+	g := e.graph(extra, mode)
+	if len(g.directPaths(p)) > 0 {
+		return true, nil
+	}
+	nodes, err := e.reachCtx(ctx, p, extra, mode)
+	if err != nil {
+		return false, err
+	}
+	for i := 1; i < len(nodes); i++ {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		role := nodes[i].p
+		if e.worthMore(role, p) {
+			return true, nil
+		}
+		for _, esc := range g.directPaths(role) {
+			if esc.Target != p.ARN {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// reachCtx is reach, stopping with ctx's error when ctx is done before the walk ends.
+func (e *Engine) reachCtx(ctx context.Context, p *Principal, extra *Context, mode Mode) ([]reachNode, error) {
+	nodes, done := e.reachWatched(p, e.assumable(p, extra, mode), extra, mode, func([]reachNode, int) bool { return ctx.Err() == nil })
+	if !done {
+		return nil, ctx.Err()
+	}
+	return nodes, nil
+}
