@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -101,6 +102,8 @@ type Model struct {
 	badgeCursor  int // next principal whose admin badge is to be decided
 	badgesDone   bool
 	badgeEngine  *eval.Engine // the engine the badges are decided with
+	badgeCancel  context.CancelFunc // stops the badge command under way; nil when none runs
+	badgesPaused bool               // the badges wait for the user's work to be answered
 	byARN        map[string]*principalItem
 	selectedARN  string // the principal selected in the list
 	selectedKind model.EntityKind
@@ -323,10 +326,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			again = m.changesTree.handle(c, msg)
 		}
 		m.applyPendingSelect()
-		return m, tea.Batch(again, m.followSelection(false))
+		return m, tea.Batch(again, m.followSelection(false), m.yieldBadges())
 	case explainedMsg:
 		m.explain.handle(c, msg)
-		return m, nil
+		return m, m.yieldBadges()
 	case historyMsg:
 		if msg.err != nil {
 			m.setStatus(clean(msg.err.Error()), true)
@@ -355,9 +358,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		cmd := m.handleKey(msg)
-		return m, m.withSpinner(cmd)
+		return m, tea.Batch(m.withSpinner(cmd), m.yieldBadges())
 	case tea.MouseMsg:
-		return m, m.withSpinner(m.handleMouse(msg))
+		return m, tea.Batch(m.withSpinner(m.handleMouse(msg)), m.yieldBadges())
 	case tea.PasteMsg:
 		if len(m.overlays) > 0 {
 			return m, m.overlays[len(m.overlays)-1].paste(m, msg.Content)
@@ -513,11 +516,15 @@ func (m *Model) cycleFocus(step int) {
 
 // setView switches views; the explanation follows the new view's selection.
 func (m *Model) setView(v view) tea.Cmd {
+	if v != m.view {
+		// The work of the view left is stopped; coming back asks for it again.
+		m.currentTree().suspend()
+	}
 	m.view = v
 	if m.focus == focusDoc {
 		m.focus = focusTree
 	}
-	return tea.Batch(m.showSelected(), m.followSelection(true))
+	return tea.Batch(m.showSelected(), m.currentTree().resume(m.ctx), m.followSelection(true))
 }
 
 // updateFocused gives a key to the focused pane.

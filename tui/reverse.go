@@ -116,7 +116,7 @@ func (reverseSource) root(it *resourceItem) *node {
 	return &node{kind: nkResourceRoot, key: it.arn, label: it.label, copyText: it.arn, expandable: true, data: it, account: it.account}
 }
 
-func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
+func (reverseSource) fetch(c *programContext, n *node) job {
 	eng, extra, mode := c.engine, c.extra, c.mode()
 	switch n.kind {
 	case nkResourceRoot:
@@ -124,10 +124,10 @@ func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
 		if it == nil {
 			return nil
 		}
-		return func() (any, error) { return resourceActions(it), nil }
+		return plain(func() (any, error) { return resourceActions(it), nil })
 	case nkWhoAction:
 		action, resource := n.service, n.req.resource
-		return func() (any, error) { return eng.WhoCan(action, resource, extra, mode), nil }
+		return plain(func() (any, error) { return eng.WhoCan(action, resource, extra, mode), nil })
 	}
 	return nil
 }

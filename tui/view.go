@@ -223,6 +223,10 @@ func (m *Model) treePaneView(r rect) []string {
 	tp := m.currentTree()
 	focused := m.focus == focusTree
 	title, right := m.treeTitle()
+	if tp.busy() && m.view != viewChanges {
+		// The engine still works on this tree: what it shows is what is found so far.
+		right = strings.TrimSuffix(m.spinner.View()+" working · "+right, " · ")
+	}
 	lines := []string{m.paneTitle(title, right, r.w, focused)}
 	// The selected row's whole text, under the tree, when the row cuts it.
 	detail := cutRowDetail(c.styles, tp.tree.selected(), r.w, r.h-1)
