@@ -101,7 +101,7 @@ type Model struct {
 	badgeID      uint64
 	badgeCursor  int // next principal whose admin badge is to be decided
 	badgesDone   bool
-	badgeEngine  *eval.Engine // the engine the badges are decided with
+	badgeEngine  *eval.Engine       // the engine the badges are decided with
 	badgeCancel  context.CancelFunc // stops the badge command under way; nil when none runs
 	badgesPaused bool               // the badges wait for the user's work to be answered
 	byARN        map[string]*principalItem
