@@ -59,6 +59,31 @@ func (pathsSource) fetch(c *programContext, n *node) job {
 	}
 }
 
+// childByKey returns n's child of the key, or an empty node when it has none.
+func childByKey(n *node, key string) *node {
+	for _, k := range n.children {
+		if k.key == key {
+			return k
+		}
+	}
+	return &node{}
+}
+
+// sameReach reports whether two reaches are the same role by the same chain, with the same
+// conditions: one found again by the same walk.
+func sameReach(a, b eval.Reach) bool {
+	if a.Role != b.Role || len(a.Path) != len(b.Path) {
+		return false
+	}
+	for i, h := range a.Path {
+		g := b.Path[i]
+		if h.From != g.From || h.To != g.To || h.Action != g.Action || h.Condition != g.Condition {
+			return false
+		}
+	}
+	return true
+}
+
 // workingNote is the row that says a node's children are still being found, and how far.
 func workingNote(parent *node, text string) *node {
 	k := newChild(parent, nkNote, "… "+text)
@@ -85,8 +110,17 @@ func (pathsSource) build(c *programContext, n *node) {
 	chains := newChild(n, nkSection, label)
 	chains.key = n.key + "/chains"
 	chains.expandable, chains.expanded, chains.loaded = true, true, true
+	// The rows of the roles found before (a report while the walk goes on is the beginning of
+	// the next) are kept; only those of the roles found since are made.
 	var reaches []*node
-	for _, r := range d.reaches {
+	for _, k := range childByKey(n, chains.key).children {
+		if r, ok := k.data.(eval.Reach); ok && len(reaches) < len(d.reaches) && sameReach(r, d.reaches[len(reaches)]) {
+			reaches = append(reaches, k)
+			continue
+		}
+		break
+	}
+	for _, r := range d.reaches[len(reaches):] {
 		k := newChild(chains, nkReach, clean(roleName(r.Role.ARN))+c.otherAccount(r.Role.ARN, n.account))
 		k.note = fmt.Sprintf("%d hop", len(r.Path))
 		if len(r.Path) > 1 {
@@ -97,6 +131,7 @@ func (pathsSource) build(c *programContext, n *node) {
 		if r.Conditional() {
 			k.decision = decIf
 		}
+		k.data = r
 		var hops []*node
 		for _, h := range r.Path {
 			hops = append(hops, hopNode(c, k, h))
