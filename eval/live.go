@@ -70,33 +70,40 @@ func (e *Engine) PathsInEach(ctx context.Context, p *Principal, extra *Context, 
 }
 
 // HasPathsIn reports whether PathsIn would find any escalation path for p, stopping at the
-// first: p's own paths, then along its chains a role worth more than p (the path of assuming
-// it) or a path of the role's own whose target is not p. When ctx is done before the answer
-// it returns ctx's error.
+// first: p's own paths, then along its chains, in the walk's order as each role is found, a
+// role worth more than p (the path of assuming it) or a path of the role's own whose target is
+// not p. When ctx is done before the answer it returns ctx's error.
 func (e *Engine) HasPathsIn(ctx context.Context, p *Principal, extra *Context, mode Mode) (bool, error) {
 	g := e.graph(extra, mode)
 	if len(g.directPaths(p)) > 0 {
 		return true, nil
 	}
-	nodes, err := e.reachCtx(ctx, p, extra, mode)
-	if err != nil {
-		return false, err
-	}
-	for i := 1; i < len(nodes); i++ {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		role := nodes[i].p
+	gives := func(role *Principal) bool {
 		if e.worthMore(role, p) {
-			return true, nil
+			return true
 		}
 		for _, esc := range g.directPaths(role) {
 			if esc.Target != p.ARN {
-				return true, nil
+				return true
 			}
 		}
+		return false
 	}
-	return false, nil
+	checked, found := 1, false // nodes[0] is p
+	check := func(nodes []reachNode) bool {
+		for ; checked < len(nodes) && !found && ctx.Err() == nil; checked++ {
+			found = gives(nodes[checked].p)
+		}
+		return !found && ctx.Err() == nil
+	}
+	nodes, _ := e.reachWatched(p, e.assumable(p, extra, mode), extra, mode, func(nodes []reachNode, _ int) bool { return check(nodes) })
+	if !found {
+		check(nodes) // the roles found by the last nodes walked
+	}
+	if !found && ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	return found, nil
 }
 
 // reachCtx is reach, stopping with ctx's error when ctx is done before the walk ends.

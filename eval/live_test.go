@@ -111,3 +111,28 @@ func TestLiveAnswersStop(t *testing.T) {
 		}
 	}
 }
+
+// TestHasPathsInStops: a done context stops HasPathsIn of every principal that takes no path
+// itself, with its error.
+func TestHasPathsInStops(t *testing.T) {
+	accts, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(accts...)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	stopped := 0
+	for _, p := range e.order {
+		if len(e.graph(nil, Discovery).directPaths(p)) > 0 {
+			continue
+		}
+		if has, err := e.HasPathsIn(ctx, p, nil, Discovery); err != context.Canceled || has {
+			t.Errorf("%s: HasPathsIn after cancel: %v, %v", p.ARN, has, err)
+		}
+		stopped++
+	}
+	if stopped == 0 {
+		t.Error("every principal takes a path itself: the test weighs nothing")
+	}
+}

@@ -270,8 +270,9 @@ func trustsOwnAccount(a *model.Account, arn string) bool {
 	return false
 }
 
-// denseModel is the explorer at 140x45 on the dense account with a new engine, nothing asked
-// of it yet (badges are not decided), and the list on the first role.
+// denseModel is the explorer at 140x45 on the dense account with a new engine, asked only for
+// the first principal's access tree (badges are not decided), and the list on the first role
+// that trusts its account.
 func denseModel(b *testing.B) (*driver, *principalItem) {
 	b.Helper()
 	accounts, err := synth.Load(synth.DenseOptions())
@@ -284,7 +285,7 @@ func denseModel(b *testing.B) (*driver, *principalItem) {
 	d.t = &testing.T{}
 	d.m.Update(tea.WindowSizeMsg{Width: 140, Height: 45})
 	d.m.badgesDone = true
-	d.m.setReady(accounts, e) // its commands are not run
+	d.run(d.m.setReady(accounts, e)) // the first principal's access tree
 	role := denseFlowRole(d)
 	d.m.focus = focusList
 	d.m.principals.selectItem(func(it listItem) bool { return it == role })
@@ -480,4 +481,31 @@ func BenchmarkDenseKeyViaChains(b *testing.B) {
 	d.run(d.m.listChanged())
 	d.m.focus = focusTree
 	benchKeys(b, d, keyMsg("V"))
+}
+
+// BenchmarkDenseBadges is the principals list's badges on the dense account, from a new
+// engine until every principal's admin and escalation badge is known: the badge commands run
+// one after the other, as the program runs them while the user asks for nothing.
+func BenchmarkDenseBadges(b *testing.B) {
+	escalations := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		d, _ := denseModel(b)
+		d.m.badgesDone = false
+		b.StartTimer()
+		d.run(d.m.nextBadges())
+		b.StopTimer()
+		escalations = 0
+		for _, it := range d.m.principals.items {
+			p := it.(*principalItem)
+			if !p.badges.escKnown || !p.badges.adminKnown {
+				b.Fatalf("%s: badges not decided", p.name)
+			}
+			if p.badges.escalation {
+				escalations++
+			}
+		}
+		b.StartTimer()
+	}
+	b.Logf("%d with an escalation path", escalations)
 }
