@@ -142,11 +142,13 @@ func (pathsSource) build(c *programContext, n *node) {
 	}
 	switch {
 	case d.chainsPending:
+		// First, where it is seen: the chains found so far follow.
 		hops := 1
 		if len(d.reaches) > 0 {
 			hops = len(d.reaches[len(d.reaches)-1].Path)
 		}
-		reaches = append(reaches, workingNote(chains, fmt.Sprintf("following role chains: %s so far, %s deep", plural(len(d.reaches), "role"), plural(hops, "hop"))))
+		note := workingNote(chains, fmt.Sprintf("following role chains: %s so far, %s deep", plural(len(d.reaches), "role"), plural(hops, "hop")))
+		reaches = append([]*node{note}, reaches...)
 	case len(reaches) == 0:
 		reaches = append(reaches, newChild(chains, nkNote, "reaches no role"))
 	}
