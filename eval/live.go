@@ -2,6 +2,9 @@ package eval
 
 import (
 	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,9 +47,11 @@ func (e *Engine) RoleChainsEach(ctx context.Context, p *Principal, extra *Contex
 }
 
 // PathsInEach is PathsIn, finding first the paths p takes itself and those each role it
-// reaches takes, one role at a time, and calling report (when not nil) with how many of the
-// roles are done out of how many, at most every reportEvery. When ctx is done before the
-// answer it returns ctx's error. What it found is kept with the engine, as PathsIn keeps it.
+// reaches takes, the roles shared among all processors but one (which is left to the caller's
+// other work: the explorer's event loop), and calling report (when not nil, on the caller's
+// goroutine) with how many of the roles are done out of how many, at most every reportEvery.
+// When ctx is done before the answer it returns ctx's error. What it found is kept with the
+// engine, as PathsIn keeps it.
 func (e *Engine) PathsInEach(ctx context.Context, p *Principal, extra *Context, mode Mode, report func(done, total int)) ([]Escalation, error) {
 	g := e.graph(extra, mode)
 	nodes, err := e.reachCtx(ctx, p, extra, mode)
@@ -54,17 +59,39 @@ func (e *Engine) PathsInEach(ctx context.Context, p *Principal, extra *Context, 
 		return nil, err
 	}
 	g.directPaths(p)
-	last := time.Now()
-	for i := 1; i < len(nodes); i++ {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	roles := nodes[1:]
+	var next, done atomic.Int64
+	work := func() {
+		for ctx.Err() == nil {
+			i := int(next.Add(1)) - 1
+			if i >= len(roles) {
+				return
+			}
+			e.power(roles[i].p)
+			g.directPaths(roles[i].p)
+			done.Add(1)
 		}
-		e.power(nodes[i].p)
-		g.directPaths(nodes[i].p)
-		if report != nil && time.Since(last) >= reportEvery {
-			report(i, len(nodes)-1)
-			last = time.Now()
+	}
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)-1) {
+		wg.Go(work)
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	tick := time.NewTicker(reportEvery)
+	defer tick.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-finished:
+			waiting = false
+		case <-tick.C:
+			if report != nil {
+				report(int(done.Load()), len(roles))
+			}
 		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
 	return e.pathsIn(p, g, nil), nil
 }
