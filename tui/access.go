@@ -193,7 +193,8 @@ func (s *accessSource) build(c *programContext, n *node) {
 		}
 		switch {
 		case n.loading:
-			kids = append(kids, workingNote(n, fmt.Sprintf("following role chains: %s so far", plural(len(reaches), "role"))))
+			// First, where it is seen: the roles found so far follow.
+			kids = append([]*node{workingNote(n, fmt.Sprintf("following role chains: %s so far", plural(len(reaches), "role")))}, kids...)
 		case len(kids) == 0:
 			kids = append(kids, newChild(n, nkNote, "reaches no role through sts:AssumeRole"))
 		}

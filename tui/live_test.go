@@ -179,3 +179,26 @@ func TestBadgesWaitForTheUser(t *testing.T) {
 		}
 	}
 }
+
+// TestViaChainsArriveAsFound: V (only via role chains) shows the roles found so far under a
+// row that says the chains are still followed, then the engine's roles.
+func TestViaChainsArriveAsFound(t *testing.T) {
+	d, role := denseDriver(t)
+	d.m.focus = focusTree
+	_, cmd := d.m.Update(keyMsg("V"))
+	root := d.m.access.tree.root
+	if root.kind != nkChains || !root.loading {
+		t.Fatalf("V did not ask for the chains: root %d, loading %v", root.kind, root.loading)
+	}
+	e := d.m.ctx.engine
+	p, _ := e.Principal(role.arn)
+	want := e.RoleChains(p, nil, eval.Discovery)
+	msg := loadedMsg{pane: paneAccess, id: root.loadID, key: root.key, epoch: d.m.ctx.epoch, partial: true, data: want[:2]}
+	d.m.Update(msg)
+	d.contains("[via chains]", "working", "following role chains: 2 roles so far", roleName(want[1].Role.ARN)+"  via ")
+	d.run(cmd)
+	d.lacks("following role chains", "working")
+	if got := len(d.m.access.tree.root.children); got != len(want) {
+		t.Errorf("V lists %d roles, the engine reaches %d", got, len(want))
+	}
+}
