@@ -2,6 +2,8 @@ package eval
 
 import (
 	"context"
+
+	"github.com/iamscope/iamscope/catalog"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -102,7 +104,7 @@ func (e *Engine) PathsInEach(ctx context.Context, p *Principal, extra *Context, 
 // not p. When ctx is done before the answer it returns ctx's error.
 func (e *Engine) HasPathsIn(ctx context.Context, p *Principal, extra *Context, mode Mode) (bool, error) {
 	g := e.graph(extra, mode)
-	if len(g.directPaths(p)) > 0 {
+	if g.hasDirectPaths(p) {
 		return true, nil
 	}
 	gives := func(role *Principal) bool {
@@ -131,6 +133,29 @@ func (e *Engine) HasPathsIn(ctx context.Context, p *Principal, extra *Context, m
 		return false, ctx.Err()
 	}
 	return found, nil
+}
+
+// hasDirectPaths reports whether directPaths(p) holds any path, stopping at the first
+// catalogue path p takes when they are not known yet (and then keeping none).
+func (g *assumeGraph) hasDirectPaths(p *Principal) bool {
+	e := g.e
+	if p.idx >= 0 && p.idx < len(g.direct) && e.order[p.idx] == p {
+		if found := g.direct[p.idx].Load(); found != nil {
+			return len(*found) > 0
+		}
+	}
+	if e.power(p).admin {
+		return false
+	}
+	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", g.extra), extra: g.extra, opt: Options{Mode: g.mode}}
+	for _, path := range catalog.EscalationPaths() {
+		f.path(path)
+		f.flush()
+		if len(f.out) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // reachCtx is reach, stopping with ctx's error when ctx is done before the walk ends.
