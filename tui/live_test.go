@@ -202,3 +202,30 @@ func TestViaChainsArriveAsFound(t *testing.T) {
 		t.Errorf("V lists %d roles, the engine reaches %d", got, len(want))
 	}
 }
+
+// TestOutOfSightTreeWaits: a change of mode while the Chains & paths tree is out of sight
+// starts none of its work; going back to it asks again, in the new mode. Strict mode:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+func TestOutOfSightTreeWaits(t *testing.T) {
+	d, role := denseDriver(t)
+	d.press("[")
+	if !d.m.paths.tree.root.loaded {
+		t.Fatal("the Chains & paths view did not answer")
+	}
+	d.press("]") // the access view
+	_, cmd := d.m.Update(keyMsg("S"))
+	if d.m.paths.busy() || d.m.paths.tree.root.loaded {
+		t.Fatalf("the out-of-sight tree: busy %v, still loaded %v", d.m.paths.busy(), d.m.paths.tree.root.loaded)
+	}
+	d.run(cmd)
+	d.press("[")
+	e := d.m.ctx.engine
+	p, _ := e.Principal(role.arn)
+	want := e.RoleChains(p, nil, eval.Strict)
+	if got := d.m.paths.tree.root.children[0].label; got != fmt.Sprintf("Role chains (%d)", len(want)) {
+		t.Errorf("back in the view, strict: %q, the engine reaches %d roles", got, len(want))
+	}
+	if len(want) == len(e.RoleChains(p, nil, eval.Discovery)) {
+		t.Errorf("%s reaches as many roles in both modes: the test cannot tell them apart", role.name)
+	}
+}

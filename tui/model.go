@@ -686,11 +686,19 @@ func (m *Model) toggleStrict() tea.Cmd {
 }
 
 // refreshAll asks again for everything on screen: the context, the mode or the what-ifs
-// changed.
+// changed. The trees of the other views are asked again when the user goes back to them.
 func (m *Model) refreshAll() tea.Cmd {
 	c := m.ctx
 	h := c.layout.tree.h - 1
-	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h), m.restartBadges(), m.startDiff()}
+	cmds := []tea.Cmd{m.restartBadges(), m.startDiff()}
+	for _, tp := range []*treePane{&m.access, &m.reverse, &m.paths} {
+		if tp == m.currentTree() {
+			cmds = append(cmds, tp.refresh(c, h))
+			continue
+		}
+		// A tree out of sight is asked again when the user comes back to it (resume).
+		tp.stale(c)
+	}
 	if it := m.explain.principal; it != nil {
 		m.showPrincipalInfo(it) // it shows the what-ifs on its policies
 	}

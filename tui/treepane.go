@@ -97,12 +97,23 @@ func (p *treePane) suspend() {
 	for id, n := range p.pending {
 		p.drop(id)
 		if n.loadID == id {
-			n.loading = false
+			// Not loaded: what it shows may be a partial answer, or one of an older epoch.
+			n.loading, n.loaded = false, false
 			n.loadID = 0
 			n.rev++
 		}
 	}
 	p.tree.dirty = true
+}
+
+// stale stops every pending job and marks every node whose children come from the engine as
+// not loaded, the root too: the context, the mode or the what-ifs changed while the pane is
+// out of sight. Its rows stay until resume has them asked again.
+func (p *treePane) stale(c *programContext) {
+	p.stopAll()
+	if p.tree.root != nil {
+		p.forget(c, p.tree.root)
+	}
 }
 
 // resume asks again for every open node that waits for its children: those suspend stopped.
