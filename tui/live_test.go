@@ -99,8 +99,13 @@ func TestChainsArriveAsFound(t *testing.T) {
 	if row := d.m.paths.tree.root.children[1].children[0].label; row != "… finding escalation paths once the chains are known" {
 		t.Errorf("the escalation paths say %q while the chains are followed", row)
 	}
+	firstRow := d.m.paths.tree.root.children[0].children[1] // after the row that says it works
+	rev := firstRow.rev
 	msg.data = pathsData{reaches: want, pathsPending: true, checked: 7, of: len(want)}
 	d.m.Update(msg)
+	if kept := d.m.paths.tree.root.children[0].children[0]; kept != firstRow || kept.rev != rev {
+		t.Errorf("the row of %s was made again for a later report", firstRow.label)
+	}
 	d.contains(fmt.Sprintf("paths: 7/%d roles", len(want)))
 	if row := d.m.paths.tree.root.children[1].children[0].label; row != fmt.Sprintf("… finding escalation paths: 7 of %d roles reached checked", len(want)) {
 		t.Errorf("the escalation paths say %q while they are found", row)

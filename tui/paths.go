@@ -114,6 +114,9 @@ func (pathsSource) build(c *programContext, n *node) {
 	// the next) are kept; only those of the roles found since are made.
 	var reaches []*node
 	for _, k := range childByKey(n, chains.key).children {
+		if k.kind == nkNote {
+			continue // the row that says the chains are still followed
+		}
 		if r, ok := k.data.(eval.Reach); ok && len(reaches) < len(d.reaches) && sameReach(r, d.reaches[len(reaches)]) {
 			reaches = append(reaches, k)
 			continue
