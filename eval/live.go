@@ -98,11 +98,11 @@ func (e *Engine) PathsInEach(ctx context.Context, p *Principal, extra *Context, 
 	return e.pathsIn(p, g, nil), nil
 }
 
-// HasPathsIn reports whether PathsIn would find any escalation path for p, stopping at the
+// EscalatesIn reports whether PathsIn would find any escalation path for p, stopping at the
 // first: p's own paths, then along its chains, in the walk's order as each role is found, a
 // role worth more than p (the path of assuming it) or a path of the role's own whose target is
 // not p. When ctx is done before the answer it returns ctx's error.
-func (e *Engine) HasPathsIn(ctx context.Context, p *Principal, extra *Context, mode Mode) (bool, error) {
+func (e *Engine) EscalatesIn(ctx context.Context, p *Principal, extra *Context, mode Mode) (bool, error) {
 	g := e.graph(extra, mode)
 	if g.hasDirectPaths(p) {
 		return true, nil
@@ -147,7 +147,7 @@ func (g *assumeGraph) hasDirectPaths(p *Principal) bool {
 	if e.power(p).admin {
 		return false
 	}
-	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", g.extra), extra: g.extra, opt: Options{Mode: g.mode}}
+	f := g.newFinder(p)
 	for _, path := range catalog.EscalationPaths() {
 		f.path(path)
 		f.flush()

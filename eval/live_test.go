@@ -73,9 +73,9 @@ func TestLiveAnswersAgree(t *testing.T) {
 				t.Errorf("%s: %s: RoleChainsEach gives (%v)\n%s\nRoleChains gives\n%s", name, p.ARN, err, reachText(got), want)
 			}
 			wantPaths := plain.PathsIn(plain.order[i], nil, Discovery)
-			has, err := live.HasPathsIn(ctx, p, nil, Discovery)
+			has, err := live.EscalatesIn(ctx, p, nil, Discovery)
 			if err != nil || has != (len(wantPaths) > 0) {
-				t.Errorf("%s: %s: HasPathsIn %v (%v), PathsIn finds %d", name, p.ARN, has, err, len(wantPaths))
+				t.Errorf("%s: %s: EscalatesIn %v (%v), PathsIn finds %d", name, p.ARN, has, err, len(wantPaths))
 			}
 			if has {
 				with++
@@ -96,7 +96,7 @@ func TestLiveAnswersAgree(t *testing.T) {
 	}
 }
 
-// TestLiveAnswersStop: a done context stops each of them with its error (HasPathsIn, of
+// TestLiveAnswersStop: a done context stops each of them with its error (EscalatesIn, of
 // every principal that takes no path itself: one that does has its answer at once).
 func TestLiveAnswersStop(t *testing.T) {
 	accts, err := demo.Accounts()
@@ -117,12 +117,12 @@ func TestLiveAnswersStop(t *testing.T) {
 		if len(e.graph(nil, Discovery).directPaths(p)) > 0 {
 			continue
 		}
-		if has, err := e.HasPathsIn(ctx, p, nil, Discovery); err != context.Canceled || has {
-			t.Errorf("%s: HasPathsIn after cancel: %v, %v", p.ARN, has, err)
+		if has, err := e.EscalatesIn(ctx, p, nil, Discovery); err != context.Canceled || has {
+			t.Errorf("%s: EscalatesIn after cancel: %v, %v", p.ARN, has, err)
 		}
 		stopped++
 	}
 	if stopped == 0 {
-		t.Error("every principal takes a path itself: HasPathsIn was not stopped once")
+		t.Error("every principal takes a path itself: EscalatesIn was not stopped once")
 	}
 }

@@ -195,7 +195,7 @@ const badgeBudget = 60 * time.Millisecond
 // badgeWork returns the work that decides the admin badge, and the escalation badge when
 // withPaths, for the principals in turn until the budget is spent or ctx is done (the user
 // asked for something: the badges wait). The escalation badge asks only whether a path exists
-// (eval.HasPathsIn), in discovery mode without a request context.
+// (eval.EscalatesIn), in discovery mode without a request context.
 func badgeWork(ctx context.Context, e *eval.Engine, arns []string, withPaths bool, id uint64) func() badgesMsg {
 	return func() badgesMsg {
 		start := time.Now()
@@ -213,7 +213,7 @@ func badgeWork(ctx context.Context, e *eval.Engine, arns []string, withPaths boo
 			}
 			r := badgeResult{arn: arn, admin: e.IsAdmin(p)}
 			if withPaths {
-				has, err := e.HasPathsIn(ctx, p, nil, eval.Discovery)
+				has, err := e.EscalatesIn(ctx, p, nil, eval.Discovery)
 				if err != nil {
 					break // stopped: this principal's badge is decided later
 				}
