@@ -95,7 +95,7 @@ func (e *Engine) PathsInEach(ctx context.Context, p *Principal, extra *Context, 
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	return e.pathsIn(p, g, nil), nil
+	return e.PathsIn(p, extra, mode), nil
 }
 
 // EscalatesIn reports whether PathsIn would find any escalation path for p, stopping at the
