@@ -185,7 +185,11 @@ const assumeLower = "sts:assumerole"
 // context does not give (sts:ExternalId, MFA) is kept, with its condition. Each hop is decided
 // by the engine: the role's trust policy, the caller's identity policies, boundary and SCPs.
 func (e *Engine) RoleChains(p *Principal, extra *Context, mode Mode) []Reach {
-	nodes := e.reach(p, extra, mode)
+	return reachesOf(e.reach(p, extra, mode))
+}
+
+// reachesOf makes the reaches of a walk's nodes, leaving out its start.
+func reachesOf(nodes []reachNode) []Reach {
 	out := make([]Reach, 0, len(nodes)-1)
 	for i := 1; i < len(nodes); i++ {
 		out = append(out, Reach{Role: nodes[i].p, Path: chainTo(nodes, i)})
@@ -210,6 +214,15 @@ func (e *Engine) reach(p *Principal, extra *Context, mode Mode) []reachNode {
 // reachFrom is reach from a start whose one-hop assumptions are given (first, sorted by ARN):
 // an outside party's, which its trust policies admit.
 func (e *Engine) reachFrom(p *Principal, first hopList, extra *Context, mode Mode) []reachNode {
+	nodes, _ := e.reachWatched(p, first, extra, mode, nil)
+	return nodes
+}
+
+// reachWatched is reachFrom, calling watch (when not nil) with the nodes found so far and the
+// index of the node whose hops are read next: the nodes found so far are always the first
+// nodes of the final walk, in order. watch returning false stops the walk, and reachWatched
+// reports it did not finish.
+func (e *Engine) reachWatched(p *Principal, first hopList, extra *Context, mode Mode, watch func(nodes []reachNode, next int) bool) ([]reachNode, bool) {
 	nodes := []reachNode{{p: p, parent: -1}}
 	seen := e.visits.Get().(*visits)
 	defer e.visits.Put(seen)
@@ -223,6 +236,9 @@ func (e *Engine) reachFrom(p *Principal, first hopList, extra *Context, mode Mod
 		all-- // a role does not reach itself
 	}
 	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
+		if watch != nil && !watch(nodes, i) {
+			return nodes, false
+		}
 		hops := first
 		if i > 0 {
 			hops = e.assumable(nodes[i].p, extra, mode)
@@ -234,7 +250,7 @@ func (e *Engine) reachFrom(p *Principal, first hopList, extra *Context, mode Mod
 			return len(nodes)-1 < all
 		})
 	}
-	return nodes
+	return nodes, true
 }
 
 // visits records which principals a walk has reached, by their index in the engine's order,

@@ -309,14 +309,14 @@ var stsPath = sync.OnceValue(func() *catalog.EscalationPath {
 // PathsIn, from the chains), in the graph's mode and request context. They are kept with the
 // graph, for the principals of the engine's order.
 func (g *assumeGraph) directPaths(p *Principal) []Escalation {
-	e, extra, mode := g.e, g.extra, g.mode
+	e := g.e
 	keep := p.idx >= 0 && p.idx < len(g.direct) && e.order[p.idx] == p
 	if keep {
 		if found := g.direct[p.idx].Load(); found != nil {
 			return *found
 		}
 	}
-	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}}
+	f := g.newFinder(p)
 	if !e.power(p).admin {
 		for _, path := range catalog.EscalationPaths() {
 			f.path(path)
@@ -327,6 +327,12 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 		g.direct[p.idx].Store(&f.out)
 	}
 	return f.out
+}
+
+// newFinder makes the finder of p's own paths in the graph's mode and request context
+// (directPaths; EscalatesIn, which stops at the first).
+func (g *assumeGraph) newFinder(p *Principal) *finder {
+	return &finder{e: g.e, p: p, ctx: g.e.DeriveContext(p, "", g.extra), extra: g.extra, opt: Options{Mode: g.mode}}
 }
 
 // finder applies the catalogue's paths to one principal.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,7 +44,7 @@ func (s *accessSource) accessRoot(kind model.EntityKind, arn string) *node {
 	return &node{kind: nkPrincipal, key: arn, principal: arn, expandable: true}
 }
 
-func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
+func (s *accessSource) fetch(c *programContext, n *node) job {
 	eng, base, extra, whatIf, mode := c.engine, c.base, c.extra, c.whatIfActive(), c.mode()
 	arn, service, showDenied := n.principal, n.service, s.showDenied
 	lookup := func(e *eval.Engine) (*eval.Principal, error) {
@@ -55,7 +56,7 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 	}
 	switch n.kind {
 	case nkPrincipal:
-		return func() (any, error) {
+		return plain(func() (any, error) {
 			p, err := lookup(eng)
 			if err != nil {
 				return nil, err
@@ -69,17 +70,18 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 				}
 			}
 			return prefixes, nil
-		}
+		})
 	case nkChains:
-		return func() (any, error) {
+		// The roles are shown as the walk finds them, the one-hop roles first.
+		return func(ctx context.Context, partial func(any)) (any, error) {
 			p, err := lookup(eng)
 			if err != nil {
 				return nil, err
 			}
-			return eng.RoleChains(p, extra, mode), nil
+			return eng.RoleChainsEach(ctx, p, extra, mode, func(so []eval.Reach) { partial(so) })
 		}
 	case nkService:
-		return func() (any, error) {
+		return plain(func() (any, error) {
 			p, err := lookup(eng)
 			if err != nil {
 				return nil, err
@@ -94,12 +96,12 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 				}
 			}
 			return d, nil
-		}
+		})
 	case nkNote:
 		if n.data != nil || !whatIf || !strings.HasSuffix(n.key, "#diff") {
 			return nil
 		}
-		return func() (any, error) {
+		return plain(func() (any, error) {
 			p, err := lookup(eng)
 			if err != nil {
 				return nil, err
@@ -109,7 +111,7 @@ func (s *accessSource) fetch(c *programContext, n *node) func() (any, error) {
 				return nil, err
 			}
 			return diffData{eval.DiffAccess(base.WhatCan(bp, extra, mode), eng.WhatCan(p, extra, mode))}, nil
-		}
+		})
 	}
 	return nil
 }
@@ -189,7 +191,11 @@ func (s *accessSource) build(c *programContext, n *node) {
 			}
 			kids = append(kids, k)
 		}
-		if len(kids) == 0 {
+		switch {
+		case n.loading:
+			// First, where it is seen: the roles found so far follow.
+			kids = append([]*node{workingNote(n, fmt.Sprintf("following role chains: %s so far", plural(len(reaches), "role")))}, kids...)
+		case len(kids) == 0:
 			kids = append(kids, newChild(n, nkNote, "reaches no role through sts:AssumeRole"))
 		}
 		n.setChildren(kids)

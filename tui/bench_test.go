@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"context"
+	"fmt"
+	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -227,4 +231,305 @@ func BenchmarkKeyChangesDown(b *testing.B) {
 		d.m.Update(keyMsg("j"))
 		_ = d.m.View()
 	}
+}
+
+// The dense benchmarks run the explorer on the dense account (synth.DenseOptions(): 5,000
+// roles, 1,500 users, 3,000 policies; 40% of principals may assume any role, roles trust the
+// root and earlier roles), the shape of issue 14. BenchmarkDenseFlow times the answers as
+// they arrive, running the commands each key returns as the program does; the key benchmarks
+// time Update and View as the others of this file do.
+
+// denseFlowRole is the role the dense flow opens: the first role of the list whose trust
+// names its own account, so that every principal of the account allowed sts:AssumeRole on it
+// may assume it (thousands on the dense account).
+func denseFlowRole(d *driver) *principalItem {
+	for _, it := range d.m.principals.items {
+		p := it.(*principalItem)
+		if p.kind == model.EntityRole && trustsOwnAccount(d.m.ctx.accounts[0], p.arn) {
+			return p
+		}
+	}
+	return nil
+}
+
+// trustsOwnAccount reports whether the role's trust policy allows its account (the root or
+// the account id).
+func trustsOwnAccount(a *model.Account, arn string) bool {
+	e, ok := a.Entity(arn)
+	if !ok || e.Role == nil || e.Role.TrustPolicy == nil {
+		return false
+	}
+	for _, s := range e.Role.TrustPolicy.Statements {
+		if s.Effect != model.Allow || s.Principal == nil {
+			continue
+		}
+		for _, v := range s.Principal.AWS {
+			if v == a.ID || v == "arn:aws:iam::"+a.ID+":root" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// denseModel is the explorer at 140x45 on the dense account with a new engine, asked only for
+// the first principal's access tree (badges are not decided), and the list on the first role
+// that trusts its account.
+func denseModel(b *testing.B) (*driver, *principalItem) {
+	b.Helper()
+	accounts, err := synth.Load(synth.DenseOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := eval.NewEngine(accounts...)
+	e.Now = func() time.Time { return testNow }
+	d := &driver{m: New(Options{Source: "synth dense", Theme: "dark", Now: func() time.Time { return testNow }})}
+	d.t = &testing.T{}
+	d.m.Update(tea.WindowSizeMsg{Width: 140, Height: 45})
+	d.m.badgesDone = true
+	d.run(d.m.setReady(accounts, e)) // the first principal's access tree
+	role := denseFlowRole(d)
+	d.m.focus = focusList
+	d.m.principals.selectItem(func(it listItem) bool { return it == role })
+	return d, role
+}
+
+// flowClock runs commands as the program does, one after the other, and times from the key
+// press: when each pane's first answer (partial or whole) arrives, when its last arrives,
+// and the longest Update and View of a key or an answer.
+type flowClock struct {
+	start       time.Time
+	first, done map[paneID]time.Duration
+	chains      time.Duration // the paths tree's chains complete (escalation paths to come)
+	slowest     time.Duration
+	what        string // the message of the slowest
+}
+
+// key presses a key and runs what follows from it.
+func (f *flowClock) key(d *driver, name string) {
+	f.start = time.Now()
+	f.first, f.done, f.chains = map[paneID]time.Duration{}, map[paneID]time.Duration{}, 0
+	f.update(d, keyMsg(name))
+}
+
+// update hands a message to Update, then draws, and runs the commands that follow.
+func (f *flowClock) update(d *driver, msg tea.Msg) {
+	t := time.Now()
+	_, cmd := d.m.Update(msg)
+	d.m.View()
+	if el := time.Since(t); el > f.slowest {
+		f.slowest, f.what = el, fmt.Sprintf("%T", msg)
+		if lm, ok := msg.(loadedMsg); ok {
+			f.what += fmt.Sprintf(" pane %d partial %v", lm.pane, lm.partial)
+		}
+	}
+	f.run(d, cmd)
+}
+
+// run runs a command and everything that follows from it, timing the answers.
+func (f *flowClock) run(d *driver, cmd tea.Cmd) {
+	for _, msg := range d.answers(cmd) {
+		if lm, ok := msg.(loadedMsg); ok {
+			at := time.Since(f.start)
+			if _, ok := f.first[lm.pane]; !ok {
+				f.first[lm.pane] = at
+			}
+			if pd, ok := lm.data.(pathsData); ok && !pd.chainsPending && f.chains == 0 {
+				f.chains = at
+			}
+			if !lm.partial {
+				f.done[lm.pane] = at
+			}
+		}
+		f.update(d, msg)
+	}
+}
+
+// BenchmarkDenseFlow is issue 14's explorer flow on the dense account, each run on a new
+// engine (nothing decided yet, as after loading): open a role, its Chains & paths view, the
+// access tree's V (only via role chains), then the role in the Resources view and who may
+// assume it (the reverse tree). It reports, in ms from the key press, when the first answer
+// arrives (the one-hop roles) and when the last does, and the longest Update and View of a
+// key or an answer on the event loop.
+func BenchmarkDenseFlow(b *testing.B) {
+	sum := map[string]time.Duration{}
+	var slowest, cpu time.Duration
+	slowestWhat := ""
+	reached, paths, grantees := 0, 0, 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		d, role := denseModel(b)
+		f := &flowClock{}
+		b.StartTimer()
+		cpu0 := processTime()
+
+		// Open the role: its access tree.
+		f.start = time.Now()
+		f.first, f.done = map[paneID]time.Duration{}, map[paneID]time.Duration{}
+		f.run(d, d.m.listChanged())
+		sum["open-ms"] += f.done[paneAccess]
+
+		// Its Chains & paths view.
+		f.key(d, "[")
+		if d.m.view != viewPaths {
+			b.Fatalf("[ went to view %d", d.m.view)
+		}
+		sum["chains-first-ms"] += f.first[panePaths]
+		sum["chains-ms"] += f.chains
+		sum["paths-ms"] += f.done[panePaths]
+		pd, _ := d.m.paths.tree.root.data.(pathsData)
+		reached, paths = len(pd.reaches), len(pd.escalations)
+
+		// Back to the access tree, then V.
+		f.key(d, "]")
+		f.key(d, "enter")
+		f.key(d, "V")
+		if _, ok := d.m.access.tree.root.data.([]eval.Reach); !ok {
+			b.Fatal("V did not answer with the role chains")
+		}
+		sum["via-first-ms"] += f.first[paneAccess]
+		sum["via-ms"] += f.done[paneAccess]
+
+		// The Resources view: the role, and who may assume it.
+		f.key(d, "]")
+		d.m.resources.selectItem(func(it listItem) bool { return it.(*resourceItem).arn == role.arn })
+		f.run(d, d.m.listChanged())
+		var assume *node
+		for _, n := range d.m.reverse.tree.root.children {
+			if n.kind == nkWhoAction && n.service == eval.AssumeAction {
+				assume = n
+			}
+		}
+		if assume == nil {
+			b.Fatalf("the reverse tree of %s has no %s", role.name, eval.AssumeAction)
+		}
+		f.start = time.Now()
+		f.first, f.done = map[paneID]time.Duration{}, map[paneID]time.Duration{}
+		f.run(d, d.m.reverse.expand(d.m.ctx, assume))
+		sum["whocan-ms"] += f.done[paneReverse]
+		wd, _ := assume.data.(whoData)
+		grantees = len(wd.grantees)
+		cpu += processTime() - cpu0
+		if f.slowest > slowest {
+			slowest, slowestWhat = f.slowest, f.what
+		}
+	}
+	for name, t := range sum {
+		b.ReportMetric(float64(t.Microseconds())/1000/float64(b.N), name)
+	}
+	b.ReportMetric(float64(slowest.Microseconds())/1000, "slowest-update-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.Logf("slowest: %s", slowestWhat)
+	b.Logf("roles reached %d, escalation paths %d, may assume the role %d", reached, paths, grantees)
+}
+
+// denseLoaded is the dense model with the first role's Chains & paths view answered.
+func denseLoaded(b *testing.B) *driver {
+	d, _ := denseModel(b)
+	d.run(d.m.listChanged())
+	d.run(d.m.setView(viewPaths))
+	d.m.focus = focusTree
+	d.m.View()
+	return d
+}
+
+// BenchmarkDenseKeyPathsTree is j/k in the first role's Chains & paths tree (a thousand roles
+// reached).
+func BenchmarkDenseKeyPathsTree(b *testing.B) {
+	d := denseLoaded(b)
+	benchKeys(b, d, keyMsg("j"), keyMsg("k"))
+}
+
+// BenchmarkDenseKeyWhileWorking is j/k in the principals list while the engine works beside
+// the event loop, from a new engine, as the program makes it work while the user waits for an
+// answer: the role chains and escalation paths of each principal in turn, as the Chains &
+// paths view asks for them (the badges wait meanwhile). It reports the slowest press too.
+func BenchmarkDenseKeyWhileWorking(b *testing.B) {
+	d, _ := denseModel(b)
+	e := d.m.ctx.engine
+	done := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer close(done)
+		// As the Chains & paths view makes it work: the chains and paths of each principal in
+		// turn (the badges wait while it works).
+		src := pathsSource{}
+		c := &programContext{engine: e}
+		for _, p := range e.Principals() {
+			if ctx.Err() != nil {
+				return
+			}
+			if work := src.fetch(c, src.root(p.Entity.Kind, p.ARN)); work != nil {
+				work(ctx, func(any) {})
+			}
+		}
+	}()
+	time.Sleep(200 * time.Millisecond) // the work is under way
+	b.ReportAllocs()
+	keys := []tea.KeyPressMsg{keyMsg("j"), keyMsg("k")}
+	var took []time.Duration
+	i := 0
+	for b.Loop() {
+		t := time.Now()
+		d.m.Update(keys[i%len(keys)])
+		d.m.View()
+		took = append(took, time.Since(t))
+		i++
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "slowest-ms")
+	b.StopTimer()
+	cancel()
+	<-done
+}
+
+// BenchmarkDenseKeyViaChains is V pressed in the access tree of the first role (Update and
+// View; the chains it asks for are found off the event loop and not run here).
+func BenchmarkDenseKeyViaChains(b *testing.B) {
+	d, _ := denseModel(b)
+	d.run(d.m.listChanged())
+	d.m.focus = focusTree
+	benchKeys(b, d, keyMsg("V"))
+}
+
+// BenchmarkDenseBadges is the principals list's badges on the dense account, from a new
+// engine until every principal's admin and escalation badge is known: the badge commands run
+// one after the other, as the program runs them while the user asks for nothing.
+func BenchmarkDenseBadges(b *testing.B) {
+	escalations := 0
+	var cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		d, _ := denseModel(b)
+		d.m.badgesDone = false
+		b.StartTimer()
+		cpu0 := processTime()
+		d.run(d.m.nextBadges())
+		cpu += processTime() - cpu0
+		b.StopTimer()
+		escalations = 0
+		for _, it := range d.m.principals.items {
+			p := it.(*principalItem)
+			if !p.badges.escKnown || !p.badges.adminKnown {
+				b.Fatalf("%s: badges not decided", p.name)
+			}
+			if p.badges.escalation {
+				escalations++
+			}
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.Logf("%d with an escalation path", escalations)
+}
+
+// processTime is the processor time (user and system, all threads) the process has used: a
+// busy machine does not inflate it as it does wall time.
+func processTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

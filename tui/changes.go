@@ -296,7 +296,7 @@ func (m *Model) showChange() tea.Cmd {
 // row is explained.
 type changesSource struct{ m *Model }
 
-func (changesSource) fetch(*programContext, *node) func() (any, error) { return nil }
+func (changesSource) fetch(*programContext, *node) job { return nil }
 
 func (s changesSource) build(c *programContext, n *node) {
 	if n.kind != nkChangesRoot {

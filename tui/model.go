@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -100,7 +101,9 @@ type Model struct {
 	badgeID      uint64
 	badgeCursor  int // next principal whose admin badge is to be decided
 	badgesDone   bool
-	badgeEngine  *eval.Engine // the engine the badges are decided with
+	badgeEngine  *eval.Engine       // the engine the badges are decided with
+	badgeCancel  context.CancelFunc // stops the badge command under way; nil when none runs
+	badgesPaused bool               // the badges wait for the user's work to be answered
 	byARN        map[string]*principalItem
 	selectedARN  string // the principal selected in the list
 	selectedKind model.EntityKind
@@ -323,10 +326,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			again = m.changesTree.handle(c, msg)
 		}
 		m.applyPendingSelect()
-		return m, tea.Batch(again, m.followSelection(false))
+		return m, tea.Batch(again, m.followSelection(false), m.yieldBadges())
 	case explainedMsg:
 		m.explain.handle(c, msg)
-		return m, nil
+		return m, m.yieldBadges()
 	case historyMsg:
 		if msg.err != nil {
 			m.setStatus(clean(msg.err.Error()), true)
@@ -355,9 +358,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		cmd := m.handleKey(msg)
-		return m, m.withSpinner(cmd)
+		return m, tea.Batch(m.withSpinner(cmd), m.yieldBadges())
 	case tea.MouseMsg:
-		return m, m.withSpinner(m.handleMouse(msg))
+		return m, tea.Batch(m.withSpinner(m.handleMouse(msg)), m.yieldBadges())
 	case tea.PasteMsg:
 		if len(m.overlays) > 0 {
 			return m, m.overlays[len(m.overlays)-1].paste(m, msg.Content)
@@ -513,11 +516,15 @@ func (m *Model) cycleFocus(step int) {
 
 // setView switches views; the explanation follows the new view's selection.
 func (m *Model) setView(v view) tea.Cmd {
+	if v != m.view {
+		// The work of the view left is stopped; coming back asks for it again.
+		m.currentTree().suspend()
+	}
 	m.view = v
 	if m.focus == focusDoc {
 		m.focus = focusTree
 	}
-	return tea.Batch(m.showSelected(), m.followSelection(true))
+	return tea.Batch(m.showSelected(), m.currentTree().resume(m.ctx), m.followSelection(true))
 }
 
 // updateFocused gives a key to the focused pane.
@@ -679,11 +686,19 @@ func (m *Model) toggleStrict() tea.Cmd {
 }
 
 // refreshAll asks again for everything on screen: the context, the mode or the what-ifs
-// changed.
+// changed. The trees of the other views are asked again when the user goes back to them.
 func (m *Model) refreshAll() tea.Cmd {
 	c := m.ctx
 	h := c.layout.tree.h - 1
-	cmds := []tea.Cmd{m.access.refresh(c, h), m.reverse.refresh(c, h), m.paths.refresh(c, h), m.restartBadges(), m.startDiff()}
+	cmds := []tea.Cmd{m.restartBadges(), m.startDiff()}
+	for _, tp := range []*treePane{&m.access, &m.reverse, &m.paths} {
+		if tp == m.currentTree() {
+			cmds = append(cmds, tp.refresh(c, h))
+			continue
+		}
+		// A tree out of sight is asked again when the user comes back to it (resume).
+		tp.stale(c)
+	}
 	if it := m.explain.principal; it != nil {
 		m.showPrincipalInfo(it) // it shows the what-ifs on its policies
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/iamscope/iamscope/eval"
@@ -11,17 +12,24 @@ import (
 // steps that each explain as a request.
 type pathsSource struct{}
 
-// pathsData is what the engine found for a principal.
+// pathsData is what the engine found for a principal, or has found so far: while
+// chainsPending the chains are the first of them (the shortest first); while pathsPending the
+// escalation paths are not known yet, and checked of roles have had their own paths found.
 type pathsData struct {
-	reaches     []eval.Reach
-	escalations []eval.Escalation
+	reaches       []eval.Reach
+	escalations   []eval.Escalation
+	chainsPending bool
+	pathsPending  bool
+	checked, of   int
 }
 
 func (pathsSource) root(kind model.EntityKind, arn string) *node {
 	return &node{kind: nkPathsRoot, key: arn + "#paths", principal: arn, expandable: true, data: kind, account: model.AccountOf(arn)}
 }
 
-func (pathsSource) fetch(c *programContext, n *node) func() (any, error) {
+// fetch finds the chains, reporting them as the walk finds them (the one-hop roles first),
+// then the escalation paths, reporting how many of the roles reached are checked.
+func (pathsSource) fetch(c *programContext, n *node) job {
 	if n.kind != nkPathsRoot {
 		return nil
 	}
@@ -29,13 +37,58 @@ func (pathsSource) fetch(c *programContext, n *node) func() (any, error) {
 		return nil
 	}
 	eng, extra, arn, mode := c.engine, c.extra, n.principal, c.mode()
-	return func() (any, error) {
+	return func(ctx context.Context, partial func(any)) (any, error) {
 		p, ok := eng.Principal(arn)
 		if !ok {
 			return nil, fmt.Errorf("no principal %s", clean(arn))
 		}
-		return pathsData{reaches: eng.RoleChains(p, extra, mode), escalations: eng.PathsIn(p, extra, mode)}, nil
+		reaches, err := eng.RoleChainsEach(ctx, p, extra, mode, func(so []eval.Reach) {
+			partial(pathsData{reaches: so, chainsPending: true, pathsPending: true})
+		})
+		if err != nil {
+			return nil, err
+		}
+		partial(pathsData{reaches: reaches, pathsPending: true, of: len(reaches)})
+		escalations, err := eng.PathsInEach(ctx, p, extra, mode, func(done, total int) {
+			partial(pathsData{reaches: reaches, pathsPending: true, checked: done, of: total})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return pathsData{reaches: reaches, escalations: escalations}, nil
 	}
+}
+
+// childByKey returns n's child of the key, or an empty node when it has none.
+func childByKey(n *node, key string) *node {
+	for _, k := range n.children {
+		if k.key == key {
+			return k
+		}
+	}
+	return &node{}
+}
+
+// sameReach reports whether two reaches are the same role by the same chain, with the same
+// conditions: one found again by the same walk.
+func sameReach(a, b eval.Reach) bool {
+	if a.Role != b.Role || len(a.Path) != len(b.Path) {
+		return false
+	}
+	for i, h := range a.Path {
+		g := b.Path[i]
+		if h.From != g.From || h.To != g.To || h.Action != g.Action || h.Condition != g.Condition {
+			return false
+		}
+	}
+	return true
+}
+
+// workingNote is the row that says a node's children are still being found, and how far.
+func workingNote(parent *node, text string) *node {
+	k := newChild(parent, nkNote, "… "+text)
+	k.key = parent.key + "#working"
+	return k
 }
 
 func (pathsSource) build(c *programContext, n *node) {
@@ -44,13 +97,33 @@ func (pathsSource) build(c *programContext, n *node) {
 	}
 	d, ok := n.data.(pathsData)
 	if !ok {
+		if n.loading {
+			return // nothing found yet: the pane says it is asking
+		}
 		n.setChildren([]*node{newChild(n, nkNote, "A group does not act: pick one of its members.")})
 		return
 	}
-	chains := newChild(n, nkSection, fmt.Sprintf("Role chains (%d)", len(d.reaches)))
+	label := fmt.Sprintf("Role chains (%d)", len(d.reaches))
+	if d.chainsPending {
+		label = fmt.Sprintf("Role chains (%d so far)", len(d.reaches))
+	}
+	chains := newChild(n, nkSection, label)
+	chains.key = n.key + "/chains"
 	chains.expandable, chains.expanded, chains.loaded = true, true, true
+	// The rows of the roles found before (a report while the walk goes on is the beginning of
+	// the next) are kept; only those of the roles found since are made.
 	var reaches []*node
-	for _, r := range d.reaches {
+	for _, k := range childByKey(n, chains.key).children {
+		if k.kind == nkNote {
+			continue // the row that says the chains are still followed
+		}
+		if r, ok := k.data.(eval.Reach); ok && len(reaches) < len(d.reaches) && sameReach(r, d.reaches[len(reaches)]) {
+			reaches = append(reaches, k)
+			continue
+		}
+		break
+	}
+	for _, r := range d.reaches[len(reaches):] {
 		k := newChild(chains, nkReach, clean(roleName(r.Role.ARN))+c.otherAccount(r.Role.ARN, n.account))
 		k.note = fmt.Sprintf("%d hop", len(r.Path))
 		if len(r.Path) > 1 {
@@ -61,6 +134,7 @@ func (pathsSource) build(c *programContext, n *node) {
 		if r.Conditional() {
 			k.decision = decIf
 		}
+		k.data = r
 		var hops []*node
 		for _, h := range r.Path {
 			hops = append(hops, hopNode(c, k, h))
@@ -69,12 +143,34 @@ func (pathsSource) build(c *programContext, n *node) {
 		k.setChildren(hops)
 		reaches = append(reaches, k)
 	}
-	if len(reaches) == 0 {
+	switch {
+	case d.chainsPending:
+		// First, where it is seen: the chains found so far follow.
+		hops := 1
+		if len(d.reaches) > 0 {
+			hops = len(d.reaches[len(d.reaches)-1].Path)
+		}
+		note := workingNote(chains, fmt.Sprintf("following role chains: %s so far, %s deep", plural(len(d.reaches), "role"), plural(hops, "hop")))
+		reaches = append([]*node{note}, reaches...)
+	case len(reaches) == 0:
 		reaches = append(reaches, newChild(chains, nkNote, "reaches no role"))
 	}
 	chains.setChildren(reaches)
 
+	if d.pathsPending {
+		paths := newChild(n, nkSection, "Escalation paths (finding…)")
+		paths.key = n.key + "/paths"
+		paths.expandable, paths.expanded, paths.loaded = true, true, true
+		text := "finding escalation paths once the chains are known"
+		if !d.chainsPending {
+			text = fmt.Sprintf("finding escalation paths: %d of %s reached checked", d.checked, plural(d.of, "role"))
+		}
+		paths.setChildren([]*node{workingNote(paths, text)})
+		n.setChildren([]*node{chains, paths})
+		return
+	}
 	paths := newChild(n, nkSection, fmt.Sprintf("Escalation paths (%d)", len(d.escalations)))
+	paths.key = n.key + "/paths"
 	paths.expandable, paths.expanded, paths.loaded = true, true, true
 	var escs []*node
 	for i, e := range d.escalations {

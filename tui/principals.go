@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"sort"
 
 	tea "charm.land/bubbletea/v2"
@@ -192,12 +193,17 @@ type badgesMsg struct {
 const badgeBudget = 60 * time.Millisecond
 
 // badgeWork returns the work that decides the admin badge, and the escalation badge when
-// withPaths, for the principals in turn until the budget is spent.
-func badgeWork(e *eval.Engine, arns []string, withPaths bool, id uint64) func() badgesMsg {
+// withPaths, for the principals in turn until the budget is spent or ctx is done (the user
+// asked for something: the badges wait). The escalation badge asks only whether a path exists
+// (eval.EscalatesIn), in discovery mode without a request context.
+func badgeWork(ctx context.Context, e *eval.Engine, arns []string, withPaths bool, id uint64) func() badgesMsg {
 	return func() badgesMsg {
 		start := time.Now()
 		out := badgesMsg{id: id}
 		for _, arn := range arns {
+			if ctx.Err() != nil {
+				break
+			}
 			p, ok := e.Principal(arn)
 			if !ok {
 				p, ok = groupStandIn(e, arn)
@@ -207,7 +213,11 @@ func badgeWork(e *eval.Engine, arns []string, withPaths bool, id uint64) func() 
 			}
 			r := badgeResult{arn: arn, admin: e.IsAdmin(p)}
 			if withPaths {
-				r.escalation, r.escDone = len(e.Paths(p)) > 0, true
+				has, err := e.EscalatesIn(ctx, p, nil, eval.Discovery)
+				if err != nil {
+					break // stopped: this principal's badge is decided later
+				}
+				r.escalation, r.escDone = has, true
 			}
 			out.results = append(out.results, r)
 			if time.Since(start) > badgeBudget {
@@ -245,6 +255,11 @@ func (m *Model) nextBadges() tea.Cmd {
 	if c.base == nil || m.badgesDone {
 		return nil
 	}
+	if m.userBusy() {
+		// What the user asked for comes first: the badges go on once it is answered.
+		m.badgesPaused = true
+		return nil
+	}
 	var arns []string
 	withPaths := false
 	// Admin badges first, they are cheap.
@@ -275,14 +290,42 @@ func (m *Model) nextBadges() tea.Cmd {
 		return nil
 	}
 	m.badgeID = c.newID()
-	work := badgeWork(c.engine, arns, withPaths, m.badgeID)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.badgeCancel = cancel
+	work := badgeWork(ctx, c.engine, arns, withPaths, m.badgeID)
 	return func() tea.Msg { return work() }
+}
+
+// userBusy reports whether the engine works on something the user asked for: a tree's
+// answer or an explanation.
+func (m *Model) userBusy() bool {
+	return m.access.busy() || m.reverse.busy() || m.paths.busy() || m.explain.loading
+}
+
+// yieldBadges stops the badge command under way while the user's work runs, and starts the
+// badges again once it is done.
+func (m *Model) yieldBadges() tea.Cmd {
+	if m.userBusy() {
+		if m.badgeCancel != nil {
+			m.badgeCancel()
+		}
+		return nil
+	}
+	if m.badgesPaused && m.badgeCancel == nil {
+		m.badgesPaused = false
+		return m.nextBadges()
+	}
+	return nil
 }
 
 // handleBadges records badges and asks for the next ones.
 func (m *Model) handleBadges(msg badgesMsg) tea.Cmd {
 	if msg.id != m.badgeID {
 		return nil
+	}
+	if m.badgeCancel != nil {
+		m.badgeCancel()
+		m.badgeCancel = nil
 	}
 	for _, r := range msg.results {
 		it, ok := m.byARN[r.arn]
@@ -315,7 +358,11 @@ func (m *Model) restartBadges() tea.Cmd {
 		p.badges.adminKnown, p.badges.escKnown = false, false
 		p.r++
 	}
-	m.badgeCursor, m.badgesDone = 0, false
+	m.badgeCursor, m.badgesDone, m.badgesPaused = 0, false, false
+	if m.badgeCancel != nil {
+		m.badgeCancel()
+		m.badgeCancel = nil
+	}
 	m.badgeID = c.newID()
 	return m.nextBadges()
 }

@@ -116,7 +116,7 @@ func (reverseSource) root(it *resourceItem) *node {
 	return &node{kind: nkResourceRoot, key: it.arn, label: it.label, copyText: it.arn, expandable: true, data: it, account: it.account}
 }
 
-func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
+func (reverseSource) fetch(c *programContext, n *node) job {
 	eng, extra, mode := c.engine, c.extra, c.mode()
 	switch n.kind {
 	case nkResourceRoot:
@@ -124,10 +124,17 @@ func (reverseSource) fetch(c *programContext, n *node) func() (any, error) {
 		if it == nil {
 			return nil
 		}
-		return func() (any, error) { return resourceActions(it), nil }
+		return plain(func() (any, error) { return resourceActions(it), nil })
 	case nkWhoAction:
 		action, resource := n.service, n.req.resource
-		return func() (any, error) { return eng.WhoCan(action, resource, extra, mode), nil }
+		// The rows of the parties are made off the event loop too (thousands on a dense
+		// account), under a copy of the node that names what they need of it.
+		under := &node{kind: n.kind, key: n.key, req: n.req, account: n.homeAccount()}
+		names := &programContext{accounts: c.accounts}
+		return plain(func() (any, error) {
+			grantees := eng.WhoCan(action, resource, extra, mode)
+			return whoData{grantees: grantees, rows: granteeNodes(names, under, grantees)}, nil
+		})
 	}
 	return nil
 }
@@ -197,11 +204,9 @@ func (reverseSource) build(c *programContext, n *node) {
 		}
 		n.setChildren(kids)
 	case nkWhoAction:
-		grantees, _ := n.data.([]eval.Grantee)
-		var kids []*node
-		for _, g := range grantees {
-			kids = append(kids, granteeNode(c, n, g))
-		}
+		d, _ := n.data.(whoData)
+		grantees := d.grantees
+		kids := d.rows
 		if len(kids) == 0 {
 			kids = append(kids, newChild(n, nkNote, "nobody"))
 		}
@@ -211,6 +216,23 @@ func (reverseSource) build(c *programContext, n *node) {
 		}
 		n.setChildren(kids)
 	}
+}
+
+// whoData is who can do a resource's action, and the rows that show them.
+type whoData struct {
+	grantees []eval.Grantee
+	rows     []*node
+}
+
+// granteeNodes makes the nodes of the parties that can do parent's action. It reads of
+// parent only its key, request and account, and of c only the loaded accounts: it runs off the
+// event loop, under a copy of the node and of the accounts.
+func granteeNodes(c *programContext, parent *node, grantees []eval.Grantee) []*node {
+	out := make([]*node, 0, len(grantees))
+	for _, g := range grantees {
+		out = append(out, granteeNode(c, parent, g))
+	}
+	return out
 }
 
 // granteeNode makes the node of a party that can do the action, with its hops; a principal of

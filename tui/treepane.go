@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -16,23 +18,37 @@ const (
 )
 
 // loadedMsg answers a node's request for what its children are made of. It names what it
-// answers: the pane, the request id, the node's key and the epoch it was asked in.
+// answers: the pane, the request id, the node's key and the epoch it was asked in. A partial
+// answer is what is known so far; next waits for the following one.
 type loadedMsg struct {
-	pane  paneID
-	id    uint64
-	key   string
-	epoch int
-	data  any
-	err   error
+	pane    paneID
+	id      uint64
+	key     string
+	epoch   int
+	data    any
+	err     error
+	partial bool
+	next    tea.Cmd
+}
+
+// job is the work that finds what a node's children are made of. It runs off the event loop
+// and must touch nothing but what it was given; it may call partial with what it knows so far
+// (the node's children are built from it while the rest is found), and should stop soon after
+// ctx is done: the user has moved on.
+type job func(ctx context.Context, partial func(any)) (any, error)
+
+// plain makes a job of work that reports nothing before its answer and runs to its end.
+func plain(work func() (any, error)) job {
+	return func(context.Context, func(any)) (any, error) { return work() }
 }
 
 // treeSource knows what a tree's nodes stand for.
 type treeSource interface {
-	// fetch returns the work that finds what a node's children are made of; it runs off the
-	// event loop and must touch nothing but what it was given. nil means the node's children
-	// are built without asking the engine.
-	fetch(c *programContext, n *node) func() (any, error)
-	// build makes a node's children from its data, with the pane's toggles.
+	// fetch returns the job that finds what a node's children are made of. nil means the
+	// node's children are built without asking the engine.
+	fetch(c *programContext, n *node) job
+	// build makes a node's children from its data (a partial answer's, while the node is
+	// loading), with the pane's toggles.
 	build(c *programContext, n *node)
 }
 
@@ -42,23 +58,91 @@ type treePane struct {
 	tree    treeModel
 	src     treeSource
 	pending map[uint64]*node
+	// cancels stops the job of each pending request.
+	cancels map[uint64]context.CancelFunc
 }
 
 func newTreePane(id paneID, src treeSource) treePane {
-	return treePane{id: id, src: src, pending: map[uint64]*node{}}
+	return treePane{id: id, src: src, pending: map[uint64]*node{}, cancels: map[uint64]context.CancelFunc{}}
 }
 
-// setRoot shows a new tree and asks for the root's children.
+// setRoot shows a new tree and asks for the root's children; the old tree's work is stopped.
 func (p *treePane) setRoot(c *programContext, root *node) tea.Cmd {
-	p.pending = map[uint64]*node{}
+	p.stopAll()
 	root.expanded = true
 	p.tree.setRoot(root)
 	return p.load(c, root)
 }
 
-// load asks for a node's children.
+// drop forgets a pending request and stops its job.
+func (p *treePane) drop(id uint64) {
+	if cancel, ok := p.cancels[id]; ok {
+		cancel()
+		delete(p.cancels, id)
+	}
+	delete(p.pending, id)
+}
+
+// stopAll stops every pending job.
+func (p *treePane) stopAll() {
+	for id := range p.pending {
+		p.drop(id)
+	}
+	p.pending = map[uint64]*node{}
+}
+
+// suspend stops every pending job when the user leaves the pane's view; the nodes that
+// waited are asked again by resume when the user comes back.
+func (p *treePane) suspend() {
+	for id, n := range p.pending {
+		p.drop(id)
+		if n.loadID == id {
+			// Not loaded: what it shows may be a partial answer, or one of an older epoch.
+			n.loading, n.loaded = false, false
+			n.loadID = 0
+			n.rev++
+		}
+	}
+	p.tree.dirty = true
+}
+
+// stale stops every pending job and marks every node whose children come from the engine as
+// not loaded, the root too: the context, the mode or the what-ifs changed while the pane is
+// out of sight. Its rows stay until resume has them asked again.
+func (p *treePane) stale(c *programContext) {
+	p.stopAll()
+	if p.tree.root != nil {
+		p.forget(c, p.tree.root)
+	}
+}
+
+// resume asks again for every open node that waits for its children: those suspend stopped.
+func (p *treePane) resume(c *programContext) tea.Cmd {
+	var cmds []tea.Cmd
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.expanded && n.expandable && !n.loaded && !n.loading {
+			cmds = append(cmds, p.load(c, n))
+			return
+		}
+		for _, k := range n.children {
+			if k.expanded {
+				walk(k)
+			}
+		}
+	}
+	if p.tree.root != nil {
+		walk(p.tree.root)
+	}
+	return tea.Batch(cmds...)
+}
+
+// load asks for a node's children; a request the node still awaits is dropped.
 func (p *treePane) load(c *programContext, n *node) tea.Cmd {
 	work := p.src.fetch(c, n)
+	if n.loadID != 0 {
+		p.drop(n.loadID)
+	}
 	if work == nil {
 		n.loaded, n.loading = true, false
 		p.src.build(c, n)
@@ -70,26 +154,65 @@ func (p *treePane) load(c *programContext, n *node) tea.Cmd {
 	n.loadID = c.newID()
 	n.rev++
 	p.pending[n.loadID] = n
-	id, epoch, pane, nodeKey := n.loadID, c.epoch, p.id, n.key
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancels[n.loadID] = cancel
+	return startJob(ctx, work, loadedMsg{pane: p.id, id: n.loadID, key: n.key, epoch: c.epoch})
+}
+
+// startJob runs a job in a goroutine of its own and returns its first message: a partial
+// answer (whose next waits for the following one) or the answer. Of partial answers not yet
+// read only the latest is kept. Once ctx is done nothing more is delivered.
+func startJob(ctx context.Context, work job, head loadedMsg) tea.Cmd {
+	ch := make(chan loadedMsg, 1)
+	put := func(msg loadedMsg) {
+		select {
+		case <-ch: // an unread partial answer: this one replaces it
+		default:
+		}
+		ch <- msg // the only sender, and the channel is empty
+	}
+	var wait tea.Cmd
+	wait = func() tea.Msg {
+		select {
+		case msg := <-ch:
+			if msg.partial {
+				msg.next = wait
+			}
+			return msg
+		case <-ctx.Done():
+			return nil
+		}
+	}
 	return func() tea.Msg {
-		data, err := work()
-		return loadedMsg{pane: pane, id: id, key: nodeKey, epoch: epoch, data: data, err: err}
+		go func() {
+			data, err := work(ctx, func(part any) {
+				msg := head
+				msg.data, msg.partial = part, true
+				put(msg)
+			})
+			msg := head
+			msg.data, msg.err = data, err
+			put(msg)
+		}()
+		return wait()
 	}
 }
 
 // handle takes an answer; stale answers (another request since, or an older epoch) are
 // dropped. A node whose last request was answered in an older epoch (one the refresh did not
-// ask again: it was closed then) is asked again if open, or left to be asked when opened.
+// ask again: it was closed then) is asked again if open, or left to be asked when opened. A
+// partial answer builds the node's children from what is known so far and waits for more.
 func (p *treePane) handle(c *programContext, msg loadedMsg) tea.Cmd {
 	n, ok := p.pending[msg.id]
 	if !ok {
 		return nil
 	}
-	delete(p.pending, msg.id)
 	if n.loadID != msg.id || n.key != msg.key {
+		p.drop(msg.id)
 		return nil
 	}
 	if msg.epoch != c.epoch {
+		p.drop(msg.id)
 		n.loading = false
 		n.rev++
 		if n.expanded {
@@ -97,6 +220,14 @@ func (p *treePane) handle(c *programContext, msg loadedMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if msg.partial {
+		n.data = msg.data
+		n.rev++
+		p.src.build(c, n)
+		p.tree.dirty = true
+		return msg.next
+	}
+	p.drop(msg.id)
 	n.loading = false
 	n.rev++
 	if msg.err != nil {
@@ -207,6 +338,7 @@ func (p *treePane) forgetClosed(c *programContext, n *node) {
 // forget marks n and every node under it whose children come from the engine as not loaded.
 func (p *treePane) forget(c *programContext, n *node) {
 	if n.expandable && (n.loaded || n.loading) && p.src.fetch(c, n) != nil {
+		p.drop(n.loadID)
 		n.loaded, n.loading = false, false
 		n.loadID = 0
 		n.rev++

@@ -223,6 +223,10 @@ func (m *Model) treePaneView(r rect) []string {
 	tp := m.currentTree()
 	focused := m.focus == focusTree
 	title, right := m.treeTitle()
+	if tp.busy() && m.view != viewChanges {
+		// The engine still works on this tree: what it shows is what is found so far.
+		right = strings.TrimSuffix(m.spinner.View()+" "+workNote(tp)+" · "+right, " · ")
+	}
 	lines := []string{m.paneTitle(title, right, r.w, focused)}
 	// The selected row's whole text, under the tree, when the row cuts it.
 	detail := cutRowDetail(c.styles, tp.tree.selected(), r.w, r.h-1)
@@ -236,6 +240,20 @@ func (m *Model) treePaneView(r rect) []string {
 		lines = append(padLines(lines, r.w, 1+h), detail...)
 	}
 	return block(lines, r.w, r.h)
+}
+
+// workNote says what the engine works on in a tree: how far the Chains & paths view's work
+// is, else "working".
+func workNote(tp *treePane) string {
+	if d, ok := tp.tree.root.data.(pathsData); ok && tp.tree.root.loading {
+		switch {
+		case d.chainsPending:
+			return fmt.Sprintf("%d roles so far", len(d.reaches))
+		case d.pathsPending:
+			return fmt.Sprintf("paths: %d/%d roles", d.checked, d.of)
+		}
+	}
+	return "working"
 }
 
 // treeTitle names the current tree and its toggles.
