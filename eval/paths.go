@@ -193,9 +193,10 @@ func (e *Engine) Paths(p *Principal) []Escalation { return e.PathsIn(p, nil, Dis
 // Can decides it; in discovery mode a step that hangs on a condition is kept with it.
 //
 // Each path is reported once for each best target, by its shortest way: p's own steps first,
-// then chains in breadth-first order.
+// then chains in breadth-first order. It is PathSummaryIn's summary expanded.
 func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
-	return e.pathsIn(p, e.graph(extra, mode), nil)
+	s := e.PathSummaryIn(p, extra, mode)
+	return s.Expand()
 }
 
 // rolesGain sums up what every role of the loaded accounts could give through a chain: whether
@@ -213,81 +214,19 @@ func (s *rolesGain) nothingFor(e *Engine, p *Principal) bool {
 	return !s.anyPaths && (mine.admin || !s.anyAdmin && s.probes&^mine.probes == 0)
 }
 
-// pathsIn is PathsIn in the graph's mode and request context. With gain (every role's own
-// paths found first), a principal that no role could give anything is not walked.
-func (e *Engine) pathsIn(p *Principal, g *assumeGraph, gain *rolesGain) []Escalation {
-	out := append([]Escalation(nil), g.directPaths(p)...)
-	if gain != nil && gain.nothingFor(e, p) {
-		return out
-	}
-	type key struct{ id, target string }
-	seen := map[key]bool{}
-	// An escalation through a chain is new when its path does not yet reach its best target;
-	// the targets it lists beside that one are kept as they are.
-	mark := func(esc Escalation) bool {
-		k := key{esc.Path.ID, esc.Target}
-		if esc.Target == p.ARN || seen[k] {
-			return false
-		}
-		seen[k] = true
-		return true
-	}
-	for _, esc := range out {
-		mark(esc)
-	}
-	sts := stsPath()
-	nodes := e.reach(p, g.extra, g.mode)
-	for i := 1; i < len(nodes); i++ {
-		role := nodes[i].p
-		var path []Hop // built when something new is found through this role
-		chain := func() []Hop {
-			if path == nil {
-				path = chainTo(nodes, i)
-			}
-			return path
-		}
-		if e.worthMore(role, p) {
-			esc := Escalation{Path: sts, From: p, Target: role.ARN, Targets: []string{role.ARN}, TargetKind: "role",
-				Exploitable: true, Steps: []Step{{Action: AssumeAction, Resource: role.ARN, Condition: nodes[i].cond}}}
-			if mark(esc) {
-				esc.Via = chain()[:len(chain())-1]
-				esc.Actor = actorOf(e, p, esc.Via)
-				out = append(out, esc)
-			}
-		}
-		for _, esc := range g.directPaths(role) {
-			if !mark(esc) {
-				continue
-			}
-			esc.From, esc.Via = p, chain()
-			out = append(out, esc)
-		}
-	}
-	return out
-}
-
 // AllPaths is AllPathsIn with no request context, in discovery mode.
 func (e *Engine) AllPaths() [][]Escalation { return e.AllPathsIn(nil, Discovery) }
 
 // AllPathsIn finds the escalation paths of every principal in the request context extra and
-// the mode, in the order of Principals, on as many goroutines as there are processors.
-//
-// Each principal's own paths are found first, once; then each principal's chains combine them.
+// the mode, in the order of Principals: each one's PathsIn, from AllPathSummariesIn. On an
+// account where most principals reach hundreds of roles the lists repeat each role's paths
+// once per principal that reaches it; AllPathSummariesIn lists them once.
 func (e *Engine) AllPathsIn(extra *Context, mode Mode) [][]Escalation {
-	g := e.graph(extra, mode)
-	e.forEachPrincipal(func(p *Principal) { g.directPaths(p) })
-	var gain rolesGain
-	for _, p := range e.order {
-		if p.Entity.Kind != model.EntityRole {
-			continue
-		}
-		pw := e.power(p)
-		gain.anyPaths = gain.anyPaths || len(g.directPaths(p)) > 0
-		gain.anyAdmin = gain.anyAdmin || pw.admin
-		gain.probes |= pw.probes
+	sums := e.AllPathSummariesIn(extra, mode)
+	out := make([][]Escalation, len(sums))
+	for i := range sums {
+		out[i] = sums[i].Expand()
 	}
-	out := make([][]Escalation, len(e.order))
-	e.forEach(e.order, func(i int, p *Principal) { out[i] = e.pathsIn(p, g, &gain) })
 	return out
 }
 
@@ -317,6 +256,9 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 		}
 	}
 	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}}
+	if keep {
+		f.hops, f.hopsKnown = g.edges(p), true
+	}
 	if !e.power(p).admin {
 		for _, path := range catalog.EscalationPaths() {
 			f.path(path)
@@ -341,6 +283,11 @@ type finder struct {
 	memo    map[string]map[uint64]Step // by lower-cased action, then memoKey
 	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
+	// hops are p's one-hop assumptions in the same request context and mode, when known: they
+	// decide sts:AssumeRole on a loaded role as Can does, without deciding it again.
+	hops      hopList
+	hopsKnown bool
+	iamPrefix string // "arn:aws:iam::ACCOUNT:" of p's account, set on first use
 }
 
 // may decides one step on one resource, in the request's context with the step's own keys
@@ -348,6 +295,14 @@ type finder struct {
 func (f *finder) may(action, resource string, own *Context) (Step, bool) {
 	key, memo := uint64(0), own == nil
 	lower := strings.ToLower(action)
+	if memo && f.hopsKnown && lower == assumeLower {
+		if r, ok := f.e.principals[resource]; ok && r.Entity.Kind == model.EntityRole && r != f.p {
+			if cond, ok := f.hops.find(r); ok {
+				return Step{Action: action, Resource: resource, Condition: cond}, true
+			}
+			return Step{}, false
+		}
+	}
 	if memo {
 		key, memo = f.memoKey(lower, resource)
 	}
@@ -386,7 +341,10 @@ func (f *finder) may(action, resource string, own *Context) (Step, bool) {
 // trust policy weighs in), other services or accounts, more than 64 covering statements, and
 // statements with policy variables in Resource.
 func (f *finder) memoKey(lowerAction, resource string) (uint64, bool) {
-	if !strings.HasPrefix(lowerAction, "iam:") || !strings.HasPrefix(resource, "arn:aws:iam::"+f.p.Account+":") {
+	if f.iamPrefix == "" {
+		f.iamPrefix = "arn:aws:iam::" + f.p.Account + ":"
+	}
+	if !strings.HasPrefix(lowerAction, "iam:") || !strings.HasPrefix(resource, f.iamPrefix) {
 		return 0, false
 	}
 	stmts, ok := f.covering(lowerAction)
@@ -482,13 +440,23 @@ func (f *finder) flush() {
 		}
 		return 2
 	}
-	sort.SliceStable(f.found, func(i, j int) bool {
-		ri, rj := rank(f.found[i]), rank(f.found[j])
-		if ri != rj {
-			return ri < rj
+	type ranked struct {
+		rank int
+		esc  Escalation
+	}
+	order := make([]ranked, len(f.found))
+	for i, esc := range f.found {
+		order[i] = ranked{rank(esc), esc}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].rank != order[j].rank {
+			return order[i].rank < order[j].rank
 		}
-		return f.found[i].Target < f.found[j].Target
+		return order[i].esc.Target < order[j].esc.Target
 	})
+	for i := range order {
+		f.found[i] = order[i].esc
+	}
 	best := f.found[0]
 	for _, esc := range f.found {
 		best.Targets = append(best.Targets, esc.Target)
