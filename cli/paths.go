@@ -373,7 +373,7 @@ func pathsDocument(head pathsJSON, sums []eval.PathSummary, single bool) pathsJS
 // writeJSON indents them: the first array already opened by its name, the others opened by
 // their first item (an empty one is left out, as omitempty leaves it).
 type jsonArrays struct {
-	w    io.Writer
+	w   io.Writer
 	n   int // items of the current array
 	err error
 }
