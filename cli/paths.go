@@ -56,22 +56,7 @@ func NewPathsCommand() *cobra.Command {
 			fmt.Fprintf(w, "%d escalation path(s)\n", n)
 			writePartial(w, out.Partial)
 			writeUnknownKeysWhere(w, unknown)
-			for i := range sums {
-				for _, p := range summaryPaths(&sums[i], 0) {
-					writePath(w, p)
-				}
-				for _, t := range summaryThrough(&sums[i], 0) {
-					writeThrough(w, t)
-				}
-			}
-			if who != nil {
-				if roles := referencedPaths(&sums[0]); len(roles) > 0 {
-					fmt.Fprintln(w, "\nThe own paths of the roles the chains above lead to:")
-					for _, p := range roles {
-						writePath(w, p)
-					}
-				}
-			}
+			writePathsText(w, sums, who != nil)
 			return nil
 		},
 	}
@@ -193,6 +178,28 @@ func writePath(w io.Writer, p pathJSON) {
 	}
 	if p.Bounded {
 		fmt.Fprintln(w, "    capped by the permission boundary")
+	}
+}
+
+// writePathsText writes the entries of paths' text answer: each principal's own paths, taking
+// on the roles worth more than itself, and the roles whose paths it gains through a chain,
+// named; with single (one principal's answer), the own paths of those roles after.
+func writePathsText(w io.Writer, sums []eval.PathSummary, single bool) {
+	for i := range sums {
+		for _, p := range summaryPaths(&sums[i], 0) {
+			writePath(w, p)
+		}
+		for _, t := range summaryThrough(&sums[i], 0) {
+			writeThrough(w, t)
+		}
+	}
+	if single && len(sums) == 1 {
+		if roles := referencedPaths(&sums[0]); len(roles) > 0 {
+			fmt.Fprintln(w, "\nThe own paths of the roles the chains above lead to:")
+			for _, p := range roles {
+				writePath(w, p)
+			}
+		}
 	}
 }
 

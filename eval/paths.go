@@ -104,13 +104,46 @@ var existingKinds = map[string]string{
 type pathState struct {
 	mu      sync.Mutex
 	byTrust map[string][]*Principal // service principal -> roles it may assume
+	// takeable holds, by account and then users (false) or roles (true), the principals a
+	// principal-access path may take over, in the engine's order: service-linked roles left
+	// out.
+	takeable map[string]*[2][]*Principal
 }
 
 func (e *Engine) paths() *pathState {
 	e.pathOnce.Do(func() {
-		e.pathSt = &pathState{byTrust: map[string][]*Principal{}}
+		e.pathSt = &pathState{byTrust: map[string][]*Principal{}, takeable: map[string]*[2][]*Principal{}}
 	})
 	return e.pathSt
+}
+
+// takeable lists the users (roles with role) of an account that a principal-access path may
+// take over, in the engine's order: service-linked roles cannot be changed or assumed by
+// principals.
+func (e *Engine) takeable(account string, role bool) []*Principal {
+	st := e.paths()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	lists, ok := st.takeable[account]
+	if !ok {
+		lists = &[2][]*Principal{}
+		for _, t := range e.order {
+			if t.Account != account {
+				continue
+			}
+			switch {
+			case t.Entity.Kind == model.EntityUser:
+				lists[0] = append(lists[0], t)
+			case t.Entity.Kind == model.EntityRole && !t.Entity.Role.IsServiceLinked():
+				lists[1] = append(lists[1], t)
+			}
+		}
+		st.takeable[account] = lists
+	}
+	if role {
+		return lists[1]
+	}
+	return lists[0]
 }
 
 // allowedSomewhere reports whether p may do action on some resource its policies state, and
@@ -255,7 +288,7 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 			return *found
 		}
 	}
-	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}}
+	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}, takeable: map[bool][]*Principal{}}
 	if keep {
 		f.hops, f.hopsKnown = g.edges(p), true
 	}
@@ -288,6 +321,11 @@ type finder struct {
 	hops      hopList
 	hopsKnown bool
 	iamPrefix string // "arn:aws:iam::ACCOUNT:" of p's account, set on first use
+	// takeable holds the users (false) and roles (true) of p's account a principal-access
+	// path may take over (Engine.takeable), on first use.
+	takeable map[bool][]*Principal
+	// fullNames holds catalogue action names by the lower-cased name steps are decided with.
+	fullNames map[string]string
 }
 
 // may decides one step on one resource, in the request's context with the step's own keys
@@ -414,9 +452,18 @@ func (f *finder) holds(action string) bool {
 
 func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []Step, exploitable bool, needs string) {
 	for i := range steps {
-		if a, ok := catalog.LookupAction(steps[i].Action); ok {
-			steps[i].Action = a.FullName()
+		name, ok := f.fullNames[steps[i].Action]
+		if !ok {
+			name = steps[i].Action
+			if a, found := catalog.LookupAction(name); found {
+				name = a.FullName()
+			}
+			if f.fullNames == nil {
+				f.fullNames = map[string]string{}
+			}
+			f.fullNames[steps[i].Action] = name
 		}
+		steps[i].Action = name
 	}
 	// A principal that grants itself more stays inside its own permission boundary; one that
 	// takes over another principal gets that principal's power.
@@ -441,22 +488,25 @@ func (f *finder) flush() {
 		return 2
 	}
 	type ranked struct {
-		rank int
-		esc  Escalation
+		rank   int
+		target string
+		at     int
 	}
 	order := make([]ranked, len(f.found))
 	for i, esc := range f.found {
-		order[i] = ranked{rank(esc), esc}
+		order[i] = ranked{rank(esc), esc.Target, i}
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		if order[i].rank != order[j].rank {
-			return order[i].rank < order[j].rank
+	slices.SortStableFunc(order, func(a, b ranked) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
 		}
-		return order[i].esc.Target < order[j].esc.Target
+		return strings.Compare(a.target, b.target)
 	})
-	for i := range order {
-		f.found[i] = order[i].esc
+	sorted := make([]Escalation, len(f.found))
+	for i, o := range order {
+		sorted[i] = f.found[o.at]
 	}
+	f.found = sorted
 	best := f.found[0]
 	for _, esc := range f.found {
 		best.Targets = append(best.Targets, esc.Target)
@@ -609,12 +659,12 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 			wantRole = true
 		}
 	}
-	for _, t := range f.e.order {
-		if t == f.p || t.Account != f.p.Account || (t.Entity.Kind == model.EntityRole) != wantRole {
+	if f.takeable[wantRole] == nil {
+		f.takeable[wantRole] = f.e.takeable(f.p.Account, wantRole)
+	}
+	for _, t := range f.takeable[wantRole] {
+		if t == f.p {
 			continue
-		}
-		if t.Entity.Kind == model.EntityRole && t.Entity.Role.IsServiceLinked() {
-			continue // service-linked roles cannot be changed or assumed by principals
 		}
 		var steps []Step
 		ok := true

@@ -251,6 +251,15 @@ type pathWalker struct {
 	stamp []uint32 // by path number: the walk that last gained it
 	walk  uint32
 	nodes []reachNode
+	found []gives
+}
+
+// gives is what a reached role gives the principal a walker summarizes.
+type gives struct {
+	assume bool
+	paths  []int
+	keep   bool
+	at     int // index in Reached
 }
 
 // inOrder reports whether p is the engine's principal of its index (not a stand-in).
@@ -303,13 +312,11 @@ func (w *pathWalker) summarize(p *Principal, gain *rolesGain) PathSummary {
 		gained(p, k, &s.Own[k])
 	}
 	// Decide what each reached role gives, then keep it and the roles its chain passes.
-	type gives struct {
-		assume bool
-		paths  []int
-		keep   bool
-		at     int // index in Reached
+	found := w.found[:0]
+	for range nodes {
+		found = append(found, gives{})
 	}
-	found := make([]gives, len(nodes))
+	w.found = found
 	any := false
 	for i := 1; i < len(nodes); i++ {
 		role := nodes[i].p
@@ -326,11 +333,16 @@ func (w *pathWalker) summarize(p *Principal, gain *rolesGain) PathSummary {
 	if !any {
 		return s
 	}
+	kept := 0
 	for i := len(nodes) - 1; i > 0; i-- {
-		if found[i].keep && nodes[i].parent > 0 {
-			found[nodes[i].parent].keep = true
+		if found[i].keep {
+			kept++
+			if nodes[i].parent > 0 {
+				found[nodes[i].parent].keep = true
+			}
 		}
 	}
+	s.Reached = make([]ReachedRole, 0, kept)
 	for i := 1; i < len(nodes); i++ {
 		f := &found[i]
 		if !f.keep {
