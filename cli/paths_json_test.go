@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/iamscope/iamscope/eval"
@@ -44,5 +45,74 @@ func checkPathsJSON(t *testing.T, name string, sums []eval.PathSummary, single b
 	}
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {
 		t.Errorf("%s: written a piece at a time, the JSON differs from the whole document:\n%s\nwant:\n%s", name, got.String(), want.String())
+	}
+}
+
+// TestPathsJSONReferencesResolve: in paths' JSON, every role path a through entry names is
+// listed in paths under that role, every through entry's chain and every target's chain of
+// taking on roles (sts-001) unrolls from the chains table to the hops given (each hop once,
+// the chain's condition the conjunction of its hops'), for every principal and for each one
+// alone. Role chaining: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html
+func TestPathsJSONReferencesResolve(t *testing.T) {
+	accounts, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := eval.NewEngine(accounts...)
+	checked := 0
+	docs := map[string]pathsJSON{"every principal": pathsDocument(pathsJSON{}, e.AllPathSummariesIn(nil, eval.Discovery), false)}
+	for _, p := range e.Principals() {
+		docs[p.ARN] = pathsDocument(pathsJSON{}, []eval.PathSummary{e.PathSummaryIn(p, nil, eval.Discovery)}, true)
+	}
+	for name, doc := range docs {
+		unroll := func(k int) []hopJSON {
+			var out []hopJSON
+			for seen := 0; k >= 0 && seen <= len(doc.Chains); seen++ {
+				c := doc.Chains[k]
+				out = append([]hopJSON{c.hopJSON}, out...)
+				if c.After == nil {
+					return out
+				}
+				k = *c.After
+			}
+			t.Fatalf("%s: chain %d does not end", name, k)
+			return nil
+		}
+		listed := map[[3]string]bool{}
+		for _, p := range doc.Paths {
+			listed[[3]string{p.From, p.ID, p.To}] = true
+		}
+		for _, th := range doc.Through {
+			for _, r := range th.Paths {
+				if !listed[[3]string{th.Role, r.ID, r.To}] {
+					t.Errorf("%s: %s gains %s's %s to %s, not listed", name, th.From, th.Role, r.ID, r.To)
+				}
+				checked++
+			}
+			if got := unroll(th.Chain); !reflect.DeepEqual(got, th.Via) || got[0].From != th.From || got[len(got)-1].To != th.Role {
+				t.Errorf("%s: %s through %s: chain %d is %v, via %v", name, th.From, th.Role, th.Chain, got, th.Via)
+			}
+		}
+		for _, p := range doc.Paths {
+			if p.ID != "sts-001" {
+				continue
+			}
+			if len(p.Chains) != len(p.Targets) {
+				t.Fatalf("%s: %s: %d targets, %d chains", name, p.From, len(p.Targets), len(p.Chains))
+			}
+			for j, k := range p.Chains {
+				got := unroll(k)
+				if got[0].From != p.From || got[len(got)-1].To != p.Targets[j] {
+					t.Errorf("%s: %s: chain %d to %s is %v", name, p.From, k, p.Targets[j], got)
+				}
+				if j == 0 && (!reflect.DeepEqual(got[:len(got)-1], p.Via) || got[len(got)-1].AllowedIf != p.Steps[0].AllowedIf) {
+					t.Errorf("%s: %s: the chain to %s is %v, the entry's via %v and step %v", name, p.From, p.To, got, p.Via, p.Steps)
+				}
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("the demo's answers refer to nothing: the test weighs nothing")
 	}
 }
