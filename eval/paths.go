@@ -290,7 +290,7 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 	}
 	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}, takeable: map[bool][]*Principal{}}
 	if keep {
-		f.hops, f.hopsKnown = g.edges(p), true
+		f.graph = g
 	}
 	if !e.power(p).admin {
 		for _, path := range catalog.EscalationPaths() {
@@ -316,8 +316,10 @@ type finder struct {
 	memo    map[string]map[uint64]Step // by lower-cased action, then memoKey
 	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
-	// hops are p's one-hop assumptions in the same request context and mode, when known: they
-	// decide sts:AssumeRole on a loaded role as Can does, without deciding it again.
+	// graph is the assumption graph of the same request context and mode, for a principal it
+	// keeps: p's one-hop assumptions (hops, read on first use) decide sts:AssumeRole on a
+	// loaded role as Can does, without deciding it again.
+	graph     *assumeGraph
 	hops      hopList
 	hopsKnown bool
 	iamPrefix string // "arn:aws:iam::ACCOUNT:" of p's account, set on first use
@@ -333,8 +335,11 @@ type finder struct {
 func (f *finder) may(action, resource string, own *Context) (Step, bool) {
 	key, memo := uint64(0), own == nil
 	lower := strings.ToLower(action)
-	if memo && f.hopsKnown && lower == assumeLower {
+	if memo && f.graph != nil && lower == assumeLower {
 		if r, ok := f.e.principals[resource]; ok && r.Entity.Kind == model.EntityRole && r != f.p {
+			if !f.hopsKnown {
+				f.hops, f.hopsKnown = f.graph.edges(f.p), true
+			}
 			if cond, ok := f.hops.find(r); ok {
 				return Step{Action: action, Resource: resource, Condition: cond}, true
 			}
