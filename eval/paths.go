@@ -390,9 +390,13 @@ func (f *finder) memoKey(lowerAction, resource string) (uint64, bool) {
 	if !strings.HasPrefix(lowerAction, "iam:") || !strings.HasPrefix(resource, f.iamPrefix) {
 		return 0, false
 	}
-	stmts, ok := f.covering(lowerAction)
-	if !ok || len(stmts) > 64 {
+	c := f.covering(lowerAction)
+	stmts := c.stmts
+	if !c.ok || len(stmts) > 64 {
 		return 0, false
+	}
+	if c.everywhere {
+		return uint64(1)<<len(stmts) - 1, true // every statement covers every resource
 	}
 	var key uint64
 	for i, s := range stmts {
@@ -405,19 +409,22 @@ func (f *finder) memoKey(lowerAction, resource string) (uint64, bool) {
 
 // covering returns the statements of the principal's identity, boundary and SCP policies
 // whose action element covers the action: the only ones that can decide it. It declines
-// (false) when one of them has policy variables in Resource.
-func (f *finder) covering(lowerAction string) ([]*statement, bool) {
+// (ok false) when one of them has policy variables in Resource.
+func (f *finder) covering(lowerAction string) coverage {
 	if c, ok := f.cover[lowerAction]; ok {
-		return c.stmts, c.ok
+		return c
 	}
 	svc, _, _ := strings.Cut(lowerAction, ":")
-	c := coverage{ok: true}
+	c := coverage{ok: true, everywhere: true}
 	for _, pol := range f.p.denying {
 		for _, s := range pol.statements {
 			if s.mayCoverService(svc) && s.matchAction(lowerAction) {
 				c.stmts = append(c.stmts, s)
 				if s.hasTemplates() {
 					c.ok = false
+				}
+				if !s.anyResource && (s.notResource || !slices.Contains(s.src.Resources, "*")) {
+					c.everywhere = false
 				}
 			}
 		}
@@ -426,13 +433,16 @@ func (f *finder) covering(lowerAction string) ([]*statement, bool) {
 		f.cover = map[string]coverage{}
 	}
 	f.cover[lowerAction] = c
-	return c.stmts, c.ok
+	return c
 }
 
 // coverage is the statements that cover one action, and whether they allow memoized answers.
 type coverage struct {
 	stmts []*statement
 	ok    bool
+	// everywhere is set when every statement's Resource covers every resource ("*", or none
+	// given), so that the statements covering a resource are all of them.
+	everywhere bool
 }
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
