@@ -107,12 +107,12 @@ type pathState struct {
 	// takeable holds, by account and then users (false) or roles (true), the principals a
 	// principal-access path may take over, in the engine's order: service-linked roles left
 	// out.
-	takeable map[string]*[2][]*Principal
+	takeable map[string]*[2]takeableList
 }
 
 func (e *Engine) paths() *pathState {
 	e.pathOnce.Do(func() {
-		e.pathSt = &pathState{byTrust: map[string][]*Principal{}, takeable: map[string]*[2][]*Principal{}}
+		e.pathSt = &pathState{byTrust: map[string][]*Principal{}, takeable: map[string]*[2]takeableList{}}
 	})
 	return e.pathSt
 }
@@ -120,30 +120,49 @@ func (e *Engine) paths() *pathState {
 // takeable lists the users (roles with role) of an account that a principal-access path may
 // take over, in the engine's order: service-linked roles cannot be changed or assumed by
 // principals.
-func (e *Engine) takeable(account string, role bool) []*Principal {
+func (e *Engine) takeable(account string, role bool) *takeableList {
 	st := e.paths()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	lists, ok := st.takeable[account]
 	if !ok {
-		lists = &[2][]*Principal{}
+		lists = &[2]takeableList{}
+		prefix := "arn:aws:iam::" + account + ":"
 		for _, t := range e.order {
 			if t.Account != account {
 				continue
 			}
+			k := 0
 			switch {
 			case t.Entity.Kind == model.EntityUser:
-				lists[0] = append(lists[0], t)
 			case t.Entity.Kind == model.EntityRole && !t.Entity.Role.IsServiceLinked():
-				lists[1] = append(lists[1], t)
+				k = 1
+			default:
+				continue
+			}
+			l := &lists[k]
+			l.ps = append(l.ps, t)
+			plain := strings.HasPrefix(t.ARN, prefix)
+			l.plain = append(l.plain, plain)
+			if !plain {
+				l.other = append(l.other, len(l.ps)-1)
 			}
 		}
 		st.takeable[account] = lists
 	}
 	if role {
-		return lists[1]
+		return &lists[1]
 	}
-	return lists[0]
+	return &lists[0]
+}
+
+// takeableList is the users or the roles of an account a path may take over.
+type takeableList struct {
+	ps []*Principal
+	// plain marks those whose ARN is of the standard partition ("arn:aws:iam::ACCOUNT:"), on
+	// which memoKey shares answers; other lists the indexes of the others.
+	plain []bool
+	other []int
 }
 
 // allowedSomewhere reports whether p may do action on some resource its policies state, and
@@ -288,7 +307,7 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 			return *found
 		}
 	}
-	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}, takeable: map[bool][]*Principal{}}
+	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}, takeable: map[bool]*takeableList{}}
 	if keep {
 		f.graph = g
 	}
@@ -313,7 +332,7 @@ type finder struct {
 	opt     Options
 	out     []Escalation
 	found   []Escalation               // what the current path found, one entry per target
-	memo    map[string]map[uint64]Step // by lower-cased action, then memoKey
+	memo    map[string]map[uint64]Step // by lower-cased action (and own keys' tag), then memoKey
 	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
 	// graph is the assumption graph of the same request context and mode, for a principal it
@@ -325,7 +344,7 @@ type finder struct {
 	iamPrefix string // "arn:aws:iam::ACCOUNT:" of p's account, set on first use
 	// takeable holds the users (false) and roles (true) of p's account a principal-access
 	// path may take over (Engine.takeable), on first use.
-	takeable map[bool][]*Principal
+	takeable map[bool]*takeableList
 	// fullNames holds catalogue action names by the lower-cased name steps are decided with.
 	fullNames map[string]string
 }
@@ -333,9 +352,15 @@ type finder struct {
 // may decides one step on one resource, in the request's context with the step's own keys
 // (own, nil when none) over it.
 func (f *finder) may(action, resource string, own *Context) (Step, bool) {
-	key, memo := uint64(0), own == nil
+	return f.mayTagged(action, resource, own, "")
+}
+
+// mayTagged is may, whose own keys, when given, are named by tag: the answers decided with the
+// same own keys are kept and shared as may shares those decided with none.
+func (f *finder) mayTagged(action, resource string, own *Context, tag string) (Step, bool) {
+	key, memo := uint64(0), own == nil || tag != ""
 	lower := strings.ToLower(action)
-	if memo && f.graph != nil && lower == assumeLower {
+	if own == nil && f.graph != nil && lower == assumeLower {
 		if r, ok := f.e.principals[resource]; ok && r.Entity.Kind == model.EntityRole && r != f.p {
 			if !f.hopsKnown {
 				f.hops, f.hopsKnown = f.graph.edges(f.p), true
@@ -349,8 +374,12 @@ func (f *finder) may(action, resource string, own *Context) (Step, bool) {
 	if memo {
 		key, memo = f.memoKey(lower, resource)
 	}
+	byKeys := lower
+	if own != nil {
+		byKeys = lower + "\x00" + tag
+	}
 	if memo {
-		if st, ok := f.memo[lower][key]; ok {
+		if st, ok := f.memo[byKeys][key]; ok {
 			st.Resource = resource
 			return st, st.Action != ""
 		}
@@ -368,10 +397,10 @@ func (f *finder) may(action, resource string, own *Context) (Step, bool) {
 		if f.memo == nil {
 			f.memo = map[string]map[uint64]Step{}
 		}
-		if f.memo[lower] == nil {
-			f.memo[lower] = map[uint64]Step{}
+		if f.memo[byKeys] == nil {
+			f.memo[byKeys] = map[uint64]Step{}
 		}
-		f.memo[lower][key] = st
+		f.memo[byKeys][key] = st
 	}
 	return st, st.Action != ""
 }
@@ -677,14 +706,65 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 	if f.takeable[wantRole] == nil {
 		f.takeable[wantRole] = f.e.takeable(f.p.Account, wantRole)
 	}
-	for _, t := range f.takeable[wantRole] {
+	// An IAM action whose covering statements all cover every resource gets the same answer
+	// on every principal of the account (memoKey): it is decided once for the path.
+	uniform := make([]bool, len(req))
+	for i, a := range req {
+		if a != "iam:createpolicyversion" && strings.HasPrefix(a, "iam:") {
+			c := f.covering(a)
+			uniform[i] = c.ok && len(c.stmts) <= 64 && c.everywhere
+		}
+	}
+	list := f.takeable[wantRole]
+	type decided struct {
+		allowed bool
+		step    Step
+	}
+	once := make([]decided, len(req))
+	// Decided on any plain principal of the account, an action refused there is refused on
+	// them all: only the others are tried.
+	var sample string
+	for j, t := range list.ps {
+		if list.plain[j] && t != f.p {
+			sample = t.ARN
+			break
+		}
+	}
+	refused := false
+	for i, a := range req {
+		if uniform[i] && sample != "" {
+			once[i].step, once[i].allowed = f.may(a, sample, nil)
+			refused = refused || !once[i].allowed
+		}
+	}
+	for n := 0; ; n++ {
+		j := n
+		if refused {
+			if n >= len(list.other) {
+				break
+			}
+			j = list.other[n]
+		} else if n >= len(list.ps) {
+			break
+		}
+		t, plain := list.ps[j], list.plain[j]
 		if t == f.p {
 			continue
 		}
 		var steps []Step
 		ok := true
-		for _, a := range req {
+		for i, a := range req {
 			res := t.ARN
+			if uniform[i] && plain {
+				if !once[i].allowed {
+					ok = false
+					break
+				}
+				step := once[i].step
+				step.Resource = res
+				steps = append(steps, step)
+				continue
+			}
 			if a == "iam:createpolicyversion" {
 				policies := f.attachedCustomerPolicies(t)
 				if len(policies) == 0 {
@@ -868,7 +948,7 @@ func (f *finder) targetsOf(service string, pass bool) []passTarget {
 		}
 		t := passTarget{role: role}
 		if pass {
-			step, ok := f.may("iam:PassRole", role.ARN, passCtx)
+			step, ok := f.mayTagged("iam:PassRole", role.ARN, passCtx, "iam:PassedToService="+service)
 			if !ok {
 				continue
 			}

@@ -196,14 +196,14 @@ type pathIndex struct {
 	keys  [][]int32 // by principal index: the number of each own path's (path, target)
 	nkeys int
 	words int
-	hops  []atomic.Pointer[[]uint64] // by principal index
+	hops  []atomic.Pointer[hopSet] // by principal index
 }
 
 // escKey names an escalation for PathsIn's "reported once for each best target".
 type escKey struct{ id, target string }
 
 func newPathIndex(e *Engine, g *assumeGraph) *pathIndex {
-	ix := &pathIndex{keys: make([][]int32, len(e.order)), words: (len(e.order) + 63) / 64, hops: make([]atomic.Pointer[[]uint64], len(e.order))}
+	ix := &pathIndex{keys: make([][]int32, len(e.order)), words: (len(e.order) + 63) / 64, hops: make([]atomic.Pointer[hopSet], len(e.order))}
 	ids := map[escKey]int32{}
 	for i, p := range e.order {
 		own := g.directPaths(p)
@@ -226,18 +226,42 @@ func newPathIndex(e *Engine, g *assumeGraph) *pathIndex {
 	return ix
 }
 
-// hopSet returns p's one-hop assumptions as a bitset over the engine's order.
-func (ix *pathIndex) hopSet(g *assumeGraph, p *Principal) []uint64 {
-	if s := ix.hops[p.idx].Load(); s != nil {
-		return *s
+// hopSet is a principal's one-hop assumptions as a bitset over the engine's order, and those
+// that hang on a condition, sorted by index.
+type hopSet struct {
+	set  []uint64
+	cond []edge
+}
+
+// condTo returns the condition of the hop to r, which the set holds.
+func (h *hopSet) condTo(r *Principal) *Expr {
+	j := sort.Search(len(h.cond), func(j int) bool { return h.cond[j].role.idx >= r.idx })
+	if j < len(h.cond) && h.cond[j].role == r {
+		return h.cond[j].cond
 	}
-	set := make([]uint64, ix.words)
+	return nil
+}
+
+// hopSet returns p's one-hop assumptions as a hopSet, each role's condition the first hop to
+// it gives, as the engine's walk takes it.
+func (ix *pathIndex) hopSet(g *assumeGraph, p *Principal) *hopSet {
+	if s := ix.hops[p.idx].Load(); s != nil {
+		return s
+	}
+	h := &hopSet{set: make([]uint64, ix.words)}
 	g.edges(p).each(func(x edge) bool {
-		set[x.role.idx>>6] |= 1 << (x.role.idx & 63)
+		bit := uint64(1) << (x.role.idx & 63)
+		if h.set[x.role.idx>>6]&bit != 0 {
+			return true
+		}
+		h.set[x.role.idx>>6] |= bit
+		if x.cond != nil {
+			h.cond = append(h.cond, x)
+		}
 		return true
 	})
-	ix.hops[p.idx].Store(&set)
-	return set
+	ix.hops[p.idx].Store(h)
+	return h
 }
 
 // pathWalker summarizes principals' paths, one at a time; with an index (ix), over bitsets
@@ -377,34 +401,26 @@ func (w *pathWalker) reach(p *Principal) []reachNode {
 		all-- // a role does not reach itself
 	}
 	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
-		from := nodes[i].p
-		set := ix.hopSet(g, from)
-		var hops hopList
-		loaded := false
-		for wi, word := range set {
+		hops := ix.hopSet(g, nodes[i].p)
+		for wi, word := range hops.set {
 			fresh := word &^ seen[wi]
 			if fresh == 0 {
 				continue
 			}
 			seen[wi] |= fresh
-			if !loaded {
-				hops, loaded = g.edges(from), true
-			}
 			for fresh != 0 {
 				r := e.order[wi<<6+bits.TrailingZeros64(fresh)]
 				fresh &= fresh - 1
-				nodes = append(nodes, reachNode{p: r, parent: i, cond: hops.condTo(r)})
+				var cond *Expr
+				if len(hops.cond) > 0 {
+					cond = hops.condTo(r)
+				}
+				nodes = append(nodes, reachNode{p: r, parent: i, cond: cond})
 			}
 		}
 	}
 	w.nodes = nodes
 	return nodes
-}
-
-// condTo returns the condition of the hop to role r, which the list holds.
-func (h hopList) condTo(r *Principal) *Expr {
-	cond, _ := h.find(r)
-	return cond
 }
 
 // find reports whether the list holds a hop to role r, and its condition: its own hop first,
