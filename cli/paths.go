@@ -25,6 +25,9 @@ func NewPathsCommand() *cobra.Command {
 		Short: "Find privilege-escalation paths, for one principal or all",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !q.json {
+				collectLessOften() // the JSON's pieces are garbage as soon as written
+			}
 			if err := q.load(cmd); err != nil {
 				return err
 			}
