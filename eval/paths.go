@@ -307,7 +307,7 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 			return *found
 		}
 	}
-	f := &finder{e: e, p: p, ctx: e.DeriveContext(p, "", extra), extra: extra, opt: Options{Mode: mode}, takeable: map[bool]*takeableList{}}
+	f := &finder{e: e, p: p, extra: extra, opt: Options{Mode: mode}, takeable: map[bool]*takeableList{}}
 	if keep {
 		f.graph = g
 	}
@@ -327,7 +327,7 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 type finder struct {
 	e       *Engine
 	p       *Principal
-	ctx     *Context // p's derived context
+	ctx     *Context // p's derived context, on first use
 	extra   *Context // the request context the paths are decided in
 	opt     Options
 	out     []Escalation
@@ -476,6 +476,9 @@ type coverage struct {
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
 func (f *finder) mayAnywhere(action string) (Step, bool) {
+	if f.ctx == nil {
+		f.ctx = f.e.DeriveContext(f.p, "", f.extra)
+	}
 	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.extra, f.opt)
 	return Step{Action: action, Resource: pattern, Condition: cond}, ok
 }
