@@ -331,34 +331,28 @@ func writePathsJSON(w io.Writer, head pathsJSON, sums []eval.PathSummary, single
 	}
 	out := &jsonArrays{w: w}
 	out.write(doc[:len(doc)-len(empty)])
-	first := 0
-	for i := range sums {
-		for _, p := range summaryPaths(&sums[i], first) {
+	eachNumbered(sums, func(s *eval.PathSummary, first int) {
+		for _, p := range summaryPaths(s, first) {
 			out.item(p)
 		}
-		first += len(sums[i].Reached)
-	}
+	})
 	if single && len(sums) == 1 {
 		for _, p := range referencedPaths(&sums[0]) {
 			out.item(p)
 		}
 	}
 	out.end(true)
-	first = 0
-	for i := range sums {
-		for _, t := range summaryThrough(&sums[i], first) {
+	eachNumbered(sums, func(s *eval.PathSummary, first int) {
+		for _, t := range summaryThrough(s, first) {
 			out.named("through", t)
 		}
-		first += len(sums[i].Reached)
-	}
+	})
 	out.end(false)
-	first = 0
-	for i := range sums {
-		for _, c := range summaryChains(&sums[i], first) {
+	eachNumbered(sums, func(s *eval.PathSummary, first int) {
+		for _, c := range summaryChains(s, first) {
 			out.named("chains", c)
 		}
-		first += len(sums[i].Reached)
-	}
+	})
 	out.end(false)
 	out.write([]byte("\n}\n"))
 	return out.err
@@ -366,17 +360,25 @@ func writePathsJSON(w io.Writer, head pathsJSON, sums []eval.PathSummary, single
 
 // pathsDocument is the whole JSON answer of the summaries, as writePathsJSON writes it.
 func pathsDocument(head pathsJSON, sums []eval.PathSummary, single bool) pathsJSON {
-	first := 0
-	for i := range sums {
-		head.Paths = append(head.Paths, summaryPaths(&sums[i], first)...)
-		head.Through = append(head.Through, summaryThrough(&sums[i], first)...)
-		head.Chains = append(head.Chains, summaryChains(&sums[i], first)...)
-		first += len(sums[i].Reached)
-	}
+	eachNumbered(sums, func(s *eval.PathSummary, first int) {
+		head.Paths = append(head.Paths, summaryPaths(s, first)...)
+		head.Through = append(head.Through, summaryThrough(s, first)...)
+		head.Chains = append(head.Chains, summaryChains(s, first)...)
+	})
 	if single && len(sums) == 1 {
 		head.Paths = append(head.Paths, referencedPaths(&sums[0])...)
 	}
 	return head
+}
+
+// eachNumbered calls f with each summary and the number its first reached role's chain has
+// in the chains table: the chains of the summaries before it come first.
+func eachNumbered(sums []eval.PathSummary, f func(s *eval.PathSummary, first int)) {
+	first := 0
+	for i := range sums {
+		f(&sums[i], first)
+		first += len(sums[i].Reached)
+	}
 }
 
 // jsonArrays writes the arrays that end a JSON document, an item at a time, indented as
