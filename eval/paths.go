@@ -549,22 +549,18 @@ func (f *finder) flush() {
 		}
 		return strings.Compare(a.target, b.target)
 	})
-	sorted := make([]Escalation, len(f.found))
+	best := f.found[order[0].at]
+	best.Targets = make([]string, len(order))
 	for i, o := range order {
-		sorted[i] = f.found[o.at]
-	}
-	f.found = sorted
-	best := f.found[0]
-	for _, esc := range f.found {
-		best.Targets = append(best.Targets, esc.Target)
+		best.Targets[i] = o.target
 	}
 	f.out = append(f.out, best)
 	// A target that works now is reported too when the most powerful one needs something
 	// the account may not hold.
 	if !best.Exploitable {
 		var now *Escalation
-		for i := range f.found {
-			esc := &f.found[i]
+		for _, o := range order {
+			esc := &f.found[o.at]
 			if !esc.Exploitable {
 				continue
 			}
@@ -577,7 +573,7 @@ func (f *finder) flush() {
 			f.out = append(f.out, *now)
 		}
 	}
-	f.found = nil
+	f.found = f.found[:0] // kept for the next path: what is reported was copied out
 }
 
 // path tries one catalogue path.
