@@ -235,6 +235,9 @@ type hopSet struct {
 
 // condTo returns the condition of the hop to r, which the set holds.
 func (h *hopSet) condTo(r *Principal) *Expr {
+	if len(h.cond) == 0 {
+		return nil
+	}
 	j := sort.Search(len(h.cond), func(j int) bool { return h.cond[j].role.idx >= r.idx })
 	if j < len(h.cond) && h.cond[j].role == r {
 		return h.cond[j].cond
@@ -377,16 +380,21 @@ func (w *pathWalker) summarize(p *Principal, gain *rolesGain) PathSummary {
 		if n.parent > 0 {
 			after = found[n.parent].at
 		}
+		cond := n.cond
+		if indexed {
+			cond = w.ix.hopSet(g, nodes[n.parent].p).condTo(n.p)
+		}
 		f.at = len(s.Reached)
 		s.Reached = append(s.Reached, ReachedRole{Role: n.p, After: after, Assume: f.assume, Paths: f.paths,
-			Hop: Hop{From: nodes[n.parent].p.ARN, To: n.p.ARN, Action: AssumeAction, Condition: n.cond}})
+			Hop: Hop{From: nodes[n.parent].p.ARN, To: n.p.ARN, Action: AssumeAction, Condition: cond}})
 	}
 	return s
 }
 
 // reach is the engine's reach (breadth first, each role once by its shortest chain, ties
 // broken by ARN) over the index's bitsets: a reached role's hops cost a pass over words, not
-// one step per hop. The nodes are reused by the next call.
+// one step per hop. The nodes are reused by the next call. Their conditions are left out:
+// summarize looks up those of the hops it keeps (hopSet.condTo).
 func (w *pathWalker) reach(p *Principal) []reachNode {
 	e, g, ix := w.e, w.g, w.ix
 	if len(w.seen) != ix.words {
@@ -411,11 +419,7 @@ func (w *pathWalker) reach(p *Principal) []reachNode {
 			for fresh != 0 {
 				r := e.order[wi<<6+bits.TrailingZeros64(fresh)]
 				fresh &= fresh - 1
-				var cond *Expr
-				if len(hops.cond) > 0 {
-					cond = hops.condTo(r)
-				}
-				nodes = append(nodes, reachNode{p: r, parent: i, cond: cond})
+				nodes = append(nodes, reachNode{p: r, parent: i})
 			}
 		}
 	}
