@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -350,7 +351,7 @@ func writePathsJSON(w io.Writer, head pathsJSON, sums []eval.PathSummary, single
 	out.end(false)
 	eachNumbered(sums, func(s *eval.PathSummary, first int) {
 		for _, c := range summaryChains(s, first) {
-			out.named("chains", c)
+			out.namedChain(c)
 		}
 	})
 	out.end(false)
@@ -388,6 +389,7 @@ type jsonArrays struct {
 	w   io.Writer
 	n   int // items of the current array
 	err error
+	buf []byte // reused by namedChain
 }
 
 func (a *jsonArrays) write(b []byte) {
@@ -431,4 +433,52 @@ func (a *jsonArrays) end(first bool) {
 		a.write([]byte("[]"))
 	}
 	a.n = 0
+}
+
+// namedChain writes an item of the chains array, as named does, without reflection when
+// every string of it is plain (appendChainJSON): a dense account's chains are many.
+func (a *jsonArrays) namedChain(c chainJSON) {
+	b, ok := appendChainJSON(a.buf[:0], c)
+	if !ok {
+		a.named("chains", c)
+		return
+	}
+	a.buf = b
+	if a.n == 0 {
+		a.write([]byte(",\n  \"chains\": [\n    "))
+	} else {
+		a.write([]byte(",\n    "))
+	}
+	a.write(b)
+	a.n++
+}
+
+// appendChainJSON appends a chains item as json.MarshalIndent(c, "    ", "  ") and
+// sanitize.JSON write it, when each of its strings is plain (plainText); false otherwise.
+func appendChainJSON(b []byte, c chainJSON) ([]byte, bool) {
+	if !plainText(c.From) || !plainText(c.To) || !plainText(c.Action) || !plainText(c.AllowedIf) {
+		return b, false
+	}
+	field := func(name, value string, first bool) {
+		if !first {
+			b = append(b, ',')
+		}
+		b = append(b, "\n      \""...)
+		b = append(b, name...)
+		b = append(b, "\": \""...)
+		b = append(b, value...)
+		b = append(b, '"')
+	}
+	b = append(b, '{')
+	field("from", c.From, true)
+	field("to", c.To, false)
+	field("action", c.Action, false)
+	if c.AllowedIf != "" {
+		field("allowedIf", c.AllowedIf, false)
+	}
+	if c.After != nil {
+		b = append(b, ",\n      \"after\": "...)
+		b = strconv.AppendInt(b, int64(*c.After), 10)
+	}
+	return append(b, "\n    }"...), true
 }

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"testing"
 
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/sanitize"
 	"github.com/iamscope/iamscope/loader/demo"
 )
 
@@ -114,5 +116,32 @@ func TestPathsJSONReferencesResolve(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("the demo's answers refer to nothing: the test weighs nothing")
+	}
+}
+
+// TestChainJSONWrittenAsEncodingJSON: a chains item written without reflection is byte for
+// byte what encoding/json and sanitize write, and one with a string JSON escapes is left to
+// them.
+func TestChainJSONWrittenAsEncodingJSON(t *testing.T) {
+	after := 12
+	plain := []chainJSON{
+		{hopJSON: hopJSON{From: "arn:aws:iam::1:user/a", To: "arn:aws:iam::1:role/b", Action: "sts:AssumeRole"}},
+		{hopJSON: hopJSON{From: "arn:aws:iam::1:role/b", To: "arn:aws:iam::1:role/c", Action: "sts:AssumeRole", AllowedIf: "Bool aws:MultiFactorAuthPresent [true]"}, After: &after},
+	}
+	for _, c := range plain {
+		want, err := json.MarshalIndent(c, "    ", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := appendChainJSON(nil, c)
+		if !ok || !bytes.Equal(got, sanitize.JSON(want)) {
+			t.Errorf("%+v: written\n%s\nencoding/json writes\n%s", c, got, want)
+		}
+	}
+	for _, s := range []string{"a<b", "role/é", "x\u009by", `q"uote`} {
+		c := chainJSON{hopJSON: hopJSON{From: "arn:aws:iam::1:user/a", To: s, Action: "sts:AssumeRole"}}
+		if _, ok := appendChainJSON(nil, c); ok {
+			t.Errorf("%q: written without encoding/json", s)
+		}
 	}
 }
