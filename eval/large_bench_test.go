@@ -197,3 +197,26 @@ func processTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkLargeHasPaths decides the explorer's escalation badge (HasPathsIn) of every
+// principal on a cold engine: whether each has any path, not which.
+func BenchmarkLargeHasPaths(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		var cpu time.Duration
+		for b.Loop() {
+			b.StopTimer()
+			e := eval.NewEngine(accts...)
+			c0 := processTime()
+			b.StartTimer()
+			n := 0
+			for _, p := range e.Principals() {
+				if e.HasPathsIn(p, nil, eval.Discovery) {
+					n++
+				}
+			}
+			cpu += processTime() - c0
+			b.ReportMetric(float64(n), "with-paths")
+		}
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	})
+}

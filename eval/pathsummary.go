@@ -141,24 +141,42 @@ func (e *Engine) PathSummaryIn(p *Principal, extra *Context, mode Mode) PathSumm
 
 // HasPathsIn reports whether PathsIn would find any escalation path for p, without listing
 // them: p takes one itself, or reaches a role worth more than itself or one that takes a path
-// to something other than p.
+// to something other than p. The walk stops at the first such role.
 func (e *Engine) HasPathsIn(p *Principal, extra *Context, mode Mode) bool {
 	g := e.graph(extra, mode)
 	if len(g.directPaths(p)) > 0 {
 		return true
 	}
-	nodes := e.reach(p, extra, mode)
-	for _, n := range nodes[1:] {
-		if e.worthMore(n.p, p) {
+	gives := func(r *Principal) bool {
+		if e.worthMore(r, p) {
 			return true
 		}
-		for _, esc := range g.directPaths(n.p) {
+		for _, esc := range g.directPaths(r) {
 			if esc.Target != p.ARN {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	seen := e.visits.Get().(*visits)
+	defer e.visits.Put(seen)
+	seen.next(len(e.order))
+	seen.mark(p)
+	queue := []*Principal{p}
+	found := false
+	for i := 0; i < len(queue) && !found; i++ {
+		e.assumable(queue[i], extra, mode).each(func(h edge) bool {
+			if seen.mark(h.role) {
+				if gives(h.role) {
+					found = true
+					return false
+				}
+				queue = append(queue, h.role)
+			}
+			return true
+		})
+	}
+	return found
 }
 
 // AllPathSummariesIn summarizes the escalation paths of every principal in the request context
