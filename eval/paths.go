@@ -345,8 +345,11 @@ type finder struct {
 	// takeable holds the users (false) and roles (true) of p's account a principal-access
 	// path may take over (Engine.takeable), on first use.
 	takeable map[bool]*takeableList
-	// fullNames holds catalogue action names by the lower-cased name steps are decided with.
-	fullNames map[string]string
+	// names holds catalogue action names by the lower-cased name steps are decided with.
+	names map[string]string
+	// template is, while a path's targets are found, the steps every target with nil steps
+	// takes, its resource aside (principalAccess).
+	template []Step
 }
 
 // may decides one step on one resource, in the request's context with the step's own keys
@@ -497,21 +500,10 @@ func (f *finder) holds(action string) bool {
 	return false
 }
 
+// add records a target the current path reaches, with its steps. Nil steps stand for the
+// path's template (f.template) on the target, built only if flush reports that target.
 func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []Step, exploitable bool, needs string) {
-	for i := range steps {
-		name, ok := f.fullNames[steps[i].Action]
-		if !ok {
-			name = steps[i].Action
-			if a, found := catalog.LookupAction(name); found {
-				name = a.FullName()
-			}
-			if f.fullNames == nil {
-				f.fullNames = map[string]string{}
-			}
-			f.fullNames[steps[i].Action] = name
-		}
-		steps[i].Action = name
-	}
+	f.fullNames(steps)
 	// A principal that grants itself more stays inside its own permission boundary; one that
 	// takes over another principal gets that principal's power.
 	bounded := len(f.p.Boundary) > 0 && (kind == "admin" || kind == "group")
@@ -519,10 +511,42 @@ func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []
 		Steps: steps, Exploitable: exploitable, Needs: needs, Bounded: bounded})
 }
 
+// fullNames gives the steps' actions their catalogue names, for the lower-cased names they
+// are decided with.
+func (f *finder) fullNames(steps []Step) {
+	for i := range steps {
+		name, ok := f.names[steps[i].Action]
+		if !ok {
+			name = steps[i].Action
+			if a, found := catalog.LookupAction(name); found {
+				name = a.FullName()
+			}
+			if f.names == nil {
+				f.names = map[string]string{}
+			}
+			f.names[steps[i].Action] = name
+		}
+		steps[i].Action = name
+	}
+}
+
+// stepsOf returns an escalation's steps: its own, or the path's template on its target.
+func (f *finder) stepsOf(esc *Escalation) []Step {
+	if esc.Steps != nil || f.template == nil {
+		return esc.Steps
+	}
+	steps := slices.Clone(f.template)
+	for i := range steps {
+		steps[i].Resource = esc.Target
+	}
+	return steps
+}
+
 // flush turns what one path found into one escalation: the most powerful target first (an
 // administrator over anything less, then by ARN), every target listed.
 func (f *finder) flush() {
 	if len(f.found) == 0 {
+		f.template = nil
 		return
 	}
 	rank := func(esc Escalation) int {
@@ -550,6 +574,7 @@ func (f *finder) flush() {
 		return strings.Compare(a.target, b.target)
 	})
 	best := f.found[order[0].at]
+	best.Steps = f.stepsOf(&best)
 	best.Targets = make([]string, len(order))
 	for i, o := range order {
 		best.Targets[i] = o.target
@@ -570,9 +595,11 @@ func (f *finder) flush() {
 			now.Targets = append(now.Targets, esc.Target)
 		}
 		if now != nil {
+			now.Steps = f.stepsOf(now)
 			f.out = append(f.out, *now)
 		}
 	}
+	f.template = nil
 	f.found = f.found[:0] // kept for the next path: what is reported was copied out
 }
 
@@ -729,11 +756,30 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 			break
 		}
 	}
-	refused := false
+	refused, allUniform := false, true
 	for i, a := range req {
+		allUniform = allUniform && uniform[i]
 		if uniform[i] && sample != "" {
 			once[i].step, once[i].allowed = f.may(a, sample, nil)
 			refused = refused || !once[i].allowed
+		}
+	}
+	// When every step is uniform and allowed, a plain target's steps are the template's.
+	lazy := allUniform && !refused && sample != ""
+	if lazy {
+		f.template = make([]Step, len(req))
+		for i := range req {
+			f.template[i] = once[i].step
+		}
+		f.fullNames(f.template)
+	}
+	// A path that rewrites the target's permissions makes it an administrator; one that only
+	// takes it over must gain something.
+	rewrites := false
+	for _, a := range req {
+		switch a {
+		case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
+			rewrites = true
 		}
 	}
 	for n := 0; ; n++ {
@@ -753,6 +799,9 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		var steps []Step
 		ok := true
 		for i, a := range req {
+			if lazy && plain {
+				break // the template's steps
+			}
 			res := t.ARN
 			if uniform[i] && plain {
 				if !once[i].allowed {
@@ -787,15 +836,6 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		}
 		if !ok {
 			continue
-		}
-		// A path that rewrites the target's permissions makes it an administrator; one that
-		// only takes it over must gain something.
-		rewrites := false
-		for _, a := range req {
-			switch a {
-			case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
-				rewrites = true
-			}
 		}
 		if !rewrites && !f.e.worthMore(t, f.p) {
 			continue
