@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -172,4 +174,13 @@ func viaText(path []hopJSON, withConditions bool) string {
 		}
 	}
 	return b.String()
+}
+
+// collectLessOften makes a command that ends soon, once its answer is written, collect garbage
+// half as often, for a little more memory (simulate and paths, measured in BENCHMARKS.md),
+// unless GOGC says otherwise.
+func collectLessOften() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -35,11 +34,7 @@ resourceAccount), and write a JSON array of results in the same order. A malform
 an "error" naming its field and the others are still answered.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if os.Getenv("GOGC") == "" {
-				// A batch that ends soon: collect garbage half as often, for a little more
-				// memory (measured in BENCHMARKS.md).
-				debug.SetGCPercent(200)
-			}
+			collectLessOften()
 			in, err := openInput(cmd.InOrStdin(), args[0])
 			if err != nil {
 				return err

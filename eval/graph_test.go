@@ -72,19 +72,7 @@ func TestGraphAgreesWithEachPrincipal(t *testing.T) {
 // Escalation through sts:AssumeRole:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html
 func TestAllPathsAgreesWithPathsIn(t *testing.T) {
-	demoAccounts, err := demo.Accounts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dense, err := synth.Load(synth.Options{Roles: 300, Users: 100, Policies: 150, Seed: 5, Shape: synth.Dense})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := synth.Load(synth.Options{Roles: 60, Users: 1, Seed: 1, Shape: synth.RootTrust})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, accts := range map[string][]*model.Account{"demo": demoAccounts, "dense": dense, "root-trust": root} {
+	for name, accts := range summaryAccounts(t) {
 		all := NewEngine(accts...).AllPathsIn(nil, Discovery)
 		one := NewEngine(accts...)
 		for i, p := range one.order {

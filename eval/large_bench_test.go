@@ -164,9 +164,11 @@ func BenchmarkLargeWhatCanVia(b *testing.B) { chainedCold(b, whatCanVia) }
 // BenchmarkLargeWhatCanViaWarm measures it on a built assumption graph.
 func BenchmarkLargeWhatCanViaWarm(b *testing.B) { chainedWarm(b, whatCanVia) }
 
-// BenchmarkLargePathsEveryPrincipal runs AllPaths on a cold engine (paths are cached per
-// engine). Besides ns/op it reports cpu-ms/op, the processor time of all threads, which a
-// machine shared with other work does not inflate as it does the wall time.
+// BenchmarkLargePathsEveryPrincipal summarizes the paths of every principal on a cold engine
+// (paths are cached per engine), as the paths command does: AllPathSummariesIn; "paths" counts
+// what the summaries stand for (AllPaths lists them one by one). Besides ns/op it reports
+// cpu-ms/op, the processor time of all threads, which a machine shared with other work does
+// not inflate as it does the wall time.
 func BenchmarkLargePathsEveryPrincipal(b *testing.B) {
 	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
 		var cpu time.Duration
@@ -176,8 +178,9 @@ func BenchmarkLargePathsEveryPrincipal(b *testing.B) {
 			c0 := processTime()
 			b.StartTimer()
 			n := 0
-			for _, paths := range e.AllPaths() {
-				n += len(paths)
+			sums := e.AllPathSummariesIn(nil, eval.Discovery)
+			for i := range sums {
+				n += sums[i].Count()
 			}
 			cpu += processTime() - c0
 			b.ReportMetric(float64(n), "paths")
@@ -193,4 +196,27 @@ func processTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkLargeHasPaths decides the explorer's escalation badge (HasPathsIn) of every
+// principal on a cold engine: whether each has any path, not which.
+func BenchmarkLargeHasPaths(b *testing.B) {
+	onLargeAccounts(b, func(b *testing.B, accts []*model.Account) {
+		var cpu time.Duration
+		for b.Loop() {
+			b.StopTimer()
+			e := eval.NewEngine(accts...)
+			c0 := processTime()
+			b.StartTimer()
+			n := 0
+			for _, p := range e.Principals() {
+				if e.HasPathsIn(p, nil, eval.Discovery) {
+					n++
+				}
+			}
+			cpu += processTime() - c0
+			b.ReportMetric(float64(n), "with-paths")
+		}
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	})
 }

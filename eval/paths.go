@@ -104,13 +104,65 @@ var existingKinds = map[string]string{
 type pathState struct {
 	mu      sync.Mutex
 	byTrust map[string][]*Principal // service principal -> roles it may assume
+	// takeable holds, by account and then users (false) or roles (true), the principals a
+	// principal-access path may take over, in the engine's order: service-linked roles left
+	// out.
+	takeable map[string]*[2]takeableList
 }
 
 func (e *Engine) paths() *pathState {
 	e.pathOnce.Do(func() {
-		e.pathSt = &pathState{byTrust: map[string][]*Principal{}}
+		e.pathSt = &pathState{byTrust: map[string][]*Principal{}, takeable: map[string]*[2]takeableList{}}
 	})
 	return e.pathSt
+}
+
+// takeable lists the users (roles with role) of an account that a principal-access path may
+// take over, in the engine's order: service-linked roles cannot be changed or assumed by
+// principals.
+func (e *Engine) takeable(account string, role bool) *takeableList {
+	st := e.paths()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	lists, ok := st.takeable[account]
+	if !ok {
+		lists = &[2]takeableList{}
+		prefix := "arn:aws:iam::" + account + ":"
+		for _, t := range e.order {
+			if t.Account != account {
+				continue
+			}
+			k := 0
+			switch {
+			case t.Entity.Kind == model.EntityUser:
+			case t.Entity.Kind == model.EntityRole && !t.Entity.Role.IsServiceLinked():
+				k = 1
+			default:
+				continue
+			}
+			l := &lists[k]
+			l.ps = append(l.ps, t)
+			plain := strings.HasPrefix(t.ARN, prefix)
+			l.plain = append(l.plain, plain)
+			if !plain {
+				l.other = append(l.other, len(l.ps)-1)
+			}
+		}
+		st.takeable[account] = lists
+	}
+	if role {
+		return &lists[1]
+	}
+	return &lists[0]
+}
+
+// takeableList is the users or the roles of an account a path may take over.
+type takeableList struct {
+	ps []*Principal
+	// plain marks those whose ARN is of the standard partition ("arn:aws:iam::ACCOUNT:"), on
+	// which memoKey shares answers; other lists the indexes of the others.
+	plain []bool
+	other []int
 }
 
 // allowedSomewhere reports whether p may do action on some resource its policies state, and
@@ -193,9 +245,10 @@ func (e *Engine) Paths(p *Principal) []Escalation { return e.PathsIn(p, nil, Dis
 // Can decides it; in discovery mode a step that hangs on a condition is kept with it.
 //
 // Each path is reported once for each best target, by its shortest way: p's own steps first,
-// then chains in breadth-first order.
+// then chains in breadth-first order. It is PathSummaryIn's summary expanded.
 func (e *Engine) PathsIn(p *Principal, extra *Context, mode Mode) []Escalation {
-	return e.pathsIn(p, e.graph(extra, mode), nil)
+	s := e.PathSummaryIn(p, extra, mode)
+	return s.Expand()
 }
 
 // rolesGain sums up what every role of the loaded accounts could give through a chain: whether
@@ -213,81 +266,19 @@ func (s *rolesGain) nothingFor(e *Engine, p *Principal) bool {
 	return !s.anyPaths && (mine.admin || !s.anyAdmin && s.probes&^mine.probes == 0)
 }
 
-// pathsIn is PathsIn in the graph's mode and request context. With gain (every role's own
-// paths found first), a principal that no role could give anything is not walked.
-func (e *Engine) pathsIn(p *Principal, g *assumeGraph, gain *rolesGain) []Escalation {
-	out := append([]Escalation(nil), g.directPaths(p)...)
-	if gain != nil && gain.nothingFor(e, p) {
-		return out
-	}
-	type key struct{ id, target string }
-	seen := map[key]bool{}
-	// An escalation through a chain is new when its path does not yet reach its best target;
-	// the targets it lists beside that one are kept as they are.
-	mark := func(esc Escalation) bool {
-		k := key{esc.Path.ID, esc.Target}
-		if esc.Target == p.ARN || seen[k] {
-			return false
-		}
-		seen[k] = true
-		return true
-	}
-	for _, esc := range out {
-		mark(esc)
-	}
-	sts := stsPath()
-	nodes := e.reach(p, g.extra, g.mode)
-	for i := 1; i < len(nodes); i++ {
-		role := nodes[i].p
-		var path []Hop // built when something new is found through this role
-		chain := func() []Hop {
-			if path == nil {
-				path = chainTo(nodes, i)
-			}
-			return path
-		}
-		if e.worthMore(role, p) {
-			esc := Escalation{Path: sts, From: p, Target: role.ARN, Targets: []string{role.ARN}, TargetKind: "role",
-				Exploitable: true, Steps: []Step{{Action: AssumeAction, Resource: role.ARN, Condition: nodes[i].cond}}}
-			if mark(esc) {
-				esc.Via = chain()[:len(chain())-1]
-				esc.Actor = actorOf(e, p, esc.Via)
-				out = append(out, esc)
-			}
-		}
-		for _, esc := range g.directPaths(role) {
-			if !mark(esc) {
-				continue
-			}
-			esc.From, esc.Via = p, chain()
-			out = append(out, esc)
-		}
-	}
-	return out
-}
-
 // AllPaths is AllPathsIn with no request context, in discovery mode.
 func (e *Engine) AllPaths() [][]Escalation { return e.AllPathsIn(nil, Discovery) }
 
 // AllPathsIn finds the escalation paths of every principal in the request context extra and
-// the mode, in the order of Principals, on as many goroutines as there are processors.
-//
-// Each principal's own paths are found first, once; then each principal's chains combine them.
+// the mode, in the order of Principals: each one's PathsIn, from AllPathSummariesIn. On an
+// account where most principals reach hundreds of roles the lists repeat each role's paths
+// once per principal that reaches it; AllPathSummariesIn lists them once.
 func (e *Engine) AllPathsIn(extra *Context, mode Mode) [][]Escalation {
-	g := e.graph(extra, mode)
-	e.forEachPrincipal(func(p *Principal) { g.directPaths(p) })
-	var gain rolesGain
-	for _, p := range e.order {
-		if p.Entity.Kind != model.EntityRole {
-			continue
-		}
-		pw := e.power(p)
-		gain.anyPaths = gain.anyPaths || len(g.directPaths(p)) > 0
-		gain.anyAdmin = gain.anyAdmin || pw.admin
-		gain.probes |= pw.probes
+	sums := e.AllPathSummariesIn(extra, mode)
+	out := make([][]Escalation, len(sums))
+	for i := range sums {
+		out[i] = sums[i].Expand()
 	}
-	out := make([][]Escalation, len(e.order))
-	e.forEach(e.order, func(i int, p *Principal) { out[i] = e.pathsIn(p, g, &gain) })
 	return out
 }
 
@@ -332,33 +323,73 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 // newFinder makes the finder of p's own paths in the graph's mode and request context
 // (directPaths; EscalatesIn, which stops at the first).
 func (g *assumeGraph) newFinder(p *Principal) *finder {
-	return &finder{e: g.e, p: p, ctx: g.e.DeriveContext(p, "", g.extra), extra: g.extra, opt: Options{Mode: g.mode}}
+	f := &finder{e: g.e, p: p, extra: g.extra, opt: Options{Mode: g.mode}, takeable: map[bool]*takeableList{}}
+	if p.idx >= 0 && p.idx < len(g.direct) && g.e.order[p.idx] == p {
+		f.graph = g // the graph keeps p's hops
+	}
+	return f
 }
 
 // finder applies the catalogue's paths to one principal.
 type finder struct {
 	e       *Engine
 	p       *Principal
-	ctx     *Context // p's derived context
+	ctx     *Context // p's derived context, on first use
 	extra   *Context // the request context the paths are decided in
 	opt     Options
 	out     []Escalation
 	found   []Escalation               // what the current path found, one entry per target
-	memo    map[string]map[uint64]Step // by lower-cased action, then memoKey
+	memo    map[string]map[uint64]Step // by lower-cased action (and own keys' tag), then memoKey
 	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
+	// graph is the assumption graph of the same request context and mode, for a principal it
+	// keeps: p's one-hop assumptions (hops, read on first use) decide sts:AssumeRole on a
+	// loaded role as Can does, without deciding it again.
+	graph     *assumeGraph
+	hops      hopList
+	hopsKnown bool
+	iamPrefix string // "arn:aws:iam::ACCOUNT:" of p's account, set on first use
+	// takeable holds the users (false) and roles (true) of p's account a principal-access
+	// path may take over (Engine.takeable), on first use.
+	takeable map[bool]*takeableList
+	// names holds catalogue action names by the lower-cased name steps are decided with.
+	names map[string]string
+	// template is, while a path's targets are found, the steps every target with nil steps
+	// takes, its resource aside (principalAccess).
+	template []Step
 }
 
 // may decides one step on one resource, in the request's context with the step's own keys
 // (own, nil when none) over it.
 func (f *finder) may(action, resource string, own *Context) (Step, bool) {
-	key, memo := uint64(0), own == nil
+	return f.mayTagged(action, resource, own, "")
+}
+
+// mayTagged is may, whose own keys, when given, are named by tag: the answers decided with the
+// same own keys are kept and shared as may shares those decided with none.
+func (f *finder) mayTagged(action, resource string, own *Context, tag string) (Step, bool) {
+	key, memo := uint64(0), own == nil || tag != ""
 	lower := strings.ToLower(action)
+	if own == nil && f.graph != nil && lower == assumeLower {
+		if r, ok := f.e.principals[resource]; ok && r.Entity.Kind == model.EntityRole && r != f.p {
+			if !f.hopsKnown {
+				f.hops, f.hopsKnown = f.graph.edges(f.p), true
+			}
+			if cond, ok := f.hops.find(r); ok {
+				return Step{Action: action, Resource: resource, Condition: cond}, true
+			}
+			return Step{}, false
+		}
+	}
 	if memo {
 		key, memo = f.memoKey(lower, resource)
 	}
+	byKeys := lower
+	if own != nil {
+		byKeys = lower + "\x00" + tag
+	}
 	if memo {
-		if st, ok := f.memo[lower][key]; ok {
+		if st, ok := f.memo[byKeys][key]; ok {
 			st.Resource = resource
 			return st, st.Action != ""
 		}
@@ -376,10 +407,10 @@ func (f *finder) may(action, resource string, own *Context) (Step, bool) {
 		if f.memo == nil {
 			f.memo = map[string]map[uint64]Step{}
 		}
-		if f.memo[lower] == nil {
-			f.memo[lower] = map[uint64]Step{}
+		if f.memo[byKeys] == nil {
+			f.memo[byKeys] = map[uint64]Step{}
 		}
-		f.memo[lower][key] = st
+		f.memo[byKeys][key] = st
 	}
 	return st, st.Action != ""
 }
@@ -392,12 +423,19 @@ func (f *finder) may(action, resource string, own *Context) (Step, bool) {
 // trust policy weighs in), other services or accounts, more than 64 covering statements, and
 // statements with policy variables in Resource.
 func (f *finder) memoKey(lowerAction, resource string) (uint64, bool) {
-	if !strings.HasPrefix(lowerAction, "iam:") || !strings.HasPrefix(resource, "arn:aws:iam::"+f.p.Account+":") {
+	if f.iamPrefix == "" {
+		f.iamPrefix = "arn:aws:iam::" + f.p.Account + ":"
+	}
+	if !strings.HasPrefix(lowerAction, "iam:") || !strings.HasPrefix(resource, f.iamPrefix) {
 		return 0, false
 	}
-	stmts, ok := f.covering(lowerAction)
-	if !ok || len(stmts) > 64 {
+	c := f.covering(lowerAction)
+	stmts := c.stmts
+	if !c.ok || len(stmts) > 64 {
 		return 0, false
+	}
+	if c.everywhere {
+		return uint64(1)<<len(stmts) - 1, true // every statement covers every resource
 	}
 	var key uint64
 	for i, s := range stmts {
@@ -410,19 +448,22 @@ func (f *finder) memoKey(lowerAction, resource string) (uint64, bool) {
 
 // covering returns the statements of the principal's identity, boundary and SCP policies
 // whose action element covers the action: the only ones that can decide it. It declines
-// (false) when one of them has policy variables in Resource.
-func (f *finder) covering(lowerAction string) ([]*statement, bool) {
+// (ok false) when one of them has policy variables in Resource.
+func (f *finder) covering(lowerAction string) coverage {
 	if c, ok := f.cover[lowerAction]; ok {
-		return c.stmts, c.ok
+		return c
 	}
 	svc, _, _ := strings.Cut(lowerAction, ":")
-	c := coverage{ok: true}
+	c := coverage{ok: true, everywhere: true}
 	for _, pol := range f.p.denying {
 		for _, s := range pol.statements {
 			if s.mayCoverService(svc) && s.matchAction(lowerAction) {
 				c.stmts = append(c.stmts, s)
 				if s.hasTemplates() {
 					c.ok = false
+				}
+				if !s.anyResource && (s.notResource || !slices.Contains(s.src.Resources, "*")) {
+					c.everywhere = false
 				}
 			}
 		}
@@ -431,17 +472,23 @@ func (f *finder) covering(lowerAction string) ([]*statement, bool) {
 		f.cover = map[string]coverage{}
 	}
 	f.cover[lowerAction] = c
-	return c.stmts, c.ok
+	return c
 }
 
 // coverage is the statements that cover one action, and whether they allow memoized answers.
 type coverage struct {
 	stmts []*statement
 	ok    bool
+	// everywhere is set when every statement's Resource covers every resource ("*", or none
+	// given), so that the statements covering a resource are all of them.
+	everywhere bool
 }
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
 func (f *finder) mayAnywhere(action string) (Step, bool) {
+	if f.ctx == nil {
+		f.ctx = f.e.DeriveContext(f.p, "", f.extra)
+	}
 	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.extra, f.opt)
 	return Step{Action: action, Resource: pattern, Condition: cond}, ok
 }
@@ -460,12 +507,10 @@ func (f *finder) holds(action string) bool {
 	return false
 }
 
+// add records a target the current path reaches, with its steps. Nil steps stand for the
+// path's template (f.template) on the target, built only if flush reports that target.
 func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []Step, exploitable bool, needs string) {
-	for i := range steps {
-		if a, ok := catalog.LookupAction(steps[i].Action); ok {
-			steps[i].Action = a.FullName()
-		}
-	}
+	f.fullNames(steps)
 	// A principal that grants itself more stays inside its own permission boundary; one that
 	// takes over another principal gets that principal's power.
 	bounded := len(f.p.Boundary) > 0 && (kind == "admin" || kind == "group")
@@ -473,10 +518,42 @@ func (f *finder) add(path *catalog.EscalationPath, target, kind string, steps []
 		Steps: steps, Exploitable: exploitable, Needs: needs, Bounded: bounded})
 }
 
+// fullNames gives the steps' actions their catalogue names, for the lower-cased names they
+// are decided with.
+func (f *finder) fullNames(steps []Step) {
+	for i := range steps {
+		name, ok := f.names[steps[i].Action]
+		if !ok {
+			name = steps[i].Action
+			if a, found := catalog.LookupAction(name); found {
+				name = a.FullName()
+			}
+			if f.names == nil {
+				f.names = map[string]string{}
+			}
+			f.names[steps[i].Action] = name
+		}
+		steps[i].Action = name
+	}
+}
+
+// stepsOf returns an escalation's steps: its own, or the path's template on its target.
+func (f *finder) stepsOf(esc *Escalation) []Step {
+	if esc.Steps != nil || f.template == nil {
+		return esc.Steps
+	}
+	steps := slices.Clone(f.template)
+	for i := range steps {
+		steps[i].Resource = esc.Target
+	}
+	return steps
+}
+
 // flush turns what one path found into one escalation: the most powerful target first (an
 // administrator over anything less, then by ARN), every target listed.
 func (f *finder) flush() {
 	if len(f.found) == 0 {
+		f.template = nil
 		return
 	}
 	rank := func(esc Escalation) int {
@@ -488,24 +565,34 @@ func (f *finder) flush() {
 		}
 		return 2
 	}
-	sort.SliceStable(f.found, func(i, j int) bool {
-		ri, rj := rank(f.found[i]), rank(f.found[j])
-		if ri != rj {
-			return ri < rj
+	type ranked struct {
+		rank   int
+		target string
+		at     int
+	}
+	order := make([]ranked, len(f.found))
+	for i, esc := range f.found {
+		order[i] = ranked{rank(esc), esc.Target, i}
+	}
+	slices.SortStableFunc(order, func(a, b ranked) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
 		}
-		return f.found[i].Target < f.found[j].Target
+		return strings.Compare(a.target, b.target)
 	})
-	best := f.found[0]
-	for _, esc := range f.found {
-		best.Targets = append(best.Targets, esc.Target)
+	best := f.found[order[0].at]
+	best.Steps = f.stepsOf(&best)
+	best.Targets = make([]string, len(order))
+	for i, o := range order {
+		best.Targets[i] = o.target
 	}
 	f.out = append(f.out, best)
 	// A target that works now is reported too when the most powerful one needs something
 	// the account may not hold.
 	if !best.Exploitable {
 		var now *Escalation
-		for i := range f.found {
-			esc := &f.found[i]
+		for _, o := range order {
+			esc := &f.found[o.at]
 			if !esc.Exploitable {
 				continue
 			}
@@ -515,10 +602,12 @@ func (f *finder) flush() {
 			now.Targets = append(now.Targets, esc.Target)
 		}
 		if now != nil {
+			now.Steps = f.stepsOf(now)
 			f.out = append(f.out, *now)
 		}
 	}
-	f.found = nil
+	f.template = nil
+	f.found = f.found[:0] // kept for the next path: what is reported was copied out
 }
 
 // path tries one catalogue path.
@@ -647,17 +736,90 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 			wantRole = true
 		}
 	}
-	for _, t := range f.e.order {
-		if t == f.p || t.Account != f.p.Account || (t.Entity.Kind == model.EntityRole) != wantRole {
-			continue
+	if f.takeable[wantRole] == nil {
+		f.takeable[wantRole] = f.e.takeable(f.p.Account, wantRole)
+	}
+	// An IAM action whose covering statements all cover every resource gets the same answer
+	// on every principal of the account (memoKey): it is decided once for the path.
+	uniform := make([]bool, len(req))
+	for i, a := range req {
+		if a != "iam:createpolicyversion" && strings.HasPrefix(a, "iam:") {
+			c := f.covering(a)
+			uniform[i] = c.ok && len(c.stmts) <= 64 && c.everywhere
 		}
-		if t.Entity.Kind == model.EntityRole && t.Entity.Role.IsServiceLinked() {
-			continue // service-linked roles cannot be changed or assumed by principals
+	}
+	list := f.takeable[wantRole]
+	type decided struct {
+		allowed bool
+		step    Step
+	}
+	once := make([]decided, len(req))
+	// Decided on any plain principal of the account, an action refused there is refused on
+	// them all: only the others are tried.
+	var sample string
+	for j, t := range list.ps {
+		if list.plain[j] && t != f.p {
+			sample = t.ARN
+			break
+		}
+	}
+	refused, allUniform := false, true
+	for i, a := range req {
+		allUniform = allUniform && uniform[i]
+		if uniform[i] && sample != "" {
+			once[i].step, once[i].allowed = f.may(a, sample, nil)
+			refused = refused || !once[i].allowed
+		}
+	}
+	// When every step is uniform and allowed, a plain target's steps are the template's.
+	lazy := allUniform && !refused && sample != ""
+	if lazy {
+		f.template = make([]Step, len(req))
+		for i := range req {
+			f.template[i] = once[i].step
+		}
+		f.fullNames(f.template)
+	}
+	// A path that rewrites the target's permissions makes it an administrator; one that only
+	// takes it over must gain something.
+	rewrites := false
+	for _, a := range req {
+		switch a {
+		case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
+			rewrites = true
+		}
+	}
+	for n := 0; ; n++ {
+		j := n
+		if refused {
+			if n >= len(list.other) {
+				break
+			}
+			j = list.other[n]
+		} else if n >= len(list.ps) {
+			break
+		}
+		t, plain := list.ps[j], list.plain[j]
+		if t == f.p {
+			continue
 		}
 		var steps []Step
 		ok := true
-		for _, a := range req {
+		for i, a := range req {
+			if lazy && plain {
+				break // the template's steps
+			}
 			res := t.ARN
+			if uniform[i] && plain {
+				if !once[i].allowed {
+					ok = false
+					break
+				}
+				step := once[i].step
+				step.Resource = res
+				steps = append(steps, step)
+				continue
+			}
 			if a == "iam:createpolicyversion" {
 				policies := f.attachedCustomerPolicies(t)
 				if len(policies) == 0 {
@@ -681,15 +843,6 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		}
 		if !ok {
 			continue
-		}
-		// A path that rewrites the target's permissions makes it an administrator; one that
-		// only takes it over must gain something.
-		rewrites := false
-		for _, a := range req {
-			switch a {
-			case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
-				rewrites = true
-			}
 		}
 		if !rewrites && !f.e.worthMore(t, f.p) {
 			continue
@@ -841,7 +994,7 @@ func (f *finder) targetsOf(service string, pass bool) []passTarget {
 		}
 		t := passTarget{role: role}
 		if pass {
-			step, ok := f.may("iam:PassRole", role.ARN, passCtx)
+			step, ok := f.mayTagged("iam:PassRole", role.ARN, passCtx, "iam:PassedToService="+service)
 			if !ok {
 				continue
 			}
