@@ -93,10 +93,11 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 			}
 			then := acting[role]
 			// The graph's reverse index: who may assume the role, each hop decided once (not
-			// read once every principal acts).
+			// read once every principal acts). The principals already found are skipped
+			// below, so their hops to the role need not be decided.
 			var assumers []edge
 			if len(acting) < len(e.order) {
-				assumers = g.trustedBy(role)
+				assumers = g.trustedByUnless(role, func(p *Principal) bool { _, seen := acting[p]; return seen })
 			}
 			for _, in := range assumers {
 				p := in.role
