@@ -157,6 +157,36 @@ func (r *reader) read(depth int) (*Value, bool) {
 	return v, r.pos == len(r.data)
 }
 
+// Valid reports whether data is one JSON value, as json.Valid does, checking it as Read reads
+// it but building nothing.
+func Valid(data []byte) bool {
+	_, ok := ValidSpans(data, -1)
+	return ok
+}
+
+// ValidSpans is Valid that also returns, for the objects and arrays of the text at least min
+// bytes long (none when min < 0), where each ends (just past its closing bracket) by where it
+// starts: a caller that walks the text again may skip them without reading them.
+func ValidSpans(data []byte, min int) (map[int]int, bool) {
+	r := reader{data: data, skip: true, spanMin: min}
+	if min >= 0 {
+		r.spans = map[int]int{}
+	}
+	ok := r.valid()
+	return r.spans, ok
+}
+
+// valid checks that r.data is one JSON value.
+func (r *reader) valid() bool {
+	r.space()
+	r.value(0)
+	if r.bad {
+		return false
+	}
+	r.space()
+	return r.pos == len(r.data)
+}
+
 // Items reads data as a JSON array and returns the text of each item, checked but not built;
 // ok is false where encoding/json would refuse the text, or it is not an array. The items are
 // found by their brackets and quotes, then checked on every CPU.
@@ -292,6 +322,9 @@ type reader struct {
 	bad     bool
 	skip    bool // check the text only: build no values
 	skipped Value
+	// spans, when set, records where the objects and arrays at least spanMin long end.
+	spans   map[int]int
+	spanMin int
 	// text is the document as one string, made at the first plain string it holds (or the
 	// document itself, for ReadSharedItem): plain strings are slices of it rather than an
 	// allocation each.
@@ -500,6 +533,9 @@ func (r *reader) value(depth int) *Value {
 	default:
 		return r.fail()
 	}
+	if r.spans != nil && r.pos-start >= r.spanMin && (r.data[start] == '{' || r.data[start] == '[') {
+		r.spans[start] = r.pos
+	}
 	v.Raw = r.data[start:r.pos]
 	return v
 }
@@ -683,7 +719,7 @@ func skipPlain(d []byte, i int) int {
 	return i
 }
 
-// compactByte marks the bytes Compact looks at: quotes, backslashes and space.
+// compactByte marks the bytes Spaceless looks at: quotes, backslashes and space.
 var compactByte = [256]bool{'"': true, '\\': true, ' ': true, '\t': true, '\n': true, '\r': true}
 
 // plainByte marks the bytes that stand for themselves in a string literal: ASCII other than
@@ -704,22 +740,34 @@ func isHex4(b []byte) bool {
 	return true
 }
 
-// Compact returns a copy of the value's text without insignificant space: the text as it
-// is when it has none (as text written by programs has not), else what json.Compact makes of
-// it.
-func Compact(raw []byte) []byte {
-	out := CompactShared(raw)
-	if len(out) > 0 && &out[0] == &raw[0] {
-		return bytes.Clone(raw)
+// AppendCompact appends to dst the text of a value that Read accepts without its
+// insignificant space: what json.Compact makes of it. raw may also be a run of such a value's
+// text that starts and ends outside strings (between two of its values, say): the runs of a
+// value, compacted one after the other, make the value compacted.
+func AppendCompact(dst, raw []byte) []byte {
+	start := 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '"':
+			j := closingQuote(raw, i+1)
+			if j < 0 {
+				return append(dst, raw[start:]...)
+			}
+			i = j
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, raw[start:i]...)
+			j := skipSpace(raw, i)
+			start, i = j, j-1
+		}
 	}
-	return out
+	return append(dst, raw[start:]...)
 }
 
-// CompactShared is Compact for text that its caller never changes while the result is in use:
-// the text itself, not a copy, when it has no space to remove.
-func CompactShared(raw []byte) []byte {
+// Spaceless reports whether the text of a value that Read accepts has no insignificant space:
+// whether AppendCompact would copy it as it is.
+func Spaceless(raw []byte) bool {
 	if bytes.IndexByte(raw, ' ') < 0 && bytes.IndexByte(raw, '\n') < 0 && bytes.IndexByte(raw, '\t') < 0 && bytes.IndexByte(raw, '\r') < 0 {
-		return raw // no space at all, as in text that programs write: found a word at a time
+		return true // no space at all, as in text that programs write: found a word at a time
 	}
 	inString := false
 	for i := 0; i < len(raw); i++ {
@@ -732,13 +780,9 @@ func CompactShared(raw []byte) []byte {
 			i++
 		case c == '"':
 			inString = !inString
-		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
-			var b bytes.Buffer
-			if err := json.Compact(&b, raw); err != nil {
-				return raw
-			}
-			return b.Bytes()
+		case !inString:
+			return false
 		}
 	}
-	return raw
+	return true
 }

@@ -27,8 +27,9 @@ func TestReadAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
-// FuzzRead: on any text, Read, a reused Reader, Items, Split and SplitReader (a byte at a time)
-// accept exactly what encoding/json accepts, and read the same values and items.
+// FuzzRead: on any text, Read, a reused Reader, Valid, Items, Split and SplitReader (a byte at
+// a time) accept exactly what encoding/json accepts, and read the same values and items; and
+// AppendCompact compacts what they accept as json.Compact does.
 func FuzzRead(f *testing.F) {
 	for _, s := range samples {
 		f.Add([]byte(s))
@@ -46,6 +47,21 @@ func check(t *testing.T, data []byte) {
 	}
 	if ok != json.Valid(data) {
 		t.Fatalf("%q: Read ok=%v, json.Valid %v", data, ok, !ok)
+	}
+	if Valid(data) != ok {
+		t.Fatalf("%q: Valid %v, Read ok=%v", data, !ok, ok)
+	}
+	if ok {
+		var b bytes.Buffer
+		if err := json.Compact(&b, data); err != nil {
+			t.Fatalf("%q: json.Compact: %v", data, err)
+		}
+		if got := AppendCompact(nil, v.Raw); !bytes.Equal(got, b.Bytes()) {
+			t.Fatalf("%q: AppendCompact gives %q, json.Compact %q", data, got, b.Bytes())
+		}
+		if Spaceless(v.Raw) != bytes.Equal(b.Bytes(), v.Raw) {
+			t.Fatalf("%q: Spaceless says %v", data, Spaceless(v.Raw))
+		}
 	}
 	checkSplitReader(t, data, 7, iotest.OneByteReader(bytes.NewReader(data)))
 	items, itemsOK := Items(data)
@@ -100,22 +116,26 @@ func toAny(v *Value) any {
 
 func TestCompact(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"a":[1,2]}`:             `{"a":[1,2]}`,
-		"{ \"a\" : [ 1 , 2 ] }\n": `{"a":[1,2]}`,
-		`{"a b":"c\" d"}`:         `{"a b":"c\" d"}`,
+		`{"a":[1,2]}`:                    `{"a":[1,2]}`,
+		"{ \"a\" : [ 1 , 2 ] }\n":        `{"a":[1,2]}`,
+		`{"a b":"c\" d"}`:                `{"a b":"c\" d"}`,
+		"[ \"\\\\\" , \"x\\\\\\\" y\" ]": `["\\","x\\\" y"]`,
 	} {
-		raw := []byte(in)
-		got, shared := Compact(raw), CompactShared(raw)
-		if string(got) != want || string(shared) != want {
-			t.Errorf("Compact(%q) = %q, CompactShared %q, want %q", in, got, shared, want)
+		if got := string(AppendCompact([]byte("prefix"), []byte(in))); got != "prefix"+want {
+			t.Errorf("AppendCompact(%q) = %q, want %q", in, got, "prefix"+want)
 		}
-		// Compact copies; CompactShared keeps the text itself when it has no space to remove.
-		if &got[0] == &raw[0] {
-			t.Errorf("Compact(%q) returned the text itself, want a copy", in)
+		if Spaceless([]byte(in)) != (in == want) {
+			t.Errorf("Spaceless(%q) = %v, want %v", in, !(in == want), in == want)
 		}
-		if (&shared[0] == &raw[0]) != (in == want) {
-			t.Errorf("CompactShared(%q): the text itself is returned: %v, want %v", in, &shared[0] == &raw[0], in == want)
-		}
+	}
+	// The runs of a value between its items, compacted one after the other, make it compacted.
+	in := []byte("{ \"Statement\" : [ { \"a\" : 1 } ,\n  { \"b\" : \" 2 \" } ] }")
+	v, _ := Read(in)
+	items := v.Get("Statement").Items
+	second := cap(in) - cap(items[1].Raw)
+	got := AppendCompact(AppendCompact(nil, in[:second]), in[second:])
+	if string(got) != `{"Statement":[{"a":1},{"b":" 2 "}]}` {
+		t.Errorf("compacted in two runs: %q", got)
 	}
 }
 

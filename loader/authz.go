@@ -78,7 +78,7 @@ func readAuthzPage(src *source, path string, members []member) (*page, error) {
 		if slot < 0 || string(raw) == "null" {
 			continue
 		}
-		elems, ok := arrayElements(src.data, m.val.start)
+		elems, ok := arrayElements(src.data, src.ends, m.val.start)
 		if !ok {
 			return nil, fmt.Errorf("%s: must be a list, not %s", src.at(m.val.start, at), kindOf(raw))
 		}

@@ -78,7 +78,7 @@ type object struct {
 
 // asObject reads the value at sp as an object; ok is false (with a warning) when it is not one.
 func (e *entry) asObject(path string, sp span, missing string) (object, bool) {
-	members, ok := objectMembers(e.src.data, sp.start)
+	members, ok := objectMembers(e.src.data, e.src.ends, sp.start)
 	if !ok {
 		e.warn(path, missing, "must be an object, not %s; left out", kindOf(e.src.data[sp.start:sp.end]))
 		return object{}, false
@@ -167,7 +167,7 @@ func (o object) list(key, missing string) []span {
 	if !ok {
 		return nil
 	}
-	if elems, ok := arrayElements(o.e.src.data, sp.start); ok {
+	if elems, ok := arrayElements(o.e.src.data, o.e.src.ends, sp.start); ok {
 		return elems
 	}
 	raw := o.raw(sp)

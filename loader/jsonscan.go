@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 	"unicode/utf8"
 )
 
-// This file holds a small scanner over JSON already known to be valid (json.Valid), used to
+// This file holds a small scanner over JSON already known to be valid (jsontree.Valid), used to
 // split files into their parts without copying them and to find where in a file a JSON path
 // lies, so that errors and warnings can give a line and column.
 
@@ -21,6 +22,9 @@ import (
 type source struct {
 	name string
 	data []byte
+	// ends holds where the file's long objects and arrays end, by where they start
+	// (jsontree.ValidSpans): skipValue jumps over them.
+	ends map[int]int
 
 	linesOnce sync.Once
 	lines     []int // offsets at which lines start
@@ -94,19 +98,28 @@ func skipSpace(data []byte, i int) int {
 
 // skipString returns the offset just past the string starting at data[i] == '"'.
 func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	for i++; i < len(data); {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			return len(data)
 		}
+		q += i
+		// The quote closes the string unless an odd run of backslashes stands before it.
+		n := 0
+		for q-n-1 >= i && data[q-n-1] == '\\' {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1
+		}
+		i = q + 1
 	}
-	return i
+	return len(data)
 }
 
-// skipValue returns the offset just past the value starting at i (after spaces).
-func skipValue(data []byte, i int) int {
+// skipValue returns the offset just past the value starting at i (after spaces); ends, when
+// not nil, holds where some of the objects and arrays of data end, by where they start.
+func skipValue(data []byte, ends map[int]int, i int) int {
 	i = skipSpace(data, i)
 	if i >= len(data) {
 		return i
@@ -115,11 +128,19 @@ func skipValue(data []byte, i int) int {
 	case '"':
 		return skipString(data, i)
 	case '{', '[':
+		if end, ok := ends[i]; ok {
+			return end
+		}
 		depth := 0
-		for ; i < len(data); i++ {
+		for i < len(data) {
+			i = nextStructural(data, i)
+			if i >= len(data) {
+				break
+			}
 			switch data[i] {
 			case '"':
-				i = skipString(data, i) - 1
+				i = skipString(data, i)
+				continue
 			case '{', '[':
 				depth++
 			case '}', ']':
@@ -128,6 +149,7 @@ func skipValue(data []byte, i int) int {
 					return i + 1
 				}
 			}
+			i++
 		}
 		return i
 	}
@@ -141,6 +163,30 @@ func skipValue(data []byte, i int) int {
 	return i
 }
 
+// nextStructural returns the offset of the first quote or bracket at or after i, or
+// len(data). It looks at eight bytes at a time while none of them is one, as in the space
+// and words between them.
+func nextStructural(data []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	has := func(x uint64) uint64 { return (x - ones) &^ x & highs } // a zero byte in x
+	for i+8 <= len(data) {
+		w := binary.LittleEndian.Uint64(data[i:])
+		// '[' and ']' are '{' and '}' without the 0x20 bit: or-ing it in finds all four.
+		lower := w | 0x20*ones
+		if has(w^'"'*ones)|has(lower^'{'*ones)|has(lower^'}'*ones) != 0 {
+			break
+		}
+		i += 8
+	}
+	for i < len(data) && !structural[data[i]] {
+		i++
+	}
+	return i
+}
+
+// structural marks the bytes skipValue looks at inside objects and arrays.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+
 // span is a value's place in a file: data[start:end].
 type span struct{ start, end int }
 
@@ -151,8 +197,8 @@ type member struct {
 }
 
 // objectMembers lists the members of the object starting at i, in order; ok is false when
-// the value at i is not an object.
-func objectMembers(data []byte, i int) (members []member, ok bool) {
+// the value at i is not an object. ends is as for skipValue.
+func objectMembers(data []byte, ends map[int]int, i int) (members []member, ok bool) {
 	i = skipSpace(data, i)
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
@@ -174,15 +220,15 @@ func objectMembers(data []byte, i int) (members []member, ok bool) {
 			i++
 		}
 		vs := skipSpace(data, i)
-		ve := skipValue(data, vs)
+		ve := skipValue(data, ends, vs)
 		members = append(members, member{key: key, val: span{vs, ve}})
 		i = ve
 	}
 }
 
 // arrayElements lists the elements of the array starting at i; ok is false when the value at
-// i is not an array.
-func arrayElements(data []byte, i int) (elems []span, ok bool) {
+// i is not an array. ends is as for skipValue.
+func arrayElements(data []byte, ends map[int]int, i int) (elems []span, ok bool) {
 	i = skipSpace(data, i)
 	if i >= len(data) || data[i] != '[' {
 		return nil, false
@@ -197,7 +243,7 @@ func arrayElements(data []byte, i int) (elems []span, ok bool) {
 			i++
 			continue
 		}
-		e := skipValue(data, i)
+		e := skipValue(data, ends, i)
 		elems = append(elems, span{i, e})
 		i = e
 	}
@@ -285,14 +331,14 @@ func locate(data []byte, i int, path string) int {
 	for _, step := range splitPath(path) {
 		next := -1
 		if step.key != "" {
-			members, _ := objectMembers(data, i)
+			members, _ := objectMembers(data, nil, i)
 			for _, m := range members {
 				if m.key == step.key {
 					next = m.val.start
 					break
 				}
 			}
-		} else if elems, _ := arrayElements(data, i); step.index < len(elems) {
+		} else if elems, _ := arrayElements(data, nil, i); step.index < len(elems) {
 			next = elems[step.index].start
 		}
 		if next < 0 {

@@ -47,10 +47,14 @@ func (b *inputBudget) read(name string) ([]byte, error) {
 		return nil, fmt.Errorf("loading %s: %w", name, pathErrorText(err))
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > b.left {
-		return nil, b.tooLarge(name, info.Size())
+	size := int64(0)
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if info.Size() > b.left {
+			return nil, b.tooLarge(name, info.Size())
+		}
+		size = info.Size()
 	}
-	data, err := io.ReadAll(io.LimitReader(f, b.left+1))
+	data, err := readAll(io.LimitReader(f, b.left+1), size)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", name, pathErrorText(err))
 	}
@@ -59,6 +63,26 @@ func (b *inputBudget) read(name string) ([]byte, error) {
 	}
 	b.left -= int64(len(data))
 	return data, nil
+}
+
+// readAll reads r to its end into a buffer made for size bytes (a regular file's size; 0 when
+// unknown), growing it only if more come, as os.ReadFile does: a large file is not copied
+// from buffer to ever larger buffer.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, 0, size+512)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 func (b *inputBudget) tooLarge(name string, size int64) error {
