@@ -115,6 +115,12 @@ func (rd *Reader) Read(data []byte) (*Value, bool) {
 	return rd.read(data, 0, false)
 }
 
+// ReadShared is Read for text that its caller never changes while the values, or the strings
+// read from them, are in use: the strings are slices of data itself rather than of a copy.
+func (rd *Reader) ReadShared(data []byte) (*Value, bool) {
+	return rd.read(data, 0, true)
+}
+
 // ReadItem reads data as one item of a JSON array, such as Split finds: as Read, but one level
 // deeper, as encoding/json counts nesting. ok is false where the item would make encoding/json
 // refuse the array.

@@ -213,7 +213,7 @@ func (o object) policy(key string, kind model.Kind, what string) *model.Policy {
 		o.e.warn(o.at(key), what, "missing; the %s is left out", what)
 		return nil
 	}
-	p, err := model.ParsePolicy(o.raw(sp))
+	p, err := model.ParseSharedPolicy(o.raw(sp)) // the file's text is kept unchanged
 	if err == nil {
 		err = p.Check(kind)
 	}

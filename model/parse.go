@@ -35,14 +35,26 @@ func errAt(path, format string, args ...any) error {
 // string holding the document (as policies are embedded in other JSON), or URL-encoded JSON (as
 // the IAM API returns it). Every element is checked; an unknown element or a value of the wrong
 // type is an error naming its place, never silently dropped.
-func ParsePolicy(data []byte) (*Policy, error) {
+func ParsePolicy(data []byte) (*Policy, error) { return parsePolicy(data, false) }
+
+// ParseSharedPolicy is ParsePolicy for text that its caller never changes while the Policy is
+// in use (a file read once and kept to the end): the Policy's strings, and its Document when
+// the text has no space to remove, are then parts of that text rather than copies.
+func ParseSharedPolicy(data []byte) (*Policy, error) { return parsePolicy(data, true) }
+
+// parsePolicy is ParsePolicy; shared is as for ParseSharedPolicy.
+func parsePolicy(data []byte, shared bool) (*Policy, error) {
 	doc, err := DecodeDocument(data)
 	if err != nil {
 		return nil, err
 	}
 	rd := readers.Get().(*jsontree.Reader)
 	defer readers.Put(rd)
-	top, ok := rd.Read(doc)
+	read := rd.Read
+	if shared {
+		read = rd.ReadShared
+	}
+	top, ok := read(doc)
 	if !ok || top.Kind != jsontree.Object {
 		// encoding/json says what is wrong, in the words users know.
 		var m map[string]json.RawMessage
@@ -56,7 +68,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		}
 		return nil, errAt("", "policy document is not a JSON object: %v", err)
 	}
-	return parseDocument(top, false)
+	return parseDocument(top, shared)
 }
 
 // readers read policy documents, each reusing its memory from one document to the next: a
