@@ -92,9 +92,11 @@ type Principal struct {
 	// assumes holds the resource patterns of the identity statements that allow
 	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
 	assumes []globValue
-	// assumeCover holds every statement of denying whose action covers sts:AssumeRole; with
-	// assumeTemplates when one has policy variables in Resource.
+	// assumeCover holds every statement of denying whose action covers sts:AssumeRole, those
+	// of the identity policies first (assumeIdentity of them); with assumeTemplates when one
+	// has policy variables in Resource.
 	assumeCover     []*statement
+	assumeIdentity  int
 	assumeTemplates bool
 	// customer lists the customer managed policies attached to the principal (or its
 	// groups), computed once: those a new policy version would rewrite.
@@ -275,10 +277,13 @@ func (e *Engine) gather(p *Principal) {
 	for _, level := range e.scps[p.Account] {
 		p.denying = append(p.denying, level...)
 	}
-	p.assumeCover, p.assumeTemplates = nil, false
-	for _, pol := range p.denying {
+	p.assumeCover, p.assumeIdentity, p.assumeTemplates = nil, 0, false
+	for i, pol := range p.denying {
 		for _, s := range pol.statements {
 			if s.matchAction(assumeLower) {
+				if i < len(p.Identity) {
+					p.assumeIdentity++
+				}
 				p.assumeCover = append(p.assumeCover, s)
 				p.assumeTemplates = p.assumeTemplates || s.hasTemplates()
 			}

@@ -536,21 +536,19 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	for _, pol := range p.Boundary {
 		part([]byte(fmt.Sprintf("boundary %p", pol)))
 	}
-	for _, pol := range p.Identity {
-		for _, s := range pol.statements {
-			if !s.matchAction(assumeLower) || !s.weighsOnClass(ix, p.Account) {
-				continue
-			}
-			if s.substitutes() {
-				return "", false
-			}
-			if s.vars {
-				part([]byte("2012-10-17"))
-			}
-			part(s.src.JSON)
+	for _, s := range p.assumeCover[:p.assumeIdentity] { // the identity statements covering sts:AssumeRole
+		if !s.weighsOnClass(ix, p.Account) {
+			continue
 		}
+		if s.substitutes() {
+			return "", false
+		}
+		if s.vars {
+			part([]byte("2012-10-17"))
+		}
+		part(s.src.JSON)
 	}
-	ctx := e.principalContext(p)
+	var ctx *Context // the principal's context, made only if a key may be in it
 	keys := ix.principalKeys[p.Account]
 	for _, s := range p.assumeCover {
 		for _, c := range s.conditions() {
@@ -561,8 +559,11 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if k == "aws:currenttime" || k == "aws:epochtime" {
+		if k == "aws:currenttime" || k == "aws:epochtime" || !inPrincipalContext(k) {
 			continue
+		}
+		if ctx == nil {
+			ctx = e.principalContext(p)
 		}
 		v, ok := ctx.get(k)
 		if !ok {
@@ -578,6 +579,16 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 		part(nil)
 	}
 	return string(h.Sum(nil)), true
+}
+
+// inPrincipalContext reports whether principalContext may give the (lower-cased) key: the
+// aws:Principal* keys, aws:username, aws:userid and the times.
+func inPrincipalContext(key string) bool {
+	switch key {
+	case "aws:username", "aws:userid", "aws:tokenissuetime", "aws:currenttime", "aws:epochtime":
+		return true
+	}
+	return strings.HasPrefix(key, "aws:principal")
 }
 
 // classify marks the roles whose trust decides alike for alike principals of an account: every
@@ -693,12 +704,37 @@ func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
 // substitutes reports whether the statement substitutes policy variables, in Resource or in a
 // condition's values: its meaning then depends on who asks.
 func (s *statement) substitutes() bool {
+	if !s.mayHaveVariables() {
+		return false
+	}
 	if s.hasTemplates() {
 		return true
 	}
 	for _, c := range s.conditions() {
 		for i := range c.values {
 			if c.values[i].tpl != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayHaveVariables is a quick test of whether the statement's Resource or condition values
+// may hold policy variables: only where the policy's version allows them and a value holds
+// "${" (see parseTemplate).
+func (s *statement) mayHaveVariables() bool {
+	if !s.vars {
+		return false
+	}
+	for _, r := range s.src.Resources {
+		if strings.Contains(r, "${") {
+			return true
+		}
+	}
+	for _, c := range s.src.Conditions {
+		for _, v := range c.Values {
+			if strings.Contains(v, "${") {
 				return true
 			}
 		}

@@ -150,6 +150,44 @@ func TestReverseAgreesWithEachPrincipal(t *testing.T) {
 	}
 }
 
+// TestPrincipalContextKeys: every key a principal's context gives is one that
+// inPrincipalContext names (the class key reads the context only for those), for the users and
+// roles of the demo and of a dense account with tags, and in an organization.
+// The global condition keys of the principal:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principal-properties
+func TestPrincipalContextKeys(t *testing.T) {
+	demoAccounts, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense, err := synth.Load(synth.Options{Roles: 100, Users: 40, Policies: 50, Seed: 3, Shape: synth.Dense})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, accts := range [][]*model.Account{demoAccounts, dense} {
+		e := NewEngine(accts...)
+		for _, p := range e.order {
+			for _, en := range e.principalContext(p).entries {
+				seen[en.lower] = true
+				if !inPrincipalContext(en.lower) {
+					t.Errorf("%s: the principal's context gives %s, which inPrincipalContext leaves out", p.ARN, en.lower)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"aws:principalarn", "aws:username", "aws:userid"} {
+		if !seen[k] {
+			t.Errorf("no principal's context gives %s: the test weighs too little", k)
+		}
+	}
+	for _, k := range []string{"aws:multifactorauthpresent", "aws:sourceip", "sts:externalid", "aws:requesttag/team"} {
+		if inPrincipalContext(k) {
+			t.Errorf("inPrincipalContext(%q) is true; it is no key of the principal", k)
+		}
+	}
+}
+
 // TestAllPathsAgreesWithPathsIn: the paths of every principal, found together (each role's own
 // paths first, principals that no role could give anything not walked), are each principal's
 // PathsIn, on the demo, a dense and a root-trust account (where no role gives anything).
