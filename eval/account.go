@@ -280,7 +280,7 @@ func (e *Engine) gather(p *Principal) {
 	p.assumeCover, p.assumeIdentity, p.assumeTemplates = nil, 0, false
 	for i, pol := range p.denying {
 		for _, s := range pol.statements {
-			if s.matchAction(assumeLower) {
+			if s.coversAssume() {
 				if i < len(p.Identity) {
 					p.assumeIdentity++
 				}
@@ -290,17 +290,15 @@ func (e *Engine) gather(p *Principal) {
 		}
 	}
 	p.assumes = nil
-	for _, pol := range p.Identity {
-		for _, s := range pol.statements {
-			if s.deny || !s.matchAction(assumeLower) {
-				continue
-			}
-			if s.anyResource || s.notResource {
-				p.assumes = append(p.assumes, newGlobValue("*", false))
-				continue
-			}
-			p.assumes = append(p.assumes, s.res()...)
+	for _, s := range p.assumeCover[:p.assumeIdentity] {
+		if s.deny {
+			continue
 		}
+		if s.anyResource || s.notResource {
+			p.assumes = append(p.assumes, newGlobValue("*", false))
+			continue
+		}
+		p.assumes = append(p.assumes, s.res()...)
 	}
 }
 
