@@ -166,20 +166,42 @@ func (r *reader) read(depth int) (*Value, bool) {
 // Valid reports whether data is one JSON value, as json.Valid does, checking it as Read reads
 // it but building nothing.
 func Valid(data []byte) bool {
-	_, ok := ValidSpans(data, -1)
-	return ok
+	r := reader{data: data, skip: true}
+	return r.valid()
 }
 
-// ValidSpans is Valid that also returns, for the objects and arrays of the text at least min
-// bytes long (none when min < 0), where each ends (just past its closing bracket) by where it
-// starts: a caller that walks the text again may skip them without reading them.
-func ValidSpans(data []byte, min int) (map[int]int, bool) {
-	r := reader{data: data, skip: true, spanMin: min}
-	if min >= 0 {
-		r.spans = map[int]int{}
+// Ends tells where the long objects and arrays of a text end, by where they start (ValidEnds):
+// a caller that walks the text again may skip them without reading them.
+type Ends struct {
+	min    int
+	bits   []uint64 // by offset in the text: a long object or array starts there
+	starts []int    // where each starts, in order
+	ends   []int    // and where it ends, just past its closing bracket
+}
+
+// End returns where the object or array that starts at start ends, if it is one of the long
+// ones.
+func (x *Ends) End(start int) (int, bool) {
+	if x == nil || start < 0 || start>>6 >= len(x.bits) || x.bits[start>>6]&(1<<(start&63)) == 0 {
+		return 0, false
 	}
-	ok := r.valid()
-	return r.spans, ok
+	i, _ := slices.BinarySearch(x.starts, start)
+	return x.ends[i], true
+}
+
+// ValidEnds is Valid that also notes where the objects and arrays of the text at least min
+// bytes long end.
+func ValidEnds(data []byte, min int) (*Ends, bool) {
+	x := &Ends{min: min}
+	r := reader{data: data, skip: true, ends: x}
+	if !r.valid() {
+		return nil, false
+	}
+	x.bits = make([]uint64, len(data)>>6+1)
+	for _, s := range x.starts {
+		x.bits[s>>6] |= 1 << (s & 63)
+	}
+	return x, true
 }
 
 // valid checks that r.data is one JSON value.
@@ -328,9 +350,8 @@ type reader struct {
 	bad     bool
 	skip    bool // check the text only: build no values
 	skipped Value
-	// spans, when set, records where the objects and arrays at least spanMin long end.
-	spans   map[int]int
-	spanMin int
+	// ends, when set, records where the objects and arrays at least ends.min long end.
+	ends *Ends
 	// text is the document as one string, made at the first plain string it holds (or the
 	// document itself, for ReadSharedItem): plain strings are slices of it rather than an
 	// allocation each.
@@ -455,6 +476,11 @@ func (r *reader) value(depth int) *Value {
 	}
 	start := r.pos
 	v := r.newValue()
+	slot := -1 // where ends notes the object or array (in start order), if it does
+	if c := r.data[start]; r.ends != nil && (c == '{' || c == '[') {
+		slot = len(r.ends.starts)
+		r.ends.starts, r.ends.ends = append(r.ends.starts, start), append(r.ends.ends, 0)
+	}
 	switch c := r.data[r.pos]; {
 	case c == '{':
 		v.Kind = Object
@@ -539,8 +565,13 @@ func (r *reader) value(depth int) *Value {
 	default:
 		return r.fail()
 	}
-	if r.spans != nil && r.pos-start >= r.spanMin && (r.data[start] == '{' || r.data[start] == '[') {
-		r.spans[start] = r.pos
+	if slot >= 0 {
+		if x := r.ends; r.pos-start >= x.min {
+			x.ends[slot] = r.pos
+		} else {
+			// Shorter than the least noted: so is all it holds, dropped as it closed.
+			x.starts, x.ends = x.starts[:slot], x.ends[:slot]
+		}
 	}
 	v.Raw = r.data[start:r.pos]
 	return v

@@ -51,6 +51,15 @@ func check(t *testing.T, data []byte) {
 	if Valid(data) != ok {
 		t.Fatalf("%q: Valid %v, Read ok=%v", data, !ok, ok)
 	}
+	for _, min := range []int{0, 3, 16} {
+		ends, endsOK := ValidEnds(data, min)
+		if endsOK != ok {
+			t.Fatalf("%q: ValidEnds %v, Read ok=%v", data, endsOK, ok)
+		}
+		if ok {
+			checkEnds(t, data, v, ends, min)
+		}
+	}
 	if ok {
 		var b bytes.Buffer
 		if err := json.Compact(&b, data); err != nil {
@@ -86,6 +95,35 @@ func check(t *testing.T, data []byte) {
 	}
 	if ok && !reflect.DeepEqual(toAny(v), want) {
 		t.Fatalf("%q: Read gives %#v, encoding/json %#v", data, toAny(v), want)
+	}
+}
+
+// checkEnds checks that ends gives the end of every object and array of v at least min long,
+// and of nothing else.
+func checkEnds(t *testing.T, data []byte, v *Value, ends *Ends, min int) {
+	t.Helper()
+	noted := map[int]bool{}
+	var walk func(v *Value)
+	walk = func(v *Value) {
+		start := cap(data) - cap(v.Raw)
+		end, found := ends.End(start)
+		long := (v.Kind == Object || v.Kind == Array) && len(v.Raw) >= min
+		if found != long || long && end != start+len(v.Raw) {
+			t.Fatalf("%q: ValidEnds(%d) gives the value at %d (%q) the end %d (%v)", data, min, start, v.Raw, end, found)
+		}
+		noted[start] = long
+		for _, m := range v.Members {
+			walk(m.Value)
+		}
+		for _, it := range v.Items {
+			walk(it)
+		}
+	}
+	walk(v)
+	for i := range data {
+		if _, found := ends.End(i); found && !noted[i] {
+			t.Fatalf("%q: ValidEnds(%d) notes an end for offset %d, where no long object or array starts", data, min, i)
+		}
 	}
 }
 

@@ -162,7 +162,7 @@ func readFile(name string, budget *inputBudget) (*fileContents, error) {
 		return nil, err
 	}
 	src := &source{name: name, data: data}
-	ends, ok := jsontree.ValidSpans(data, spanMin) // as json.Valid, in less time
+	ends, ok := jsontree.ValidEnds(data, spanMin) // as json.Valid, in less time
 	if !ok {
 		return nil, src.syntaxError()
 	}

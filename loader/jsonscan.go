@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/iamscope/iamscope/jsontree"
 )
 
 // This file holds a small scanner over JSON already known to be valid (jsontree.Valid), used to
@@ -23,8 +25,8 @@ type source struct {
 	name string
 	data []byte
 	// ends holds where the file's long objects and arrays end, by where they start
-	// (jsontree.ValidSpans): skipValue jumps over them.
-	ends map[int]int
+	// (jsontree.ValidEnds): skipValue jumps over them.
+	ends *jsontree.Ends
 
 	linesOnce sync.Once
 	lines     []int // offsets at which lines start
@@ -119,7 +121,7 @@ func skipString(data []byte, i int) int {
 
 // skipValue returns the offset just past the value starting at i (after spaces); ends, when
 // not nil, holds where some of the objects and arrays of data end, by where they start.
-func skipValue(data []byte, ends map[int]int, i int) int {
+func skipValue(data []byte, ends *jsontree.Ends, i int) int {
 	i = skipSpace(data, i)
 	if i >= len(data) {
 		return i
@@ -128,7 +130,7 @@ func skipValue(data []byte, ends map[int]int, i int) int {
 	case '"':
 		return skipString(data, i)
 	case '{', '[':
-		if end, ok := ends[i]; ok {
+		if end, ok := ends.End(i); ok {
 			return end
 		}
 		depth := 0
@@ -198,7 +200,7 @@ type member struct {
 
 // objectMembers lists the members of the object starting at i, in order; ok is false when
 // the value at i is not an object. ends is as for skipValue.
-func objectMembers(data []byte, ends map[int]int, i int) (members []member, ok bool) {
+func objectMembers(data []byte, ends *jsontree.Ends, i int) (members []member, ok bool) {
 	i = skipSpace(data, i)
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
@@ -228,7 +230,7 @@ func objectMembers(data []byte, ends map[int]int, i int) (members []member, ok b
 
 // arrayElements lists the elements of the array starting at i; ok is false when the value at
 // i is not an array. ends is as for skipValue.
-func arrayElements(data []byte, ends map[int]int, i int) (elems []span, ok bool) {
+func arrayElements(data []byte, ends *jsontree.Ends, i int) (elems []span, ok bool) {
 	i = skipSpace(data, i)
 	if i >= len(data) || data[i] != '[' {
 		return nil, false
