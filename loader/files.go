@@ -54,6 +54,7 @@ func LoadFiles(paths []string, progress ProgressFunc) ([]*model.Account, error) 
 	if err != nil {
 		return nil, err
 	}
+	defer relaxGC(files)()
 	var (
 		pages     []*page
 		resources []*resourcePolicyFile

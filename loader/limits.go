@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
+	"sync"
 )
 
 // DefaultMaxInputMB bounds what one load reads, all its files together, in MiB. Loading holds
@@ -104,4 +106,55 @@ func pathErrorText(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// A load builds a heap that it keeps to its end: collecting garbage while that heap grows
+// finds little to free. A load of at most loadGCInputMax bytes of regular files therefore runs
+// with the collector's target raised to loadGCPercent (GOGC=400: about 15% less processor
+// time on the dense generated account, for about 15% more peak memory), unless GOGC is set.
+// Larger loads, whose heap is large already, keep the target as it is.
+const (
+	loadGCPercent  = 400
+	loadGCInputMax = 64 << 20
+)
+
+var (
+	gcMu    sync.Mutex
+	gcLoads int // loads running with the raised target
+	gcSaved int // the target before the first of them
+)
+
+// relaxGC raises the collector's target for a load of the files, if it should (see
+// loadGCPercent), and returns the function that puts it back once the load is done.
+func relaxGC(files []string) (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	var size int64
+	for _, name := range files {
+		info, err := os.Stat(name)
+		if err != nil || !info.Mode().IsRegular() {
+			return func() {} // a pipe's size is not known
+		}
+		size += info.Size()
+	}
+	if size > loadGCInputMax {
+		return func() {}
+	}
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcLoads == 0 {
+		gcSaved = debug.SetGCPercent(loadGCPercent)
+		if gcSaved < 0 || gcSaved > loadGCPercent { // off, or already higher: leave it
+			debug.SetGCPercent(gcSaved)
+		}
+	}
+	gcLoads++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcLoads--; gcLoads == 0 {
+			debug.SetGCPercent(gcSaved)
+		}
+	}
 }
