@@ -51,8 +51,15 @@ func (e *Engine) UnknownKeysWhoCan(action, resource string, known func(string) b
 	if rp := e.resourcePolicyFor(resource); rp != nil {
 		out = unknownKeysIn(out, []*Policy{rp.policy}, lower, known)
 	}
+	// Most policies are held by many principals (managed policies, SCPs): each is read once.
+	seen := map[*Policy]bool{}
 	for _, p := range e.order {
-		out = unknownKeysIn(out, p.denying, lower, known)
+		for _, pol := range p.denying {
+			if !seen[pol] {
+				seen[pol] = true
+				out = unknownKeysIn(out, []*Policy{pol}, lower, known)
+			}
+		}
 	}
 	for _, levels := range e.rcps {
 		for _, level := range levels {
