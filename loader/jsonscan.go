@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/iamscope/iamscope/jsontree"
 )
@@ -216,7 +217,7 @@ func objectMembers(data []byte, ends *jsontree.Ends, i int) (members []member, o
 			continue
 		}
 		kend := skipString(data, i)
-		key := unquote(data[i:kend])
+		key := unquoteKey(data[i:kend])
 		i = skipSpace(data, kend)
 		if i < len(data) && data[i] == ':' {
 			i++
@@ -249,6 +250,46 @@ func arrayElements(data []byte, ends *jsontree.Ends, i int) (elems []span, ok bo
 		elems = append(elems, span{i, e})
 		i = e
 	}
+}
+
+// dumpKeys are the member names of get-account-authorization-details output, which
+// unquoteKey gives without making a string each time it reads one.
+var dumpKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "IsTruncated", "Marker",
+		keyResponse, keyResult, "ResponseMetadata", "RequestId",
+		"Path", "UserName", "UserId", "GroupName", "GroupId", "RoleName", "RoleId", "PolicyName",
+		"PolicyId", "Arn", "CreateDate", "UpdateDate", "GroupList", "AttachedManagedPolicies",
+		"UserPolicyList", "GroupPolicyList", "RolePolicyList", "PolicyArn", "PolicyDocument",
+		"Tags", "Key", "Value", "PermissionsBoundary", "PermissionsBoundaryType",
+		"PermissionsBoundaryArn", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration",
+		"InstanceProfileList", "InstanceProfileName", "InstanceProfileId", "Roles", "RoleLastUsed",
+		"LastUsedDate", "Region", "DefaultVersionId", "AttachmentCount",
+		"PermissionsBoundaryUsageCount", "IsAttachable", "PolicyVersionList", "Document",
+		"VersionId", "IsDefaultVersion",
+	} {
+		m[`"`+k+`"`] = k
+	}
+	return m
+}()
+
+// unquoteKey is unquote for a member name: the common ones come from dumpKeys.
+func unquoteKey(lit []byte) string {
+	if k, ok := dumpKeys[string(lit)]; ok { // looking up by the bytes makes no string
+		return k
+	}
+	return unquote(lit)
+}
+
+// sharedText is unquote for a string literal of a file's text, which the loader never changes
+// once read: text without escapes is that part of the file itself, not a copy (the file stays
+// in memory while the strings do, as the policy documents read from it keep it too).
+func sharedText(lit []byte) string {
+	if len(lit) > 2 && bytes.IndexByte(lit, '\\') < 0 && utf8.Valid(lit) {
+		return unsafe.String(&lit[1], len(lit)-2)
+	}
+	return unquote(lit)
 }
 
 // unquote decodes a JSON string literal; it returns the raw text if it cannot.
