@@ -224,6 +224,9 @@ func objectMembers(data []byte, ends *jsontree.Ends, i int) (members []member, o
 		}
 		vs := skipSpace(data, i)
 		ve := skipValue(data, ends, vs)
+		if members == nil {
+			members = make([]member, 0, 8) // enough for most: one allocation, not four
+		}
 		members = append(members, member{key: key, val: span{vs, ve}})
 		i = ve
 	}
@@ -247,6 +250,9 @@ func arrayElements(data []byte, ends *jsontree.Ends, i int) (elems []span, ok bo
 			continue
 		}
 		e := skipValue(data, ends, i)
+		if elems == nil {
+			elems = make([]span, 0, 8)
+		}
 		elems = append(elems, span{i, e})
 		i = e
 	}
