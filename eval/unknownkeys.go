@@ -88,11 +88,20 @@ func (e *Engine) UnknownKeysPaths(p *Principal, known func(string) bool) []Unkno
 func unknownKeysIn(out []UnknownKey, policies []*Policy, lowerAction string, known func(string) bool) []UnknownKey {
 	for _, pol := range policies {
 		for _, s := range pol.statements {
-			if lowerAction != "" && !s.matchAction(lowerAction) {
-				continue
-			}
+			// The keys are looked up first: most statements test none that is unknown, and
+			// need not match the action.
+			matched := 0 // 1 when the statement covers the action, -1 when not, 0 not yet asked
 			for _, c := range s.src.Conditions {
-				if !known(c.Key) {
+				if known(c.Key) {
+					continue
+				}
+				if matched == 0 {
+					matched = -1
+					if lowerAction == "" || s.matchAction(lowerAction) {
+						matched = 1
+					}
+				}
+				if matched > 0 {
 					out = append(out, UnknownKey{Key: c.Key, Policy: pol.Name, Statement: s.src.Index})
 				}
 			}
