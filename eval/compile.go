@@ -153,7 +153,16 @@ func (s *statement) coversAssume() bool {
 	case 2:
 		return true
 	}
-	covers := s.matchAction(assumeLower)
+	// Matched as written, this asks no use of the statement's actions (see matchAction):
+	// every statement is asked once, most for nothing else.
+	m, ok := false, false
+	if s.index.Load() == nil {
+		m, ok = anyMatchesAsWritten(s.src.Actions, assumeLower, true, false)
+	}
+	covers := m != s.notAction
+	if !ok {
+		covers = s.matchAction(assumeLower)
+	}
 	if covers {
 		s.assume.Store(2)
 	} else {
