@@ -40,7 +40,8 @@ type Engine struct {
 	trustOnce sync.Once
 	trustIx   *trustIndex // built on first use by RoleChains
 	rolesOnce sync.Once
-	roles     int // how many roles the order holds (roleCount)
+	roles     int                     // how many roles the order holds (roleCount)
+	nowText   atomic.Pointer[nowText] // principalContext's time, as text
 	graphsMu  sync.Mutex
 	graphs    map[string]*assumeGraph // by mode and request context (graph)
 	pathOnce  sync.Once
@@ -452,46 +453,64 @@ func (e *Engine) principalContext(p *Principal) *Context {
 	if b := p.base.Load(); b != nil && b.unix == now.Unix() {
 		return b.ctx
 	}
-	ctx := NewContext()
-	ctx.Set("aws:PrincipalArn", p.ARN)
-	ctx.Set("aws:PrincipalAccount", p.Account)
-	ctx.Set("aws:PrincipalIsAWSService", "false")
+	ctx := &Context{entries: make([]contextEntry, 0, 10)}
+	ctx.setLower("aws:principalarn", "aws:PrincipalArn", p.ARN)
+	ctx.setLower("aws:principalaccount", "aws:PrincipalAccount", p.Account)
+	ctx.setLower("aws:principalisawsservice", "aws:PrincipalIsAWSService", "false")
 	ctx.MarkKnown("aws:PrincipalTag/")
 	ctx.MarkKnown("aws:username")
 	var tags []model.Tag
 	switch p.Entity.Kind {
 	case model.EntityUser:
 		u := p.Entity.User
-		ctx.Set("aws:PrincipalType", "User")
-		ctx.Set("aws:username", u.Name)
-		ctx.Set("aws:userid", u.ID)
+		ctx.setLower("aws:principaltype", "aws:PrincipalType", "User")
+		ctx.setLower("aws:username", "aws:username", u.Name)
+		ctx.setLower("aws:userid", "aws:userid", u.ID)
 		tags = u.Tags
 	case model.EntityRole:
 		r := p.Entity.Role
-		ctx.Set("aws:PrincipalType", "AssumedRole")
-		ctx.Set("aws:userid", r.ID+":"+p.sessionName())
+		ctx.setLower("aws:principaltype", "aws:PrincipalType", "AssumedRole")
+		ctx.setLower("aws:userid", "aws:userid", r.ID+":"+p.sessionName())
 		tags = r.Tags
 	}
 	for _, t := range tags {
 		ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
 	}
 	if org := e.orgIDs[p.Account]; org != "" {
-		ctx.Set("aws:PrincipalOrgID", org)
+		ctx.setLower("aws:principalorgid", "aws:PrincipalOrgID", org)
 	}
-	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", fmt.Sprint(now.Unix()))
+	times := e.timeText(now)
+	ctx.setLower("aws:currenttime", "aws:CurrentTime", times.rfc3339)
+	ctx.setLower("aws:epochtime", "aws:EpochTime", times.epoch)
 	// AWS sets aws:TokenIssueTime only for temporary credentials: a role always acts with
 	// them, issued no later than now; a user acting with its access key carries none, and with
 	// a session token one that the request context must give (unknown in discovery mode,
 	// absent in strict mode).
 	if p.Entity.Kind == model.EntityRole {
-		ctx.Set("aws:TokenIssueTime", now.Format(time.RFC3339))
+		ctx.setLower("aws:tokenissuetime", "aws:TokenIssueTime", times.rfc3339)
 	}
 	p.base.Store(&baseContext{unix: now.Unix(), ctx: ctx})
 	return ctx
 }
 
 // baseContext is a principal's resource-independent request context, for one second.
+// nowText is a time as principalContext writes it, made once per second rather than once per
+// principal.
+type nowText struct {
+	unix           int64
+	rfc3339, epoch string
+}
+
+// timeText returns now, in UTC, as aws:CurrentTime and aws:EpochTime give it.
+func (e *Engine) timeText(now time.Time) *nowText {
+	if t := e.nowText.Load(); t != nil && t.unix == now.Unix() { // RFC 3339 is to the second
+		return t
+	}
+	t := &nowText{unix: now.Unix(), rfc3339: now.Format(time.RFC3339), epoch: fmt.Sprint(now.Unix())}
+	e.nowText.Store(t)
+	return t
+}
+
 type baseContext struct {
 	unix int64
 	ctx  *Context

@@ -151,8 +151,8 @@ func TestReverseAgreesWithEachPrincipal(t *testing.T) {
 }
 
 // TestPrincipalContextKeys: every key a principal's context gives is one that
-// inPrincipalContext names (the class key reads the context only for those), for the users and
-// roles of the demo and of a dense account with tags, and in an organization.
+// inPrincipalContext names (the class key reads the context only for those), filed under its
+// lower-cased name, for the users and roles of the demo and of a dense account with tags.
 // The global condition keys of the principal:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principal-properties
 func TestPrincipalContextKeys(t *testing.T) {
@@ -170,6 +170,9 @@ func TestPrincipalContextKeys(t *testing.T) {
 		for _, p := range e.order {
 			for _, en := range e.principalContext(p).entries {
 				seen[en.lower] = true
+				if en.lower != strings.ToLower(en.v.Key) {
+					t.Errorf("%s: the principal's context files %s under %s", p.ARN, en.v.Key, en.lower)
+				}
 				if !inPrincipalContext(en.lower) {
 					t.Errorf("%s: the principal's context gives %s, which inPrincipalContext leaves out", p.ARN, en.lower)
 				}
