@@ -304,9 +304,10 @@ func (g *assumeGraph) trustedBy(role *Principal) []edge {
 	return merged
 }
 
-// trustedByUnless is trustedBy, except that the principals skip reports may be left out when
-// the role's assumers are not yet known: their hops to it are then not decided.
-func (g *assumeGraph) trustedByUnless(role *Principal, skip func(*Principal) bool) []edge {
+// trustedByUnless is trustedBy, except that the principals skip marks (by index in the
+// engine's order) may be left out when the role's assumers are not yet known: their hops to it
+// are then not decided.
+func (g *assumeGraph) trustedByUnless(role *Principal, skip []bool) []edge {
 	if !g.inOrder(role) {
 		return nil
 	}
@@ -389,16 +390,14 @@ func (g *assumeGraph) reverse() *reverseIndex {
 }
 
 // assumersUnless returns, sorted by ARN, the principals that may assume role in one hop, with
-// the condition each hangs on, leaving out those skip reports (nil: none): who-can leaves out
-// the principals it has already found. It decides only the hops the role's trust may admit:
+// the condition each hangs on, leaving out those skip marks by index in the engine's order
+// (nil: none): who-can leaves out the principals it has already found. It decides only the hops the role's trust may admit:
 // those of the principals it names, and for the accounts it names, one per class of their
 // principals (the class's answer, decided role by role) and one for each principal of no
 // class. The hops are the ones each principal's forward hops (edges) hold.
-func (g *assumeGraph) assumersUnless(role *Principal, skip func(*Principal) bool) []edge {
+func (g *assumeGraph) assumersUnless(role *Principal, skipped []bool) []edge {
 	e, ix, rev := g.e, g.e.trust(), g.reverse()
-	if skip == nil {
-		skip = func(*Principal) bool { return false }
-	}
+	skip := func(p *Principal) bool { return skipped != nil && skipped[p.idx] }
 	// The assumers are put in place by index (the order is by ARN) in a scratch list as long
 	// as the order, then read off in order: no sort of what may be every principal.
 	scratch := g.scratch.Get().(*[]edge)
@@ -450,7 +449,14 @@ func (g *assumeGraph) assumersUnless(role *Principal, skip func(*Principal) bool
 				}
 				continue
 			}
-			if !slices.ContainsFunc(c.members, func(p *Principal) bool { return p != role && !skip(p) }) || !c.rep.mayAssume(role.ARN) {
+			open := false // a member not yet left out
+			for _, p := range c.members {
+				if p != role && (skipped == nil || !skipped[p.idx]) {
+					open = true
+					break
+				}
+			}
+			if !open || !c.rep.mayAssume(role.ARN) {
 				continue
 			}
 			a := g.decideOn(c, role)

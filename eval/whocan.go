@@ -102,7 +102,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 			// below, so their hops to the role need not be decided.
 			var assumers []edge
 			if len(acting) < len(e.order) {
-				assumers = g.trustedByUnless(role, func(p *Principal) bool { return found[p.idx] })
+				assumers = g.trustedByUnless(role, found)
 			}
 			for _, in := range assumers {
 				p := in.role
