@@ -54,7 +54,7 @@ func LoadFiles(paths []string, progress ProgressFunc) ([]*model.Account, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer relaxGC(files)()
+	defer RelaxGC(files)()
 	var (
 		pages     []*page
 		resources []*resourcePolicyFile

@@ -108,8 +108,8 @@ func TestRelaxGC(t *testing.T) {
 	defer debug.SetGCPercent(before)
 	current := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
 
-	first := relaxGC([]string{small})
-	second := relaxGC([]string{small})
+	first := RelaxGC([]string{small})
+	second := RelaxGC([]string{small})
 	if got := current(); got != loadGCPercent {
 		t.Errorf("during a small load the target is %d, want %d", got, loadGCPercent)
 	}
@@ -121,14 +121,14 @@ func TestRelaxGC(t *testing.T) {
 	if got := current(); got != 100 {
 		t.Errorf("after the loads the target is %d, want 100 back", got)
 	}
-	relaxGC([]string{large})()
-	done := relaxGC([]string{small, large})
+	RelaxGC([]string{large})()
+	done := RelaxGC([]string{small, large})
 	if got := current(); got != 100 {
 		t.Errorf("during a load over %d bytes the target is %d, want 100 kept", loadGCInputMax, got)
 	}
 	done()
 	t.Setenv("GOGC", "50")
-	done = relaxGC([]string{small})
+	done = RelaxGC([]string{small})
 	if got := current(); got != 100 {
 		t.Errorf("with GOGC set the target is %d, want it kept", got)
 	}
