@@ -253,14 +253,14 @@ func Items(data []byte) ([][]byte, bool) {
 // stands between them; it does not check the items. The array is JSON if every item reads with
 // Reader.ReadItem, as Items checks.
 func Split(data []byte) ([][]byte, bool) {
-	i := skipSpace(data, 0)
+	i := SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
 		return nil, false
 	}
 	items := [][]byte{}
-	i = skipSpace(data, i+1)
+	i = SkipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return items, skipSpace(data, i+1) == len(data)
+		return items, SkipSpace(data, i+1) == len(data)
 	}
 	for {
 		end := itemEnd(data, i)
@@ -268,27 +268,42 @@ func Split(data []byte) ([][]byte, bool) {
 			return nil, false
 		}
 		items = append(items, data[i:end])
-		i = skipSpace(data, end)
+		i = SkipSpace(data, end)
 		if i >= len(data) {
 			return nil, false
 		}
 		switch data[i] {
 		case ',':
-			i = skipSpace(data, i+1)
+			i = SkipSpace(data, i+1)
 			continue
 		case ']':
-			return items, skipSpace(data, i+1) == len(data)
+			return items, SkipSpace(data, i+1) == len(data)
 		}
 		return nil, false
 	}
 }
 
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
-		i++
+// SkipSpace returns the index of the first byte at or after i that is not JSON space. Indented
+// text has long runs of blanks: they are passed eight at a time.
+func SkipSpace(data []byte, i int) int {
+	for {
+		for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == blanks {
+			i += 8
+		}
+		if i >= len(data) {
+			return i
+		}
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
 	}
-	return i
 }
+
+// blanks is eight spaces read as one word.
+const blanks = 0x2020202020202020
 
 // closingQuote returns the index of the quote that closes a string whose text starts at i, or
 // -1. A quote is escaped where an odd run of backslashes stands before it.
@@ -416,10 +431,7 @@ func (r *reader) space() {
 	if i < len(d) && d[i] > ' ' {
 		return // the common case: no space at all
 	}
-	for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
-		i++
-	}
-	r.pos = i
+	r.pos = SkipSpace(d, i)
 }
 
 // pop takes the entries of a stack from base on, into a slice of their own from the arena
@@ -793,7 +805,7 @@ func AppendCompact(dst, raw []byte) []byte {
 			i = j
 		case ' ', '\t', '\n', '\r':
 			dst = append(dst, raw[start:i]...)
-			j := skipSpace(raw, i)
+			j := SkipSpace(raw, i)
 			start, i = j, j-1
 		}
 	}

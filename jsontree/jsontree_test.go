@@ -212,3 +212,32 @@ func TestSkipPlainAsByteLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipSpaceAsByteLoop: SkipSpace, which passes blanks eight at a time, stops where a loop
+// over the bytes stops, at every byte after runs of every mix of space of up to 20 bytes.
+func TestSkipSpaceAsByteLoop(t *testing.T) {
+	spaces := []byte(" \t\n\r")
+	for n := range 21 {
+		for mix := range 8 {
+			for _, c := range []byte{' ', '\t', 'x', '"', 0, 0xff} {
+				d := make([]byte, n, n+1)
+				for i := range d {
+					d[i] = ' '
+					if mix > 0 && i%(mix+1) == mix {
+						d[i] = spaces[i%len(spaces)]
+					}
+				}
+				d = append(d, c)
+				for start := range len(d) {
+					want := start
+					for want < len(d) && (d[want] == ' ' || d[want] == '\t' || d[want] == '\n' || d[want] == '\r') {
+						want++
+					}
+					if got := SkipSpace(d, start); got != want {
+						t.Fatalf("SkipSpace(%q, %d) = %d, want %d", d, start, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -87,17 +87,7 @@ func (s *source) syntaxError() error {
 }
 
 // skipSpace returns the offset of the first non-space byte at or after i.
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
+func skipSpace(data []byte, i int) int { return jsontree.SkipSpace(data, i) }
 
 // skipString returns the offset just past the string starting at data[i] == '"'.
 func skipString(data []byte, i int) int {
