@@ -121,11 +121,19 @@ type resourcePolicy struct {
 
 // NewEngine compiles the accounts.
 func NewEngine(accounts ...*model.Account) *Engine {
+	// The maps of principals, policies and resources are made to size: no growing on a
+	// large account.
+	principals, policies, resources := 0, 0, 0
+	for _, a := range accounts {
+		principals += len(a.Users) + len(a.Roles)
+		policies += len(a.Policies)
+		resources += len(a.Roles) + len(a.ResourcePolicies)
+	}
 	e := &Engine{
 		accounts:      map[string]*model.Account{},
-		principals:    map[string]*Principal{},
-		managed:       map[string]*Policy{},
-		resources:     map[string]*resourcePolicy{},
+		principals:    make(map[string]*Principal, principals),
+		managed:       make(map[string]*Policy, policies),
+		resources:     make(map[string]*resourcePolicy, resources),
 		scps:          map[string][][]*Policy{},
 		rcps:          map[string][][]*Policy{},
 		exemptSCPs:    map[string][][]*Policy{},
@@ -133,13 +141,13 @@ func NewEngine(accounts ...*model.Account) *Engine {
 		orgIDs:        map[string]string{},
 		owners:        map[string]string{},
 		groupPolicies: map[string][]*Policy{},
-		trustDocs:     map[*Policy]int{},
+		trustDocs:     make(map[*Policy]int, resources),
 		accountGaps:   map[string][]string{},
 		groupMissing:  map[string][]string{},
 		brokenManaged: map[string]string{},
 		Now:           time.Now,
 	}
-	docIDs := map[string]int{}
+	docIDs := make(map[string]int, resources)
 	for _, a := range accounts {
 		e.addAccount(a, docIDs)
 	}

@@ -605,7 +605,7 @@ func inPrincipalContext(key string) bool {
 func (e *Engine) classify(ix *trustIndex) {
 	ix.classable = make([]bool, len(e.order))
 	ix.trusts = make([]map[string]bool, len(e.order))
-	ix.roleByARN = map[string]*Principal{}
+	ix.roleByARN = make(map[string]*Principal, e.roleCount())
 	for _, p := range e.order {
 		if p.Entity.Kind == model.EntityRole {
 			ix.roleByARN[p.ARN] = p
