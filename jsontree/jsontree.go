@@ -418,8 +418,7 @@ func (a *arena[T]) reset() { a.cur, a.used = 0, 0 }
 // newValue returns a fresh value to fill in (a scratch one when only checking).
 func (r *reader) newValue() *Value {
 	if r.skip {
-		r.skipped = Value{}
-		return &r.skipped
+		return &r.skipped // written to, never read: not cleared for each value
 	}
 	v := &r.values.take(1)[0]
 	*v = Value{}
