@@ -7,6 +7,7 @@ import (
 
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/loader"
 )
 
 // NewWhoCanCommand returns `iamscope who-can ACTION RESOURCE`: every principal that can do it,
@@ -18,6 +19,9 @@ func NewWhoCanCommand() *cobra.Command {
 		Short: "List who can do an action on a resource, directly or through role chains",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// One question, then the process ends: the collector's target stays raised to the
+			// end, rather than a collection of the whole loaded heap starting after the load.
+			defer loader.RelaxGC(q.src.Files)()
 			if err := checkRequest(cmd, args[0], args[1]); err != nil {
 				return err
 			}

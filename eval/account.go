@@ -40,7 +40,8 @@ type Engine struct {
 	trustOnce sync.Once
 	trustIx   *trustIndex // built on first use by RoleChains
 	rolesOnce sync.Once
-	roles     int // how many roles the order holds (roleCount)
+	roles     int                     // how many roles the order holds (roleCount)
+	nowText   atomic.Pointer[nowText] // principalContext's time, as text
 	graphsMu  sync.Mutex
 	graphs    map[string]*assumeGraph // by mode and request context (graph)
 	pathOnce  sync.Once
@@ -92,9 +93,11 @@ type Principal struct {
 	// assumes holds the resource patterns of the identity statements that allow
 	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
 	assumes []globValue
-	// assumeCover holds every statement of denying whose action covers sts:AssumeRole; with
-	// assumeTemplates when one has policy variables in Resource.
+	// assumeCover holds every statement of denying whose action covers sts:AssumeRole, those
+	// of the identity policies first (assumeIdentity of them); with assumeTemplates when one
+	// has policy variables in Resource.
 	assumeCover     []*statement
+	assumeIdentity  int
 	assumeTemplates bool
 	// customer lists the customer managed policies attached to the principal (or its
 	// groups), computed once: those a new policy version would rewrite.
@@ -118,11 +121,19 @@ type resourcePolicy struct {
 
 // NewEngine compiles the accounts.
 func NewEngine(accounts ...*model.Account) *Engine {
+	// The maps of principals, policies and resources are made to size: no growing on a
+	// large account.
+	principals, policies, resources := 0, 0, 0
+	for _, a := range accounts {
+		principals += len(a.Users) + len(a.Roles)
+		policies += len(a.Policies)
+		resources += len(a.Roles) + len(a.ResourcePolicies)
+	}
 	e := &Engine{
 		accounts:      map[string]*model.Account{},
-		principals:    map[string]*Principal{},
-		managed:       map[string]*Policy{},
-		resources:     map[string]*resourcePolicy{},
+		principals:    make(map[string]*Principal, principals),
+		managed:       make(map[string]*Policy, policies),
+		resources:     make(map[string]*resourcePolicy, resources),
 		scps:          map[string][][]*Policy{},
 		rcps:          map[string][][]*Policy{},
 		exemptSCPs:    map[string][][]*Policy{},
@@ -130,13 +141,13 @@ func NewEngine(accounts ...*model.Account) *Engine {
 		orgIDs:        map[string]string{},
 		owners:        map[string]string{},
 		groupPolicies: map[string][]*Policy{},
-		trustDocs:     map[*Policy]int{},
+		trustDocs:     make(map[*Policy]int, resources),
 		accountGaps:   map[string][]string{},
 		groupMissing:  map[string][]string{},
 		brokenManaged: map[string]string{},
 		Now:           time.Now,
 	}
-	docIDs := map[string]int{}
+	docIDs := make(map[string]int, resources)
 	for _, a := range accounts {
 		e.addAccount(a, docIDs)
 	}
@@ -275,27 +286,28 @@ func (e *Engine) gather(p *Principal) {
 	for _, level := range e.scps[p.Account] {
 		p.denying = append(p.denying, level...)
 	}
-	p.assumeCover, p.assumeTemplates = nil, false
-	for _, pol := range p.denying {
+	p.assumeCover, p.assumeIdentity, p.assumeTemplates = nil, 0, false
+	for i, pol := range p.denying {
 		for _, s := range pol.statements {
-			if s.matchAction(assumeLower) {
+			if s.coversAssume() {
+				if i < len(p.Identity) {
+					p.assumeIdentity++
+				}
 				p.assumeCover = append(p.assumeCover, s)
 				p.assumeTemplates = p.assumeTemplates || s.hasTemplates()
 			}
 		}
 	}
 	p.assumes = nil
-	for _, pol := range p.Identity {
-		for _, s := range pol.statements {
-			if s.deny || !s.matchAction(assumeLower) {
-				continue
-			}
-			if s.anyResource || s.notResource {
-				p.assumes = append(p.assumes, newGlobValue("*", false))
-				continue
-			}
-			p.assumes = append(p.assumes, s.res()...)
+	for _, s := range p.assumeCover[:p.assumeIdentity] {
+		if s.deny {
+			continue
 		}
+		if s.anyResource || s.notResource {
+			p.assumes = append(p.assumes, newGlobValue("*", false))
+			continue
+		}
+		p.assumes = append(p.assumes, s.res()...)
 	}
 }
 
@@ -449,46 +461,64 @@ func (e *Engine) principalContext(p *Principal) *Context {
 	if b := p.base.Load(); b != nil && b.unix == now.Unix() {
 		return b.ctx
 	}
-	ctx := NewContext()
-	ctx.Set("aws:PrincipalArn", p.ARN)
-	ctx.Set("aws:PrincipalAccount", p.Account)
-	ctx.Set("aws:PrincipalIsAWSService", "false")
+	ctx := &Context{entries: make([]contextEntry, 0, 10)}
+	ctx.setLower("aws:principalarn", "aws:PrincipalArn", p.ARN)
+	ctx.setLower("aws:principalaccount", "aws:PrincipalAccount", p.Account)
+	ctx.setLower("aws:principalisawsservice", "aws:PrincipalIsAWSService", "false")
 	ctx.MarkKnown("aws:PrincipalTag/")
 	ctx.MarkKnown("aws:username")
 	var tags []model.Tag
 	switch p.Entity.Kind {
 	case model.EntityUser:
 		u := p.Entity.User
-		ctx.Set("aws:PrincipalType", "User")
-		ctx.Set("aws:username", u.Name)
-		ctx.Set("aws:userid", u.ID)
+		ctx.setLower("aws:principaltype", "aws:PrincipalType", "User")
+		ctx.setLower("aws:username", "aws:username", u.Name)
+		ctx.setLower("aws:userid", "aws:userid", u.ID)
 		tags = u.Tags
 	case model.EntityRole:
 		r := p.Entity.Role
-		ctx.Set("aws:PrincipalType", "AssumedRole")
-		ctx.Set("aws:userid", r.ID+":"+p.sessionName())
+		ctx.setLower("aws:principaltype", "aws:PrincipalType", "AssumedRole")
+		ctx.setLower("aws:userid", "aws:userid", r.ID+":"+p.sessionName())
 		tags = r.Tags
 	}
 	for _, t := range tags {
 		ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
 	}
 	if org := e.orgIDs[p.Account]; org != "" {
-		ctx.Set("aws:PrincipalOrgID", org)
+		ctx.setLower("aws:principalorgid", "aws:PrincipalOrgID", org)
 	}
-	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", fmt.Sprint(now.Unix()))
+	times := e.timeText(now)
+	ctx.setLower("aws:currenttime", "aws:CurrentTime", times.rfc3339)
+	ctx.setLower("aws:epochtime", "aws:EpochTime", times.epoch)
 	// AWS sets aws:TokenIssueTime only for temporary credentials: a role always acts with
 	// them, issued no later than now; a user acting with its access key carries none, and with
 	// a session token one that the request context must give (unknown in discovery mode,
 	// absent in strict mode).
 	if p.Entity.Kind == model.EntityRole {
-		ctx.Set("aws:TokenIssueTime", now.Format(time.RFC3339))
+		ctx.setLower("aws:tokenissuetime", "aws:TokenIssueTime", times.rfc3339)
 	}
 	p.base.Store(&baseContext{unix: now.Unix(), ctx: ctx})
 	return ctx
 }
 
 // baseContext is a principal's resource-independent request context, for one second.
+// nowText is a time as principalContext writes it, made once per second rather than once per
+// principal.
+type nowText struct {
+	unix           int64
+	rfc3339, epoch string
+}
+
+// timeText returns now, in UTC, as aws:CurrentTime and aws:EpochTime give it.
+func (e *Engine) timeText(now time.Time) *nowText {
+	if t := e.nowText.Load(); t != nil && t.unix == now.Unix() { // RFC 3339 is to the second
+		return t
+	}
+	t := &nowText{unix: now.Unix(), rfc3339: now.Format(time.RFC3339), epoch: fmt.Sprint(now.Unix())}
+	e.nowText.Store(t)
+	return t
+}
+
 type baseContext struct {
 	unix int64
 	ctx  *Context

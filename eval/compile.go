@@ -50,7 +50,8 @@ type statement struct {
 	// (conditions): a request touches only the statements whose action matches. What is
 	// compiled is kept behind a pointer, set once, so that a statement never compiled stays
 	// small.
-	vars      bool // the policy substitutes variables
+	vars      bool         // the policy substitutes variables
+	assume    atomic.Int32 // coversAssume's answer: 0 not yet known, 1 no, 2 yes
 	uses      atomic.Int32
 	resUses   atomic.Int32
 	index     atomic.Pointer[actionIndex]
@@ -141,6 +142,33 @@ func ParseAndCompile(name string, doc []byte) (*Policy, error) {
 		return nil, err
 	}
 	return Compile(name, p)
+}
+
+// coversAssume reports whether the statement's action element covers sts:AssumeRole, found
+// once: every principal whose policies hold the statement asks.
+func (s *statement) coversAssume() bool {
+	switch s.assume.Load() {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	// Matched as written, this asks no use of the statement's actions (see matchAction):
+	// every statement is asked once, most for nothing else.
+	m, ok := false, false
+	if s.index.Load() == nil {
+		m, ok = anyMatchesAsWritten(s.src.Actions, assumeLower, true, false)
+	}
+	covers := m != s.notAction
+	if !ok {
+		covers = s.matchAction(assumeLower)
+	}
+	if covers {
+		s.assume.Store(2)
+	} else {
+		s.assume.Store(1)
+	}
+	return covers
 }
 
 // matchAction reports whether the statement's Action (or NotAction) element covers the

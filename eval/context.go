@@ -96,6 +96,11 @@ func (c *Context) Set(key, value string) {
 	c.put(strings.ToLower(key), ContextValue{Key: key, Values: []string{value}})
 }
 
+// setLower is Set for a key whose lower-cased form is given.
+func (c *Context) setLower(lower, key, value string) {
+	c.put(lower, ContextValue{Key: key, Values: []string{value}})
+}
+
 // SetMulti gives a multivalued key its values (an empty list is a present, empty key).
 func (c *Context) SetMulti(key string, values []string) {
 	c.put(strings.ToLower(key), ContextValue{Key: key, Values: values, Multi: true})

@@ -31,6 +31,9 @@ type assumeGraph struct {
 	extra *Context
 	mode  Mode
 	out   []atomic.Pointer[decided] // by principal index
+	// own holds, by principal index, the hops each decides alone (ownEdges), decided on
+	// first use: by its forward hops or by the reverse side of a role they lead to.
+	own []atomic.Pointer[[]edge]
 
 	mu      sync.Mutex
 	classes map[string]*assumeClass
@@ -38,11 +41,11 @@ type assumeGraph struct {
 	// (directPaths), found on first use.
 	direct []atomic.Pointer[[]Escalation]
 
-	inOnce   sync.Once
-	inClass  [][]classHop // by role index: the classes that may assume it
-	inOwn    [][]edge     // by role index: who may assume it deciding alone (edge.role is the assumer)
+	revOnce sync.Once
+	rev     *reverseIndex
+	// inMerged holds, by role index, trustedBy's answer once given.
 	inMerged []atomic.Pointer[[]edge]
-	scratch  sync.Pool // *[]edge as long as the order, all zero: trustedBy's merge
+	scratch  sync.Pool // *[]edge as long as the order, all zero: the reverse side's merge
 }
 
 // classHop is a class that may assume a role, and the condition it hangs on.
@@ -52,13 +55,27 @@ type classHop struct {
 }
 
 // assumeClass holds the hops a class of alike principals may take to the roles of their
-// account that trust the account only, decided once on a representative.
+// account that trust the account only, decided once on a representative: all of them at once
+// for a member's forward hops (edges), or role by role for the reverse side (decideOn).
 type assumeClass struct {
 	once  sync.Once
-	edges []edge // sorted by role ARN; may hold the representative itself
-	// members lists the principals of the order in the class, by ARN (set with the reverse
-	// index).
+	full  atomic.Bool // edges is set
+	edges []edge      // sorted by role ARN; may hold the representative itself
+	// members lists the principals of the order in the class that allow sts:AssumeRole
+	// somewhere (the others assume no role through it), by ARN; rep is the first (set with
+	// the reverse index).
 	members []*Principal
+	rep     *Principal
+
+	mu     sync.Mutex
+	byRole map[int]assumeAnswer        // by role index: the roles decided one at a time
+	memo   map[assumeMemo]assumeAnswer // those answers by assumeKey
+}
+
+// assumeAnswer is the decision on one hop: allowed (possibly under an open condition) or not.
+type assumeAnswer struct {
+	ok   bool
+	cond *Expr
 }
 
 // maxGraphs is how many request contexts and modes an engine keeps a graph for.
@@ -80,7 +97,10 @@ func (e *Engine) graph(extra *Context, mode Mode) *assumeGraph {
 	if extra != nil {
 		flat = extra.Clone()
 	}
-	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[decided], len(e.order)), direct: make([]atomic.Pointer[[]Escalation], len(e.order)), classes: map[string]*assumeClass{}}
+	n := len(e.order)
+	g := &assumeGraph{e: e, extra: flat, mode: mode, out: make([]atomic.Pointer[decided], n), own: make([]atomic.Pointer[[]edge], n),
+		direct: make([]atomic.Pointer[[]Escalation], n), inMerged: make([]atomic.Pointer[[]edge], n), classes: map[string]*assumeClass{}}
+	g.scratch.New = func() any { s := make([]edge, n); return &s }
 	e.graphs[key] = g
 	return g
 }
@@ -171,7 +191,6 @@ type decided struct {
 // decideEdges decides p's one-hop assumptions: those its class shares, and its own.
 func (g *assumeGraph) decideEdges(p *Principal) (hopList, *assumeClass) {
 	e := g.e
-	ix := e.trust()
 	var c *assumeClass
 	h := hopList{self: p}
 	classKey, classed := e.assumeClassKey(p)
@@ -182,20 +201,30 @@ func (g *assumeGraph) decideEdges(p *Principal) (hopList, *assumeClass) {
 	// The roles decided for p alone: those whose trust names p, its session or anyone, and
 	// those trusting its account whose trust or RCPs keep them out of classes. A classable
 	// role is a candidate only through its trust naming p's account: its class decides it.
-	h.own = e.decideAssume(p, ix.candidatesBut(p, classed), g.extra, g.mode)
+	h.own = g.ownEdges(p, classed)
 	return h, c
+}
+
+// ownEdges returns the hops p decides alone (see decideEdges), deciding them on first use;
+// classed says whether p belongs to a class.
+func (g *assumeGraph) ownEdges(p *Principal, classed bool) []edge {
+	inOrder := p.idx >= 0 && p.idx < len(g.own) && g.e.order[p.idx] == p
+	if inOrder {
+		if own := g.own[p.idx].Load(); own != nil {
+			return *own
+		}
+	}
+	own := g.e.decideAssume(p, g.e.trust().candidatesBut(p, classed), g.extra, g.mode)
+	if inOrder {
+		g.own[p.idx].Store(&own)
+	}
+	return own
 }
 
 // class returns the hops of p's class to the classable roles that trust its account, decided
 // on p if it is the first member asked.
 func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
-	g.mu.Lock()
-	c, ok := g.classes[key]
-	if !ok {
-		c = &assumeClass{}
-		g.classes[key] = c
-	}
-	g.mu.Unlock()
+	c := g.classNamed(key)
 	c.once.Do(func() {
 		ix := g.e.trust()
 		var cands []*Principal
@@ -205,7 +234,20 @@ func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
 			}
 		}
 		c.edges = g.e.decideAssume(p, cands, g.extra, g.mode)
+		c.full.Store(true)
 	})
+	return c
+}
+
+// classNamed returns the class of the key, made (undecided) if it is new.
+func (g *assumeGraph) classNamed(key string) *assumeClass {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c, ok := g.classes[key]
+	if !ok {
+		c = &assumeClass{}
+		g.classes[key] = c
+	}
 	return c
 }
 
@@ -218,11 +260,7 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 		slices.SortFunc(cands, byARN)
 	}
 	var edges []edge
-	type answer struct {
-		ok   bool
-		cond *Expr
-	}
-	memo := map[assumeMemo]answer{}
+	memo := map[assumeMemo]assumeAnswer{}
 	for _, r := range cands {
 		key, cacheable := assumeKey(e, p, r)
 		if a, ok := memo[key]; cacheable && ok {
@@ -231,10 +269,8 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 			}
 			continue
 		}
-		res, err := e.Can(p, AssumeAction, r.ARN, extra, Options{Mode: mode})
-		a := answer{ok: err == nil && res.Decision == Allowed}
+		a := e.decideHop(p, r, extra, mode)
 		if a.ok {
-			a.cond = res.Condition
 			edges = append(edges, edge{role: r, cond: a.cond})
 		}
 		if cacheable {
@@ -244,74 +280,234 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 	return edges
 }
 
+// decideHop decides sts:AssumeRole by p on role r with the engine.
+func (e *Engine) decideHop(p, r *Principal, extra *Context, mode Mode) assumeAnswer {
+	res, err := e.Can(p, AssumeAction, r.ARN, extra, Options{Mode: mode})
+	if err != nil || res.Decision != Allowed {
+		return assumeAnswer{}
+	}
+	return assumeAnswer{ok: true, cond: res.Condition}
+}
+
 // trustedBy returns, sorted by ARN, the principals that may assume role in one hop, with the
-// condition each hangs on: the graph's reverse index, built from every principal's hops (a
-// class's hops once for all its members).
+// condition each hangs on: the graph's reverse index, decided for this role only (see
+// assumersUnless) and kept.
 func (g *assumeGraph) trustedBy(role *Principal) []edge {
-	e := g.e
-	g.inOnce.Do(func() {
-		n := len(e.order)
-		g.inClass, g.inOwn, g.inMerged = make([][]classHop, n), make([][]edge, n), make([]atomic.Pointer[[]edge], n)
-		g.scratch.New = func() any { s := make([]edge, n); return &s }
-		e.forEachPrincipal(func(p *Principal) { g.edges(p) })
-		classes := map[*assumeClass]bool{}
-		for _, p := range e.order {
-			d := g.out[p.idx].Load()
-			for _, h := range d.hops.own {
-				g.inOwn[h.role.idx] = append(g.inOwn[h.role.idx], edge{role: p, cond: h.cond})
-			}
-			if c := d.class; c != nil {
-				c.members = append(c.members, p)
-				if !classes[c] {
-					classes[c] = true
-					for _, h := range c.edges {
-						g.inClass[h.role.idx] = append(g.inClass[h.role.idx], classHop{class: c, cond: h.cond})
-					}
-				}
-			}
-		}
-	})
-	if role.idx < 0 || role.idx >= len(g.inOwn) || e.order[role.idx] != role {
+	if !g.inOrder(role) {
 		return nil
 	}
 	if m := g.inMerged[role.idx].Load(); m != nil {
 		return *m
 	}
+	merged := g.assumersUnless(role, nil)
+	g.inMerged[role.idx].Store(&merged)
+	return merged
+}
+
+// trustedByUnless is trustedBy, except that the principals skip marks (by index in the
+// engine's order) may be left out when the role's assumers are not yet known: their hops to it
+// are then not decided.
+func (g *assumeGraph) trustedByUnless(role *Principal, skip []bool) []edge {
+	if !g.inOrder(role) {
+		return nil
+	}
+	if m := g.inMerged[role.idx].Load(); m != nil {
+		return *m
+	}
+	return g.assumersUnless(role, skip)
+}
+
+// inOrder reports whether p is a principal of the engine's order (not a stand-in).
+func (g *assumeGraph) inOrder(p *Principal) bool {
+	return p.idx >= 0 && p.idx < len(g.e.order) && g.e.order[p.idx] == p
+}
+
+// reverseIndex lists, for the reverse side of the graph, who a role's trust may admit.
+type reverseIndex struct {
+	// named lists, by role index, the principals whose hop to the role is a candidate by
+	// name: the trust names the principal's ARN or, for a role, a session of it.
+	named [][]*Principal
+	// accounts lists, by role index, the accounts whose principals the role's trust admits
+	// (by account id or root ARN).
+	accounts [][]string
+	// classes lists, by account, the classes of its principals that allow sts:AssumeRole
+	// somewhere; alone lists those principals that belong to no class.
+	classes map[string][]*assumeClass
+	alone   map[string][]*Principal
+	// wildcard marks, by role index, the roles whose trust admits anyone (trustIndex.wildcard).
+	wildcard []bool
+}
+
+// reverse returns the reverse index, built on first use. It puts every principal that allows
+// sts:AssumeRole somewhere in its class (assumeClassKey), without deciding any hop.
+func (g *assumeGraph) reverse() *reverseIndex {
+	g.revOnce.Do(func() {
+		e, ix := g.e, g.e.trust()
+		n := len(e.order)
+		r := &reverseIndex{named: make([][]*Principal, n), accounts: make([][]string, n), classes: map[string][]*assumeClass{},
+			alone: map[string][]*Principal{}, wildcard: make([]bool, n)}
+		for _, p := range e.order {
+			for _, role := range ix.byARN[p.ARN] {
+				r.named[role.idx] = append(r.named[role.idx], p)
+			}
+			if p.Entity.Kind == model.EntityRole {
+				for _, role := range ix.byRole[p.Account+"/"+p.Entity.Role.Name] {
+					r.named[role.idx] = append(r.named[role.idx], p)
+				}
+			}
+		}
+		for _, acct := range slices.Sorted(maps.Keys(ix.byAccount)) {
+			for _, role := range ix.byAccount[acct] {
+				r.accounts[role.idx] = append(r.accounts[role.idx], acct)
+			}
+		}
+		for _, role := range ix.wildcard {
+			r.wildcard[role.idx] = true
+		}
+		var assumers []*Principal
+		for _, p := range e.order {
+			if len(p.assumes) > 0 {
+				assumers = append(assumers, p)
+			}
+		}
+		e.forEach(assumers, func(_ int, p *Principal) { e.assumeClassKey(p) })
+		for _, p := range assumers {
+			key, classed := e.assumeClassKey(p)
+			if !classed {
+				r.alone[p.Account] = append(r.alone[p.Account], p)
+				continue
+			}
+			c := g.classNamed(key)
+			if len(c.members) == 0 {
+				c.rep = p
+				r.classes[p.Account] = append(r.classes[p.Account], c)
+			}
+			c.members = append(c.members, p)
+		}
+		g.rev = r
+	})
+	return g.rev
+}
+
+// assumersUnless returns, sorted by ARN, the principals that may assume role in one hop, with
+// the condition each hangs on, leaving out those skip marks by index in the engine's order
+// (nil: none): who-can leaves out the principals it has already found. It decides only the hops the role's trust may admit:
+// those of the principals it names, and for the accounts it names, one per class of their
+// principals (the class's answer, decided role by role) and one for each principal of no
+// class. The hops are the ones each principal's forward hops (edges) hold.
+func (g *assumeGraph) assumersUnless(role *Principal, skipped []bool) []edge {
+	e, ix, rev := g.e, g.e.trust(), g.reverse()
+	skip := func(p *Principal) bool { return skipped != nil && skipped[p.idx] }
 	// The assumers are put in place by index (the order is by ARN) in a scratch list as long
 	// as the order, then read off in order: no sort of what may be every principal.
-	own, classes := g.inOwn[role.idx], g.inClass[role.idx]
-	n := len(own)
-	for _, ch := range classes {
-		n += len(ch.class.members)
-	}
-	merged := make([]edge, 0, n)
 	scratch := g.scratch.Get().(*[]edge)
+	defer g.scratch.Put(scratch)
 	slots := *scratch
-	lo, hi := len(slots), -1
-	put := func(h edge) {
-		i := h.role.idx
-		slots[i] = h
+	lo, hi, n := len(slots), -1, 0
+	put := func(p *Principal, cond *Expr) {
+		i := p.idx
+		if slots[i].role == nil {
+			n++
+		}
+		slots[i] = edge{role: p, cond: cond}
 		lo, hi = min(lo, i), max(hi, i)
 	}
-	for _, h := range own {
-		put(h)
+	// ownHop looks the role up among the hops p decides alone.
+	ownHop := func(p *Principal) {
+		if p == role || skip(p) || slots[p.idx].role != nil {
+			return
+		}
+		_, classed := e.assumeClassKey(p)
+		own := g.ownEdges(p, classed)
+		if i, found := slices.BinarySearchFunc(own, role.idx, func(h edge, idx int) int { return h.role.idx - idx }); found {
+			put(p, own[i].cond)
+		}
 	}
-	for _, ch := range classes {
-		for _, p := range ch.class.members {
-			if p != role {
-				put(edge{role: p, cond: ch.cond})
+	if rev.wildcard[role.idx] {
+		for _, p := range e.order {
+			ownHop(p)
+		}
+	} else {
+		for _, p := range rev.named[role.idx] {
+			ownHop(p)
+		}
+	}
+	classable := ix.classable[role.idx]
+	for _, acct := range rev.accounts[role.idx] {
+		for _, p := range rev.alone[acct] {
+			if p.mayAssume(role.ARN) {
+				ownHop(p)
+			}
+		}
+		for _, c := range rev.classes[acct] {
+			if !classable {
+				// The role's trust keeps it out of classes: each member decides it alone.
+				for _, p := range c.members {
+					if !skip(p) && p.mayAssume(role.ARN) {
+						ownHop(p)
+					}
+				}
+				continue
+			}
+			open := false // a member not yet left out
+			for _, p := range c.members {
+				if p != role && (skipped == nil || !skipped[p.idx]) {
+					open = true
+					break
+				}
+			}
+			if !open || !c.rep.mayAssume(role.ARN) {
+				continue
+			}
+			a := g.decideOn(c, role)
+			if !a.ok {
+				continue
+			}
+			for _, p := range c.members {
+				if p != role && !skip(p) {
+					put(p, a.cond)
+				}
 			}
 		}
 	}
+	out := make([]edge, 0, n)
 	for i := lo; i <= hi; i++ {
 		if slots[i].role != nil {
-			merged = append(merged, slots[i])
+			out = append(out, slots[i])
 			slots[i] = edge{}
 		}
 	}
-	g.scratch.Put(scratch)
-	g.inMerged[role.idx].Store(&merged)
-	return merged
+	return out
+}
+
+// decideOn returns class c's answer on a classable role trusting its account, which its
+// representative may assume by its patterns: read from its hops when they are all decided,
+// otherwise decided for this role alone (once per assumeKey, as decideAssume shares them).
+func (g *assumeGraph) decideOn(c *assumeClass, role *Principal) assumeAnswer {
+	if c.full.Load() {
+		if i, found := slices.BinarySearchFunc(c.edges, role.idx, func(h edge, idx int) int { return h.role.idx - idx }); found {
+			return assumeAnswer{ok: true, cond: c.edges[i].cond}
+		}
+		return assumeAnswer{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if a, ok := c.byRole[role.idx]; ok {
+		return a
+	}
+	if c.byRole == nil {
+		c.byRole, c.memo = map[int]assumeAnswer{}, map[assumeMemo]assumeAnswer{}
+	}
+	key, cacheable := assumeKey(g.e, c.rep, role)
+	a, ok := c.memo[key]
+	if !cacheable || !ok {
+		a = g.e.decideHop(c.rep, role, g.extra, g.mode)
+		if cacheable {
+			c.memo[key] = a
+		}
+	}
+	c.byRole[role.idx] = a
+	return a
 }
 
 // assumeClassKey names what decides, for p, sts:AssumeRole on a role of its account that
@@ -346,21 +542,19 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	for _, pol := range p.Boundary {
 		part([]byte(fmt.Sprintf("boundary %p", pol)))
 	}
-	for _, pol := range p.Identity {
-		for _, s := range pol.statements {
-			if !s.matchAction(assumeLower) || !s.weighsOnClass(ix, p.Account) {
-				continue
-			}
-			if s.substitutes() {
-				return "", false
-			}
-			if s.vars {
-				part([]byte("2012-10-17"))
-			}
-			part(s.src.JSON)
+	for _, s := range p.assumeCover[:p.assumeIdentity] { // the identity statements covering sts:AssumeRole
+		if !s.weighsOnClass(ix, p.Account) {
+			continue
 		}
+		if s.substitutes() {
+			return "", false
+		}
+		if s.vars {
+			part([]byte("2012-10-17"))
+		}
+		part(s.src.JSON)
 	}
-	ctx := e.principalContext(p)
+	var ctx *Context // the principal's context, made only if a key may be in it
 	keys := ix.principalKeys[p.Account]
 	for _, s := range p.assumeCover {
 		for _, c := range s.conditions() {
@@ -371,8 +565,11 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if k == "aws:currenttime" || k == "aws:epochtime" {
+		if k == "aws:currenttime" || k == "aws:epochtime" || !inPrincipalContext(k) {
 			continue
+		}
+		if ctx == nil {
+			ctx = e.principalContext(p)
 		}
 		v, ok := ctx.get(k)
 		if !ok {
@@ -390,6 +587,16 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	return string(h.Sum(nil)), true
 }
 
+// inPrincipalContext reports whether principalContext may give the (lower-cased) key: the
+// aws:Principal* keys, aws:username, aws:userid and the times.
+func inPrincipalContext(key string) bool {
+	switch key {
+	case "aws:username", "aws:userid", "aws:tokenissuetime", "aws:currenttime", "aws:epochtime":
+		return true
+	}
+	return strings.HasPrefix(key, "aws:principal")
+}
+
 // classify marks the roles whose trust decides alike for alike principals of an account: every
 // statement names AWS principals by account only (no user, role, session or "*", no
 // NotPrincipal), substitutes no variables, and the RCPs of the role's account that cover
@@ -398,7 +605,7 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 func (e *Engine) classify(ix *trustIndex) {
 	ix.classable = make([]bool, len(e.order))
 	ix.trusts = make([]map[string]bool, len(e.order))
-	ix.roleByARN = map[string]*Principal{}
+	ix.roleByARN = make(map[string]*Principal, e.roleCount())
 	for _, p := range e.order {
 		if p.Entity.Kind == model.EntityRole {
 			ix.roleByARN[p.ARN] = p
@@ -503,12 +710,37 @@ func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
 // substitutes reports whether the statement substitutes policy variables, in Resource or in a
 // condition's values: its meaning then depends on who asks.
 func (s *statement) substitutes() bool {
+	if !s.mayHaveVariables() {
+		return false
+	}
 	if s.hasTemplates() {
 		return true
 	}
 	for _, c := range s.conditions() {
 		for i := range c.values {
 			if c.values[i].tpl != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayHaveVariables is a quick test of whether the statement's Resource or condition values
+// may hold policy variables: only where the policy's version allows them and a value holds
+// "${" (see parseTemplate).
+func (s *statement) mayHaveVariables() bool {
+	if !s.vars {
+		return false
+	}
+	for _, r := range s.src.Resources {
+		if strings.Contains(r, "${") {
+			return true
+		}
+	}
+	for _, c := range s.src.Conditions {
+		for _, v := range c.Values {
+			if strings.Contains(v, "${") {
 				return true
 			}
 		}

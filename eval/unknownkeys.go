@@ -51,8 +51,15 @@ func (e *Engine) UnknownKeysWhoCan(action, resource string, known func(string) b
 	if rp := e.resourcePolicyFor(resource); rp != nil {
 		out = unknownKeysIn(out, []*Policy{rp.policy}, lower, known)
 	}
+	// Most policies are held by many principals (managed policies, SCPs): each is read once.
+	seen := map[*Policy]bool{}
 	for _, p := range e.order {
-		out = unknownKeysIn(out, p.denying, lower, known)
+		for _, pol := range p.denying {
+			if !seen[pol] {
+				seen[pol] = true
+				out = unknownKeysIn(out, []*Policy{pol}, lower, known)
+			}
+		}
 	}
 	for _, levels := range e.rcps {
 		for _, level := range levels {
@@ -81,11 +88,20 @@ func (e *Engine) UnknownKeysPaths(p *Principal, known func(string) bool) []Unkno
 func unknownKeysIn(out []UnknownKey, policies []*Policy, lowerAction string, known func(string) bool) []UnknownKey {
 	for _, pol := range policies {
 		for _, s := range pol.statements {
-			if lowerAction != "" && !s.matchAction(lowerAction) {
-				continue
-			}
+			// The keys are looked up first: most statements test none that is unknown, and
+			// need not match the action.
+			matched := 0 // 1 when the statement covers the action, -1 when not, 0 not yet asked
 			for _, c := range s.src.Conditions {
-				if !known(c.Key) {
+				if known(c.Key) {
+					continue
+				}
+				if matched == 0 {
+					matched = -1
+					if lowerAction == "" || s.matchAction(lowerAction) {
+						matched = 1
+					}
+				}
+				if matched > 0 {
 					out = append(out, UnknownKey{Key: c.Key, Policy: pol.Name, Statement: s.src.Index})
 				}
 			}

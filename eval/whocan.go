@@ -54,11 +54,15 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		cond *Expr
 	}
 	acting := map[*Principal]reached{}
-	listed := map[string]bool{} // outside parties already listed (true) or found unable to act themselves (false)
+	found := make([]bool, len(e.order)) // by index: the principals of the order in acting
+	listed := map[string]bool{}         // outside parties already listed (true) or found unable to act themselves (false)
 	var queue []*Principal
 	lowerAction := strings.ToLower(action)
 	rp := e.resourcePolicyFor(resource)
 	g := e.graph(extra, mode)
+	// The walk back through role chains needs the graph's reverse index: it is built on the
+	// other processors while the principals that act themselves are decided.
+	go g.reverse()
 	for _, p := range e.order {
 		if !e.mightAllow(p, lowerAction, resource, rp) {
 			continue
@@ -68,6 +72,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 			continue
 		}
 		acting[p] = reached{cond: orTrue(r.Condition)}
+		found[p.idx] = true
 		queue = append(queue, p)
 		out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(r.Condition)})
 	}
@@ -93,10 +98,11 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 			}
 			then := acting[role]
 			// The graph's reverse index: who may assume the role, each hop decided once (not
-			// read once every principal acts).
+			// read once every principal acts). The principals already found are skipped
+			// below, so their hops to the role need not be decided.
 			var assumers []edge
 			if len(acting) < len(e.order) {
-				assumers = g.trustedBy(role)
+				assumers = g.trustedByUnless(role, found)
 			}
 			for _, in := range assumers {
 				p := in.role
@@ -109,6 +115,7 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 					continue
 				}
 				acting[p] = reached{via: via, cond: cond}
+				found[p.idx] = true
 				next = append(next, p)
 				out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(cond), Via: via})
 			}

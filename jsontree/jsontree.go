@@ -115,6 +115,12 @@ func (rd *Reader) Read(data []byte) (*Value, bool) {
 	return rd.read(data, 0, false)
 }
 
+// ReadShared is Read for text that its caller never changes while the values, or the strings
+// read from them, are in use: the strings are slices of data itself rather than of a copy.
+func (rd *Reader) ReadShared(data []byte) (*Value, bool) {
+	return rd.read(data, 0, true)
+}
+
 // ReadItem reads data as one item of a JSON array, such as Split finds: as Read, but one level
 // deeper, as encoding/json counts nesting. ok is false where the item would make encoding/json
 // refuse the array.
@@ -157,6 +163,58 @@ func (r *reader) read(depth int) (*Value, bool) {
 	return v, r.pos == len(r.data)
 }
 
+// Valid reports whether data is one JSON value, as json.Valid does, checking it as Read reads
+// it but building nothing.
+func Valid(data []byte) bool {
+	r := reader{data: data, skip: true}
+	return r.valid()
+}
+
+// Ends tells where the long objects and arrays of a text end, by where they start (ValidEnds):
+// a caller that walks the text again may skip them without reading them.
+type Ends struct {
+	min    int
+	bits   []uint64 // by offset in the text: a long object or array starts there
+	starts []int    // where each starts, in order
+	ends   []int    // and where it ends, just past its closing bracket
+}
+
+// End returns where the object or array that starts at start ends, if it is one of the long
+// ones.
+func (x *Ends) End(start int) (int, bool) {
+	if x == nil || start < 0 || start>>6 >= len(x.bits) || x.bits[start>>6]&(1<<(start&63)) == 0 {
+		return 0, false
+	}
+	i, _ := slices.BinarySearch(x.starts, start)
+	return x.ends[i], true
+}
+
+// ValidEnds is Valid that also notes where the objects and arrays of the text at least min
+// bytes long end.
+func ValidEnds(data []byte, min int) (*Ends, bool) {
+	x := &Ends{min: min}
+	r := reader{data: data, skip: true, ends: x}
+	if !r.valid() {
+		return nil, false
+	}
+	x.bits = make([]uint64, len(data)>>6+1)
+	for _, s := range x.starts {
+		x.bits[s>>6] |= 1 << (s & 63)
+	}
+	return x, true
+}
+
+// valid checks that r.data is one JSON value.
+func (r *reader) valid() bool {
+	r.space()
+	r.value(0)
+	if r.bad {
+		return false
+	}
+	r.space()
+	return r.pos == len(r.data)
+}
+
 // Items reads data as a JSON array and returns the text of each item, checked but not built;
 // ok is false where encoding/json would refuse the text, or it is not an array. The items are
 // found by their brackets and quotes, then checked on every CPU.
@@ -195,14 +253,14 @@ func Items(data []byte) ([][]byte, bool) {
 // stands between them; it does not check the items. The array is JSON if every item reads with
 // Reader.ReadItem, as Items checks.
 func Split(data []byte) ([][]byte, bool) {
-	i := skipSpace(data, 0)
+	i := SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
 		return nil, false
 	}
 	items := [][]byte{}
-	i = skipSpace(data, i+1)
+	i = SkipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return items, skipSpace(data, i+1) == len(data)
+		return items, SkipSpace(data, i+1) == len(data)
 	}
 	for {
 		end := itemEnd(data, i)
@@ -210,27 +268,42 @@ func Split(data []byte) ([][]byte, bool) {
 			return nil, false
 		}
 		items = append(items, data[i:end])
-		i = skipSpace(data, end)
+		i = SkipSpace(data, end)
 		if i >= len(data) {
 			return nil, false
 		}
 		switch data[i] {
 		case ',':
-			i = skipSpace(data, i+1)
+			i = SkipSpace(data, i+1)
 			continue
 		case ']':
-			return items, skipSpace(data, i+1) == len(data)
+			return items, SkipSpace(data, i+1) == len(data)
 		}
 		return nil, false
 	}
 }
 
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
-		i++
+// SkipSpace returns the index of the first byte at or after i that is not JSON space. Indented
+// text has long runs of blanks: they are passed eight at a time.
+func SkipSpace(data []byte, i int) int {
+	for {
+		for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == blanks {
+			i += 8
+		}
+		if i >= len(data) {
+			return i
+		}
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
 	}
-	return i
 }
+
+// blanks is eight spaces read as one word.
+const blanks = 0x2020202020202020
 
 // closingQuote returns the index of the quote that closes a string whose text starts at i, or
 // -1. A quote is escaped where an odd run of backslashes stands before it.
@@ -292,6 +365,8 @@ type reader struct {
 	bad     bool
 	skip    bool // check the text only: build no values
 	skipped Value
+	// ends, when set, records where the objects and arrays at least ends.min long end.
+	ends *Ends
 	// text is the document as one string, made at the first plain string it holds (or the
 	// document itself, for ReadSharedItem): plain strings are slices of it rather than an
 	// allocation each.
@@ -343,8 +418,7 @@ func (a *arena[T]) reset() { a.cur, a.used = 0, 0 }
 // newValue returns a fresh value to fill in (a scratch one when only checking).
 func (r *reader) newValue() *Value {
 	if r.skip {
-		r.skipped = Value{}
-		return &r.skipped
+		return &r.skipped // written to, never read: not cleared for each value
 	}
 	v := &r.values.take(1)[0]
 	*v = Value{}
@@ -356,10 +430,7 @@ func (r *reader) space() {
 	if i < len(d) && d[i] > ' ' {
 		return // the common case: no space at all
 	}
-	for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
-		i++
-	}
-	r.pos = i
+	r.pos = SkipSpace(d, i)
 }
 
 // pop takes the entries of a stack from base on, into a slice of their own from the arena
@@ -416,6 +487,11 @@ func (r *reader) value(depth int) *Value {
 	}
 	start := r.pos
 	v := r.newValue()
+	slot := -1 // where ends notes the object or array (in start order), if it does
+	if c := r.data[start]; r.ends != nil && (c == '{' || c == '[') {
+		slot = len(r.ends.starts)
+		r.ends.starts, r.ends.ends = append(r.ends.starts, start), append(r.ends.ends, 0)
+	}
 	switch c := r.data[r.pos]; {
 	case c == '{':
 		v.Kind = Object
@@ -499,6 +575,14 @@ func (r *reader) value(depth int) *Value {
 		}
 	default:
 		return r.fail()
+	}
+	if slot >= 0 {
+		if x := r.ends; r.pos-start >= x.min {
+			x.ends[slot] = r.pos
+		} else {
+			// Shorter than the least noted: so is all it holds, dropped as it closed.
+			x.starts, x.ends = x.starts[:slot], x.ends[:slot]
+		}
 	}
 	v.Raw = r.data[start:r.pos]
 	return v
@@ -683,7 +767,7 @@ func skipPlain(d []byte, i int) int {
 	return i
 }
 
-// compactByte marks the bytes Compact looks at: quotes, backslashes and space.
+// compactByte marks the bytes Spaceless looks at: quotes, backslashes and space.
 var compactByte = [256]bool{'"': true, '\\': true, ' ': true, '\t': true, '\n': true, '\r': true}
 
 // plainByte marks the bytes that stand for themselves in a string literal: ASCII other than
@@ -704,22 +788,34 @@ func isHex4(b []byte) bool {
 	return true
 }
 
-// Compact returns a copy of the value's text without insignificant space: the text as it
-// is when it has none (as text written by programs has not), else what json.Compact makes of
-// it.
-func Compact(raw []byte) []byte {
-	out := CompactShared(raw)
-	if len(out) > 0 && &out[0] == &raw[0] {
-		return bytes.Clone(raw)
+// AppendCompact appends to dst the text of a value that Read accepts without its
+// insignificant space: what json.Compact makes of it. raw may also be a run of such a value's
+// text that starts and ends outside strings (between two of its values, say): the runs of a
+// value, compacted one after the other, make the value compacted.
+func AppendCompact(dst, raw []byte) []byte {
+	start := 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '"':
+			j := closingQuote(raw, i+1)
+			if j < 0 {
+				return append(dst, raw[start:]...)
+			}
+			i = j
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, raw[start:i]...)
+			j := SkipSpace(raw, i)
+			start, i = j, j-1
+		}
 	}
-	return out
+	return append(dst, raw[start:]...)
 }
 
-// CompactShared is Compact for text that its caller never changes while the result is in use:
-// the text itself, not a copy, when it has no space to remove.
-func CompactShared(raw []byte) []byte {
+// Spaceless reports whether the text of a value that Read accepts has no insignificant space:
+// whether AppendCompact would copy it as it is.
+func Spaceless(raw []byte) bool {
 	if bytes.IndexByte(raw, ' ') < 0 && bytes.IndexByte(raw, '\n') < 0 && bytes.IndexByte(raw, '\t') < 0 && bytes.IndexByte(raw, '\r') < 0 {
-		return raw // no space at all, as in text that programs write: found a word at a time
+		return true // no space at all, as in text that programs write: found a word at a time
 	}
 	inString := false
 	for i := 0; i < len(raw); i++ {
@@ -732,13 +828,9 @@ func CompactShared(raw []byte) []byte {
 			i++
 		case c == '"':
 			inString = !inString
-		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
-			var b bytes.Buffer
-			if err := json.Compact(&b, raw); err != nil {
-				return raw
-			}
-			return b.Bytes()
+		case !inString:
+			return false
 		}
 	}
-	return raw
+	return true
 }

@@ -27,8 +27,9 @@ func TestReadAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
-// FuzzRead: on any text, Read, a reused Reader, Items, Split and SplitReader (a byte at a time)
-// accept exactly what encoding/json accepts, and read the same values and items.
+// FuzzRead: on any text, Read, a reused Reader, Valid, Items, Split and SplitReader (a byte at
+// a time) accept exactly what encoding/json accepts, and read the same values and items; and
+// AppendCompact compacts what they accept as json.Compact does.
 func FuzzRead(f *testing.F) {
 	for _, s := range samples {
 		f.Add([]byte(s))
@@ -46,6 +47,30 @@ func check(t *testing.T, data []byte) {
 	}
 	if ok != json.Valid(data) {
 		t.Fatalf("%q: Read ok=%v, json.Valid %v", data, ok, !ok)
+	}
+	if Valid(data) != ok {
+		t.Fatalf("%q: Valid %v, Read ok=%v", data, !ok, ok)
+	}
+	for _, min := range []int{0, 3, 16} {
+		ends, endsOK := ValidEnds(data, min)
+		if endsOK != ok {
+			t.Fatalf("%q: ValidEnds %v, Read ok=%v", data, endsOK, ok)
+		}
+		if ok {
+			checkEnds(t, data, v, ends, min)
+		}
+	}
+	if ok {
+		var b bytes.Buffer
+		if err := json.Compact(&b, data); err != nil {
+			t.Fatalf("%q: json.Compact: %v", data, err)
+		}
+		if got := AppendCompact(nil, v.Raw); !bytes.Equal(got, b.Bytes()) {
+			t.Fatalf("%q: AppendCompact gives %q, json.Compact %q", data, got, b.Bytes())
+		}
+		if Spaceless(v.Raw) != bytes.Equal(b.Bytes(), v.Raw) {
+			t.Fatalf("%q: Spaceless says %v", data, Spaceless(v.Raw))
+		}
 	}
 	checkSplitReader(t, data, 7, iotest.OneByteReader(bytes.NewReader(data)))
 	items, itemsOK := Items(data)
@@ -70,6 +95,35 @@ func check(t *testing.T, data []byte) {
 	}
 	if ok && !reflect.DeepEqual(toAny(v), want) {
 		t.Fatalf("%q: Read gives %#v, encoding/json %#v", data, toAny(v), want)
+	}
+}
+
+// checkEnds checks that ends gives the end of every object and array of v at least min long,
+// and of nothing else.
+func checkEnds(t *testing.T, data []byte, v *Value, ends *Ends, min int) {
+	t.Helper()
+	noted := map[int]bool{}
+	var walk func(v *Value)
+	walk = func(v *Value) {
+		start := cap(data) - cap(v.Raw)
+		end, found := ends.End(start)
+		long := (v.Kind == Object || v.Kind == Array) && len(v.Raw) >= min
+		if found != long || long && end != start+len(v.Raw) {
+			t.Fatalf("%q: ValidEnds(%d) gives the value at %d (%q) the end %d (%v)", data, min, start, v.Raw, end, found)
+		}
+		noted[start] = long
+		for _, m := range v.Members {
+			walk(m.Value)
+		}
+		for _, it := range v.Items {
+			walk(it)
+		}
+	}
+	walk(v)
+	for i := range data {
+		if _, found := ends.End(i); found && !noted[i] {
+			t.Fatalf("%q: ValidEnds(%d) notes an end for offset %d, where no long object or array starts", data, min, i)
+		}
 	}
 }
 
@@ -100,22 +154,26 @@ func toAny(v *Value) any {
 
 func TestCompact(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"a":[1,2]}`:             `{"a":[1,2]}`,
-		"{ \"a\" : [ 1 , 2 ] }\n": `{"a":[1,2]}`,
-		`{"a b":"c\" d"}`:         `{"a b":"c\" d"}`,
+		`{"a":[1,2]}`:                    `{"a":[1,2]}`,
+		"{ \"a\" : [ 1 , 2 ] }\n":        `{"a":[1,2]}`,
+		`{"a b":"c\" d"}`:                `{"a b":"c\" d"}`,
+		"[ \"\\\\\" , \"x\\\\\\\" y\" ]": `["\\","x\\\" y"]`,
 	} {
-		raw := []byte(in)
-		got, shared := Compact(raw), CompactShared(raw)
-		if string(got) != want || string(shared) != want {
-			t.Errorf("Compact(%q) = %q, CompactShared %q, want %q", in, got, shared, want)
+		if got := string(AppendCompact([]byte("prefix"), []byte(in))); got != "prefix"+want {
+			t.Errorf("AppendCompact(%q) = %q, want %q", in, got, "prefix"+want)
 		}
-		// Compact copies; CompactShared keeps the text itself when it has no space to remove.
-		if &got[0] == &raw[0] {
-			t.Errorf("Compact(%q) returned the text itself, want a copy", in)
+		if Spaceless([]byte(in)) != (in == want) {
+			t.Errorf("Spaceless(%q) = %v, want %v", in, !(in == want), in == want)
 		}
-		if (&shared[0] == &raw[0]) != (in == want) {
-			t.Errorf("CompactShared(%q): the text itself is returned: %v, want %v", in, &shared[0] == &raw[0], in == want)
-		}
+	}
+	// The runs of a value between its items, compacted one after the other, make it compacted.
+	in := []byte("{ \"Statement\" : [ { \"a\" : 1 } ,\n  { \"b\" : \" 2 \" } ] }")
+	v, _ := Read(in)
+	items := v.Get("Statement").Items
+	second := cap(in) - cap(items[1].Raw)
+	got := AppendCompact(AppendCompact(nil, in[:second]), in[second:])
+	if string(got) != `{"Statement":[{"a":1},{"b":" 2 "}]}` {
+		t.Errorf("compacted in two runs: %q", got)
 	}
 }
 
@@ -149,6 +207,35 @@ func TestSkipPlainAsByteLoop(t *testing.T) {
 				}
 				if got := skipPlain(d, 0); got != want {
 					t.Fatalf("skipPlain(%q) = %d, want %d", d, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestSkipSpaceAsByteLoop: SkipSpace, which passes blanks eight at a time, stops where a loop
+// over the bytes stops, at every byte after runs of every mix of space of up to 20 bytes.
+func TestSkipSpaceAsByteLoop(t *testing.T) {
+	spaces := []byte(" \t\n\r")
+	for n := range 21 {
+		for mix := range 8 {
+			for _, c := range []byte{' ', '\t', 'x', '"', 0, 0xff} {
+				d := make([]byte, n, n+1)
+				for i := range d {
+					d[i] = ' '
+					if mix > 0 && i%(mix+1) == mix {
+						d[i] = spaces[i%len(spaces)]
+					}
+				}
+				d = append(d, c)
+				for start := range len(d) {
+					want := start
+					for want < len(d) && (d[want] == ' ' || d[want] == '\t' || d[want] == '\n' || d[want] == '\r') {
+						want++
+					}
+					if got := SkipSpace(d, start); got != want {
+						t.Fatalf("SkipSpace(%q, %d) = %d, want %d", d, start, got, want)
+					}
 				}
 			}
 		}

@@ -88,7 +88,7 @@ func (s *splitter) more(from int) (int, bool) {
 // needed (the index is then into the new buf); ok is false at the end of the text.
 func (s *splitter) token(i int) (int, bool) {
 	for {
-		i = skipSpace(s.buf, i)
+		i = SkipSpace(s.buf, i)
 		if i < len(s.buf) {
 			return i, true
 		}
@@ -116,7 +116,7 @@ func (s *splitter) run() bool {
 		// An item starts at i; it is done when the comma or bracket after it has been read.
 		end, next := itemEnd(s.buf, i), -1
 		if end > i {
-			next = skipSpace(s.buf, end)
+			next = SkipSpace(s.buf, end)
 		}
 		if end < 0 || end > i && next >= len(s.buf) {
 			if s.eof || s.err != nil {

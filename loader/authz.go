@@ -78,7 +78,7 @@ func readAuthzPage(src *source, path string, members []member) (*page, error) {
 		if slot < 0 || string(raw) == "null" {
 			continue
 		}
-		elems, ok := arrayElements(src.data, m.val.start)
+		elems, ok := arrayElements(src.data, src.ends, m.val.start)
 		if !ok {
 			return nil, fmt.Errorf("%s: must be a list, not %s", src.at(m.val.start, at), kindOf(raw))
 		}
@@ -113,7 +113,7 @@ func convertAll[T any](src *source, listPath string, elems []span, read func(obj
 	}
 	results := make([]result, len(elems))
 	one := func(i int) {
-		e := &entry{src: src, path: fmt.Sprintf("%s[%d]", listPath, i), start: elems[i].start}
+		e := &entry{src: src, path: jsonPath{base: listPath, elem: i + 1}, start: elems[i].start}
 		if o, ok := e.asObject("", elems[i], "an entry of "+listPath); ok {
 			results[i].v = read(o)
 		}

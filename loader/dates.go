@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // dateLayouts are the forms dates take in get-account-authorization-details files: ISO 8601
@@ -34,7 +35,9 @@ func parseDate(raw json.RawMessage) (time.Time, error) {
 	}
 	if raw[0] == '"' {
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) && len(raw) >= 2 && raw[len(raw)-1] == '"' {
+			s = sharedText(raw) // as json.Unmarshal reads it, without making a string
+		} else if err := json.Unmarshal(raw, &s); err != nil {
 			return time.Time{}, fmt.Errorf("bad string: %v", err)
 		}
 		s = strings.TrimSpace(s)

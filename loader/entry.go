@@ -15,8 +15,8 @@ import (
 // column and JSON path.
 type entry struct {
 	src   *source
-	path  string // the entry's JSON path in the file: "RoleDetailList[3]"
-	start int    // the entry's offset in the file
+	path  jsonPath // the entry's JSON path in the file: "RoleDetailList[3]"
+	start int      // the entry's offset in the file
 	warns []model.Warning
 	// arn and typ are the entry's own ARN and IAM type ("user", "policy", ...), once identified.
 	arn, typ string
@@ -51,7 +51,21 @@ func (e *entry) warn(sub, missing, format string, args ...any) {
 // at its "Statement[0].Effect".
 func (e *entry) warnAt(sub, deeper, missing, msg string) {
 	off := locate(e.src.data, e.start, deeper)
-	e.warns = append(e.warns, model.Warning{Where: e.src.at(off, joinPath(e.path, sub)), Message: msg, Missing: missing})
+	e.warns = append(e.warns, model.Warning{Where: e.src.at(off, joinPath(e.path.String(), sub)), Message: msg, Missing: missing})
+}
+
+// jsonPath is a JSON path made into text only when a warning names it (most entries have
+// none): base, followed by "[index]" when it names an element of a list.
+type jsonPath struct {
+	base string
+	elem int // 1 + the element's index; 0 when the path is base alone
+}
+
+func (p jsonPath) String() string {
+	if p.elem == 0 {
+		return p.base
+	}
+	return p.base + "[" + strconv.Itoa(p.elem-1) + "]"
 }
 
 // joinPath appends a JSON path step ("Key" or "[3]") or relative path to a base path.
@@ -72,15 +86,20 @@ func joinPath(base, sub string) string {
 // zero values without a warning: the dumps leave out what is empty.
 type object struct {
 	e       *entry
-	path    string // the object's path inside the entry
+	path    jsonPath // the object's path inside the entry
 	members []member
 }
 
 // asObject reads the value at sp as an object; ok is false (with a warning) when it is not one.
 func (e *entry) asObject(path string, sp span, missing string) (object, bool) {
-	members, ok := objectMembers(e.src.data, sp.start)
+	return e.asObjectAt(jsonPath{base: path}, sp, missing)
+}
+
+// asObjectAt is asObject with the path not yet made into text.
+func (e *entry) asObjectAt(path jsonPath, sp span, missing string) (object, bool) {
+	members, ok := objectMembers(e.src.data, e.src.ends, sp.start)
 	if !ok {
-		e.warn(path, missing, "must be an object, not %s; left out", kindOf(e.src.data[sp.start:sp.end]))
+		e.warn(path.String(), missing, "must be an object, not %s; left out", kindOf(e.src.data[sp.start:sp.end]))
 		return object{}, false
 	}
 	return object{e: e, path: path, members: members}, true
@@ -102,7 +121,7 @@ func (o object) get(key string) (span, bool) {
 func (o object) raw(sp span) []byte { return o.e.src.data[sp.start:sp.end] }
 
 // at is the path of a member inside the entry.
-func (o object) at(key string) string { return joinPath(o.path, key) }
+func (o object) at(key string) string { return joinPath(o.path.String(), key) }
 
 func (o object) str(key string) string {
 	sp, ok := o.get(key)
@@ -114,7 +133,7 @@ func (o object) str(key string) string {
 		o.e.warn(o.at(key), "", "must be a string, not %s; left empty", kindOf(raw))
 		return ""
 	}
-	return unquote(raw)
+	return sharedText(raw)
 }
 
 func (o object) boolean(key string) bool {
@@ -167,7 +186,7 @@ func (o object) list(key, missing string) []span {
 	if !ok {
 		return nil
 	}
-	if elems, ok := arrayElements(o.e.src.data, sp.start); ok {
+	if elems, ok := arrayElements(o.e.src.data, o.e.src.ends, sp.start); ok {
 		return elems
 	}
 	raw := o.raw(sp)
@@ -182,8 +201,13 @@ func (o object) list(key, missing string) []span {
 // objects returns a list member's elements that are objects; the others are warnings.
 func (o object) objects(key, missing string) []object {
 	var out []object
-	for i, sp := range o.list(key, missing) {
-		if obj, ok := o.e.asObject(fmt.Sprintf("%s[%d]", o.at(key), i), sp, missing); ok {
+	list := o.list(key, missing)
+	if len(list) == 0 {
+		return nil
+	}
+	at := o.at(key)
+	for i, sp := range list {
+		if obj, ok := o.e.asObjectAt(jsonPath{base: at, elem: i + 1}, sp, missing); ok {
 			out = append(out, obj)
 		}
 	}
@@ -199,7 +223,7 @@ func (o object) strings(key, missing string) []string {
 			o.e.warn(fmt.Sprintf("%s[%d]", o.at(key), i), missing, "must be a string, not %s; left out", kindOf(raw))
 			continue
 		}
-		out = append(out, unquote(raw))
+		out = append(out, sharedText(raw))
 	}
 	return out
 }
@@ -213,7 +237,7 @@ func (o object) policy(key string, kind model.Kind, what string) *model.Policy {
 		o.e.warn(o.at(key), what, "missing; the %s is left out", what)
 		return nil
 	}
-	p, err := model.ParsePolicy(o.raw(sp))
+	p, err := model.ParseSharedPolicy(o.raw(sp)) // the file's text is kept unchanged
 	if err == nil {
 		err = p.Check(kind)
 	}
@@ -308,7 +332,7 @@ func (o object) identify(typ, nameKey, idKey string) (identity, bool) {
 		return id, false
 	}
 	id.account = account
-	if o.path == "" { // the entry itself, not an instance profile inside a role
+	if o.path == (jsonPath{}) { // the entry itself, not an instance profile inside a role
 		o.e.arn, o.e.typ = id.arn, typ
 	}
 	if id.name != name {

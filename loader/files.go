@@ -1,7 +1,6 @@
 package loader
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamscope/iamscope/jsontree"
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -54,6 +54,7 @@ func LoadFiles(paths []string, progress ProgressFunc) ([]*model.Account, error) 
 	if err != nil {
 		return nil, err
 	}
+	defer RelaxGC(files)()
 	var (
 		pages     []*page
 		resources []*resourcePolicyFile
@@ -162,12 +163,14 @@ func readFile(name string, budget *inputBudget) (*fileContents, error) {
 		return nil, err
 	}
 	src := &source{name: name, data: data}
-	if !json.Valid(data) {
+	ends, ok := jsontree.ValidEnds(data, spanMin) // as json.Valid, in less time
+	if !ok {
 		return nil, src.syntaxError()
 	}
+	src.ends = ends
 	start := skipSpace(data, 0)
 	out := &fileContents{}
-	if elems, ok := arrayElements(data, start); ok {
+	if elems, ok := arrayElements(data, src.ends, start); ok {
 		for i, el := range elems {
 			p, err := readPage(src, fmt.Sprintf("[%d]", i), el.start)
 			if err != nil {
@@ -177,7 +180,7 @@ func readFile(name string, budget *inputBudget) (*fileContents, error) {
 		}
 		return out, nil
 	}
-	members, ok := objectMembers(data, start)
+	members, ok := objectMembers(data, src.ends, start)
 	if !ok {
 		return nil, fmt.Errorf("%s: must hold a JSON object, not %s", src.at(start, ""), kindOf(data[start:]))
 	}
@@ -204,10 +207,15 @@ func readFile(name string, budget *inputBudget) (*fileContents, error) {
 	return out, nil
 }
 
+// spanMin is the length from which the objects and arrays of a file are skipped by where they
+// end, found when it is checked, rather than read again at each level of nesting: most
+// entries of a dump, and the lists that hold them, are longer.
+const spanMin = 256
+
 // readPage reads the get-account-authorization-details response at off, unwrapping the API's
 // GetAccountAuthorizationDetailsResponse/Result when present.
 func readPage(src *source, path string, off int) (*page, error) {
-	members, ok := objectMembers(src.data, off)
+	members, ok := objectMembers(src.data, src.ends, off)
 	if !ok {
 		return nil, fmt.Errorf("%s: must be a get-account-authorization-details object, not %s", src.at(off, path), kindOf(src.data[off:]))
 	}
@@ -216,7 +224,7 @@ func readPage(src *source, path string, off int) (*page, error) {
 			if m.key == key {
 				path = joinPath(path, key)
 				off = m.val.start
-				if members, ok = objectMembers(src.data, off); !ok {
+				if members, ok = objectMembers(src.data, src.ends, off); !ok {
 					return nil, fmt.Errorf("%s: must be an object, not %s", src.at(off, path), kindOf(src.data[off:m.val.end]))
 				}
 				break

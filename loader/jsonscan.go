@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,9 +11,12 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/iamscope/iamscope/jsontree"
 )
 
-// This file holds a small scanner over JSON already known to be valid (json.Valid), used to
+// This file holds a small scanner over JSON already known to be valid (jsontree.Valid), used to
 // split files into their parts without copying them and to find where in a file a JSON path
 // lies, so that errors and warnings can give a line and column.
 
@@ -21,6 +25,9 @@ import (
 type source struct {
 	name string
 	data []byte
+	// ends holds where the file's long objects and arrays end, by where they start
+	// (jsontree.ValidEnds): skipValue jumps over them.
+	ends *jsontree.Ends
 
 	linesOnce sync.Once
 	lines     []int // offsets at which lines start
@@ -80,33 +87,32 @@ func (s *source) syntaxError() error {
 }
 
 // skipSpace returns the offset of the first non-space byte at or after i.
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
+func skipSpace(data []byte, i int) int { return jsontree.SkipSpace(data, i) }
 
 // skipString returns the offset just past the string starting at data[i] == '"'.
 func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	for i++; i < len(data); {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			return len(data)
 		}
+		q += i
+		// The quote closes the string unless an odd run of backslashes stands before it.
+		n := 0
+		for q-n-1 >= i && data[q-n-1] == '\\' {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1
+		}
+		i = q + 1
 	}
-	return i
+	return len(data)
 }
 
-// skipValue returns the offset just past the value starting at i (after spaces).
-func skipValue(data []byte, i int) int {
+// skipValue returns the offset just past the value starting at i (after spaces); ends, when
+// not nil, holds where some of the objects and arrays of data end, by where they start.
+func skipValue(data []byte, ends *jsontree.Ends, i int) int {
 	i = skipSpace(data, i)
 	if i >= len(data) {
 		return i
@@ -115,11 +121,19 @@ func skipValue(data []byte, i int) int {
 	case '"':
 		return skipString(data, i)
 	case '{', '[':
+		if end, ok := ends.End(i); ok {
+			return end
+		}
 		depth := 0
-		for ; i < len(data); i++ {
+		for i < len(data) {
+			i = nextStructural(data, i)
+			if i >= len(data) {
+				break
+			}
 			switch data[i] {
 			case '"':
-				i = skipString(data, i) - 1
+				i = skipString(data, i)
+				continue
 			case '{', '[':
 				depth++
 			case '}', ']':
@@ -128,6 +142,7 @@ func skipValue(data []byte, i int) int {
 					return i + 1
 				}
 			}
+			i++
 		}
 		return i
 	}
@@ -141,6 +156,30 @@ func skipValue(data []byte, i int) int {
 	return i
 }
 
+// nextStructural returns the offset of the first quote or bracket at or after i, or
+// len(data). It looks at eight bytes at a time while none of them is one, as in the space
+// and words between them.
+func nextStructural(data []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	has := func(x uint64) uint64 { return (x - ones) &^ x & highs } // a zero byte in x
+	for i+8 <= len(data) {
+		w := binary.LittleEndian.Uint64(data[i:])
+		// '[' and ']' are '{' and '}' without the 0x20 bit: or-ing it in finds all four.
+		lower := w | 0x20*ones
+		if has(w^'"'*ones)|has(lower^'{'*ones)|has(lower^'}'*ones) != 0 {
+			break
+		}
+		i += 8
+	}
+	for i < len(data) && !structural[data[i]] {
+		i++
+	}
+	return i
+}
+
+// structural marks the bytes skipValue looks at inside objects and arrays.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+
 // span is a value's place in a file: data[start:end].
 type span struct{ start, end int }
 
@@ -151,8 +190,8 @@ type member struct {
 }
 
 // objectMembers lists the members of the object starting at i, in order; ok is false when
-// the value at i is not an object.
-func objectMembers(data []byte, i int) (members []member, ok bool) {
+// the value at i is not an object. ends is as for skipValue.
+func objectMembers(data []byte, ends *jsontree.Ends, i int) (members []member, ok bool) {
 	i = skipSpace(data, i)
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
@@ -168,21 +207,24 @@ func objectMembers(data []byte, i int) (members []member, ok bool) {
 			continue
 		}
 		kend := skipString(data, i)
-		key := unquote(data[i:kend])
+		key := unquoteKey(data[i:kend])
 		i = skipSpace(data, kend)
 		if i < len(data) && data[i] == ':' {
 			i++
 		}
 		vs := skipSpace(data, i)
-		ve := skipValue(data, vs)
+		ve := skipValue(data, ends, vs)
+		if members == nil {
+			members = make([]member, 0, 8) // enough for most: one allocation, not four
+		}
 		members = append(members, member{key: key, val: span{vs, ve}})
 		i = ve
 	}
 }
 
 // arrayElements lists the elements of the array starting at i; ok is false when the value at
-// i is not an array.
-func arrayElements(data []byte, i int) (elems []span, ok bool) {
+// i is not an array. ends is as for skipValue.
+func arrayElements(data []byte, ends *jsontree.Ends, i int) (elems []span, ok bool) {
 	i = skipSpace(data, i)
 	if i >= len(data) || data[i] != '[' {
 		return nil, false
@@ -197,10 +239,53 @@ func arrayElements(data []byte, i int) (elems []span, ok bool) {
 			i++
 			continue
 		}
-		e := skipValue(data, i)
+		e := skipValue(data, ends, i)
+		if elems == nil {
+			elems = make([]span, 0, 8)
+		}
 		elems = append(elems, span{i, e})
 		i = e
 	}
+}
+
+// dumpKeys are the member names of get-account-authorization-details output, which
+// unquoteKey gives without making a string each time it reads one.
+var dumpKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "IsTruncated", "Marker",
+		keyResponse, keyResult, "ResponseMetadata", "RequestId",
+		"Path", "UserName", "UserId", "GroupName", "GroupId", "RoleName", "RoleId", "PolicyName",
+		"PolicyId", "Arn", "CreateDate", "UpdateDate", "GroupList", "AttachedManagedPolicies",
+		"UserPolicyList", "GroupPolicyList", "RolePolicyList", "PolicyArn", "PolicyDocument",
+		"Tags", "Key", "Value", "PermissionsBoundary", "PermissionsBoundaryType",
+		"PermissionsBoundaryArn", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration",
+		"InstanceProfileList", "InstanceProfileName", "InstanceProfileId", "Roles", "RoleLastUsed",
+		"LastUsedDate", "Region", "DefaultVersionId", "AttachmentCount",
+		"PermissionsBoundaryUsageCount", "IsAttachable", "PolicyVersionList", "Document",
+		"VersionId", "IsDefaultVersion",
+	} {
+		m[`"`+k+`"`] = k
+	}
+	return m
+}()
+
+// unquoteKey is unquote for a member name: the common ones come from dumpKeys.
+func unquoteKey(lit []byte) string {
+	if k, ok := dumpKeys[string(lit)]; ok { // looking up by the bytes makes no string
+		return k
+	}
+	return unquote(lit)
+}
+
+// sharedText is unquote for a string literal of a file's text, which the loader never changes
+// once read: text without escapes is that part of the file itself, not a copy (the file stays
+// in memory while the strings do, as the policy documents read from it keep it too).
+func sharedText(lit []byte) string {
+	if len(lit) > 2 && bytes.IndexByte(lit, '\\') < 0 && utf8.Valid(lit) {
+		return unsafe.String(&lit[1], len(lit)-2)
+	}
+	return unquote(lit)
 }
 
 // unquote decodes a JSON string literal; it returns the raw text if it cannot.
@@ -285,14 +370,14 @@ func locate(data []byte, i int, path string) int {
 	for _, step := range splitPath(path) {
 		next := -1
 		if step.key != "" {
-			members, _ := objectMembers(data, i)
+			members, _ := objectMembers(data, nil, i)
 			for _, m := range members {
 				if m.key == step.key {
 					next = m.val.start
 					break
 				}
 			}
-		} else if elems, _ := arrayElements(data, i); step.index < len(elems) {
+		} else if elems, _ := arrayElements(data, nil, i); step.index < len(elems) {
 			next = elems[step.index].start
 		}
 		if next < 0 {

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
+	"sync"
 )
 
 // DefaultMaxInputMB bounds what one load reads, all its files together, in MiB. Loading holds
@@ -47,10 +49,14 @@ func (b *inputBudget) read(name string) ([]byte, error) {
 		return nil, fmt.Errorf("loading %s: %w", name, pathErrorText(err))
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > b.left {
-		return nil, b.tooLarge(name, info.Size())
+	size := int64(0)
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if info.Size() > b.left {
+			return nil, b.tooLarge(name, info.Size())
+		}
+		size = info.Size()
 	}
-	data, err := io.ReadAll(io.LimitReader(f, b.left+1))
+	data, err := readAll(io.LimitReader(f, b.left+1), size)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", name, pathErrorText(err))
 	}
@@ -59,6 +65,26 @@ func (b *inputBudget) read(name string) ([]byte, error) {
 	}
 	b.left -= int64(len(data))
 	return data, nil
+}
+
+// readAll reads r to its end into a buffer made for size bytes (a regular file's size; 0 when
+// unknown), growing it only if more come, as os.ReadFile does: a large file is not copied
+// from buffer to ever larger buffer.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, 0, size+512)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 func (b *inputBudget) tooLarge(name string, size int64) error {
@@ -80,4 +106,58 @@ func pathErrorText(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// A load builds a heap that it keeps to its end: collecting garbage while that heap grows
+// finds little to free. A load of at most loadGCInputMax bytes of regular files therefore runs
+// with the collector's target raised to loadGCPercent (GOGC=400: about 10% less processor
+// time on the dense generated account, for about 15% more peak memory), unless GOGC is set.
+// Larger loads, whose heap is large already, keep the target as it is. A command that answers
+// one question and exits (who-can) may keep the target raised to its end (RelaxGC): put back
+// after the load, it would start a collection of the whole loaded heap at once.
+const (
+	loadGCPercent  = 400
+	loadGCInputMax = 64 << 20
+)
+
+var (
+	gcMu    sync.Mutex
+	gcLoads int // loads running with the raised target
+	gcSaved int // the target before the first of them
+)
+
+// RelaxGC raises the garbage collector's target while the files are loaded and asked about,
+// if it should (see loadGCPercent), and returns the function that puts it back. Calls may
+// overlap: the last to put it back does.
+func RelaxGC(files []string) (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	var size int64
+	for _, name := range files {
+		info, err := os.Stat(name)
+		if err != nil || !info.Mode().IsRegular() {
+			return func() {} // a pipe's size is not known
+		}
+		size += info.Size()
+	}
+	if size > loadGCInputMax {
+		return func() {}
+	}
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcLoads == 0 {
+		gcSaved = debug.SetGCPercent(loadGCPercent)
+		if gcSaved < 0 || gcSaved > loadGCPercent { // off, or already higher: leave it
+			debug.SetGCPercent(gcSaved)
+		}
+	}
+	gcLoads++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcLoads--; gcLoads == 0 {
+			debug.SetGCPercent(gcSaved)
+		}
+	}
 }

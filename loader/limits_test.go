@@ -3,6 +3,7 @@ package loader
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -84,4 +85,52 @@ func TestInputLimit(t *testing.T) {
 	if _, err := LoadFiles([]string{a}, nil); err == nil || !strings.Contains(err.Error(), `IAMSCOPE_MAX_INPUT_MB="lots"`) {
 		t.Errorf("a bad limit: %v", err)
 	}
+}
+
+// TestRelaxGC: a small load raises the collector's target and the last of overlapping loads
+// puts it back; a load over loadGCInputMax, or with GOGC set, leaves it alone.
+// (Go's GC guide: https://go.dev/doc/gc-guide#GOGC)
+func TestRelaxGC(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.json")
+	if err := os.WriteFile(small, []byte(`{}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	large := filepath.Join(dir, "large.json")
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, loadGCInputMax+1); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOGC", "")
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	current := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+
+	first := RelaxGC([]string{small})
+	second := RelaxGC([]string{small})
+	if got := current(); got != loadGCPercent {
+		t.Errorf("during a small load the target is %d, want %d", got, loadGCPercent)
+	}
+	first()
+	if got := current(); got != loadGCPercent {
+		t.Errorf("while a second load runs the target is %d, want %d", got, loadGCPercent)
+	}
+	second()
+	if got := current(); got != 100 {
+		t.Errorf("after the loads the target is %d, want 100 back", got)
+	}
+	RelaxGC([]string{large})()
+	done := RelaxGC([]string{small, large})
+	if got := current(); got != 100 {
+		t.Errorf("during a load over %d bytes the target is %d, want 100 kept", loadGCInputMax, got)
+	}
+	done()
+	t.Setenv("GOGC", "50")
+	done = RelaxGC([]string{small})
+	if got := current(); got != 100 {
+		t.Errorf("with GOGC set the target is %d, want it kept", got)
+	}
+	done()
 }

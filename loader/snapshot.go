@@ -161,7 +161,7 @@ func ReadSnapshot(path string) ([]*model.Account, SnapshotMeta, error) {
 	if !json.Valid(data) {
 		return nil, SnapshotMeta{}, fmt.Errorf("snapshot %w", src.syntaxError())
 	}
-	members, ok := objectMembers(data, 0)
+	members, ok := objectMembers(data, nil, 0)
 	if !ok || !isSnapshot(data, members) {
 		return nil, SnapshotMeta{}, fmt.Errorf("%s: not an iamscope snapshot (no \"format\": %q)", path, SnapshotFormat)
 	}

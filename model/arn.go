@@ -13,8 +13,19 @@ type ARN struct {
 
 // ParseARN splits an ARN. It checks only the shape (`arn:` and six fields), not the service.
 func ParseARN(s string) (ARN, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	// The fields are split at the first five colons (the resource may hold more), without
+	// making a list of them: every principal, role and policy ARN is parsed.
+	var parts [6]string
+	rest := s
+	for i := range 5 {
+		field, after, found := strings.Cut(rest, ":")
+		if !found {
+			return ARN{}, fmt.Errorf("%q is not an ARN (want arn:partition:service:region:account:resource)", s)
+		}
+		parts[i], rest = field, after
+	}
+	parts[5] = rest
+	if parts[0] != "arn" {
 		return ARN{}, fmt.Errorf("%q is not an ARN (want arn:partition:service:region:account:resource)", s)
 	}
 	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, nil

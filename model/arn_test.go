@@ -143,3 +143,27 @@ func TestPrincipalKindString(t *testing.T) {
 		}
 	}
 }
+
+// TestParseARNSplitsAtFiveColons: ParseARN splits as strings.SplitN(s, ":", 6) does, the
+// resource keeping every colon after the fifth.
+// ARN format: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+func TestParseARNSplitsAtFiveColons(t *testing.T) {
+	for _, in := range []string{
+		"", ":", "arn", "arn:", "arn:aws", "arn:aws:s3", "arn:aws:s3:::", "arn:aws:s3:::b", "arn:aws:s3:::b:c:d",
+		"arn:aws:iam::123456789012:role/x", "::::::", "arn:::::", "ARN:aws:s3:::b", "arn:aws:sts::1:assumed-role/r/s:t",
+		"xarn:aws:s3:::b", "arn:aws:s3::b",
+	} {
+		parts := strings.SplitN(in, ":", 6)
+		got, err := ParseARN(in)
+		if ok := len(parts) == 6 && parts[0] == "arn"; ok != (err == nil) {
+			t.Errorf("ParseARN(%q): error %v, want one: %v", in, err, !ok)
+			continue
+		}
+		if err == nil {
+			want := ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}
+			if got != want {
+				t.Errorf("ParseARN(%q) = %+v, want %+v", in, got, want)
+			}
+		}
+	}
+}

@@ -76,10 +76,11 @@ type accountIndex struct {
 // key id. It returns a warning for every reference it cannot resolve (a user in a group the
 // source did not list, a policy attached but not present), and appends them to Warnings.
 func (a *Account) Index() []Warning {
+	n := len(a.Users) + len(a.Groups) + len(a.Roles) // made to size: no growing on a large account
 	ix := &accountIndex{
-		byARN:       map[string]Entity{},
-		byName:      map[string][]Entity{},
-		byID:        map[string]Entity{},
+		byARN:       make(map[string]Entity, n),
+		byName:      make(map[string][]Entity, n),
+		byID:        make(map[string]Entity, n),
 		byAccessKey: map[string]*User{},
 		policies:    make(map[string]*ManagedPolicy, len(a.Policies)),
 		groups:      make(map[string]*Group, len(a.Groups)),

@@ -35,14 +35,26 @@ func errAt(path, format string, args ...any) error {
 // string holding the document (as policies are embedded in other JSON), or URL-encoded JSON (as
 // the IAM API returns it). Every element is checked; an unknown element or a value of the wrong
 // type is an error naming its place, never silently dropped.
-func ParsePolicy(data []byte) (*Policy, error) {
+func ParsePolicy(data []byte) (*Policy, error) { return parsePolicy(data, false) }
+
+// ParseSharedPolicy is ParsePolicy for text that its caller never changes while the Policy is
+// in use (a file read once and kept to the end): the Policy's strings, and its Document when
+// the text has no space to remove, are then parts of that text rather than copies.
+func ParseSharedPolicy(data []byte) (*Policy, error) { return parsePolicy(data, true) }
+
+// parsePolicy is ParsePolicy; shared is as for ParseSharedPolicy.
+func parsePolicy(data []byte, shared bool) (*Policy, error) {
 	doc, err := DecodeDocument(data)
 	if err != nil {
 		return nil, err
 	}
 	rd := readers.Get().(*jsontree.Reader)
 	defer readers.Put(rd)
-	top, ok := rd.Read(doc)
+	read := rd.Read
+	if shared {
+		read = rd.ReadShared
+	}
+	top, ok := read(doc)
 	if !ok || top.Kind != jsontree.Object {
 		// encoding/json says what is wrong, in the words users know.
 		var m map[string]json.RawMessage
@@ -56,7 +68,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		}
 		return nil, errAt("", "policy document is not a JSON object: %v", err)
 	}
-	return parseDocument(top, false)
+	return parseDocument(top, shared)
 }
 
 // readers read policy documents, each reusing its memory from one document to the next: a
@@ -85,20 +97,18 @@ func ParseSharedPolicyValue(v *jsontree.Value) (*Policy, error) {
 // parseDocument reads a policy document object; shared says that its text may be kept rather
 // than copied (ParseSharedPolicyValue).
 func parseDocument(top *jsontree.Value, shared bool) (*Policy, error) {
-	compact := jsontree.Compact
-	if shared {
-		compact = jsontree.CompactShared
-	}
-	p := &Policy{Document: compact(top.Raw)}
-	// A statement's JSON is its part of the document's, when the document had no space to
-	// remove (its copy then matches its text byte for byte), and a compacted copy otherwise.
-	// Both slices of one text end where it ends, so their capacities tell the offset.
-	spaceless := len(p.Document) == len(top.Raw)
+	doc, parts := compactDocument(top, shared)
+	p := &Policy{Document: doc}
+	// A statement's JSON is its part of the document's, compacted in the same pass.
+	next := 0
 	jsonOf := func(m *jsontree.Value) []byte {
-		if off := cap(top.Raw) - cap(m.Raw); spaceless && off >= 0 && off+len(m.Raw) <= len(p.Document) {
-			return p.Document[off : off+len(m.Raw) : off+len(m.Raw)]
+		for range parts {
+			if pt := parts[next%len(parts)]; pt.v == m {
+				return doc[pt.start:pt.end:pt.end]
+			}
+			next++
 		}
-		return jsontree.Compact(m.Raw)
+		return jsontree.AppendCompact(nil, m.Raw)
 	}
 	var buf [4]jsontree.Member
 	for _, m := range top.SortedIn(buf[:]) {
@@ -131,6 +141,49 @@ func parseDocument(top *jsontree.Value, shared bool) (*Policy, error) {
 		return nil, errAt("Statement", "missing")
 	}
 	return p, nil
+}
+
+// statementPart is where one statement's text lies in its document's compacted text.
+type statementPart struct {
+	v          *jsontree.Value
+	start, end int
+}
+
+// compactDocument returns a document's text without insignificant space (the text itself when
+// shared and it has none), and where in it lies each value that Statement holds.
+func compactDocument(top *jsontree.Value, shared bool) ([]byte, []statementPart) {
+	var stmts []*jsontree.Value
+	if st := top.Get("Statement"); st != nil {
+		stmts = st.Items
+		if st.Kind == jsontree.Object {
+			stmts = []*jsontree.Value{st}
+		}
+	}
+	raw := top.Raw
+	// The values' text lies in the document's: both slices end where the text read ends,
+	// so their capacities tell the offset.
+	offset := func(v *jsontree.Value) int { return cap(raw) - cap(v.Raw) }
+	parts := make([]statementPart, 0, len(stmts))
+	if shared && jsontree.Spaceless(raw) {
+		for _, v := range stmts {
+			parts = append(parts, statementPart{v, offset(v), offset(v) + len(v.Raw)})
+		}
+		return raw, parts
+	}
+	doc := make([]byte, 0, len(raw))
+	prev := 0
+	for _, v := range stmts {
+		off := offset(v)
+		if off < prev || off+len(v.Raw) > len(raw) {
+			break // not a part of this text: jsonOf compacts it alone
+		}
+		doc = jsontree.AppendCompact(doc, raw[prev:off])
+		start := len(doc)
+		doc = jsontree.AppendCompact(doc, v.Raw)
+		parts = append(parts, statementPart{v, start, len(doc)})
+		prev = off + len(v.Raw)
+	}
+	return jsontree.AppendCompact(doc, raw[prev:]), parts
 }
 
 // DecodeDocument returns the JSON object text of a policy document given as an object, as a
