@@ -542,8 +542,20 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	for _, pol := range p.Boundary {
 		part([]byte(fmt.Sprintf("boundary %p", pol)))
 	}
+	// An Allow on every resource without conditions allows sts:AssumeRole on every role by
+	// itself: beside it, the other Allow statements change no decision, and no condition
+	// (the identity side's formula is their disjunction, which it makes true).
+	allowsAll := false
+	for _, s := range p.assumeCover[:p.assumeIdentity] {
+		if !s.deny && len(s.src.Conditions) == 0 && !s.src.NotResource && slices.Contains(s.src.Resources, "*") {
+			allowsAll = true
+		}
+	}
+	if allowsAll {
+		part([]byte("allows every role"))
+	}
 	for _, s := range p.assumeCover[:p.assumeIdentity] { // the identity statements covering sts:AssumeRole
-		if !s.weighsOnClass(ix, p.Account) {
+		if !s.weighsOnClass(ix, p.Account) || allowsAll && !s.deny {
 			continue
 		}
 		if s.substitutes() {
@@ -552,7 +564,20 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 		if s.vars {
 			part([]byte("2012-10-17"))
 		}
-		part(s.src.JSON)
+		if len(s.src.Conditions) > 0 {
+			// An open condition names its policy and statement: only a statement of the
+			// same text shares it.
+			part(s.src.JSON)
+			continue
+		}
+		// Without conditions a statement covering sts:AssumeRole weighs on a hop by its
+		// effect and resources alone: the other actions it lists, its Sid and its policy do
+		// not change the decision, so statements that differ only there share a class.
+		part([]byte(fmt.Sprintf("%s %v", s.src.Effect, s.src.NotResource)))
+		for _, r := range s.src.Resources {
+			part([]byte(r))
+		}
+		part(nil)
 	}
 	var ctx *Context // the principal's context, made only if a key may be in it
 	keys := ix.principalKeys[p.Account]
