@@ -101,8 +101,10 @@ type OutsideChange struct {
 type DiffOptions struct {
 	Context *Context
 	Mode    Mode
-	// Full decides every principal on both sides; otherwise only those a policy change can
-	// touch are decided again, and the rest are known unchanged.
+	// Full decides every principal on both sides, and each one's paths through all its chains;
+	// otherwise only those a policy change can touch are decided again, the rest are known
+	// unchanged, and paths through chains that reach only settled roles are told apart by the
+	// roles' worth alone (chainPathDiff).
 	Full bool
 }
 
@@ -127,7 +129,8 @@ func Diff(before, after *Engine, opt DiffOptions) *AccountDiff {
 			d.Removed = append(d.Removed, p.ARN)
 		}
 	}
-	causes, needs := attribute(before, after, d.Policies)
+	causes, needs := attribute(before, after, d.Policies, opt)
+	settled := func(arn string) bool { return causes[arn] == nil }
 	var arns []string
 	if opt.Full {
 		for _, p := range after.order {
@@ -156,7 +159,7 @@ func Diff(before, after *Engine, opt DiffOptions) *AccountDiff {
 				if !opt.Full {
 					n = needs[arns[i]]
 				}
-				results[i] = principalDiff(before, after, arns[i], n, opt)
+				results[i] = principalDiff(before, after, arns[i], n, opt, settled)
 			}
 		})
 	}
@@ -195,8 +198,9 @@ func causeList(m map[int]bool) []int {
 }
 
 // principalDiff decides again the parts of one principal's answer that n names, on both
-// sides; nil when nothing changed.
-func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions) *PrincipalDiff {
+// sides; nil when nothing changed. settled tells the principals known to answer the same on
+// both sides.
+func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions, settled func(arn string) bool) *PrincipalDiff {
 	pb, pa := before.principals[arn], after.principals[arn]
 	d := &PrincipalDiff{ARN: arn, Gained: []AccessChange{}, Lost: []AccessChange{}, PathsOpened: []PathChange{},
 		PathsClosed: []PathChange{}, HopsAdded: []HopChange{}, HopsRemoved: []HopChange{}}
@@ -210,7 +214,13 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions) *
 		}
 	}
 	if n&needPaths != 0 {
-		d.PathsOpened, d.PathsClosed = pathDiff(before.PathsIn(pb, opt.Context, opt.Mode), after.PathsIn(pa, opt.Context, opt.Mode))
+		ok := false
+		if !opt.Full {
+			d.PathsOpened, d.PathsClosed, ok = chainPathDiff(before, after, pb, pa, opt, settled)
+		}
+		if !ok {
+			d.PathsOpened, d.PathsClosed = pathDiff(before.PathsIn(pb, opt.Context, opt.Mode), after.PathsIn(pa, opt.Context, opt.Mode))
+		}
 	}
 	if n&(needHops|needAccess) != 0 {
 		d.HopsAdded, d.HopsRemoved = hopDiff(before.assumable(pb, opt.Context, opt.Mode).all(), after.assumable(pa, opt.Context, opt.Mode).all())
@@ -219,6 +229,68 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions) *
 		return nil
 	}
 	return d
+}
+
+// chainPathDiff compares p's escalation paths on both sides without deciding the paths of
+// every role p reaches, where that can be told: the paths p takes itself are the same on both
+// sides, p reaches the same roles by the same chains, and each role takes the same paths itself
+// (a settled role does). The paths through its chains then differ only in taking on a role
+// (sts-001), which is a path where the role is worth more than p: it is opened or closed where
+// that changed. ok is false when it cannot be told this way; PathsIn on both sides then
+// compares them.
+func chainPathDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions, settled func(arn string) bool) (opened, closed []PathChange, ok bool) {
+	gb, ga := before.graph(opt.Context, opt.Mode), after.graph(opt.Context, opt.Mode)
+	if !sameKeys(gb.directPaths(pb), ga.directPaths(pa)) {
+		return nil, nil, false
+	}
+	nb, na := before.reach(pb, opt.Context, opt.Mode), after.reach(pa, opt.Context, opt.Mode)
+	if len(nb) != len(na) {
+		return nil, nil, false
+	}
+	for i := range nb {
+		if nb[i].p.ARN != na[i].p.ARN || nb[i].parent != na[i].parent {
+			return nil, nil, false
+		}
+	}
+	opened, closed = []PathChange{}, []PathChange{}
+	sts := stsPath()
+	for i := 1; i < len(nb); i++ {
+		rb, ra := nb[i].p, na[i].p
+		if settled(rb.ARN) {
+			sharePower(before, rb, ra)
+		} else if !sameKeys(gb.directPaths(rb), ga.directPaths(ra)) {
+			return nil, nil, false
+		}
+		wb, wa := before.worthMore(rb, pb), after.worthMore(ra, pa)
+		if wb == wa {
+			continue
+		}
+		c := PathChange{ID: sts.ID, Name: sts.Name, Category: sts.Category, To: rb.ARN}
+		for _, h := range chainTo(nb, nb[i].parent) {
+			c.Via = append(c.Via, h.To)
+		}
+		if wa {
+			opened = append(opened, c)
+		} else {
+			closed = append(closed, c)
+		}
+	}
+	return opened, closed, true
+}
+
+// sharePower gives the later side's principal a settled principal's power (what it can do, as
+// escalation weighs it) from the earlier side, rather than deciding it again.
+func sharePower(before *Engine, pb, pa *Principal) {
+	pa.powerOnce.Do(func() { pa.pow = before.power(pb) })
+}
+
+// sameKeys reports whether two lists of escalations name the same paths (pathKey).
+func sameKeys(a, b []Escalation) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	opened, closed := pathDiff(a, b)
+	return len(opened)+len(closed) == 0
 }
 
 // accessEntry is one action on one resource pattern of a what-can answer.

@@ -79,9 +79,15 @@ func mutateHandful(tb testing.TB, a *model.Account, n int) {
 	}
 }
 
+// mutateKinds is how many kinds of change mutateStep makes.
+const mutateKinds = 10
+
 // mutateStep makes one change of kind k: 0 a customer policy attached to a role, 1 an inline
 // deny added to a user, 2 a managed policy's default document widened, 3 a role's trust opened
-// to an outside account, 4 a policy detached from a role.
+// to an outside account, 4 a policy detached from a role, 5 a customer policy attached to a
+// group, 6 a role's trust opened to a service escalation paths pass roles to, 7 a role's trust
+// opened to its own account, 8 a user put under a permission boundary, 9 a managed policy's
+// default document made to allow every IAM action (a path to take others over).
 func mutateStep(tb testing.TB, a *model.Account, rng *rand.Rand, k int) {
 	tb.Helper()
 	parse := func(doc string) *model.Policy {
@@ -123,6 +129,26 @@ func mutateStep(tb testing.TB, a *model.Account, rng *rand.Rand, k int) {
 			if len(r.AttachedPolicies) > 0 {
 				r.AttachedPolicies = r.AttachedPolicies[1:]
 				break
+			}
+		}
+	case 5:
+		g := a.Groups[rng.IntN(len(a.Groups))]
+		g.AttachedPolicies = append(g.AttachedPolicies, customer[rng.IntN(len(customer))].ARN)
+	case 6, 7:
+		r := a.Roles[rng.IntN(len(a.Roles))]
+		who := `{"Service":"lambda.amazonaws.com"}`
+		if k == 7 {
+			who = `{"AWS":"arn:aws:iam::` + a.ID + `:root"}`
+		}
+		r.TrustPolicy = parse(strings.TrimSuffix(string(r.TrustPolicy.Document), "]}") +
+			`,{"Sid":"Opened","Effect":"Allow","Principal":` + who + `,"Action":"sts:AssumeRole"}]}`)
+	case 8:
+		a.Users[rng.IntN(len(a.Users))].Boundary = customer[rng.IntN(len(customer))].ARN
+	case 9:
+		p := customer[rng.IntN(len(customer))]
+		for j := range p.Versions {
+			if p.Versions[j].IsDefault || p.Versions[j].ID == p.DefaultVersion {
+				p.Versions[j].Document = parse(`{"Version":"2012-10-17","Statement":[{"Sid":"AllIAM","Effect":"Allow","Action":"iam:*","Resource":"*"}]}`)
 			}
 		}
 	}
