@@ -101,10 +101,10 @@ type OutsideChange struct {
 type DiffOptions struct {
 	Context *Context
 	Mode    Mode
-	// Full decides every principal on both sides, and each one's paths through all its chains;
+	// Full decides every principal on both sides, each one's paths by PathsIn on each side;
 	// otherwise only those a policy change can touch are decided again, the rest are known
-	// unchanged, and paths through chains that reach only settled roles are told apart by the
-	// roles' worth alone (chainPathDiff).
+	// unchanged, and the paths a settled role takes itself are found once for both sides
+	// (chainPathDiff).
 	Full bool
 }
 
@@ -214,12 +214,10 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions, s
 		}
 	}
 	if n&needPaths != 0 {
-		ok := false
-		if !opt.Full {
-			d.PathsOpened, d.PathsClosed, ok = chainPathDiff(before, after, pb, pa, opt, settled)
-		}
-		if !ok {
+		if opt.Full {
 			d.PathsOpened, d.PathsClosed = pathDiff(before.PathsIn(pb, opt.Context, opt.Mode), after.PathsIn(pa, opt.Context, opt.Mode))
+		} else {
+			d.PathsOpened, d.PathsClosed = chainPathDiff(before, after, pb, pa, opt, settled)
 		}
 	}
 	if n&(needHops|needAccess) != 0 {
@@ -231,66 +229,73 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions, s
 	return d
 }
 
-// chainPathDiff compares p's escalation paths on both sides without deciding the paths of
-// every role p reaches, where that can be told: the paths p takes itself are the same on both
-// sides, p reaches the same roles by the same chains, and each role takes the same paths itself
-// (a settled role does). The paths through its chains then differ only in taking on a role
-// (sts-001), which is a path where the role is worth more than p: it is opened or closed where
-// that changed. ok is false when it cannot be told this way; PathsIn on both sides then
-// compares them.
-func chainPathDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions, settled func(arn string) bool) (opened, closed []PathChange, ok bool) {
+// chainPathDiff compares p's escalation paths on both sides, deciding the paths a settled role
+// takes itself once for both (it takes the same on each side): each side's paths are p's own,
+// then through each role its chains reach, as PathsIn finds them (chainPaths), and the two are
+// compared as pathDiff compares them.
+func chainPathDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions, settled func(arn string) bool) (opened, closed []PathChange) {
 	gb, ga := before.graph(opt.Context, opt.Mode), after.graph(opt.Context, opt.Mode)
-	if !sameKeys(gb.directPaths(pb), ga.directPaths(pa)) {
-		return nil, nil, false
+	side := func(e *Engine, g *assumeGraph, p *Principal) []Escalation {
+		nodes := e.reach(p, opt.Context, opt.Mode)
+		return chainPaths(e, p, g.directPaths(p), nodes, func(r *Principal) []Escalation {
+			if rb, ok := before.principals[r.ARN]; ok && settled(r.ARN) {
+				if e == after {
+					sharePower(before, rb, r)
+				}
+				return gb.directPaths(rb)
+			}
+			return g.directPaths(r)
+		})
 	}
-	nb, na := before.reach(pb, opt.Context, opt.Mode), after.reach(pa, opt.Context, opt.Mode)
-	if len(nb) != len(na) {
-		return nil, nil, false
-	}
-	for i := range nb {
-		if nb[i].p.ARN != na[i].p.ARN || nb[i].parent != na[i].parent {
-			return nil, nil, false
+	return pathDiff(side(before, gb, pb), side(after, ga, pa))
+}
+
+// chainPaths is what PathsIn finds for p, from the paths p takes itself (direct), the walk of
+// its role chains (nodes, from reach) and the paths each role it reaches takes itself (paths):
+// p's own first, then for each role in the walk's order, taking it on (sts-001) when it is
+// worth more than p, and the paths it takes, through the chain; each path once for each target,
+// by its first way. Only what pathDiff compares is filled in: the path, the target, the chain.
+func chainPaths(e *Engine, p *Principal, direct []Escalation, nodes []reachNode, paths func(r *Principal) []Escalation) []Escalation {
+	out := append([]Escalation(nil), direct...)
+	type key struct{ id, target string }
+	seen := map[key]bool{}
+	mark := func(id, target string) bool {
+		k := key{id, target}
+		if target == p.ARN || seen[k] {
+			return false
 		}
+		seen[k] = true
+		return true
 	}
-	opened, closed = []PathChange{}, []PathChange{}
+	for _, esc := range out {
+		mark(esc.Path.ID, esc.Target)
+	}
 	sts := stsPath()
-	for i := 1; i < len(nb); i++ {
-		rb, ra := nb[i].p, na[i].p
-		if settled(rb.ARN) {
-			sharePower(before, rb, ra)
-		} else if !sameKeys(gb.directPaths(rb), ga.directPaths(ra)) {
-			return nil, nil, false
+	for i := 1; i < len(nodes); i++ {
+		role := nodes[i].p
+		var chain []Hop
+		via := func() []Hop {
+			if chain == nil {
+				chain = chainTo(nodes, i)
+			}
+			return chain
 		}
-		wb, wa := before.worthMore(rb, pb), after.worthMore(ra, pa)
-		if wb == wa {
-			continue
+		if e.worthMore(role, p) && mark(sts.ID, role.ARN) {
+			out = append(out, Escalation{Path: sts, Target: role.ARN, Via: via()[:len(via())-1]})
 		}
-		c := PathChange{ID: sts.ID, Name: sts.Name, Category: sts.Category, To: rb.ARN}
-		for _, h := range chainTo(nb, nb[i].parent) {
-			c.Via = append(c.Via, h.To)
-		}
-		if wa {
-			opened = append(opened, c)
-		} else {
-			closed = append(closed, c)
+		for _, esc := range paths(role) {
+			if mark(esc.Path.ID, esc.Target) {
+				out = append(out, Escalation{Path: esc.Path, Target: esc.Target, Via: via()})
+			}
 		}
 	}
-	return opened, closed, true
+	return out
 }
 
 // sharePower gives the later side's principal a settled principal's power (what it can do, as
 // escalation weighs it) from the earlier side, rather than deciding it again.
 func sharePower(before *Engine, pb, pa *Principal) {
 	pa.powerOnce.Do(func() { pa.pow = before.power(pb) })
-}
-
-// sameKeys reports whether two lists of escalations name the same paths (pathKey).
-func sameKeys(a, b []Escalation) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	opened, closed := pathDiff(a, b)
-	return len(opened)+len(closed) == 0
 }
 
 // accessEntry is one action on one resource pattern of a what-can answer.
