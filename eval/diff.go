@@ -232,12 +232,16 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions, s
 // chainPathDiff compares p's escalation paths on both sides, deciding the paths a settled role
 // takes itself once for both (it takes the same on each side): each side's paths are p's own,
 // then through each role its chains reach, as PathsIn finds them (chainPaths), and the two are
-// compared as pathDiff compares them.
+// compared as pathDiff compares them. Where p takes the same paths itself on both sides and
+// reaches the same roles by the same chains, each taking the same paths itself (a settled role
+// does), the paths through its chains differ only in taking on a role (sts-001), a path where
+// the role is worth more than p: those are told apart without deciding the roles' own paths.
 func chainPathDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions, settled func(arn string) bool) (opened, closed []PathChange) {
 	gb, ga := before.graph(opt.Context, opt.Mode), after.graph(opt.Context, opt.Mode)
-	side := func(e *Engine, g *assumeGraph, p *Principal) []Escalation {
-		nodes := e.reach(p, opt.Context, opt.Mode)
-		return chainPaths(e, p, g.directPaths(p), nodes, func(r *Principal) []Escalation {
+	db, da := gb.directPaths(pb), ga.directPaths(pa)
+	nb, na := before.reach(pb, opt.Context, opt.Mode), after.reach(pa, opt.Context, opt.Mode)
+	ownPaths := func(e *Engine, g *assumeGraph) func(r *Principal) []Escalation {
+		return func(r *Principal) []Escalation {
 			if rb, ok := before.principals[r.ARN]; ok && settled(r.ARN) {
 				if e == after {
 					sharePower(before, rb, r)
@@ -245,9 +249,55 @@ func chainPathDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions, se
 				return gb.directPaths(rb)
 			}
 			return g.directPaths(r)
-		})
+		}
 	}
-	return pathDiff(side(before, gb, pb), side(after, ga, pa))
+	if opened, closed, ok := worthDiff(before, after, pb, pa, db, da, nb, na, ownPaths(before, gb), ownPaths(after, ga), settled); ok {
+		return opened, closed
+	}
+	return pathDiff(chainPaths(before, pb, db, nb, ownPaths(before, gb)), chainPaths(after, pa, da, na, ownPaths(after, ga)))
+}
+
+// worthDiff is chainPathDiff where p takes the same paths itself on both sides (db, da) and
+// its walks (nb, na) reach the same roles by the same chains, each of them taking the same
+// paths itself (pathsB, pathsA; a settled role's are not decided): the paths opened and closed
+// are those of taking on a role now worth more than p, or no longer. ok is false where that
+// does not hold.
+func worthDiff(before, after *Engine, pb, pa *Principal, db, da []Escalation, nb, na []reachNode, pathsB, pathsA func(*Principal) []Escalation, settled func(string) bool) (opened, closed []PathChange, ok bool) {
+	if len(nb) != len(na) {
+		return nil, nil, false
+	}
+	if o, c := pathDiff(db, da); len(o)+len(c) > 0 {
+		return nil, nil, false
+	}
+	for i := range nb {
+		if nb[i].p.ARN != na[i].p.ARN || nb[i].parent != na[i].parent {
+			return nil, nil, false
+		}
+	}
+	opened, closed = []PathChange{}, []PathChange{}
+	sts := stsPath()
+	for i := 1; i < len(nb); i++ {
+		rb, ra := nb[i].p, na[i].p
+		if settled(rb.ARN) {
+			sharePower(before, rb, ra)
+		} else if o, c := pathDiff(pathsB(rb), pathsA(ra)); len(o)+len(c) > 0 {
+			return nil, nil, false
+		}
+		wb, wa := before.worthMore(rb, pb), after.worthMore(ra, pa)
+		if wb == wa {
+			continue
+		}
+		c := PathChange{ID: sts.ID, Name: sts.Name, Category: sts.Category, To: rb.ARN}
+		for _, h := range chainTo(nb, nb[i].parent) {
+			c.Via = append(c.Via, h.To)
+		}
+		if wa {
+			opened = append(opened, c)
+		} else {
+			closed = append(closed, c)
+		}
+	}
+	return opened, closed, true
 }
 
 // chainPaths is what PathsIn finds for p, from the paths p takes itself (direct), the walk of
