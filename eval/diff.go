@@ -330,10 +330,11 @@ func chainPaths(e *Engine, p *Principal, direct []Escalation, nodes []reachNode,
 			}
 			return chain
 		}
+		own := paths(role) // first: it may give the role its power from the other side
 		if e.worthMore(role, p) && mark(sts.ID, role.ARN) {
 			out = append(out, Escalation{Path: sts, Target: role.ARN, Via: via()[:len(via())-1]})
 		}
-		for _, esc := range paths(role) {
+		for _, esc := range own {
 			if mark(esc.Path.ID, esc.Target) {
 				out = append(out, Escalation{Path: esc.Path, Target: esc.Target, Via: via()})
 			}
