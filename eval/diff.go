@@ -129,8 +129,8 @@ func Diff(before, after *Engine, opt DiffOptions) *AccountDiff {
 			d.Removed = append(d.Removed, p.ARN)
 		}
 	}
-	causes, needs := attribute(before, after, d.Policies, opt)
-	settled := func(arn string) bool { return causes[arn] == nil }
+	causes, needs, moved := attribute(before, after, d.Policies, opt)
+	run := &diffRun{before: before, after: after, opt: opt, moved: moved, own: map[string]bool{}}
 	var arns []string
 	if opt.Full {
 		for _, p := range after.order {
@@ -159,7 +159,7 @@ func Diff(before, after *Engine, opt DiffOptions) *AccountDiff {
 				if !opt.Full {
 					n = needs[arns[i]]
 				}
-				results[i] = principalDiff(before, after, arns[i], n, opt, settled)
+				results[i] = run.principalDiff(arns[i], n)
 			}
 		})
 	}
@@ -197,10 +197,41 @@ func causeList(m map[int]bool) []int {
 	return out
 }
 
+// diffRun is what the principals' diffs of one Diff share: the two sides, how they are
+// decided, the principals that may take other paths themselves (moved, from attribute), and
+// whether each of those does (own, by ARN), decided once.
+type diffRun struct {
+	before, after *Engine
+	opt           DiffOptions
+	moved         map[string]bool
+	mu            sync.Mutex
+	own           map[string]bool
+}
+
+// settled reports whether the principal takes the same paths itself on both sides, and is
+// worth as much: its own policies, hops and targets did not change.
+func (r *diffRun) settled(arn string) bool { return !r.moved[arn] }
+
+// ownDiffers reports whether a role takes other paths itself on the two sides (rb, ra).
+func (r *diffRun) ownDiffers(rb, ra *Principal) bool {
+	r.mu.Lock()
+	d, ok := r.own[rb.ARN]
+	r.mu.Unlock()
+	if ok {
+		return d
+	}
+	o, c := pathDiff(r.before.graph(r.opt.Context, r.opt.Mode).directPaths(rb), r.after.graph(r.opt.Context, r.opt.Mode).directPaths(ra))
+	d = len(o)+len(c) > 0
+	r.mu.Lock()
+	r.own[rb.ARN] = d
+	r.mu.Unlock()
+	return d
+}
+
 // principalDiff decides again the parts of one principal's answer that n names, on both
-// sides; nil when nothing changed. settled tells the principals known to answer the same on
-// both sides.
-func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions, settled func(arn string) bool) *PrincipalDiff {
+// sides; nil when nothing changed.
+func (r *diffRun) principalDiff(arn string, n need) *PrincipalDiff {
+	before, after, opt := r.before, r.after, r.opt
 	pb, pa := before.principals[arn], after.principals[arn]
 	d := &PrincipalDiff{ARN: arn, Gained: []AccessChange{}, Lost: []AccessChange{}, PathsOpened: []PathChange{},
 		PathsClosed: []PathChange{}, HopsAdded: []HopChange{}, HopsRemoved: []HopChange{}}
@@ -217,7 +248,7 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions, s
 		if opt.Full {
 			d.PathsOpened, d.PathsClosed = pathDiff(before.PathsIn(pb, opt.Context, opt.Mode), after.PathsIn(pa, opt.Context, opt.Mode))
 		} else {
-			d.PathsOpened, d.PathsClosed = chainPathDiff(before, after, pb, pa, opt, settled)
+			d.PathsOpened, d.PathsClosed = r.chainPathDiff(pb, pa)
 		}
 	}
 	if n&(needHops|needAccess) != 0 {
@@ -229,40 +260,52 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions, s
 	return d
 }
 
-// chainPathDiff compares p's escalation paths on both sides, deciding the paths a settled role
-// takes itself once for both (it takes the same on each side): each side's paths are p's own,
-// then through each role its chains reach, as PathsIn finds them (chainPaths), and the two are
-// compared as pathDiff compares them. Where p takes the same paths itself on both sides and
-// reaches the same roles by the same chains, each taking the same paths itself (a settled role
-// does), the paths through its chains differ only in taking on a role (sts-001), a path where
-// the role is worth more than p: those are told apart without deciding the roles' own paths.
-func chainPathDiff(before, after *Engine, pb, pa *Principal, opt DiffOptions, settled func(arn string) bool) (opened, closed []PathChange) {
+// chainPathDiff compares p's escalation paths on both sides, deciding the paths a role takes
+// itself once for both where it takes the same on each side (a settled one does): each side's
+// paths are p's own, then through each role its chains reach, as PathsIn finds them
+// (chainPaths), and the two are compared as pathDiff compares them. Where p takes the same
+// paths itself on both sides and reaches the same roles by the same chains, each taking the
+// same paths itself, the paths through its chains differ only in taking on a role (sts-001),
+// a path where the role is worth more than p: those are told apart by the roles' worth alone
+// (worthDiff).
+func (r *diffRun) chainPathDiff(pb, pa *Principal) (opened, closed []PathChange) {
+	before, after, opt := r.before, r.after, r.opt
 	gb, ga := before.graph(opt.Context, opt.Mode), after.graph(opt.Context, opt.Mode)
-	db, da := gb.directPaths(pb), ga.directPaths(pa)
-	nb, na := before.reach(pb, opt.Context, opt.Mode), after.reach(pa, opt.Context, opt.Mode)
-	ownPaths := func(e *Engine, g *assumeGraph) func(r *Principal) []Escalation {
-		return func(r *Principal) []Escalation {
-			if rb, ok := before.principals[r.ARN]; ok && settled(r.ARN) {
-				if e == after {
-					sharePower(before, rb, r)
-				}
-				return gb.directPaths(rb)
-			}
-			return g.directPaths(r)
-		}
+	db, da := gb.directPaths(pb), []Escalation(nil)
+	if r.settled(pb.ARN) {
+		sharePower(before, pb, pa)
+		da = db // p takes the same paths itself: only its chains changed
+	} else {
+		da = ga.directPaths(pa)
 	}
-	if opened, closed, ok := worthDiff(before, after, pb, pa, db, da, nb, na, ownPaths(before, gb), ownPaths(after, ga), settled); ok {
+	nb, na := before.reach(pb, opt.Context, opt.Mode), after.reach(pa, opt.Context, opt.Mode)
+	if opened, closed, ok := r.worthDiff(pb, pa, db, da, nb, na); ok {
 		return opened, closed
+	}
+	ownPaths := func(e *Engine, g *assumeGraph) func(role *Principal) []Escalation {
+		return func(role *Principal) []Escalation {
+			rb, ok := before.principals[role.ARN]
+			ra, okA := after.principals[role.ARN]
+			if !ok || !okA {
+				return g.directPaths(role)
+			}
+			if r.settled(role.ARN) {
+				sharePower(before, rb, ra)
+			} else if r.ownDiffers(rb, ra) {
+				return g.directPaths(role)
+			}
+			return gb.directPaths(rb)
+		}
 	}
 	return pathDiff(chainPaths(before, pb, db, nb, ownPaths(before, gb)), chainPaths(after, pa, da, na, ownPaths(after, ga)))
 }
 
 // worthDiff is chainPathDiff where p takes the same paths itself on both sides (db, da) and
 // its walks (nb, na) reach the same roles by the same chains, each of them taking the same
-// paths itself (pathsB, pathsA; a settled role's are not decided): the paths opened and closed
-// are those of taking on a role now worth more than p, or no longer. ok is false where that
-// does not hold.
-func worthDiff(before, after *Engine, pb, pa *Principal, db, da []Escalation, nb, na []reachNode, pathsB, pathsA func(*Principal) []Escalation, settled func(string) bool) (opened, closed []PathChange, ok bool) {
+// paths itself (a settled role's are not decided): the paths opened and closed are those of
+// taking on a role now worth more than p, or no longer. ok is false where that does not hold.
+func (r *diffRun) worthDiff(pb, pa *Principal, db, da []Escalation, nb, na []reachNode) (opened, closed []PathChange, ok bool) {
+	before, after := r.before, r.after
 	if len(nb) != len(na) {
 		return nil, nil, false
 	}
@@ -278,9 +321,9 @@ func worthDiff(before, after *Engine, pb, pa *Principal, db, da []Escalation, nb
 	sts := stsPath()
 	for i := 1; i < len(nb); i++ {
 		rb, ra := nb[i].p, na[i].p
-		if settled(rb.ARN) {
+		if r.settled(rb.ARN) {
 			sharePower(before, rb, ra)
-		} else if o, c := pathDiff(pathsB(rb), pathsA(ra)); len(o)+len(c) > 0 {
+		} else if r.ownDiffers(rb, ra) {
 			return nil, nil, false
 		}
 		wb, wa := before.worthMore(rb, pb), after.worthMore(ra, pa)

@@ -27,10 +27,11 @@ import (
 //   - every principal whose role chains reach, on either side, a role touched so far that
 //     looks different from a chain (differsForChains).
 //
-// Principals outside this map are known to answer the same on both sides.
-func attribute(before, after *Engine, changes []PolicyChange, opt DiffOptions) (map[string]map[int]bool, map[string]need) {
-	causes := map[string]map[int]bool{}
-	needs := map[string]need{}
+// Principals outside this map are known to answer the same on both sides. moved holds those
+// that may take other escalation paths themselves, or be worth something else: all but those
+// the last rule adds.
+func attribute(before, after *Engine, changes []PolicyChange, opt DiffOptions) (causes map[string]map[int]bool, needs map[string]need, moved map[string]bool) {
+	causes, needs = map[string]map[int]bool{}, map[string]need{}
 	var part need // what the causes being added can change
 	add := func(arn string, i int) {
 		if causes[arn] == nil {
@@ -127,6 +128,12 @@ func attribute(before, after *Engine, changes []PolicyChange, opt DiffOptions) (
 			}
 		}
 	}
+	// Everyone touched so far may take other paths itself; those the walk back from a changed
+	// role adds take the same (their own policies, hops and targets did not change).
+	moved = make(map[string]bool, len(causes))
+	for arn := range causes {
+		moved[arn] = true
+	}
 	// Those whose chains reach a role that looks different from a chain, on either side.
 	seen := map[string]map[int]bool{}
 	var arns []string
@@ -160,7 +167,7 @@ func attribute(before, after *Engine, changes []PolicyChange, opt DiffOptions) (
 			}
 		}
 	}
-	return causes, needs
+	return causes, needs, moved
 }
 
 // need says which parts of a principal's answer a change can alter.
