@@ -101,8 +101,10 @@ type OutsideChange struct {
 type DiffOptions struct {
 	Context *Context
 	Mode    Mode
-	// Full decides every principal on both sides; otherwise only those a policy change can
-	// touch are decided again, and the rest are known unchanged.
+	// Full decides every principal on both sides, each one's paths by PathsIn on each side;
+	// otherwise only those a policy change can touch are decided again, the rest are known
+	// unchanged, and the paths a settled role takes itself are found once for both sides
+	// (chainPathDiff).
 	Full bool
 }
 
@@ -127,7 +129,8 @@ func Diff(before, after *Engine, opt DiffOptions) *AccountDiff {
 			d.Removed = append(d.Removed, p.ARN)
 		}
 	}
-	causes, needs := attribute(before, after, d.Policies)
+	causes, needs, moved := attribute(before, after, d.Policies, opt)
+	run := &diffRun{before: before, after: after, opt: opt, moved: moved, own: map[string]bool{}}
 	var arns []string
 	if opt.Full {
 		for _, p := range after.order {
@@ -156,7 +159,7 @@ func Diff(before, after *Engine, opt DiffOptions) *AccountDiff {
 				if !opt.Full {
 					n = needs[arns[i]]
 				}
-				results[i] = principalDiff(before, after, arns[i], n, opt)
+				results[i] = run.principalDiff(arns[i], n)
 			}
 		})
 	}
@@ -194,9 +197,41 @@ func causeList(m map[int]bool) []int {
 	return out
 }
 
+// diffRun is what the principals' diffs of one Diff share: the two sides, how they are
+// decided, the principals that may take other paths themselves (moved, from attribute), and
+// whether each of those does (own, by ARN), decided once.
+type diffRun struct {
+	before, after *Engine
+	opt           DiffOptions
+	moved         map[string]bool
+	mu            sync.Mutex
+	own           map[string]bool
+}
+
+// settled reports whether the principal takes the same paths itself on both sides, and is
+// worth as much: its own policies, hops and targets did not change.
+func (r *diffRun) settled(arn string) bool { return !r.moved[arn] }
+
+// ownDiffers reports whether a role takes other paths itself on the two sides (rb, ra).
+func (r *diffRun) ownDiffers(rb, ra *Principal) bool {
+	r.mu.Lock()
+	d, ok := r.own[rb.ARN]
+	r.mu.Unlock()
+	if ok {
+		return d
+	}
+	o, c := pathDiff(r.before.graph(r.opt.Context, r.opt.Mode).directPaths(rb), r.after.graph(r.opt.Context, r.opt.Mode).directPaths(ra))
+	d = len(o)+len(c) > 0
+	r.mu.Lock()
+	r.own[rb.ARN] = d
+	r.mu.Unlock()
+	return d
+}
+
 // principalDiff decides again the parts of one principal's answer that n names, on both
 // sides; nil when nothing changed.
-func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions) *PrincipalDiff {
+func (r *diffRun) principalDiff(arn string, n need) *PrincipalDiff {
+	before, after, opt := r.before, r.after, r.opt
 	pb, pa := before.principals[arn], after.principals[arn]
 	d := &PrincipalDiff{ARN: arn, Gained: []AccessChange{}, Lost: []AccessChange{}, PathsOpened: []PathChange{},
 		PathsClosed: []PathChange{}, HopsAdded: []HopChange{}, HopsRemoved: []HopChange{}}
@@ -210,7 +245,11 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions) *
 		}
 	}
 	if n&needPaths != 0 {
-		d.PathsOpened, d.PathsClosed = pathDiff(before.PathsIn(pb, opt.Context, opt.Mode), after.PathsIn(pa, opt.Context, opt.Mode))
+		if opt.Full {
+			d.PathsOpened, d.PathsClosed = pathDiff(before.PathsIn(pb, opt.Context, opt.Mode), after.PathsIn(pa, opt.Context, opt.Mode))
+		} else {
+			d.PathsOpened, d.PathsClosed = r.chainPathDiff(pb, pa)
+		}
 	}
 	if n&(needHops|needAccess) != 0 {
 		d.HopsAdded, d.HopsRemoved = hopDiff(before.assumable(pb, opt.Context, opt.Mode).all(), after.assumable(pa, opt.Context, opt.Mode).all())
@@ -219,6 +258,138 @@ func principalDiff(before, after *Engine, arn string, n need, opt DiffOptions) *
 		return nil
 	}
 	return d
+}
+
+// chainPathDiff compares p's escalation paths on both sides, deciding the paths a role takes
+// itself once for both where it takes the same on each side (a settled one does): each side's
+// paths are p's own, then through each role its chains reach, as PathsIn finds them
+// (chainPaths), and the two are compared as pathDiff compares them. Where p takes the same
+// paths itself on both sides and reaches the same roles by the same chains, each taking the
+// same paths itself, the paths through its chains differ only in taking on a role (sts-001),
+// a path where the role is worth more than p: those are told apart by the roles' worth alone
+// (worthDiff).
+func (r *diffRun) chainPathDiff(pb, pa *Principal) (opened, closed []PathChange) {
+	before, after, opt := r.before, r.after, r.opt
+	gb, ga := before.graph(opt.Context, opt.Mode), after.graph(opt.Context, opt.Mode)
+	db, da := gb.directPaths(pb), []Escalation(nil)
+	if r.settled(pb.ARN) {
+		sharePower(before, pb, pa)
+		da = db // p takes the same paths itself: only its chains changed
+	} else {
+		da = ga.directPaths(pa)
+	}
+	nb, na := before.reach(pb, opt.Context, opt.Mode), after.reach(pa, opt.Context, opt.Mode)
+	if opened, closed, ok := r.worthDiff(pb, pa, db, da, nb, na); ok {
+		return opened, closed
+	}
+	ownPaths := func(e *Engine, g *assumeGraph) func(role *Principal) []Escalation {
+		return func(role *Principal) []Escalation {
+			rb, ok := before.principals[role.ARN]
+			ra, okA := after.principals[role.ARN]
+			if !ok || !okA {
+				return g.directPaths(role)
+			}
+			if r.settled(role.ARN) {
+				sharePower(before, rb, ra)
+			} else if r.ownDiffers(rb, ra) {
+				return g.directPaths(role)
+			}
+			return gb.directPaths(rb)
+		}
+	}
+	return pathDiff(chainPaths(before, pb, db, nb, ownPaths(before, gb)), chainPaths(after, pa, da, na, ownPaths(after, ga)))
+}
+
+// worthDiff is chainPathDiff where p takes the same paths itself on both sides (db, da) and
+// its walks (nb, na) reach the same roles by the same chains, each of them taking the same
+// paths itself (a settled role's are not decided): the paths opened and closed are those of
+// taking on a role now worth more than p, or no longer. ok is false where that does not hold.
+func (r *diffRun) worthDiff(pb, pa *Principal, db, da []Escalation, nb, na []reachNode) (opened, closed []PathChange, ok bool) {
+	before, after := r.before, r.after
+	if len(nb) != len(na) {
+		return nil, nil, false
+	}
+	if o, c := pathDiff(db, da); len(o)+len(c) > 0 {
+		return nil, nil, false
+	}
+	for i := range nb {
+		if nb[i].p.ARN != na[i].p.ARN || nb[i].parent != na[i].parent {
+			return nil, nil, false
+		}
+	}
+	opened, closed = []PathChange{}, []PathChange{}
+	sts := stsPath()
+	for i := 1; i < len(nb); i++ {
+		rb, ra := nb[i].p, na[i].p
+		if r.settled(rb.ARN) {
+			sharePower(before, rb, ra)
+		} else if r.ownDiffers(rb, ra) {
+			return nil, nil, false
+		}
+		wb, wa := before.worthMore(rb, pb), after.worthMore(ra, pa)
+		if wb == wa {
+			continue
+		}
+		c := PathChange{ID: sts.ID, Name: sts.Name, Category: sts.Category, To: rb.ARN}
+		for _, h := range chainTo(nb, nb[i].parent) {
+			c.Via = append(c.Via, h.To)
+		}
+		if wa {
+			opened = append(opened, c)
+		} else {
+			closed = append(closed, c)
+		}
+	}
+	return opened, closed, true
+}
+
+// chainPaths is what PathsIn finds for p, from the paths p takes itself (direct), the walk of
+// its role chains (nodes, from reach) and the paths each role it reaches takes itself (paths):
+// p's own first, then for each role in the walk's order, taking it on (sts-001) when it is
+// worth more than p, and the paths it takes, through the chain; each path once for each target,
+// by its first way. Only what pathDiff compares is filled in: the path, the target, the chain.
+func chainPaths(e *Engine, p *Principal, direct []Escalation, nodes []reachNode, paths func(r *Principal) []Escalation) []Escalation {
+	out := append([]Escalation(nil), direct...)
+	type key struct{ id, target string }
+	seen := map[key]bool{}
+	mark := func(id, target string) bool {
+		k := key{id, target}
+		if target == p.ARN || seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
+	for _, esc := range out {
+		mark(esc.Path.ID, esc.Target)
+	}
+	sts := stsPath()
+	for i := 1; i < len(nodes); i++ {
+		role := nodes[i].p
+		var chain []Hop
+		via := func() []Hop {
+			if chain == nil {
+				chain = chainTo(nodes, i)
+			}
+			return chain
+		}
+		own := paths(role) // first: it may give the role its power from the other side
+		if e.worthMore(role, p) && mark(sts.ID, role.ARN) {
+			out = append(out, Escalation{Path: sts, Target: role.ARN, Via: via()[:len(via())-1]})
+		}
+		for _, esc := range own {
+			if mark(esc.Path.ID, esc.Target) {
+				out = append(out, Escalation{Path: esc.Path, Target: esc.Target, Via: via()})
+			}
+		}
+	}
+	return out
+}
+
+// sharePower gives the later side's principal a settled principal's power (what it can do, as
+// escalation weighs it) from the earlier side, rather than deciding it again.
+func sharePower(before *Engine, pb, pa *Principal) {
+	pa.powerOnce.Do(func() { pa.pow = before.power(pb) })
 }
 
 // accessEntry is one action on one resource pattern of a what-can answer.

@@ -3,6 +3,7 @@ package eval_test
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"sort"
 	"strings"
@@ -22,18 +23,7 @@ import (
 // trusted by EC2 only, and an organization whose root allows everything.
 func diffAccount(t *testing.T) []*model.Account {
 	t.Helper()
-	shared, err := synth.Load(synth.Options{Roles: 24, Users: 12, Policies: 16, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(shared)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var accts []*model.Account
-	if err := json.Unmarshal(raw, &accts); err != nil {
-		t.Fatal(err)
-	}
+	accts := synthCopy(t, synth.Options{Roles: 24, Users: 12, Policies: 16, Seed: 5})
 	a := accts[0]
 	id := a.ID
 	policy := func(name string, docs ...string) string {
@@ -71,6 +61,30 @@ func diffAccount(t *testing.T) []*model.Account {
 		SCPs: []model.OrgPolicy{{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Document: parse(t, allow("*", "*"))}}}}}
 	if w := a.Index(); len(w) > 0 {
 		t.Fatalf("the test account does not index: %s", w[0])
+	}
+	return accts
+}
+
+// synthCopy returns a copy of the generated accounts the options describe, indexed, that a
+// test may change.
+func synthCopy(t *testing.T, opts synth.Options) []*model.Account {
+	t.Helper()
+	shared, err := synth.Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accts []*model.Account
+	if err := json.Unmarshal(raw, &accts); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accts {
+		if w := a.Index(); len(w) > 0 {
+			t.Fatalf("the generated account does not index: %s", w[0])
+		}
 	}
 	return accts
 }
@@ -310,6 +324,108 @@ func TestDiffMutations(t *testing.T) {
 				}
 			}
 			tc.check(t, d, after[0])
+		})
+	}
+}
+
+// TestDiffIncrementalAgreesDense changes a generated account with a real account's trust (the
+// Dense shape: wide sts:AssumeRole grants, roles trusting the account, each other and services,
+// so chains reach far and escalation steps act on many targets) by handfuls of every kind of
+// change mutateStep makes, and checks that deciding only the principals the changes touch
+// gives the same diff as deciding everyone, paths through every chain included (diffBoth).
+// The semantics weighed are those of TestDiffMutations.
+func TestDiffIncrementalAgreesDense(t *testing.T) {
+	opts := synth.Options{Roles: 160, Users: 60, Policies: 120, Seed: 9, Shape: synth.Dense}
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			before, after := synthCopy(t, opts), synthCopy(t, opts)
+			rng := rand.New(rand.NewPCG(seed, 17))
+			for i := range mutateKinds {
+				mutateStep(t, after[0], rng, (i+int(seed))%mutateKinds)
+			}
+			d := diffBoth(t, before, after)
+			if len(d.Policies) < mutateKinds/2 {
+				t.Errorf("%d policy changes; the mutations made %d", len(d.Policies), mutateKinds)
+			}
+		})
+	}
+}
+
+// TestDiffTargetWorth checks the principals a change reaches through escalation steps alone:
+// their own policies do not change, but a principal their steps act on is worth something else
+// as a target. Deciding only the touched principals must find them (diffBoth), and name the
+// change that caused it. A path that takes another principal over must gain something, and
+// one that writes a new version of a policy attached to it rewrites what it may do
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html).
+func TestDiffTargetWorth(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// steps is the escalator's inline policy on both sides; change makes the target differ.
+		steps  string
+		change func(t *testing.T, a *model.Account)
+		target string
+	}{{
+		name:  "the target can do more",
+		steps: allow("iam:CreateAccessKey", "arn:aws:iam::*:user/diff-plain"),
+		change: func(t *testing.T, a *model.Account) {
+			u := findUser(t, a, "diff-plain")
+			u.AttachedPolicies = append(u.AttachedPolicies, "arn:aws:iam::"+a.ID+":policy/diff-narrow")
+		},
+		target: "user/diff-plain",
+	}, {
+		name:  "a policy the escalator may rewrite is attached to the target",
+		steps: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"*"},{"Effect":"Allow","Action":"iam:UpdateAssumeRolePolicy","Resource":"arn:aws:iam::*:role/diff-vendor"}]}`,
+		change: func(t *testing.T, a *model.Account) {
+			r := findRole(t, a, "diff-vendor")
+			r.AttachedPolicies = append(r.AttachedPolicies, "arn:aws:iam::"+a.ID+":policy/diff-quiet")
+		},
+		target: "role/diff-vendor",
+	}, {
+		name:  "a group the escalator may join, with no members, gets a policy",
+		steps: allow("iam:AddUserToGroup", "arn:aws:iam::*:group/diff-team"),
+		change: func(t *testing.T, a *model.Account) {
+			for _, g := range a.Groups {
+				if g.Name == "diff-team" {
+					g.AttachedPolicies = append(g.AttachedPolicies, "arn:aws:iam::"+a.ID+":policy/diff-narrow")
+				}
+			}
+		},
+		target: "group/diff-team",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			setup := func() []*model.Account {
+				accts := diffAccount(t)
+				a := accts[0]
+				// A policy that gives nothing escalation weighs: attaching it changes no power.
+				a.Policies = append(a.Policies, &model.ManagedPolicy{ARN: "arn:aws:iam::" + a.ID + ":policy/diff-quiet", Name: "diff-quiet", Path: "/",
+					DefaultVersion: "v1", Versions: []model.PolicyVersion{{ID: "v1", IsDefault: true, Document: parse(t, allow("sqs:SendMessage", "*"))}}})
+				a.Groups = append(a.Groups, &model.Group{ARN: "arn:aws:iam::" + a.ID + ":group/diff-team", Name: "diff-team", Path: "/", ID: "AGPADIFFTEAM"})
+				u := findUser(t, a, "diff-escalator")
+				u.InlinePolicies = append(u.InlinePolicies, model.InlinePolicy{Name: "steps", Document: parse(t, tc.steps)})
+				if w := a.Index(); len(w) > 0 {
+					t.Fatalf("the test account does not index: %s", w[0])
+				}
+				return accts
+			}
+			before, after := setup(), setup()
+			tc.change(t, after[0])
+			d := diffBoth(t, before, after)
+			escalator := "arn:aws:iam::" + after[0].ID + ":user/diff-escalator"
+			for _, p := range d.Principals {
+				if p.ARN != escalator {
+					continue
+				}
+				for _, o := range p.PathsOpened {
+					if strings.HasSuffix(o.To, tc.target) {
+						if fmt.Sprint(p.Causes) != "[0]" {
+							t.Errorf("diff-escalator: causes %v, want [0]", p.Causes)
+						}
+						return
+					}
+				}
+				t.Fatalf("diff-escalator opened %+v; want a path to %s", p.PathsOpened, tc.target)
+			}
+			t.Fatalf("the diff does not list diff-escalator: %s", diffJSON(t, d))
 		})
 	}
 }

@@ -2,6 +2,8 @@ package eval
 
 import (
 	"runtime"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -15,16 +17,21 @@ import (
 //   - the principal's own policies, memberships, boundary, its groups' policies, the managed
 //     policies it or its groups hold (a new default version), its account's SCPs and RCPs, a
 //     resource policy that names it (by ARN, its account, or "*");
-//   - for a role whose trust changed (or a user or role created or deleted), the principals
-//     its trust admits on either side;
-//   - the principals whose escalation steps could act on a principal touched so far (its
-//     ARN, its groups, its customer managed policies): a path's target is worth what it can do;
-//   - every principal whose role chains reach, on either side, a role touched so far.
+//   - for a role whose trust changed, the principals its changed statements name that may
+//     assume it on either side (trustAssumers); for a user or role created or deleted, every
+//     principal its trust admits;
+//   - the principals whose escalation steps can find something else on a principal touched
+//     so far, or on a group whose policies changed: what path finding weighs of a target
+//     changed (targetChange) in a way those steps see (mayChangeFor), decided in the request
+//     context and mode of opt;
+//   - every principal whose role chains reach, on either side, a role touched so far that
+//     looks different from a chain (differsForChains).
 //
-// Principals outside this map are known to answer the same on both sides.
-func attribute(before, after *Engine, changes []PolicyChange) (map[string]map[int]bool, map[string]need) {
-	causes := map[string]map[int]bool{}
-	needs := map[string]need{}
+// Principals outside this map are known to answer the same on both sides. moved holds those
+// that may take other escalation paths themselves, or be worth something else: all but those
+// the last rule adds.
+func attribute(before, after *Engine, changes []PolicyChange, opt DiffOptions) (causes map[string]map[int]bool, needs map[string]need, moved map[string]bool) {
+	causes, needs = map[string]map[int]bool{}, map[string]need{}
 	var part need // what the causes being added can change
 	add := func(arn string, i int) {
 		if causes[arn] == nil {
@@ -77,43 +84,55 @@ func attribute(before, after *Engine, changes []PolicyChange) (map[string]map[in
 	part = needHops | needPaths
 	// Those a changed trust admits, on either side, assume the role differently.
 	for role, is := range trustChanged {
-		for _, e := range engines {
-			if r, ok := e.principals[role]; ok && r.Kind() == model.EntityRole {
-				for _, p := range e.assumersOf(r) {
-					for _, i := range is {
-						add(p.ARN, i)
-					}
-				}
+		for _, arn := range trustAssumers(before, after, role, is, changes) {
+			for _, i := range is {
+				add(arn, i)
 			}
 		}
 	}
-	// Those whose escalation steps act on a changed principal: its worth as a target changed.
+	// Those whose escalation steps act on a principal whose worth as a target changed.
 	part = needPaths
-	targets := make(map[string]map[int]bool, len(causes))
+	var changed []*changedTarget
 	for arn, is := range causes {
-		targets[arn] = is
-	}
-	for k, e := range engines {
-		on := make(map[string][]escalationTarget, len(targets))
-		for arn := range targets {
-			on[arn] = e.targetResources(arn, holders[k])
+		if t := targetChange(before, after, arn, is, holders, trustChanged[arn] != nil); t != nil {
+			changed = append(changed, t)
 		}
-		for _, x := range e.order {
+	}
+	for g, is := range groupChanges(engines, changes) {
+		changed = append(changed, &changedTarget{arn: g, is: is, specific: []escalationTarget{{"group", g}}})
+	}
+	sort.Slice(changed, func(i, j int) bool { return changed[i].arn < changed[j].arn })
+	for k, e := range engines {
+		// Each principal is weighed on its own (in parallel); what it gains is added after.
+		gains := make([][]*changedTarget, len(e.order))
+		e.forEach(e.order, func(j int, x *Principal) {
 			stmts := x.escalationStatements()
-			if len(stmts) == 0 || adminOnBoth(before, after, x.ARN) {
-				continue // an administrator has no path of its own to gain
+			if len(stmts) == 0 {
+				return
 			}
-			for arn, is := range targets {
-				if causes[x.ARN] != nil && containsAll(causes[x.ARN], is) {
+			for _, t := range changed {
+				if causes[x.ARN] != nil && containsAll(causes[x.ARN], t.is) || !t.mayChangeFor(engines, k, x, stmts, opt) {
 					continue
 				}
-				if mayActOn(stmts, on[arn]) {
-					for i := range is {
-						add(x.ARN, i)
-					}
+				if adminOnBoth(before, after, x.ARN) {
+					return // an administrator has no path of its own to gain
+				}
+				gains[j] = append(gains[j], t)
+			}
+		})
+		for j, ts := range gains {
+			for _, t := range ts {
+				for i := range t.is {
+					add(e.order[j].ARN, i)
 				}
 			}
 		}
+	}
+	// Everyone touched so far may take other paths itself; those the walk back from a changed
+	// role adds take the same (their own policies, hops and targets did not change).
+	moved = make(map[string]bool, len(causes))
+	for arn := range causes {
+		moved[arn] = true
 	}
 	// Those whose chains reach a role that looks different from a chain, on either side.
 	seen := map[string]map[int]bool{}
@@ -148,7 +167,7 @@ func attribute(before, after *Engine, changes []PolicyChange) (map[string]map[in
 			}
 		}
 	}
-	return causes, needs
+	return causes, needs, moved
 }
 
 // need says which parts of a principal's answer a change can alter.
@@ -183,6 +202,228 @@ func differsForChains(before, after *Engine, arn string) bool {
 	}
 	opened, closed := pathDiff(before.graph(nil, Discovery).directPaths(pb), after.graph(nil, Discovery).directPaths(pa))
 	return len(opened)+len(closed) > 0
+}
+
+// trustAssumers lists the principals whose one hop to a role can differ between the sides
+// because of the changes is (indices into changes) of its trust: those the changed statements
+// name (an unchanged statement treats everyone the same on both sides) and that may assume the
+// role, as can decides it, on either side. A role created or deleted is weighed whole: every
+// principal that may assume it on the side it is on.
+func trustAssumers(before, after *Engine, role string, is []int, changes []PolicyChange) []string {
+	var stmts []StatementChange
+	for _, i := range is {
+		if changes[i].Kind != ChangeTrust {
+			var out []string
+			for _, e := range []*Engine{before, after} {
+				if r, ok := e.principals[role]; ok && r.Kind() == model.EntityRole {
+					for _, p := range e.assumersOf(r) {
+						out = append(out, p.ARN)
+					}
+				}
+			}
+			return out
+		}
+		stmts = append(stmts, changes[i].Statements...)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range []*Engine{before, after} {
+		r, ok := e.principals[role]
+		if !ok || r.Kind() != model.EntityRole {
+			continue
+		}
+		for _, arn := range namedBy(e, stmts) {
+			p, ok := e.principals[arn]
+			if seen[arn] || !ok || p == r {
+				continue
+			}
+			if res, err := e.Can(p, AssumeAction, r.ARN, nil, Options{Mode: Discovery}); err == nil && res.Decision == Allowed {
+				seen[arn] = true
+				out = append(out, arn)
+			}
+		}
+	}
+	return out
+}
+
+// changedTarget is a principal or group whose worth as the target of an escalation step
+// changed: what steps on it find may differ between the sides.
+type changedTarget struct {
+	arn string
+	is  map[int]bool // the changes (indices) that touch it
+	// whole is set when it is on one side only or its administrator status changed (paths
+	// rank their targets by it): any step on what all lists may find something else.
+	whole bool
+	all   [2][]escalationTarget // what steps act on to take it over, on each side (targetResources)
+	// power is set when what it can do changed, administrator status aside: a path that takes
+	// it over finds it only when it is worth more than the actor (worthMore), on each side p.
+	power bool
+	p     [2]*Principal
+	// only lists, on each side, the customer managed policies attached to it on that side only,
+	// and common those on both: a new policy version (iam:CreatePolicyVersion) on any of them
+	// rewrites it.
+	only   [2][]string
+	common []string
+	// specific lists the other things whose change steps on them may see: the role, when its
+	// trust admits another set of services (passing it to one); the group, when its policies
+	// changed (joining it).
+	specific []escalationTarget
+}
+
+// targetChange says how the principal with the ARN changed as the target of escalation steps,
+// or nil when steps on it find the same on both sides. The weighing follows what path finding
+// reads of a target (finder): its administrator status (ranking), whether it is worth more
+// than the actor (principal access, passing a role), the customer managed policies attached to
+// it (a new policy version), and for a role, the services its trust admits.
+func targetChange(before, after *Engine, arn string, is map[int]bool, holders [2]map[string][]string, trustChanged bool) *changedTarget {
+	pb, okB := before.principals[arn]
+	pa, okA := after.principals[arn]
+	t := &changedTarget{arn: arn, is: is, p: [2]*Principal{pb, pa}}
+	t.all = [2][]escalationTarget{before.targetResources(arn, holders[0]), after.targetResources(arn, holders[1])}
+	if !okB || !okA || before.IsAdmin(pb) != after.IsAdmin(pa) {
+		t.whole = true
+		return t
+	}
+	t.power = before.power(pb) != after.power(pa)
+	pols := [2][]string{(&finder{e: before}).attachedCustomerPolicies(pb), (&finder{e: after}).attachedCustomerPolicies(pa)}
+	for k := range pols {
+		for _, pol := range pols[k] {
+			switch {
+			case !slices.Contains(pols[1-k], pol):
+				t.only[k] = append(t.only[k], pol)
+			case k == 0:
+				t.common = append(t.common, pol)
+			}
+		}
+	}
+	if trustChanged && pb.Kind() == model.EntityRole && serviceTrustChanged(before, after, pb, pa) {
+		t.specific = append(t.specific, escalationTarget{"role", arn})
+	}
+	if !t.power && len(t.only[0])+len(t.only[1]) == 0 && len(t.specific) == 0 {
+		return nil
+	}
+	return t
+}
+
+// mayChangeFor reports whether the escalation paths of x (a principal of engines[k], with its
+// escalationStatements stmts) can differ between the sides because of the target, in the
+// request context and mode of opt.
+func (t *changedTarget) mayChangeFor(engines []*Engine, k int, x *Principal, stmts []*statement, opt DiffOptions) bool {
+	if t.whole {
+		return mayActOn(stmts, t.all[k])
+	}
+	if mayActOn(stmts, t.specific) {
+		return true
+	}
+	xs := [2]*Principal{engines[0].principals[x.ARN], engines[1].principals[x.ARN]}
+	if xs[0] == nil || xs[1] == nil {
+		return mayActOn(stmts, t.all[k])
+	}
+	if t.power && mayActOn(stmts, t.all[k]) && engines[0].worthMore(t.p[0], xs[0]) != engines[1].worthMore(t.p[1], xs[1]) {
+		return true
+	}
+	// A path that rewrites the target through a policy attached to it on one side only finds
+	// it there alone, unless x may rewrite a policy attached on both sides. Finding it on one
+	// side changes what the path reports only when it is the target the path names there.
+	if len(t.only[0])+len(t.only[1]) == 0 || mayRewrite(engines[k], x, stmts, t.common, true) {
+		return false
+	}
+	for side, e := range engines {
+		if !mayRewrite(e, xs[side], xs[side].escalationStatements(), t.only[side], false) {
+			continue
+		}
+		// A path finds the target only if its other steps, on the target itself, are allowed.
+		var paths []*catalog.EscalationPath
+		for _, path := range rewritePaths() {
+			if takesSteps(e, xs[side], path, t.arn, opt) {
+				paths = append(paths, path)
+			}
+		}
+		for _, esc := range pathsAmong(e, xs[side], paths, opt) {
+			if esc.Target == t.arn {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rewritePaths are the escalation catalogue's paths that take another principal over by a
+// new version of a policy attached to it (iam:CreatePolicyVersion).
+var rewritePaths = sync.OnceValue(func() []*catalog.EscalationPath {
+	var out []*catalog.EscalationPath
+	for _, p := range catalog.EscalationPaths() {
+		if p.Category == catalog.PrincipalAccess && slices.Contains(p.RequiredActions, "iam:createpolicyversion") {
+			out = append(out, p)
+		}
+	}
+	return out
+})
+
+// takesSteps reports whether x may take the path's steps on the target, in the request
+// context and mode of opt, other than the new policy version (on a policy, not the target).
+func takesSteps(e *Engine, x *Principal, path *catalog.EscalationPath, target string, opt DiffOptions) bool {
+	for _, a := range path.RequiredActions {
+		if a == "iam:createpolicyversion" {
+			continue
+		}
+		if r, err := e.decide(x, a, target, opt.Context, Options{Mode: opt.Mode}); err != nil || r.Decision != Allowed {
+			return false
+		}
+	}
+	return true
+}
+
+// pathsAmong finds, as the paths x takes itself (directPaths) are found, those of the given
+// catalogue paths, in the request context and mode of opt: each reported for its best target.
+func pathsAmong(e *Engine, x *Principal, paths []*catalog.EscalationPath, opt DiffOptions) []Escalation {
+	if e.power(x).admin {
+		return nil
+	}
+	f := e.graph(opt.Context, opt.Mode).newFinder(x)
+	for _, path := range paths {
+		f.path(path)
+		f.flush()
+	}
+	return f.out
+}
+
+// mayRewrite reports whether x may create a new version (iam:CreatePolicyVersion) of one of
+// the policies, as can decides it in discovery mode with no request context (what any context
+// allows it); with sure, only where it is allowed outright, in every context.
+func mayRewrite(e *Engine, x *Principal, stmts []*statement, policies []string, sure bool) bool {
+	const action = "iam:createpolicyversion"
+	for _, pol := range policies {
+		if !mayActOnWith(stmts, action, escalationTarget{"policy", pol}) {
+			continue
+		}
+		res, err := e.Can(x, action, pol, nil, Options{Mode: Discovery})
+		if err == nil && res.Decision == Allowed && (!sure || res.Condition == nil || !res.Condition.IsOpen()) {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceTrustChanged reports whether a role's trust admits a different set of the service
+// principals escalation paths pass roles to (servicePrincipals), decided as rolesTrusting
+// decides them.
+func serviceTrustChanged(before, after *Engine, pb, pa *Principal) bool {
+	admits := func(e *Engine, r *Principal, service string) bool {
+		rp := e.resources[r.ARN]
+		if rp == nil {
+			return false
+		}
+		req := &Request{Principal: service, Action: AssumeAction, Resource: r.ARN, ResourceAccount: r.Account}
+		res, err := Evaluate(&Input{Resource: rp.policy}, req, Options{Mode: Discovery})
+		return err == nil && res.Decision == Allowed
+	}
+	for _, service := range servicePrincipals {
+		if admits(before, pb, service) != admits(after, pa, service) {
+			return true
+		}
+	}
+	return false
 }
 
 // adminOnBoth reports whether the principal is an administrator on both sides: it then has no
@@ -406,17 +647,24 @@ func (e *Engine) targetResources(arn string, holders map[string][]string) []esca
 // mayActOn is a quick test, ignoring conditions, of whether one of the statements
 // (escalationStatements) allows an escalation action on a target of its kind.
 func mayActOn(stmts []*statement, targets []escalationTarget) bool {
+	for _, a := range escalationActions() {
+		for _, t := range targets {
+			if mayActOnWith(stmts, a, t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayActOnWith is mayActOn for one escalation action (lower case).
+func mayActOnWith(stmts []*statement, action string, t escalationTarget) bool {
+	if targetKind(action) != t.kind {
+		return false
+	}
 	for _, s := range stmts {
-		for _, a := range escalationActions() {
-			if !s.matchAction(a) {
-				continue
-			}
-			kind := targetKind(a)
-			for _, t := range targets {
-				if t.kind == kind && s.mightMatchResource(t.arn) {
-					return true
-				}
-			}
+		if s.matchAction(action) && s.mightMatchResource(t.arn) {
+			return true
 		}
 	}
 	return false
@@ -477,6 +725,38 @@ func (e *Engine) assumersOf(role *Principal) []*Principal {
 	out := make([]*Principal, len(hops))
 	for i, h := range hops {
 		out[i] = h.role
+	}
+	return out
+}
+
+// groupChanges maps each group whose policies changed (attached, detached, inline, or a new
+// default version or edit of a managed policy attached to it) to the changes: a user that
+// may join it gains what its policies give.
+func groupChanges(engines []*Engine, changes []PolicyChange) map[string]map[int]bool {
+	out := map[string]map[int]bool{}
+	add := func(g string, i int) {
+		if out[g] == nil {
+			out[g] = map[int]bool{}
+		}
+		out[g][i] = true
+	}
+	for i, c := range changes {
+		switch c.Kind {
+		case ChangeAttached, ChangeDetached, ChangeInlineAdded, ChangeInlineRemoved, ChangeInlineEdited:
+			if strings.Contains(c.Entity, ":group/") {
+				add(c.Entity, i)
+			}
+		case ChangeDefaultVersion, ChangePolicyEdited:
+			for _, e := range engines {
+				for _, a := range e.accounts {
+					for _, g := range a.Groups {
+						if slices.Contains(g.AttachedPolicies, c.Entity) {
+							add(g.ARN, i)
+						}
+					}
+				}
+			}
+		}
 	}
 	return out
 }

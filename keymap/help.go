@@ -8,7 +8,8 @@ type Context int
 // The contexts that have help of their own.
 const (
 	Principals    Context = iota // the principals (or resources) list
-	AccessTree                   // a tree: access, reverse, chains and paths
+	AccessTree                   // the access tree, with its toggles
+	PlainTree                    // a tree without those toggles: reverse, chains and paths, the Changes tree
 	Explanation                  // the explanation document
 	ContextEditor                // the request-context editor
 	WhatIfEditor                 // the what-if editor
@@ -25,6 +26,8 @@ func (k KeyMap) ShortHelp(c Context) []key.Binding {
 		return []key.Binding{k.List.Filter, k.List.Open, g.NextView, g.Context, g.WhatIf, g.Palette, g.Questions, g.Help, g.Quit}
 	case AccessTree:
 		return []key.Binding{k.Tree.Toggle, k.Tree.Explain, k.List.Filter, k.Tree.ShowDenied, k.Tree.WritesOnly, k.Tree.ViaChains, g.Back, g.Help}
+	case PlainTree:
+		return []key.Binding{k.Tree.Toggle, k.Tree.Explain, k.List.Filter, g.Copy, g.Export, g.Back, g.Help}
 	case Explanation:
 		return []key.Binding{k.Document.Search, k.Document.Next, g.Copy, g.Export, g.Back, g.Help}
 	case ContextEditor:
@@ -52,6 +55,9 @@ func (k KeyMap) FullHelp(c Context) [][]key.Binding {
 	case AccessTree:
 		t := k.Tree
 		own = []key.Binding{t.Expand, t.Collapse, t.Toggle, t.Explain, l.Filter, t.ShowDenied, t.WritesOnly, t.ViaChains, g.Copy, g.Export}
+	case PlainTree:
+		t := k.Tree
+		own = []key.Binding{t.Expand, t.Collapse, t.Toggle, t.Explain, l.Filter, g.Copy, g.Export}
 	case Explanation:
 		d := k.Document
 		own = []key.Binding{d.Search, d.Next, d.Prev, g.Copy, g.Export}

@@ -36,6 +36,9 @@ type diffState struct {
 	diff     *eval.AccountDiff
 	err      error
 	accounts []*model.Account // the earlier state once read
+	// land is the principal ARN a guided question lands on, selected in the list as soon as
+	// the diff lists it; "" when none waits.
+	land string
 }
 
 // diffCmd reads the earlier state (unless it is read already), compiles it, and diffs it
@@ -99,7 +102,10 @@ func (m *Model) handleChanges(msg changesMsg) tea.Cmd {
 		keep = it.key()
 	}
 	m.changes.setItems(changeItems(msg.diff, m.ctx.accounts))
-	if keep != "" {
+	switch {
+	case m.diff.land != "":
+		m.landChange(m.diff.land)
+	case keep != "":
 		m.changes.selectItem(func(li listItem) bool { return li.(*changeItem).key() == keep })
 	}
 	// The entry shown is built again from the new diff, keeping what is open and selected.
@@ -114,6 +120,18 @@ func (m *Model) handleChanges(msg changesMsg) tea.Cmd {
 		return tea.Batch(m.showChange(), m.followSelection(false))
 	}
 	return nil
+}
+
+// landChange selects a principal's entry in the Changes list (its changes first: the list
+// puts them before the unchanged), for a guided question; until a diff lists it, the wish waits
+// for the diff (handleChanges).
+func (m *Model) landChange(arn string) {
+	m.diff.land = arn
+	if m.diff.diff == nil || m.diff.busy {
+		return // the diff being decided is the one that must list it
+	}
+	m.changes.selectItem(func(li listItem) bool { return li.(*changeItem).arn == arn })
+	m.diff.land = ""
 }
 
 // changeKind says what a Changes list entry is.

@@ -94,6 +94,36 @@ func TestChangesDrillInExplainsBothSides(t *testing.T) {
 	d.contains("group-joined")
 }
 
+// The Changes tree's footer and help name only the keys that work in it: the access tree's
+// toggles (D, M, V) do nothing there, and pressing them leaves the view as it is.
+func TestChangesTreeKeysThatWork(t *testing.T) {
+	d := newDriver(t, 140, 45, withBefore)
+	openChanges(t, d, "grace.mwangi")
+	d.press("enter")
+	if d.m.focus != focusTree {
+		t.Fatalf("enter on the entry: focus %d, want the tree", d.m.focus)
+	}
+	toggles := []string{"show denied", "writes + permissions only", "only via role chains"}
+	for _, where := range []string{"footer", "help"} {
+		if where == "help" {
+			d.press("?")
+		}
+		scr := d.screen()
+		for _, x := range toggles {
+			if strings.Contains(scr, x) {
+				t.Errorf("the Changes tree's %s lists %q, a key of the access tree only:\n%s", where, x, scr)
+			}
+		}
+		if !strings.Contains(scr, "expand/collapse") || !strings.Contains(scr, "explain") {
+			t.Errorf("the Changes tree's %s does not list its own keys:\n%s", where, scr)
+		}
+	}
+	d.press("esc", "D", "M", "V")
+	if d.m.view != viewChanges || d.m.accessSrc.showDenied || d.m.accessSrc.writesOnly || d.m.accessSrc.viaChains {
+		t.Errorf("D, M, V in the Changes tree: view %s, toggles %v %v %v", d.m.view.title(), d.m.accessSrc.showDenied, d.m.accessSrc.writesOnly, d.m.accessSrc.viaChains)
+	}
+}
+
 // An answer to an older diff request is dropped: the context changed while it was computed.
 func TestChangesStaleDiffDropped(t *testing.T) {
 	d := newDriver(t, 140, 45, withBefore)

@@ -34,6 +34,12 @@ func TestEndToEndGuidedTour(t *testing.T) {
 		if !strings.Contains(scr, "pinned") {
 			t.Errorf("%s: the answer is not pinned:\n%s", q.Title, scr)
 		}
+		if q.View == "changes" {
+			// The Changes view, on the principal asked about: what it gained, the bucket asked
+			// about among it, once the diff is decided.
+			bucket, _, _ := strings.Cut(strings.TrimPrefix(q.Resource, "arn:aws:s3:::"), "/")
+			s.waitFor("[Changes]", "› "+q.Who, "Gained (", "arn:aws:s3:::"+bucket)
+		}
 	}
 	// Question 2 again; the trainer sets MFA: the pinned answer is recomputed.
 	s.keys("Q", "2")

@@ -719,6 +719,9 @@ func (m *Model) helpContext() keymap.Context {
 	}
 	switch m.focus {
 	case focusTree:
+		if m.view != viewAccess {
+			return keymap.PlainTree // the access tree's toggles (D, M, V) work in it alone
+		}
 		return keymap.AccessTree
 	case focusDoc:
 		return keymap.Explanation

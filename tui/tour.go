@@ -159,13 +159,16 @@ func (m *Model) askQuestion(i int) tea.Cmd {
 	if listARN != "" {
 		m.principals.selectItem(func(it listItem) bool { return it.(*principalItem).arn == listARN })
 	}
-	switch q.View {
-	case "who-can":
+	switch {
+	case q.View == "who-can":
 		cmds = append(cmds, m.whoCan(q.Action, q.Resource))
-	case "paths":
+	case q.View == "paths":
 		m.view = viewPaths
+	case q.View == "changes" && m.hasChanges():
+		m.view = viewChanges
+		m.landChange(listARN)
 	default:
-		m.view = viewAccess
+		m.view = viewAccess // "changes" with no earlier state to compare with lands here too
 	}
 	cmds = append(cmds, m.selectPrincipal(), m.showSelected())
 	m.focus = focusDoc

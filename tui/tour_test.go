@@ -45,12 +45,12 @@ func screenAnswer(answer string) string {
 }
 
 func TestTourAsksEveryGuidedQuestion(t *testing.T) {
-	d := newDriver(t, 160, 50, withQuestions(t))
+	d := newDriver(t, 160, 50, withQuestions(t), withBefore)
 	qs := d.m.questions.Questions
 	if len(qs) != 11 {
 		t.Fatalf("%d guided questions, want the page's eleven", len(qs))
 	}
-	views := map[string]view{"access": viewAccess, "who-can": viewReverse, "paths": viewPaths}
+	views := map[string]view{"access": viewAccess, "who-can": viewReverse, "paths": viewPaths, "changes": viewChanges}
 	for i, q := range qs {
 		// From an open editor, three keys at most: esc, Q, the digit.
 		d.press("c")
@@ -76,10 +76,36 @@ func TestTourAsksEveryGuidedQuestion(t *testing.T) {
 				t.Errorf("%s: context %s=%q, want %q", q.Title, k, got, v)
 			}
 		}
-		if q.View == "who-can" {
+		switch q.View {
+		case "who-can":
 			d.contains("who-can " + q.Action + " " + q.Resource)
+		case "changes":
+			// The Changes view, on the principal asked about, its gained access open: what
+			// changed for it, the resource asked about among it.
+			it, ok := d.m.changes.selected().(*changeItem)
+			if !ok || it.arn != d.m.explain.req.principal || it.kind != ckPrincipal {
+				t.Errorf("%s: the Changes list selects %+v, want the changes of %s", q.Title, d.m.changes.selected(), d.m.explain.req.principal)
+			}
+			bucket, _, _ := strings.Cut(strings.TrimPrefix(q.Resource, "arn:aws:s3:::"), "/")
+			d.contains("[Changes]", "Gained (", q.Action, "arn:aws:s3:::"+bucket)
 		}
 	}
+}
+
+// TestTourChangesWithoutAnEarlierState: a question that lands on the Changes view, asked with
+// no earlier state to compare with (a trainer's file on another account opened without
+// --before), lands on the principal's access instead, with its answer pinned.
+func TestTourChangesWithoutAnEarlierState(t *testing.T) {
+	d := newDriver(t, 160, 50, withQuestions(t))
+	last := len(d.m.questions.Questions) - 1
+	if d.m.questions.Questions[last].View != "changes" {
+		t.Fatalf("the last question lands on %q; this test wants the Changes view's", d.m.questions.Questions[last].View)
+	}
+	d.press("Q", questionDigit(last))
+	if d.m.view != viewAccess || !d.m.explain.pinned {
+		t.Errorf("view %v pinned %v; want the access view with the answer pinned", d.m.view, d.m.explain.pinned)
+	}
+	d.contains("✓ ALLOWED", "pinned")
 }
 
 // TestTourAnswerMovesWithTheContext: the trainer changes MFA and the pinned answer is

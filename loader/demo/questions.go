@@ -19,8 +19,9 @@ type Question struct {
 	// heading of its section of docs/demo-account.md.
 	Title string `json:"title"`
 	// View is where the tour lands: "access" (the principal's access), "who-can" (everyone
-	// who can do Action on Resource), or "paths" (the principal's role chains and escalation
-	// paths).
+	// who can do Action on Resource), "paths" (the principal's role chains and escalation
+	// paths), or "changes" (what changed for the principal since the earlier state the
+	// explorer compares with, its gained and lost access open: the demo always has one).
 	View string `json:"view"`
 	// Who asks: a user or role name, an access key id, "role/session", "anonymous", a service
 	// principal, or an ARN.
@@ -146,9 +147,9 @@ func checkQuestion(q Question) error {
 		}
 	}
 	switch q.View {
-	case "access", "who-can", "paths":
+	case "access", "who-can", "paths", "changes":
 	default:
-		return fmt.Errorf("view: %q, want access, who-can or paths", q.View)
+		return fmt.Errorf("view: %q, want access, who-can, paths or changes", q.View)
 	}
 	if svc, act, ok := strings.Cut(q.Action, ":"); !ok || svc == "" || act == "" {
 		return fmt.Errorf("action: %q is not service:Action", q.Action)
