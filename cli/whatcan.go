@@ -49,8 +49,8 @@ func NewWhatCanCommand() *cobra.Command {
 			if !noChains {
 				reaches := q.engine.RoleChains(p, q.ctx, q.mode())
 				chains = make([]chainSummary, len(reaches))
-				q.engine.WhatCanThrough(reaches, q.ctx, q.mode(), func(i int, acc []eval.Access) {
-					chains[i] = summarizeRole(reaches[i].Path, acc)
+				q.engine.WhatCanCountsThrough(reaches, q.ctx, q.mode(), func(i int, counts []eval.ServiceCount) {
+					chains[i] = summarizeRole(reaches[i].Path, counts)
 				})
 			}
 			writeWhatCan(cmd.OutOrStdout(), out, unknown, chains)
@@ -240,14 +240,14 @@ type chainSummary struct {
 	perService map[string]int
 }
 
-// summarizeRole counts, by service, what a role reached through a chain can do itself.
-func summarizeRole(via []eval.Hop, acc []eval.Access) chainSummary {
-	c := chainSummary{via: hops(via), actions: len(acc), perService: map[string]int{}}
-	for _, a := range acc {
-		if c.perService[a.Service] == 0 {
-			c.services = append(c.services, a.Service)
-		}
-		c.perService[a.Service]++
+// summarizeRole keeps, by service, how many actions a role reached through a chain can do
+// itself.
+func summarizeRole(via []eval.Hop, counts []eval.ServiceCount) chainSummary {
+	c := chainSummary{via: hops(via), perService: map[string]int{}}
+	for _, sc := range counts {
+		c.actions += sc.Actions
+		c.services = append(c.services, sc.Service)
+		c.perService[sc.Service] = sc.Actions
 	}
 	return c
 }

@@ -49,6 +49,14 @@ type Engine struct {
 	groupPolicies map[string][]*Policy
 	grantsMu      sync.Mutex
 	grants        map[*Principal]map[string][]resourceGrant // resource policies naming a principal, by service
+	// shareIdx tells principals alike on the identity side apart (shareIx); shared holds the
+	// answers they share, by request context, mode, class and service (ownServices), with how many
+	// actions they hold.
+	shareOnce     sync.Once
+	shareIdx      *shareIndex
+	sharedMu      sync.Mutex
+	shared        map[string]*sharedService
+	sharedActions int
 
 	// Warnings lists policies that could not be compiled; the principals they belong to are
 	// marked Incomplete and their answers say so.
@@ -105,6 +113,8 @@ type Principal struct {
 	classOnce sync.Once
 	classKey  string
 	classed   bool
+	// share is p's class of alike principals for what-can (shareKey), kept per context.
+	share atomic.Pointer[shareMemo]
 }
 
 // Kind says whether the principal is a user or a role.

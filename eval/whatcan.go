@@ -38,19 +38,15 @@ type ResourceAccess struct {
 // (buckets, keys, queues, roles' trust policies, ...), each decided by the engine. Actions are
 // sorted by service, then name.
 func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
-	base := e.DeriveContext(p, "", extra)
-	opt := Options{Mode: mode}
-	var parts [][]Access
+	// Outside sts, p's answer is its class's (ownServices); the sts actions are p's own.
+	parts := e.withSTS(p, extra, mode, false)
 	n := 0
-	for _, svc := range catalog.Services() {
-		if acc := e.whatCanService(p, svc, base, extra, opt); len(acc) > 0 {
-			parts = append(parts, acc)
-			n += len(acc)
-		}
+	for _, part := range parts {
+		n += len(part.acc)
 	}
 	out := make([]Access, 0, n)
-	for _, acc := range parts {
-		out = append(out, acc...)
+	for _, part := range parts {
+		out = append(out, part.acc...)
 	}
 	return out
 }
@@ -62,20 +58,33 @@ func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
 // the RCPs of its account), the same context (aws:RequestedRegion and aws:ResourceAccount of
 // that resource), hence the same decision and the same open conditions.
 func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra *Context, opt Options) []Access {
+	return e.serviceAccess(p, svc, base, extra, opt, false)
+}
+
+// serviceAccess is whatCanService. When counting, an action's resources are not all listed:
+// an sts action that some resource already allows takes on no role, and one that does not
+// stops at the first role it may take on. Only how many actions it lists is then its answer.
+func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *Context, opt Options, counting bool) []Access {
 	stmts := relevantStatements(p.Identity, svc.Prefix, false)
 	direct := e.resourceGrants(p, svc.Prefix)
 	if len(stmts) == 0 && len(direct) == 0 && svc.Prefix != "sts" {
 		return nil
 	}
-	out := make([]Access, 0, len(svc.Actions))
+	var out []Access
+	// Outside sts, and with no resource policy naming p, an action no identity statement
+	// allows lists nothing (candidatePatterns finds no pattern): it is skipped at once.
+	skipUngranted := len(direct) == 0 && svc.Prefix != "sts"
 	// Actions that the same statements cover get the same answer on the same patterns:
 	// decide each distinct set of statements once. A pattern that a resource policy governs,
 	// or that lies in another account, is decided per action.
 	weighed := varying(append(relevantStatements(p.denying, svc.Prefix, true), e.rcpStatements(p.Account, svc.Prefix)...), svc.Prefix)
 	cache := map[string]patternAnswers{}
-	var roles []*Principal // the roles whose trust could admit p, for the sts actions
+	var roles func(skipClassable bool) []*Principal // the roles whose trust could admit p, for the sts actions
 	for _, a := range svc.Actions {
 		lowerAction := a.LowerName()
+		if skipUngranted && !slices.ContainsFunc(stmts, func(s *statement) bool { return s.matchAction(lowerAction) }) {
+			continue
+		}
 		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
 		key := signature(weighed, lowerAction)
 		if lowerAction == "sts:getcalleridentity" {
@@ -110,11 +119,11 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 		resources = resources[:len(resources):len(resources)]
 		resources = e.resourceCarveOuts(p, a, resources, ans.candidates, extra, opt)
 		resources = addResources(resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt))
-		if a.Service == "sts" {
+		if a.Service == "sts" && !(counting && len(resources) > 0) {
 			if roles == nil {
-				roles = e.trust().candidates(p)
+				roles = candidateLists(e.trust(), p)
 			}
-			resources = addResources(resources, e.assumableRoles(p, a, roles, extra, opt))
+			resources = addResources(resources, e.assumableRoles(p, a, roles, extra, opt, counting))
 		}
 		acc.Resources = resources
 		if len(acc.Resources) > 0 {
@@ -235,6 +244,16 @@ func (e *Engine) WhatCanThrough(reaches []Reach, extra *Context, mode Mode, each
 		roles[i] = reach.Role
 	}
 	e.forEach(roles, func(i int, r *Principal) { each(i, e.WhatCan(r, extra, mode)) })
+}
+
+// WhatCanCountsThrough is WhatCanThrough counting each role's actions by service
+// (WhatCanCounts) rather than listing them.
+func (e *Engine) WhatCanCountsThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, counts []ServiceCount)) {
+	roles := make([]*Principal, len(reaches))
+	for i, reach := range reaches {
+		roles[i] = reach.Role
+	}
+	e.forEach(roles, func(i int, r *Principal) { each(i, e.WhatCanCounts(r, extra, mode)) })
 }
 
 // relevantStatements returns the statements of the policies that may cover an action of the
@@ -456,16 +475,27 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 }
 
 // assumableRoles decides the actions that take on a role (sts:AssumeRole, ...) on the roles
-// whose trust policy could admit p (candidates): once per class of alike roles (roleKey),
-// since many roles share a trust policy.
-func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*Principal, extra *Context, opt Options) []ResourceAccess {
+// whose trust policy could admit p (candidates, listed when first needed): once per class of
+// alike roles (roleKey), since many roles share a trust policy. With first, it stops at the
+// first role allowed.
+func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates func(skipClassable bool) []*Principal, extra *Context, opt Options, first bool) []ResourceAccess {
 	var out []ResourceAccess
 	lowerAction := a.LowerName()
 	if lowerAction == assumeLower {
 		// The assumption graph has decided these hops, as decide does.
+		if first {
+			ix := e.trust()
+			e.assumable(p, extra, opt.Mode).each(func(h edge) bool {
+				if ix.lists(p, h.role) && len(catalog.ResourceTypesForAction(a, h.role.ARN)) > 0 {
+					out = append(out, ResourceAccess{Resource: h.role.ARN, Known: true, Condition: h.cond})
+				}
+				return len(out) == 0
+			})
+			return out
+		}
 		hops := map[*Principal]*Expr{}
 		e.assumable(p, extra, opt.Mode).each(func(h edge) bool { hops[h.role] = h.cond; return true })
-		for _, r := range candidates {
+		for _, r := range candidates(false) {
 			if cond, ok := hops[r]; ok && len(catalog.ResourceTypesForAction(a, r.ARN)) > 0 {
 				out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: cond})
 			}
@@ -491,7 +521,17 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*P
 	// Whether the action takes a role as its resource depends on the ARN's form only: it is
 	// asked once per partition.
 	typed := map[string]bool{}
-	for _, r := range candidates {
+	// A role whose trust names accounts only (classable) admits p only as its account's
+	// identity policies allow: without an identity statement allowing the action, none does
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+	// candidatesBut(p, true) lists the candidates but the classable roles.
+	granted := slices.ContainsFunc(p.Identity, func(pol *Policy) bool {
+		return slices.ContainsFunc(pol.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })
+	})
+	for _, r := range candidates(!granted) {
+		if !granted && !trustAllows(e, r, lowerAction) {
+			continue // no policy allows it: neither p's nor the role's trust
+		}
 		partition, _, _ := strings.Cut(strings.TrimPrefix(r.ARN, "arn:"), ":")
 		ok, asked := typed[partition]
 		if !asked {
@@ -521,9 +561,33 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*P
 		}
 		if ans.ok {
 			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: ans.cond})
+			if first {
+				break
+			}
 		}
 	}
 	return out
+}
+
+// trustAllows reports whether some allow statement of role r's trust policy covers the action:
+// without one, and without an identity statement allowing it, nothing allows it
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+func trustAllows(e *Engine, r *Principal, lowerAction string) bool {
+	rp := e.resources[r.ARN]
+	return rp != nil && slices.ContainsFunc(rp.policy.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })
+}
+
+// candidateLists returns p's candidate roles (candidatesBut), listed when first asked for.
+func candidateLists(ix *trustIndex, p *Principal) func(skipClassable bool) []*Principal {
+	var lists [2][]*Principal
+	var done [2]bool
+	return func(skipClassable bool) []*Principal {
+		i := btoi(skipClassable)
+		if !done[i] {
+			lists[i], done[i] = ix.candidatesBut(p, skipClassable), true
+		}
+		return lists[i]
+	}
 }
 
 // rcpStatementsFor returns the statements of an account's RCPs that cover an action.
