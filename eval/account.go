@@ -57,6 +57,8 @@ type Engine struct {
 	sharedMu      sync.Mutex
 	shared        map[string]*sharedService
 	sharedActions int
+	// literals holds, by statement, its Action element sorted by service (literalActions).
+	literals sync.Map
 
 	// Warnings lists policies that could not be compiled; the principals they belong to are
 	// marked Incomplete and their answers say so.

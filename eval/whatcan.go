@@ -58,22 +58,30 @@ func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
 // the RCPs of its account), the same context (aws:RequestedRegion and aws:ResourceAccount of
 // that resource), hence the same decision and the same open conditions.
 func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra *Context, opt Options) []Access {
-	return e.serviceAccess(p, svc, base, extra, opt, false)
+	acc, _ := e.serviceAccess(p, svc, base, extra, opt, false)
+	return acc
 }
 
 // serviceAccess is whatCanService. When counting, an action's resources are not all listed:
-// an sts action that some resource already allows takes on no role, and one that does not
-// stops at the first role it may take on. Only how many actions it lists is then its answer.
-func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *Context, opt Options, counting bool) []Access {
+// an action stops at its first resource (an sts action that some pattern already allows
+// takes on no role, and one that does not stops at the first role it may take on). Only how
+// many actions it lists is then its answer, and no action is listed. It returns the actions
+// listed and how many there are.
+func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *Context, opt Options, counting bool) ([]Access, int) {
 	stmts := relevantStatements(p.Identity, svc.Prefix, false)
 	direct := e.resourceGrants(p, svc.Prefix)
 	if len(stmts) == 0 && len(direct) == 0 && svc.Prefix != "sts" {
-		return nil
+		return nil, 0
 	}
+	counted := 0
 	var out []Access
 	// Outside sts, and with no resource policy naming p, an action no identity statement
 	// allows lists nothing (candidatePatterns finds no pattern): it is skipped at once.
 	skipUngranted := len(direct) == 0 && svc.Prefix != "sts"
+	var named map[string]bool
+	if skipUngranted {
+		named = e.literalActions(stmts, svc.Prefix)
+	}
 	// Actions that the same statements cover get the same answer on the same patterns:
 	// decide each distinct set of statements once. A pattern that a resource policy governs,
 	// or that lies in another account, is decided per action.
@@ -82,7 +90,8 @@ func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *
 	var roles func(skipClassable bool) []*Principal // the roles whose trust could admit p, for the sts actions
 	for _, a := range svc.Actions {
 		lowerAction := a.LowerName()
-		if skipUngranted && !slices.ContainsFunc(stmts, func(s *statement) bool { return s.matchAction(lowerAction) }) {
+		if skipUngranted && (named != nil && !named[lowerAction] ||
+			named == nil && !slices.ContainsFunc(stmts, func(s *statement) bool { return s.matchAction(lowerAction) })) {
 			continue
 		}
 		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
@@ -106,20 +115,29 @@ func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *
 			cache[key] = ans
 		}
 		resources := ans.allowed
-		if len(ans.perAction) > 0 {
+		if len(ans.perAction) > 0 && !(counting && len(resources) > 0) {
 			resources = append([]ResourceAccess(nil), resources...)
 			for _, pattern := range ans.perAction {
 				if ra, ok := e.decidePattern(p, a.FullName(), lowerAction, pattern, extra, opt); ok {
 					resources = append(resources, ra)
+					if counting {
+						break
+					}
 				}
 			}
+		}
+		// When counting, an action with a resource is counted: what follows only adds
+		// resources or exceptions, and takes none away.
+		if counting && len(resources) > 0 {
+			counted++
+			continue
 		}
 		// The patterns' slice may be shared by the actions with the same answer; it is capped
 		// so that appending to one action's resources copies it.
 		resources = resources[:len(resources):len(resources)]
 		resources = e.resourceCarveOuts(p, a, resources, ans.candidates, extra, opt)
 		resources = addResources(resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt))
-		if a.Service == "sts" && !(counting && len(resources) > 0) {
+		if a.Service == "sts" {
 			if roles == nil {
 				roles = candidateLists(e.trust(), p)
 			}
@@ -127,10 +145,73 @@ func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *
 		}
 		acc.Resources = resources
 		if len(acc.Resources) > 0 {
-			out = append(out, acc)
+			counted++
+			if !counting {
+				out = append(out, acc)
+			}
+		}
+	}
+	return out, counted
+}
+
+// literalActions returns the lower-cased names of the service's actions that the statements'
+// Action elements name, when every pattern that may name one is written out in ASCII without a
+// wildcard (a pattern matches then the one action it spells); nil when a NotAction or a
+// pattern with a wildcard (or outside ASCII) may match others.
+func (e *Engine) literalActions(stmts []*statement, service string) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range stmts {
+		var lit *statementActions
+		if v, ok := e.literals.Load(s); ok {
+			lit = v.(*statementActions)
+		} else {
+			lit = newStatementActions(s)
+			e.literals.Store(s, lit)
+		}
+		if lit.wild || lit.wildIn[service] {
+			return nil
+		}
+		for _, a := range lit.names[service] {
+			out[a] = true
 		}
 	}
 	return out
+}
+
+// statementActions is a statement's Action element sorted for literalActions: the actions it
+// names literally, by lower-cased service, and the services whose actions it names with a
+// wildcard or outside ASCII (every service: wild, as for NotAction or a wildcard service).
+type statementActions struct {
+	names  map[string][]string
+	wildIn map[string]bool
+	wild   bool
+}
+
+func newStatementActions(s *statement) *statementActions {
+	out := &statementActions{names: map[string][]string{}, wildIn: map[string]bool{}, wild: s.notAction}
+	for _, a := range s.src.Actions {
+		svc, _, _ := strings.Cut(a, ":")
+		switch {
+		case strings.ContainsAny(svc, "*?") || !isASCII(svc):
+			out.wild = true
+		case strings.ContainsAny(a, "*?") || !isASCII(a):
+			out.wildIn[strings.ToLower(svc)] = true
+		default:
+			lower := strings.ToLower(svc)
+			out.names[lower] = append(out.names[lower], strings.ToLower(a))
+		}
+	}
+	return out
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // patternAnswers is what the actions covered by the same statements share: the candidate

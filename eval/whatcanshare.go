@@ -382,7 +382,7 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 	if !ok {
 		for i, svc := range services {
 			if svc.Prefix != "sts" {
-				if acc := e.serviceAccess(p, svc, base, extra, opt, false); len(acc) > 0 {
+				if acc, _ := e.serviceAccess(p, svc, base, extra, opt, false); len(acc) > 0 {
 					out = append(out, serviceAnswer{service: i, acc: acc, n: len(acc)})
 				}
 			}
@@ -463,8 +463,8 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 		}
 		e.sharedMu.Unlock()
 		a.once.Do(func() {
-			acc := e.serviceAccess(p, svc, base, extra, opt, false)
-			a.n = len(acc)
+			acc, n := e.serviceAccess(p, svc, base, extra, opt, counting)
+			a.n = n
 			if !counting {
 				a.acc = acc
 				e.sharedMu.Lock()
@@ -488,16 +488,12 @@ func (e *Engine) withSTS(p *Principal, extra *Context, mode Mode, counting bool)
 	if !ok {
 		return own
 	}
-	acc := e.serviceAccess(p, services[i], e.DeriveContext(p, "", extra), extra, Options{Mode: mode}, counting)
-	if len(acc) == 0 {
+	acc, n := e.serviceAccess(p, services[i], e.DeriveContext(p, "", extra), extra, Options{Mode: mode}, counting)
+	if n == 0 {
 		return own
 	}
 	at, _ := slices.BinarySearchFunc(own, i, func(a serviceAnswer, i int) int { return a.service - i })
-	sts := serviceAnswer{service: i, n: len(acc)}
-	if !counting {
-		sts.acc = acc
-	}
-	return slices.Insert(own, at, sts)
+	return slices.Insert(own, at, serviceAnswer{service: i, acc: acc, n: n})
 }
 
 // ServiceCount is how many actions of a service a principal can do.
