@@ -602,16 +602,22 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates func
 	// Whether the action takes a role as its resource depends on the ARN's form only: it is
 	// asked once per partition.
 	typed := map[string]bool{}
-	// A role whose trust names accounts only (classable) admits p only as its account's
-	// identity policies allow: without an identity statement allowing the action, none does
-	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
-	// candidatesBut(p, true) lists the candidates but the classable roles.
-	granted := slices.ContainsFunc(p.Identity, func(pol *Policy) bool {
-		return slices.ContainsFunc(pol.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })
-	})
-	for _, r := range candidates(!granted) {
-		if !granted && !trustAllows(e, r, lowerAction) {
-			continue // no policy allows it: neither p's nor the role's trust
+	// A role's trust policy must allow an sts action explicitly, even within its account
+	// (resourcePolicyRequired): a role whose trust does not is skipped. A role whose trust names
+	// accounts only (classable) admits p only as p's identity policies allow, within p's
+	// permission boundary: without an identity statement allowing the action, or with a
+	// boundary none of whose statements allows it, it admits p to nothing
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+	allows := func(pols []*Policy) bool {
+		return slices.ContainsFunc(pols, func(pol *Policy) bool {
+			return slices.ContainsFunc(pol.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })
+		})
+	}
+	accountOnly := !allows(p.Identity) || len(p.Boundary) > 0 && !allows(p.Boundary)
+	for _, r := range candidates(accountOnly) {
+		if !trustAllows(e, r, lowerAction) {
+			continue
 		}
 		partition, _, _ := strings.Cut(strings.TrimPrefix(r.ARN, "arn:"), ":")
 		ok, asked := typed[partition]
@@ -650,9 +656,8 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates func
 	return out
 }
 
-// trustAllows reports whether some allow statement of role r's trust policy covers the action:
-// without one, and without an identity statement allowing it, nothing allows it
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+// trustAllows reports whether some allow statement of role r's trust policy covers the action,
+// as an sts action on a role needs (resourcePolicyRequired).
 func trustAllows(e *Engine, r *Principal, lowerAction string) bool {
 	rp := e.resources[r.ARN]
 	return rp != nil && slices.ContainsFunc(rp.policy.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })

@@ -187,17 +187,24 @@ func TestWhatCanCountsAgree(t *testing.T) {
 // TestWhatCanTagSessionNeedsAnAllow checks the sts actions other than sts:AssumeRole on roles
 // whose trust names the account only: such a trust delegates to the caller's identity
 // policies, so a user none of whose statements allows sts:TagSession cannot tag a session of
-// the role, while a user the trust names itself can without any
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html,
+// the role, while a user the trust names itself can without any, even outside its permission
+// boundary (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required).
 func TestWhatCanTagSessionNeedsAnAllow(t *testing.T) {
 	const acct = "123456789012"
 	pol := func(doc string) *model.Policy { return mustPolicy(t, doc) }
 	a := &model.Account{ID: acct}
-	for _, name := range []string{"plain", "named", "allowed"} {
+	a.Policies = []*model.ManagedPolicy{managed(t, "arn:aws:iam::123456789012:policy/assume-only",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)}
+	for _, name := range []string{"plain", "named", "allowed", "bounded"} {
 		u := &model.User{ARN: "arn:aws:iam::" + acct + ":user/" + name, Name: name, Path: "/", ID: "AIDA" + name}
-		if name == "allowed" {
+		switch name {
+		case "allowed":
 			u.InlinePolicies = []model.InlinePolicy{{Name: "tag", Document: pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:TagSession","Resource":"arn:aws:iam::123456789012:role/by-account"}]}`)}}
+		case "bounded":
+			u.InlinePolicies = []model.InlinePolicy{{Name: "sts", Document: pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}`)}}
+			u.Boundary = "arn:aws:iam::123456789012:policy/assume-only"
 		}
 		a.Users = append(a.Users, u)
 	}
@@ -205,7 +212,7 @@ func TestWhatCanTagSessionNeedsAnAllow(t *testing.T) {
 		&model.Role{ARN: "arn:aws:iam::" + acct + ":role/by-account", Name: "by-account", Path: "/", ID: "AROA1",
 			TrustPolicy: pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`)},
 		&model.Role{ARN: "arn:aws:iam::" + acct + ":role/by-name", Name: "by-name", Path: "/", ID: "AROA2",
-			TrustPolicy: pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/named"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`)})
+			TrustPolicy: pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:user/named","arn:aws:iam::123456789012:user/bounded"]},"Action":["sts:AssumeRole","sts:TagSession"]}]}`)})
 	e := NewEngine(a)
 	tags := func(user string) string {
 		p, _ := e.Principal("arn:aws:iam::" + acct + ":user/" + user)
@@ -219,5 +226,10 @@ func TestWhatCanTagSessionNeedsAnAllow(t *testing.T) {
 	}
 	if got := tags("allowed"); !strings.Contains(got, "arn:aws:iam::123456789012:role/by-account") {
 		t.Errorf("the user its policy allows: %q", got)
+	}
+	// Its boundary keeps the bounded user from tagging a session of the role that trusts its
+	// account, not of the one whose trust names it.
+	if got := tags("bounded"); got != "known arn:aws:iam::123456789012:role/by-name" {
+		t.Errorf("the bounded user: %q", got)
 	}
 }
