@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -169,17 +168,8 @@ func writePath(w io.Writer, p pathJSON) {
 // writePathsJSON writes paths' JSON answer, the same bytes as writeJSON of the whole answer
 // with every path in it, one path at a time.
 func writePathsJSON(w io.Writer, head pathsJSON, found [][]eval.Escalation) error {
-	var buf bytes.Buffer
-	if err := writeJSON(&buf, head); err != nil {
+	if err := writeJSONHead(w, head, "paths"); err != nil {
 		return err
-	}
-	doc := buf.Bytes()
-	const empty = "[]\n}\n"
-	if !bytes.HasSuffix(doc, []byte(empty)) {
-		return fmt.Errorf("writing JSON: unexpected end of the paths document")
-	}
-	if _, err := w.Write(doc[:len(doc)-len(empty)]); err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
 	}
 	sep := "[\n    "
 	n := 0

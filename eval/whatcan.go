@@ -320,21 +320,22 @@ func (e *Engine) WhatCanVia(p *Principal, extra *Context, mode Mode) []Access {
 // a caller that keeps only what it needs (a count by service) holds one role's access at a
 // time. each may be called from several goroutines at once.
 func (e *Engine) WhatCanThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, acc []Access)) {
+	e.forEachRole(reaches, func(i int, r *Principal) { each(i, e.WhatCan(r, extra, mode)) })
+}
+
+// forEachRole calls f with the role of each of reaches and its index, on every processor.
+func (e *Engine) forEachRole(reaches []Reach, f func(i int, r *Principal)) {
 	roles := make([]*Principal, len(reaches))
 	for i, reach := range reaches {
 		roles[i] = reach.Role
 	}
-	e.forEach(roles, func(i int, r *Principal) { each(i, e.WhatCan(r, extra, mode)) })
+	e.forEach(roles, f)
 }
 
 // WhatCanCountsThrough is WhatCanThrough counting each role's actions by service
 // (WhatCanCounts) rather than listing them.
 func (e *Engine) WhatCanCountsThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, counts []ServiceCount)) {
-	roles := make([]*Principal, len(reaches))
-	for i, reach := range reaches {
-		roles[i] = reach.Role
-	}
-	e.forEach(roles, func(i int, r *Principal) { each(i, e.WhatCanCounts(r, extra, mode)) })
+	e.forEachRole(reaches, func(i int, r *Principal) { each(i, e.WhatCanCounts(r, extra, mode)) })
 }
 
 // relevantStatements returns the statements of the policies that may cover an action of the

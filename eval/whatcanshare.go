@@ -372,17 +372,16 @@ type covering struct {
 
 // ownServices returns p's own answer for every service but sts that lists some action, in the
 // catalog's order: each service's answer is its class's, decided on the first member asked.
-// When counting, the actions are not kept, only counted.
-func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting bool) []serviceAnswer {
+// When counting, the actions are not kept, only counted. base gives p's derived context.
+func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting bool, base func() *Context) []serviceAnswer {
 	services := catalog.Services()
 	var out []serviceAnswer
-	base := e.DeriveContext(p, "", extra)
 	opt := Options{Mode: mode}
 	key, values, ok := e.shareKey(p)
 	if !ok {
 		for i, svc := range services {
 			if svc.Prefix != "sts" {
-				if acc, _ := e.serviceAccess(p, svc, base, extra, opt, false); len(acc) > 0 {
+				if acc, _ := e.serviceAccess(p, svc, base(), extra, opt, false); len(acc) > 0 {
 					out = append(out, serviceAnswer{service: i, acc: acc, n: len(acc)})
 				}
 			}
@@ -463,7 +462,7 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 		}
 		e.sharedMu.Unlock()
 		a.once.Do(func() {
-			acc, n := e.serviceAccess(p, svc, base, extra, opt, counting)
+			acc, n := e.serviceAccess(p, svc, base(), extra, opt, counting)
 			a.n = n
 			if !counting {
 				a.acc = acc
@@ -482,13 +481,20 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 // withSTS returns p's own answer for every service (ownServices), with p's answer for sts in
 // its place.
 func (e *Engine) withSTS(p *Principal, extra *Context, mode Mode, counting bool) []serviceAnswer {
-	own := e.ownServices(p, extra, mode, counting)
+	var ctx *Context
+	base := func() *Context { // p's derived context, when first needed
+		if ctx == nil {
+			ctx = e.DeriveContext(p, "", extra)
+		}
+		return ctx
+	}
+	own := e.ownServices(p, extra, mode, counting, base)
 	services := catalog.Services()
 	i, ok := e.shareIx().serviceIndex["sts"]
 	if !ok {
 		return own
 	}
-	acc, n := e.serviceAccess(p, services[i], e.DeriveContext(p, "", extra), extra, Options{Mode: mode}, counting)
+	acc, n := e.serviceAccess(p, services[i], base(), extra, Options{Mode: mode}, counting)
 	if n == 0 {
 		return own
 	}
@@ -523,4 +529,28 @@ func (ix *trustIndex) lists(p, r *Principal) bool {
 	in := func(list []*Principal) bool { return slices.Contains(list, r) }
 	return in(ix.byARN[p.ARN]) || p.Entity.Kind == model.EntityRole && in(ix.byRole[p.Account+"/"+p.Entity.Role.Name]) ||
 		in(ix.wildcard) || len(p.assumes) > 0 && p.mayAssume(r.ARN) && in(ix.byAccount[p.Account])
+}
+
+// ServiceAccess is what a principal can do itself in one service.
+type ServiceAccess struct {
+	Service string
+	Actions []Access
+}
+
+// WhatCanServices is WhatCan by service, in the catalog's order: the lists of alike
+// principals are shared, not copied, and must not be changed.
+func (e *Engine) WhatCanServices(p *Principal, extra *Context, mode Mode) []ServiceAccess {
+	services := catalog.Services()
+	parts := e.withSTS(p, extra, mode, false)
+	out := make([]ServiceAccess, len(parts))
+	for i, part := range parts {
+		out[i] = ServiceAccess{Service: services[part.service].Prefix, Actions: part.acc}
+	}
+	return out
+}
+
+// WhatCanServicesThrough is WhatCanThrough by service (WhatCanServices): what-can's JSON
+// answer through chains holds each role's lists once, however many actions they hold.
+func (e *Engine) WhatCanServicesThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, acc []ServiceAccess)) {
+	e.forEachRole(reaches, func(i int, r *Principal) { each(i, e.WhatCanServices(r, extra, mode)) })
 }
