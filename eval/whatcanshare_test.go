@@ -233,3 +233,15 @@ func TestWhatCanTagSessionNeedsAnAllow(t *testing.T) {
 		t.Errorf("the bounded user: %q", got)
 	}
 }
+
+// TestWholeServiceAsEqualFold: wholeService answers as strings.EqualFold(a, service+":*"),
+// Unicode case folding included (the Kelvin sign folds to k).
+func TestWholeServiceAsEqualFold(t *testing.T) {
+	for _, a := range []string{"s3:*", "S3:*", "s3:Get*", "s3*", "s3:**", "kms:*", "\u212Ams:*", "\u212Ams:Get", "ec2:*", "", "*", ":*"} {
+		for _, service := range []string{"s3", "kms", "ec2", ""} {
+			if got, want := wholeService(a, service), strings.EqualFold(a, service+":*"); got != want {
+				t.Errorf("wholeService(%q, %q) = %v, want %v", a, service, got, want)
+			}
+		}
+	}
+}
