@@ -347,8 +347,8 @@ type sharedService struct {
 	n    int
 }
 
-// maxSharedActions bounds how many actions the engine keeps in shared answers: past it, new
-// answers are decided without being kept.
+// maxSharedActions bounds how many answers and actions the engine keeps in shared answers:
+// past it, new answers are decided without being kept.
 const maxSharedActions = 1_000_000
 
 // serviceAnswer is p's own answer for one service: its index in the catalog's services, its
@@ -466,10 +466,10 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 			a.n = n
 			if !counting {
 				a.acc = acc
-				e.sharedMu.Lock()
-				e.sharedActions += len(acc)
-				e.sharedMu.Unlock()
 			}
+			e.sharedMu.Lock()
+			e.sharedActions += 1 + len(a.acc) // an answer kept counts one, and its actions
+			e.sharedMu.Unlock()
 		})
 		if a.n > 0 {
 			out = append(out, serviceAnswer{service: i, acc: a.acc, n: a.n})
