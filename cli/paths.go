@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -321,17 +320,10 @@ func referencedPaths(s *eval.PathSummary) []pathJSON {
 // the whole answer (pathsDocument), a piece at a time. With single (one principal's answer)
 // the own paths of the roles it gains paths through are listed too.
 func writePathsJSON(w io.Writer, head pathsJSON, sums []eval.PathSummary, single bool) error {
-	var buf bytes.Buffer
-	if err := writeJSON(&buf, head); err != nil {
+	if err := writeJSONHead(w, head, "paths"); err != nil {
 		return err
 	}
-	doc := buf.Bytes()
-	const empty = "[]\n}\n"
-	if !bytes.HasSuffix(doc, []byte(empty)) {
-		return fmt.Errorf("writing JSON: unexpected end of the paths document")
-	}
 	out := &jsonArrays{w: w}
-	out.write(doc[:len(doc)-len(empty)])
 	eachNumbered(sums, func(s *eval.PathSummary, first int) {
 		for _, p := range summaryPaths(s, first) {
 			out.item(p)

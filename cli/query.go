@@ -114,6 +114,27 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
+// emptyListEnd is how writeJSON ends a document whose last field is an empty list.
+const emptyListEnd = "[]\n}\n"
+
+// writeJSONHead writes the document of head (writeJSON), whose last field is an empty list,
+// up to that list: the caller writes the list's items, then its end. what names the
+// document in errors.
+func writeJSONHead(w io.Writer, head any, what string) error {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, head); err != nil {
+		return err
+	}
+	doc := buf.Bytes()
+	if !bytes.HasSuffix(doc, []byte(emptyListEnd)) {
+		return fmt.Errorf("writing JSON: unexpected end of the %s document", what)
+	}
+	if _, err := w.Write(doc[:len(doc)-len(emptyListEnd)]); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
+
 // hopJSON is one hop of a role chain in JSON output.
 type hopJSON struct {
 	From      string `json:"from"`

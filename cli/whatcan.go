@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/sanitize"
 )
 
 // NewWhatCanCommand returns `iamscope what-can PRINCIPAL`: the principal's effective access
@@ -33,14 +37,18 @@ func NewWhatCanCommand() *cobra.Command {
 			out := whatCanJSON{Principal: p.ARN, Partial: q.engine.UnweighedWhatCan(p, !noChains, q.ctx, q.mode()),
 				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings()}
 			if q.json {
-				var acc []eval.Access
-				if noChains {
-					acc = q.engine.WhatCan(p, q.ctx, q.mode())
-				} else {
-					acc = q.engine.WhatCanVia(p, q.ctx, q.mode())
+				own := []viaServices{{services: q.engine.WhatCanServices(p, q.ctx, q.mode())}}
+				if !noChains {
+					// Each role's lists are held once (those of alike roles shared) and
+					// written an action at a time, each with its chain.
+					reaches := q.engine.RoleChains(p, q.ctx, q.mode())
+					theirs := make([]viaServices, len(reaches))
+					q.engine.WhatCanServicesThrough(reaches, q.ctx, q.mode(), func(i int, acc []eval.ServiceAccess) {
+						theirs[i] = viaServices{via: reaches[i].Path, services: acc}
+					})
+					own = append(own, theirs...)
 				}
-				out.Services = groupAccess(acc)
-				return writeJSON(cmd.OutOrStdout(), out)
+				return writeWhatCanJSON(cmd.OutOrStdout(), out, own)
 			}
 			// The text answer counts what each role reached through a chain can do: it keeps
 			// the counts, not every role's access.
@@ -49,8 +57,8 @@ func NewWhatCanCommand() *cobra.Command {
 			if !noChains {
 				reaches := q.engine.RoleChains(p, q.ctx, q.mode())
 				chains = make([]chainSummary, len(reaches))
-				q.engine.WhatCanThrough(reaches, q.ctx, q.mode(), func(i int, acc []eval.Access) {
-					chains[i] = summarizeRole(reaches[i].Path, acc)
+				q.engine.WhatCanCountsThrough(reaches, q.ctx, q.mode(), func(i int, counts []eval.ServiceCount) {
+					chains[i] = summarizeRole(reaches[i].Path, counts)
 				})
 			}
 			writeWhatCan(cmd.OutOrStdout(), out, unknown, chains)
@@ -141,6 +149,118 @@ func groupAccess(acc []eval.Access) []serviceJSON {
 		out[i].Levels = sorted
 	}
 	return out
+}
+
+// viaServices is what a principal (via empty) or a role it reaches through the chain via can
+// do itself, by service in the catalog's order.
+type viaServices struct {
+	via      []eval.Hop
+	services []eval.ServiceAccess
+}
+
+// writeWhatCanJSON writes what-can's JSON answer, the same bytes as writeJSON of head with
+// Services grouping every action of answers in order (groupAccess), an action at a time: the
+// services in the order they first appear, each action's levels in levelOrder, and within
+// a level the actions in the answers' order, each of a role marked with its chain.
+func writeWhatCanJSON(w io.Writer, head whatCanJSON, answers []viaServices) error {
+	head.Services = []serviceJSON{}
+	if err := writeJSONHead(w, head, "what-can"); err != nil {
+		return err
+	}
+	bw := &errWriter{w: w}
+	// The services in the order of first appearance.
+	var order []string
+	seen := map[string]bool{}
+	for _, a := range answers {
+		for _, svc := range a.services {
+			if !seen[svc.Service] && len(svc.Actions) > 0 {
+				seen[svc.Service] = true
+				order = append(order, svc.Service)
+			}
+		}
+	}
+	vias := make([][]hopJSON, len(answers))
+	for i, a := range answers {
+		if len(a.via) > 0 {
+			vias[i] = hops(a.via)
+		}
+	}
+	actionsOf := func(a viaServices, service string) []eval.Access {
+		i, ok := slices.BinarySearchFunc(a.services, service, func(s eval.ServiceAccess, t string) int { return strings.Compare(s.Service, t) })
+		if !ok {
+			return nil
+		}
+		return a.services[i].Actions
+	}
+	svcSep := "[\n    "
+	for _, service := range order {
+		bw.value(svcSep+"{\n      \"service\": ", service)
+		bw.write([]byte(",\n      \"levels\": "))
+		levelSep := "[\n        "
+		for _, level := range levelOrder {
+			actSep := ""
+			for i, a := range answers {
+				for _, acc := range actionsOf(a, service) {
+					if acc.Level != level {
+						continue
+					}
+					if actSep == "" {
+						bw.value(levelSep+"{\n          \"level\": ", level)
+						bw.write([]byte(",\n          \"actions\": "))
+						levelSep, actSep = ",\n        ", "[\n            "
+					}
+					aj := actionJSON{Action: acc.Action, Resources: []resourceJSON{}, Via: vias[i]}
+					for _, r := range acc.Resources {
+						aj.Resources = append(aj.Resources, resourceJSON{Resource: r.Resource, Known: r.Known, AllowedIf: condText(r.Condition), Except: r.Except})
+					}
+					bw.value(actSep, aj)
+					actSep = ",\n            "
+				}
+			}
+			if actSep != "" {
+				bw.write([]byte("\n          ]\n        }"))
+			}
+		}
+		if levelSep == "[\n        " {
+			bw.write([]byte("[]\n    }"))
+		} else {
+			bw.write([]byte("\n      ]\n    }"))
+		}
+		svcSep = ",\n    "
+	}
+	if len(order) == 0 {
+		bw.write([]byte(emptyListEnd))
+	} else {
+		bw.write([]byte("\n  ]\n}\n"))
+	}
+	if bw.err != nil {
+		return fmt.Errorf("writing JSON: %w", bw.err)
+	}
+	return nil
+}
+
+// errWriter writes until the first error, and keeps it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) write(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+
+// value writes prefix, then v as JSON indented for an action of what-can's document (a
+// service's or level's name holds one line), with the characters a terminal acts on escaped.
+func (e *errWriter) value(prefix string, v any) {
+	b, err := json.MarshalIndent(v, "            ", "  ")
+	if err != nil {
+		e.err = cmp.Or(e.err, err)
+		return
+	}
+	e.write([]byte(prefix))
+	e.write(sanitize.JSON(b))
 }
 
 // maxResourcesShown is how many resources the text answer lists for one action; JSON lists
@@ -240,14 +360,14 @@ type chainSummary struct {
 	perService map[string]int
 }
 
-// summarizeRole counts, by service, what a role reached through a chain can do itself.
-func summarizeRole(via []eval.Hop, acc []eval.Access) chainSummary {
-	c := chainSummary{via: hops(via), actions: len(acc), perService: map[string]int{}}
-	for _, a := range acc {
-		if c.perService[a.Service] == 0 {
-			c.services = append(c.services, a.Service)
-		}
-		c.perService[a.Service]++
+// summarizeRole keeps, by service, how many actions a role reached through a chain can do
+// itself.
+func summarizeRole(via []eval.Hop, counts []eval.ServiceCount) chainSummary {
+	c := chainSummary{via: hops(via), perService: map[string]int{}}
+	for _, sc := range counts {
+		c.actions += sc.Actions
+		c.services = append(c.services, sc.Service)
+		c.perService[sc.Service] = sc.Actions
 	}
 	return c
 }

@@ -50,6 +50,16 @@ type Engine struct {
 	groupPolicies map[string][]*Policy
 	grantsMu      sync.Mutex
 	grants        map[*Principal]map[string][]resourceGrant // resource policies naming a principal, by service
+	// shareIdx tells principals alike on the identity side apart (shareIx); shared holds the
+	// answers they share, by request context, mode, class and service (ownServices), with how many
+	// actions they hold.
+	shareOnce     sync.Once
+	shareIdx      *shareIndex
+	sharedMu      sync.Mutex
+	shared        map[string]*sharedService
+	sharedActions int
+	// literals holds, by statement, its Action element sorted by service (literalActions).
+	literals sync.Map
 
 	// Warnings lists policies that could not be compiled; the principals they belong to are
 	// marked Incomplete and their answers say so.
@@ -108,6 +118,8 @@ type Principal struct {
 	classOnce sync.Once
 	classKey  string
 	classed   bool
+	// share is p's class of alike principals for what-can (shareKey), kept per context.
+	share atomic.Pointer[shareMemo]
 }
 
 // Kind says whether the principal is a user or a role.

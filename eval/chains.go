@@ -69,6 +69,8 @@ type trustIndex struct {
 	assumeBase []roleBase
 	// rcpCover holds, by account, the statements of its RCPs that cover sts:AssumeRole.
 	rcpCover map[string][]*statement
+	// unclassed lists, by account, the roles of byAccount that are not classable.
+	unclassed map[string][]*Principal
 }
 
 func (e *Engine) trust() *trustIndex {
@@ -137,6 +139,14 @@ func (e *Engine) buildTrustIndex() {
 		}
 	}
 	e.classify(ix)
+	ix.unclassed = map[string][]*Principal{}
+	for acct, roles := range ix.byAccount {
+		for _, r := range roles {
+			if !ix.classable[r.idx] {
+				ix.unclassed[acct] = append(ix.unclassed[acct], r)
+			}
+		}
+	}
 	e.trustIx = ix
 }
 
@@ -164,8 +174,12 @@ func (ix *trustIndex) candidatesBut(p *Principal, skipClassable bool) []*Princip
 	// A trust policy that names p's account delegates to p's identity policies, which must
 	// allow sts:AssumeRole on the role: only roles their patterns cover are candidates.
 	if len(p.assumes) > 0 {
-		for _, r := range ix.byAccount[p.Account] {
-			if r != p && !seen[r] && !(skipClassable && ix.classable[r.idx]) && p.mayAssume(r.ARN) {
+		trusting := ix.byAccount[p.Account]
+		if skipClassable {
+			trusting = ix.unclassed[p.Account]
+		}
+		for _, r := range trusting {
+			if r != p && !seen[r] && p.mayAssume(r.ARN) {
 				seen[r] = true
 				out = append(out, r)
 			}

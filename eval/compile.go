@@ -346,9 +346,18 @@ func (s *statement) coversWholeService(service string) bool {
 		return true
 	}
 	for i := range s.src.Actions {
-		if s.src.Actions[i] == "*" || strings.EqualFold(s.src.Actions[i], service+":*") {
+		if s.src.Actions[i] == "*" || wholeService(s.src.Actions[i], service) {
 			return true
 		}
 	}
 	return false
+}
+
+// wholeService reports whether an action pattern is `service:*`, regardless of case, as
+// strings.EqualFold(a, service+":*") does but without building the string.
+func wholeService(a, service string) bool {
+	if n := len(service); len(a) == n+2 && a[n] == ':' && a[n+1] == '*' {
+		return strings.EqualFold(a[:n], service)
+	}
+	return !isASCII(a) && strings.EqualFold(a, service+":*")
 }

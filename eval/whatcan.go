@@ -38,19 +38,15 @@ type ResourceAccess struct {
 // (buckets, keys, queues, roles' trust policies, ...), each decided by the engine. Actions are
 // sorted by service, then name.
 func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
-	base := e.DeriveContext(p, "", extra)
-	opt := Options{Mode: mode}
-	var parts [][]Access
+	// Outside sts, p's answer is its class's (ownServices); the sts actions are p's own.
+	parts := e.withSTS(p, extra, mode, false)
 	n := 0
-	for _, svc := range catalog.Services() {
-		if acc := e.whatCanService(p, svc, base, extra, opt); len(acc) > 0 {
-			parts = append(parts, acc)
-			n += len(acc)
-		}
+	for _, part := range parts {
+		n += len(part.acc)
 	}
 	out := make([]Access, 0, n)
-	for _, acc := range parts {
-		out = append(out, acc...)
+	for _, part := range parts {
+		out = append(out, part.acc...)
 	}
 	return out
 }
@@ -62,20 +58,42 @@ func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
 // the RCPs of its account), the same context (aws:RequestedRegion and aws:ResourceAccount of
 // that resource), hence the same decision and the same open conditions.
 func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra *Context, opt Options) []Access {
+	acc, _ := e.serviceAccess(p, svc, base, extra, opt, false)
+	return acc
+}
+
+// serviceAccess is whatCanService. When counting, an action's resources are not all listed:
+// an action stops at its first resource (an sts action that some pattern already allows
+// takes on no role, and one that does not stops at the first role it may take on). Only how
+// many actions it lists is then its answer, and no action is listed. It returns the actions
+// listed and how many there are.
+func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *Context, opt Options, counting bool) ([]Access, int) {
 	stmts := relevantStatements(p.Identity, svc.Prefix, false)
 	direct := e.resourceGrants(p, svc.Prefix)
 	if len(stmts) == 0 && len(direct) == 0 && svc.Prefix != "sts" {
-		return nil
+		return nil, 0
 	}
-	out := make([]Access, 0, len(svc.Actions))
+	counted := 0
+	var out []Access
+	// Outside sts, and with no resource policy naming p, an action no identity statement
+	// allows lists nothing (candidatePatterns finds no pattern): it is skipped at once.
+	skipUngranted := len(direct) == 0 && svc.Prefix != "sts"
+	var named map[string]bool
+	if skipUngranted {
+		named = e.literalActions(stmts, svc.Prefix)
+	}
 	// Actions that the same statements cover get the same answer on the same patterns:
 	// decide each distinct set of statements once. A pattern that a resource policy governs,
 	// or that lies in another account, is decided per action.
 	weighed := varying(append(relevantStatements(p.denying, svc.Prefix, true), e.rcpStatements(p.Account, svc.Prefix)...), svc.Prefix)
 	cache := map[string]patternAnswers{}
-	var roles []*Principal // the roles whose trust could admit p, for the sts actions
+	var roles func(skipClassable bool) []*Principal // the roles whose trust could admit p, for the sts actions
 	for _, a := range svc.Actions {
 		lowerAction := a.LowerName()
+		if skipUngranted && (named != nil && !named[lowerAction] ||
+			named == nil && !slices.ContainsFunc(stmts, func(s *statement) bool { return s.matchAction(lowerAction) })) {
+			continue
+		}
 		acc := Access{Action: a.FullName(), Service: a.Service, Level: a.AccessLevel}
 		key := signature(weighed, lowerAction)
 		if lowerAction == "sts:getcalleridentity" {
@@ -97,13 +115,22 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 			cache[key] = ans
 		}
 		resources := ans.allowed
-		if len(ans.perAction) > 0 {
+		if len(ans.perAction) > 0 && !(counting && len(resources) > 0) {
 			resources = append([]ResourceAccess(nil), resources...)
 			for _, pattern := range ans.perAction {
 				if ra, ok := e.decidePattern(p, a.FullName(), lowerAction, pattern, extra, opt); ok {
 					resources = append(resources, ra)
+					if counting {
+						break
+					}
 				}
 			}
+		}
+		// When counting, an action with a resource is counted: what follows only adds
+		// resources or exceptions, and takes none away.
+		if counting && len(resources) > 0 {
+			counted++
+			continue
 		}
 		// The patterns' slice may be shared by the actions with the same answer; it is capped
 		// so that appending to one action's resources copies it.
@@ -112,16 +139,79 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 		resources = addResources(resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt))
 		if a.Service == "sts" {
 			if roles == nil {
-				roles = e.trust().candidates(p)
+				roles = candidateLists(e.trust(), p)
 			}
-			resources = addResources(resources, e.assumableRoles(p, a, roles, extra, opt))
+			resources = addResources(resources, e.assumableRoles(p, a, roles, extra, opt, counting))
 		}
 		acc.Resources = resources
 		if len(acc.Resources) > 0 {
-			out = append(out, acc)
+			counted++
+			if !counting {
+				out = append(out, acc)
+			}
+		}
+	}
+	return out, counted
+}
+
+// literalActions returns the lower-cased names of the service's actions that the statements'
+// Action elements name, when every pattern that may name one is written out in ASCII without a
+// wildcard (a pattern matches then the one action it spells); nil when a NotAction or a
+// pattern with a wildcard (or outside ASCII) may match others.
+func (e *Engine) literalActions(stmts []*statement, service string) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range stmts {
+		var lit *statementActions
+		if v, ok := e.literals.Load(s); ok {
+			lit = v.(*statementActions)
+		} else {
+			lit = newStatementActions(s)
+			e.literals.Store(s, lit)
+		}
+		if lit.wild || lit.wildIn[service] {
+			return nil
+		}
+		for _, a := range lit.names[service] {
+			out[a] = true
 		}
 	}
 	return out
+}
+
+// statementActions is a statement's Action element sorted for literalActions: the actions it
+// names literally, by lower-cased service, and the services whose actions it names with a
+// wildcard or outside ASCII (every service: wild, as for NotAction or a wildcard service).
+type statementActions struct {
+	names  map[string][]string
+	wildIn map[string]bool
+	wild   bool
+}
+
+func newStatementActions(s *statement) *statementActions {
+	out := &statementActions{names: map[string][]string{}, wildIn: map[string]bool{}, wild: s.notAction}
+	for _, a := range s.src.Actions {
+		svc, _, _ := strings.Cut(a, ":")
+		switch {
+		case strings.ContainsAny(svc, "*?") || !isASCII(svc):
+			out.wild = true
+		case strings.ContainsAny(a, "*?") || !isASCII(a):
+			out.wildIn[strings.ToLower(svc)] = true
+		default:
+			lower := strings.ToLower(svc)
+			out.names[lower] = append(out.names[lower], strings.ToLower(a))
+		}
+	}
+	return out
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // patternAnswers is what the actions covered by the same statements share: the candidate
@@ -230,11 +320,22 @@ func (e *Engine) WhatCanVia(p *Principal, extra *Context, mode Mode) []Access {
 // a caller that keeps only what it needs (a count by service) holds one role's access at a
 // time. each may be called from several goroutines at once.
 func (e *Engine) WhatCanThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, acc []Access)) {
+	e.forEachRole(reaches, func(i int, r *Principal) { each(i, e.WhatCan(r, extra, mode)) })
+}
+
+// forEachRole calls f with the role of each of reaches and its index, on every processor.
+func (e *Engine) forEachRole(reaches []Reach, f func(i int, r *Principal)) {
 	roles := make([]*Principal, len(reaches))
 	for i, reach := range reaches {
 		roles[i] = reach.Role
 	}
-	e.forEach(roles, func(i int, r *Principal) { each(i, e.WhatCan(r, extra, mode)) })
+	e.forEach(roles, f)
+}
+
+// WhatCanCountsThrough is WhatCanThrough counting each role's actions by service
+// (WhatCanCounts) rather than listing them.
+func (e *Engine) WhatCanCountsThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, counts []ServiceCount)) {
+	e.forEachRole(reaches, func(i int, r *Principal) { each(i, e.WhatCanCounts(r, extra, mode)) })
 }
 
 // relevantStatements returns the statements of the policies that may cover an action of the
@@ -456,16 +557,27 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 }
 
 // assumableRoles decides the actions that take on a role (sts:AssumeRole, ...) on the roles
-// whose trust policy could admit p (candidates): once per class of alike roles (roleKey),
-// since many roles share a trust policy.
-func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*Principal, extra *Context, opt Options) []ResourceAccess {
+// whose trust policy could admit p (candidates, listed when first needed): once per class of
+// alike roles (roleKey), since many roles share a trust policy. With first, it stops at the
+// first role allowed.
+func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates func(skipClassable bool) []*Principal, extra *Context, opt Options, first bool) []ResourceAccess {
 	var out []ResourceAccess
 	lowerAction := a.LowerName()
 	if lowerAction == assumeLower {
 		// The assumption graph has decided these hops, as decide does.
+		if first {
+			ix := e.trust()
+			e.assumable(p, extra, opt.Mode).each(func(h edge) bool {
+				if ix.lists(p, h.role) && len(catalog.ResourceTypesForAction(a, h.role.ARN)) > 0 {
+					out = append(out, ResourceAccess{Resource: h.role.ARN, Known: true, Condition: h.cond})
+				}
+				return len(out) == 0
+			})
+			return out
+		}
 		hops := map[*Principal]*Expr{}
 		e.assumable(p, extra, opt.Mode).each(func(h edge) bool { hops[h.role] = h.cond; return true })
-		for _, r := range candidates {
+		for _, r := range candidates(false) {
 			if cond, ok := hops[r]; ok && len(catalog.ResourceTypesForAction(a, r.ARN)) > 0 {
 				out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: cond})
 			}
@@ -491,7 +603,23 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*P
 	// Whether the action takes a role as its resource depends on the ARN's form only: it is
 	// asked once per partition.
 	typed := map[string]bool{}
-	for _, r := range candidates {
+	// A role's trust policy must allow an sts action explicitly, even within its account
+	// (resourcePolicyRequired): a role whose trust does not is skipped. A role whose trust names
+	// accounts only (classable) admits p only as p's identity policies allow, within p's
+	// permission boundary: without an identity statement allowing the action, or with a
+	// boundary none of whose statements allows it, it admits p to nothing
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+	allows := func(pols []*Policy) bool {
+		return slices.ContainsFunc(pols, func(pol *Policy) bool {
+			return slices.ContainsFunc(pol.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })
+		})
+	}
+	accountOnly := !allows(p.Identity) || len(p.Boundary) > 0 && !allows(p.Boundary)
+	for _, r := range candidates(accountOnly) {
+		if !trustAllows(e, r, lowerAction) {
+			continue
+		}
 		partition, _, _ := strings.Cut(strings.TrimPrefix(r.ARN, "arn:"), ":")
 		ok, asked := typed[partition]
 		if !asked {
@@ -521,9 +649,32 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates []*P
 		}
 		if ans.ok {
 			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: ans.cond})
+			if first {
+				break
+			}
 		}
 	}
 	return out
+}
+
+// trustAllows reports whether some allow statement of role r's trust policy covers the action,
+// as an sts action on a role needs (resourcePolicyRequired).
+func trustAllows(e *Engine, r *Principal, lowerAction string) bool {
+	rp := e.resources[r.ARN]
+	return rp != nil && slices.ContainsFunc(rp.policy.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })
+}
+
+// candidateLists returns p's candidate roles (candidatesBut), listed when first asked for.
+func candidateLists(ix *trustIndex, p *Principal) func(skipClassable bool) []*Principal {
+	var lists [2][]*Principal
+	var done [2]bool
+	return func(skipClassable bool) []*Principal {
+		i := btoi(skipClassable)
+		if !done[i] {
+			lists[i], done[i] = ix.candidatesBut(p, skipClassable), true
+		}
+		return lists[i]
+	}
 }
 
 // rcpStatementsFor returns the statements of an account's RCPs that cover an action.

@@ -13,22 +13,30 @@ type ARN struct {
 
 // ParseARN splits an ARN. It checks only the shape (`arn:` and six fields), not the service.
 func ParseARN(s string) (ARN, error) {
-	// The fields are split at the first five colons (the resource may hold more), without
-	// making a list of them: every principal, role and policy ARN is parsed.
+	// The five colons are found in place: the engine parses many strings that are not ARNs
+	// (resource patterns such as "*"), and neither the fields nor the error are built then.
 	var parts [6]string
 	rest := s
 	for i := range 5 {
-		field, after, found := strings.Cut(rest, ":")
-		if !found {
-			return ARN{}, fmt.Errorf("%q is not an ARN (want arn:partition:service:region:account:resource)", s)
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return ARN{}, notARN(s)
 		}
-		parts[i], rest = field, after
+		parts[i], rest = rest[:j], rest[j+1:]
 	}
 	parts[5] = rest
 	if parts[0] != "arn" {
-		return ARN{}, fmt.Errorf("%q is not an ARN (want arn:partition:service:region:account:resource)", s)
+		return ARN{}, notARN(s)
 	}
 	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, nil
+}
+
+// notARN is the error of ParseARN for a string that is not an ARN; its message is written
+// when asked for.
+type notARN string
+
+func (e notARN) Error() string {
+	return fmt.Sprintf("%q is not an ARN (want arn:partition:service:region:account:resource)", string(e))
 }
 
 // String joins the fields back into an ARN.
