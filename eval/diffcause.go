@@ -268,6 +268,9 @@ type changedTarget struct {
 	// trust admits another set of services (passing it to one); the group, when its policies
 	// changed (joining it).
 	specific []escalationTarget
+	// ranked holds, by side and then for users (0) or roles (1), the principals ranked before
+	// it as a path's target (reportedBy), on first use.
+	ranked [2][2]rankedTargets
 }
 
 // targetChange says how the principal with the ARN changed as the target of escalation steps,
@@ -332,15 +335,13 @@ func (t *changedTarget) mayChangeFor(engines []*Engine, k int, x *Principal, stm
 		if !mayRewrite(e, xs[side], xs[side].escalationStatements(), t.only[side], false) {
 			continue
 		}
-		// A path finds the target only if its other steps, on the target itself, are allowed.
-		var paths []*catalog.EscalationPath
-		for _, path := range rewritePaths() {
-			if takesSteps(e, xs[side], path, t.arn, opt) {
-				paths = append(paths, path)
-			}
+		// Whether a rewrite path names the target, as path finding reports it.
+		if e.power(xs[side]).admin {
+			continue // an administrator has no path of its own
 		}
-		for _, esc := range pathsAmong(e, xs[side], paths, opt) {
-			if esc.Target == t.arn {
+		f := e.graph(opt.Context, opt.Mode).newFinder(xs[side])
+		for _, path := range rewritePaths() {
+			if t.reportedBy(f, side, path) {
 				return true
 			}
 		}
@@ -360,32 +361,91 @@ var rewritePaths = sync.OnceValue(func() []*catalog.EscalationPath {
 	return out
 })
 
-// takesSteps reports whether x may take the path's steps on the target, in the request
-// context and mode of opt, other than the new policy version (on a policy, not the target).
-func takesSteps(e *Engine, x *Principal, path *catalog.EscalationPath, target string, opt DiffOptions) bool {
-	for _, a := range path.RequiredActions {
-		if a == "iam:createpolicyversion" {
-			continue
+// rankedTargets is, on one side, the principals a principal-access path may take over in the
+// target's account (Engine.takeable, users or roles) that rank before the target when path
+// finding reports a path (finder.flush: administrators first, then by ARN), in that order;
+// in is false when the target is not among them.
+type rankedTargets struct {
+	once   sync.Once
+	before []*Principal
+	in     bool
+}
+
+// reportedBy reports whether the principal-access path (a rewrite path), found for the
+// finder's principal on the side as directPaths finds it, names the target: it finds the
+// target, and no target ranked before it settles the path's report first. finder.flush
+// reports the best target, and when that one does not work with what the account holds now,
+// the first that does as well. Only the targets ranked before the target are decided, in
+// rank order, up to the first that decides the answer.
+func (t *changedTarget) reportedBy(f *finder, side int, path *catalog.EscalationPath) bool {
+	req := path.RequiredActions
+	for _, a := range req {
+		if !f.holds(a) {
+			return false // finder.path tries it no further
 		}
-		if r, err := e.decide(x, a, target, opt.Context, Options{Mode: opt.Mode}); err != nil || r.Decision != Allowed {
+	}
+	tp := t.p[side]
+	if tp == nil || f.p.Account != tp.Account {
+		return false
+	}
+	wantRole := slices.ContainsFunc(req, func(a string) bool { return strings.Contains(a, "role") })
+	k := 0
+	if wantRole {
+		k = 1
+	}
+	rt := &t.ranked[side][k]
+	rt.once.Do(func() { rt.before, rt.in = rankedBefore(f.e, tp, wantRole) })
+	if !rt.in {
+		return false
+	}
+	found, exploitable := f.takesOver(req, tp)
+	if !found {
+		return false
+	}
+	for _, u := range rt.before {
+		// A target ranked before that works now is reported instead; one that does not comes
+		// first when the target does not work now either.
+		if ok, now := f.takesOver(req, u); ok && (now || !exploitable) {
 			return false
 		}
 	}
 	return true
 }
 
-// pathsAmong finds, as the paths x takes itself (directPaths) are found, those of the given
-// catalogue paths, in the request context and mode of opt: each reported for its best target.
-func pathsAmong(e *Engine, x *Principal, paths []*catalog.EscalationPath, opt DiffOptions) []Escalation {
-	if e.power(x).admin {
-		return nil
+// rankedBefore lists the principals of t's account a principal-access path may take over
+// (users, or roles with role) that finder.flush ranks before t, in its order, and whether t
+// is among those it may take over.
+func rankedBefore(e *Engine, t *Principal, role bool) ([]*Principal, bool) {
+	list := e.takeable(t.Account, role)
+	if !slices.Contains(list.ps, t) {
+		return nil, false
 	}
-	f := e.graph(opt.Context, opt.Mode).newFinder(x)
-	for _, path := range paths {
-		f.path(path)
-		f.flush()
+	type ranked struct {
+		p     *Principal
+		admin bool
 	}
-	return f.out
+	tAdmin := e.adminRank(t)
+	var out []ranked
+	for _, u := range list.ps {
+		if u == t {
+			continue
+		}
+		a := e.adminRank(u)
+		if a && !tAdmin || a == tAdmin && u.ARN < t.ARN {
+			out = append(out, ranked{u, a})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].admin != out[j].admin {
+			return out[i].admin
+		}
+		return out[i].p.ARN < out[j].p.ARN
+	})
+	ps := make([]*Principal, len(out))
+	for i, r := range out {
+		ps[i] = r.p
+	}
+	return ps, true
 }
 
 // mayRewrite reports whether x may create a new version (iam:CreatePolicyVersion) of one of

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -104,6 +105,9 @@ var existingKinds = map[string]string{
 type pathState struct {
 	mu      sync.Mutex
 	byTrust map[string][]*Principal // service principal -> roles it may assume
+	// twin is another state of the same accounts whose answers rolesTrusting reads for roles
+	// whose trust policy did not change (shareTrust); nil when none.
+	twin *Engine
 	// takeable holds, by account and then users (false) or roles (true), the principals a
 	// principal-access path may take over, in the engine's order: service-linked roles left
 	// out.
@@ -203,6 +207,23 @@ func (e *Engine) power(p *Principal) power {
 // IsAdmin reports whether p has effective `*` on `*` (possibly under open conditions).
 func (e *Engine) IsAdmin(p *Principal) bool { return e.power(p).admin }
 
+// adminRank is IsAdmin for ranking targets, deciding p's power only where one of its
+// identity statements allows the action only `*` covers: where none does, that action is
+// allowed nowhere (allowedSomewhere finds no pattern) and p is no administrator.
+func (e *Engine) adminRank(p *Principal) bool {
+	for _, pol := range p.Identity {
+		for _, s := range pol.statements {
+			if !s.deny && s.mayCoverService("iamscope") && s.matchAction(adminProbeLower) {
+				return e.power(p).admin
+			}
+		}
+	}
+	return false
+}
+
+// adminProbeLower is adminProbe lower-cased, as statements match actions.
+var adminProbeLower = strings.ToLower(adminProbe)
+
 // worthMore reports whether taking over target gains p something.
 func (e *Engine) worthMore(target, p *Principal) bool {
 	t, mine := e.power(target), e.power(p)
@@ -212,18 +233,39 @@ func (e *Engine) worthMore(target, p *Principal) bool {
 	return t.admin || t.probes&^mine.probes != 0
 }
 
-// rolesTrusting lists the roles whose trust policy lets a service principal assume them.
+// rolesTrusting lists the roles whose trust policy lets a service principal assume them. With
+// a twin engine (shareTrust), a role whose trust policy there is the same text answers as its
+// twin does.
 func (e *Engine) rolesTrusting(service string) []*Principal {
 	st := e.paths()
+	st.mu.Lock()
+	roles, ok := st.byTrust[service]
+	twin := st.twin
+	st.mu.Unlock()
+	if ok {
+		return roles
+	}
+	var twinTrusts map[*Principal]bool
+	if twin != nil {
+		twinTrusts = map[*Principal]bool{}
+		for _, r := range twin.rolesTrusting(service) {
+			twinTrusts[r] = true
+		}
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if roles, ok := st.byTrust[service]; ok {
 		return roles
 	}
-	var roles []*Principal
 	for _, p := range e.order {
 		rp := e.resources[p.ARN]
 		if p.Entity.Kind != model.EntityRole || rp == nil {
+			continue
+		}
+		if q := e.sameTrust(twin, p, rp); q != nil {
+			if twinTrusts[q] {
+				roles = append(roles, p)
+			}
 			continue
 		}
 		in := &Input{Resource: rp.policy}
@@ -234,6 +276,47 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 	}
 	st.byTrust[service] = roles
 	return roles
+}
+
+// shareTrust makes twin (another state of the same accounts) the engine whose answers
+// rolesTrusting reads for the roles whose trust policy is the same text in both: a diff
+// decides which roles a service may assume once for the roles whose trust did not change.
+func (e *Engine) shareTrust(twin *Engine) {
+	if twin == e {
+		return
+	}
+	st := e.paths()
+	st.mu.Lock()
+	st.twin = twin
+	st.mu.Unlock()
+}
+
+// sameTrust returns the role of twin with p's ARN and account whose trust policy (twin's
+// resource policy for it, rp in e) is compiled from the same text, or nil.
+func (e *Engine) sameTrust(twin *Engine, p *Principal, rp *resourcePolicy) *Principal {
+	if twin == nil {
+		return nil
+	}
+	q, ok := twin.principals[p.ARN]
+	if !ok || q.Entity.Kind != model.EntityRole || q.Account != p.Account {
+		return nil
+	}
+	rq := twin.resources[q.ARN]
+	if rq == nil || rq.account != rp.account {
+		return nil
+	}
+	// Only a policy compiled from the role's trust policy is kept in trustDocs.
+	if _, ok := e.trustDocs[rp.policy]; !ok {
+		return nil
+	}
+	if _, ok := twin.trustDocs[rq.policy]; !ok {
+		return nil
+	}
+	a, b := p.Entity.Role.TrustPolicy, q.Entity.Role.TrustPolicy
+	if a == nil || b == nil || len(a.Document) == 0 || !bytes.Equal(a.Document, b.Document) {
+		return nil
+	}
+	return q
 }
 
 // Paths is PathsIn with no request context, in discovery mode.
@@ -560,7 +643,7 @@ func (f *finder) flush() {
 		if esc.Target == "admin" {
 			return 0
 		}
-		if t, ok := f.e.Principal(esc.Target); ok && f.e.power(t).admin {
+		if t, ok := f.e.Principal(esc.Target); ok && f.e.adminRank(t) {
 			return 1
 		}
 		return 2
@@ -780,15 +863,7 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		}
 		f.fullNames(f.template)
 	}
-	// A path that rewrites the target's permissions makes it an administrator; one that only
-	// takes it over must gain something.
-	rewrites := false
-	for _, a := range req {
-		switch a {
-		case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
-			rewrites = true
-		}
-	}
+	rewrites := rewritesTarget(req)
 	for n := 0; ; n++ {
 		j := n
 		if refused {
@@ -809,32 +884,17 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 			if lazy && plain {
 				break // the template's steps
 			}
-			res := t.ARN
 			if uniform[i] && plain {
 				if !once[i].allowed {
 					ok = false
 					break
 				}
 				step := once[i].step
-				step.Resource = res
+				step.Resource = t.ARN
 				steps = append(steps, step)
 				continue
 			}
-			if a == "iam:createpolicyversion" {
-				policies := f.attachedCustomerPolicies(t)
-				if len(policies) == 0 {
-					ok = false
-					break
-				}
-				res = policies[0]
-				for _, pa := range policies {
-					if _, allowed := f.may(a, pa, nil); allowed {
-						res = pa
-						break
-					}
-				}
-			}
-			step, allowed := f.may(a, res, nil)
+			step, allowed := f.stepOn(a, t)
 			if !allowed {
 				ok = false
 				break
@@ -857,6 +917,59 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		}
 		f.add(path, t.ARN, kind, steps, exploitable, needs)
 	}
+}
+
+// rewritesTarget reports whether a principal-access path with the required actions rewrites
+// its target's permissions, making it an administrator; a path that only takes it over must
+// gain something (worthMore).
+func rewritesTarget(req []string) bool {
+	for _, a := range req {
+		switch a {
+		case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
+			return true
+		}
+	}
+	return false
+}
+
+// stepOn decides one step of a principal-access path on the target t: a new policy version
+// (iam:CreatePolicyVersion) on the first of t's customer managed policies it is allowed on
+// (refused when t holds none), any other action on t itself.
+func (f *finder) stepOn(action string, t *Principal) (Step, bool) {
+	res := t.ARN
+	if action == "iam:createpolicyversion" {
+		policies := f.attachedCustomerPolicies(t)
+		if len(policies) == 0 {
+			return Step{}, false
+		}
+		res = policies[0]
+		for _, pa := range policies {
+			if _, allowed := f.may(action, pa, nil); allowed {
+				res = pa
+				break
+			}
+		}
+	}
+	return f.may(action, res, nil)
+}
+
+// takesOver reports whether a principal-access path with the required actions req (lower
+// case) finds the target t, as principalAccess finds it, and whether it works with what the
+// account holds now (exploitable).
+func (f *finder) takesOver(req []string, t *Principal) (found, exploitable bool) {
+	if t == f.p {
+		return false, false
+	}
+	for _, a := range req {
+		if _, ok := f.stepOn(a, t); !ok {
+			return false, false
+		}
+	}
+	if !rewritesTarget(req) && !f.e.worthMore(t, f.p) {
+		return false, false
+	}
+	exploitable, _, possible := loginProfileNeeds(t, req)
+	return possible, exploitable
 }
 
 // loginProfileNeeds tells whether a path's login-profile action can work on a user: setting a
