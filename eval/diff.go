@@ -129,9 +129,6 @@ func Diff(before, after *Engine, opt DiffOptions) *AccountDiff {
 			d.Removed = append(d.Removed, p.ARN)
 		}
 	}
-	if !opt.Full {
-		after.shareTrust(before) // which roles a service may assume: decided once where trust did not change
-	}
 	causes, needs, moved := attribute(before, after, d.Policies, opt)
 	run := &diffRun{before: before, after: after, opt: opt, moved: moved, own: map[string]bool{}}
 	var arns []string

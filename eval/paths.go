@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -105,9 +104,6 @@ var existingKinds = map[string]string{
 type pathState struct {
 	mu      sync.Mutex
 	byTrust map[string][]*Principal // service principal -> roles it may assume
-	// twin is another state of the same accounts whose answers rolesTrusting reads for roles
-	// whose trust policy did not change (shareTrust); nil when none.
-	twin *Engine
 	// takeable holds, by account and then users (false) or roles (true), the principals a
 	// principal-access path may take over, in the engine's order: service-linked roles left
 	// out.
@@ -233,90 +229,62 @@ func (e *Engine) worthMore(target, p *Principal) bool {
 	return t.admin || t.probes&^mine.probes != 0
 }
 
-// rolesTrusting lists the roles whose trust policy lets a service principal assume them. With
-// a twin engine (shareTrust), a role whose trust policy there is the same text answers as its
-// twin does.
+// rolesTrusting lists the roles whose trust policy lets a service principal assume them.
 func (e *Engine) rolesTrusting(service string) []*Principal {
 	st := e.paths()
-	st.mu.Lock()
-	roles, ok := st.byTrust[service]
-	twin := st.twin
-	st.mu.Unlock()
-	if ok {
-		return roles
-	}
-	var twinTrusts map[*Principal]bool
-	if twin != nil {
-		twinTrusts = map[*Principal]bool{}
-		for _, r := range twin.rolesTrusting(service) {
-			twinTrusts[r] = true
-		}
-	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if roles, ok := st.byTrust[service]; ok {
 		return roles
 	}
+	var roles []*Principal
+	// Roles of one account whose trust policy is the same text, none of its statements naming
+	// resources, admit the same: the request differs in the role's ARN alone, which only a
+	// Resource element reads.
+	type sameText struct {
+		doc     int
+		account string
+	}
+	byText := map[sameText]bool{}
 	for _, p := range e.order {
 		rp := e.resources[p.ARN]
 		if p.Entity.Kind != model.EntityRole || rp == nil {
 			continue
 		}
-		if q := e.sameTrust(twin, p, rp); q != nil {
-			if twinTrusts[q] {
-				roles = append(roles, p)
+		key, shared := sameText{}, false
+		if doc, ok := e.trustDocs[rp.policy]; ok && anyResource(rp.policy) {
+			key, shared = sameText{doc, p.Account}, true
+			if admits, ok := byText[key]; ok {
+				if admits {
+					roles = append(roles, p)
+				}
+				continue
 			}
-			continue
 		}
 		in := &Input{Resource: rp.policy}
 		req := &Request{Principal: service, Action: AssumeAction, Resource: p.ARN, ResourceAccount: p.Account}
-		if r, err := Evaluate(in, req, Options{Mode: Discovery}); err == nil && r.Decision == Allowed {
+		r, err := Evaluate(in, req, Options{Mode: Discovery})
+		admits := err == nil && r.Decision == Allowed
+		if admits {
 			roles = append(roles, p)
+		}
+		if shared {
+			byText[key] = admits
 		}
 	}
 	st.byTrust[service] = roles
 	return roles
 }
 
-// shareTrust makes twin (another state of the same accounts) the engine whose answers
-// rolesTrusting reads for the roles whose trust policy is the same text in both: a diff
-// decides which roles a service may assume once for the roles whose trust did not change.
-func (e *Engine) shareTrust(twin *Engine) {
-	if twin == e {
-		return
+// anyResource reports whether every statement of the policy covers every resource (has no
+// Resource or NotResource element).
+func anyResource(p *Policy) bool {
+	for _, s := range p.statements {
+		if !s.anyResource || s.notResource {
+			return false
+		}
 	}
-	st := e.paths()
-	st.mu.Lock()
-	st.twin = twin
-	st.mu.Unlock()
-}
-
-// sameTrust returns the role of twin with p's ARN and account whose trust policy (twin's
-// resource policy for it, rp in e) is compiled from the same text, or nil.
-func (e *Engine) sameTrust(twin *Engine, p *Principal, rp *resourcePolicy) *Principal {
-	if twin == nil {
-		return nil
-	}
-	q, ok := twin.principals[p.ARN]
-	if !ok || q.Entity.Kind != model.EntityRole || q.Account != p.Account {
-		return nil
-	}
-	rq := twin.resources[q.ARN]
-	if rq == nil || rq.account != rp.account {
-		return nil
-	}
-	// Only a policy compiled from the role's trust policy is kept in trustDocs.
-	if _, ok := e.trustDocs[rp.policy]; !ok {
-		return nil
-	}
-	if _, ok := twin.trustDocs[rq.policy]; !ok {
-		return nil
-	}
-	a, b := p.Entity.Role.TrustPolicy, q.Entity.Role.TrustPolicy
-	if a == nil || b == nil || len(a.Document) == 0 || !bytes.Equal(a.Document, b.Document) {
-		return nil
-	}
-	return q
+	return true
 }
 
 // Paths is PathsIn with no request context, in discovery mode.
