@@ -386,6 +386,19 @@ func chainPaths(e *Engine, p *Principal, direct []Escalation, nodes []reachNode,
 	return out
 }
 
+// powerSource is a principal of an engine whose power another principal shares.
+type powerSource struct {
+	e *Engine
+	p *Principal
+}
+
+// sharePowerLater makes the later side's principal read its power, when first asked, from the
+// earlier side's (pb of before): for a principal whose own policies, groups, boundary and
+// SCPs did not change, that no changed resource policy or trust names.
+func sharePowerLater(before *Engine, pb, pa *Principal) {
+	pa.powerFrom.Store(&powerSource{before, pb})
+}
+
 // sharePower gives the later side's principal a settled principal's power (what it can do, as
 // escalation weighs it) from the earlier side, rather than deciding it again.
 func sharePower(before *Engine, pb, pa *Principal) {

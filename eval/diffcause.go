@@ -90,6 +90,14 @@ func attribute(before, after *Engine, changes []PolicyChange, opt DiffOptions) (
 			}
 		}
 	}
+	// Everyone touched so far is all whose power may differ: the others' is decided once.
+	if !opt.Full {
+		for _, pa := range after.order {
+			if pb, ok := before.principals[pa.ARN]; ok && causes[pa.ARN] == nil {
+				sharePowerLater(before, pb, pa)
+			}
+		}
+	}
 	// Those whose escalation steps act on a principal whose worth as a target changed.
 	part = needPaths
 	var changed []*changedTarget

@@ -183,6 +183,10 @@ func (e *Engine) allowedSomewhere(p *Principal, action string, base, extra *Cont
 // and which of the probe powers it holds.
 func (e *Engine) power(p *Principal) power {
 	p.powerOnce.Do(func() {
+		if src := p.powerFrom.Load(); src != nil {
+			p.pow = src.e.power(src.p)
+			return
+		}
 		ctx := e.DeriveContext(p, "", nil)
 		opt := Options{Mode: Discovery}
 		_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, nil, opt)
