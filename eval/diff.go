@@ -273,7 +273,6 @@ func (r *diffRun) chainPathDiff(pb, pa *Principal) (opened, closed []PathChange)
 	gb, ga := before.graph(opt.Context, opt.Mode), after.graph(opt.Context, opt.Mode)
 	db, da := gb.directPaths(pb), []Escalation(nil)
 	if r.settled(pb.ARN) {
-		sharePower(before, pb, pa)
 		da = db // p takes the same paths itself: only its chains changed
 	} else {
 		da = ga.directPaths(pa)
@@ -289,9 +288,7 @@ func (r *diffRun) chainPathDiff(pb, pa *Principal) (opened, closed []PathChange)
 			if !ok || !okA {
 				return g.directPaths(role)
 			}
-			if r.settled(role.ARN) {
-				sharePower(before, rb, ra)
-			} else if r.ownDiffers(rb, ra) {
+			if !r.settled(role.ARN) && r.ownDiffers(rb, ra) {
 				return g.directPaths(role)
 			}
 			return gb.directPaths(rb)
@@ -321,9 +318,7 @@ func (r *diffRun) worthDiff(pb, pa *Principal, db, da []Escalation, nb, na []rea
 	sts := stsPath()
 	for i := 1; i < len(nb); i++ {
 		rb, ra := nb[i].p, na[i].p
-		if r.settled(rb.ARN) {
-			sharePower(before, rb, ra)
-		} else if r.ownDiffers(rb, ra) {
+		if !r.settled(rb.ARN) && r.ownDiffers(rb, ra) {
 			return nil, nil, false
 		}
 		wb, wa := before.worthMore(rb, pb), after.worthMore(ra, pa)
@@ -392,17 +387,12 @@ type powerSource struct {
 	p *Principal
 }
 
-// sharePowerLater makes the later side's principal read its power, when first asked, from the
-// earlier side's (pb of before): for a principal whose own policies, groups, boundary and
-// SCPs did not change, that no changed resource policy or trust names.
+// sharePowerLater makes the later side's principal read its power (what it can do, as
+// escalation weighs it), when first asked, from the earlier side's (pb of before): for a
+// principal whose own policies, groups, boundary and SCPs did not change, that no changed
+// resource policy or trust names. A settled principal (diffRun.settled) is one.
 func sharePowerLater(before *Engine, pb, pa *Principal) {
 	pa.powerFrom.Store(&powerSource{before, pb})
-}
-
-// sharePower gives the later side's principal a settled principal's power (what it can do, as
-// escalation weighs it) from the earlier side, rather than deciding it again.
-func sharePower(before *Engine, pb, pa *Principal) {
-	pa.powerOnce.Do(func() { pa.pow = before.power(pb) })
 }
 
 // accessEntry is one action on one resource pattern of a what-can answer.
