@@ -250,9 +250,14 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 		account string
 	}
 	byText := map[sameText]bool{}
+	caller, err := model.ParseRequestPrincipal(service)
+	if err != nil {
+		st.byTrust[service] = nil
+		return nil
+	}
 	for _, p := range e.order {
 		rp := e.resources[p.ARN]
-		if p.Entity.Kind != model.EntityRole || rp == nil {
+		if p.Entity.Kind != model.EntityRole || rp == nil || !mayName(rp.policy, &caller) {
 			continue
 		}
 		key, shared := sameText{}, false
@@ -267,7 +272,7 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 		}
 		in := &Input{Resource: rp.policy}
 		req := &Request{Principal: service, Action: AssumeAction, Resource: p.ARN, ResourceAccount: p.Account}
-		r, err := Evaluate(in, req, Options{Mode: Discovery})
+		r, err := evaluateAs(in, req, caller, Options{Mode: Discovery})
 		admits := err == nil && r.Decision == Allowed
 		if admits {
 			roles = append(roles, p)
@@ -278,6 +283,18 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 	}
 	st.byTrust[service] = roles
 	return roles
+}
+
+// mayName reports whether an Allow statement of the resource policy may apply to the caller:
+// its Principal names it, or it has NotPrincipal. Only such a statement allows a request
+// decided on that policy alone (evalStatement).
+func mayName(p *Policy, caller *model.RequestPrincipal) bool {
+	for _, s := range p.statements {
+		if !s.deny && (s.notPrinc || matchPrincipal(s.principal, caller) != pmNone) {
+			return true
+		}
+	}
+	return false
 }
 
 // anyResource reports whether every statement of the policy covers every resource (has no
