@@ -401,13 +401,13 @@ func (t *changedTarget) reportedBy(f *finder, side int, path *catalog.Escalation
 	if wantRole {
 		k = 1
 	}
+	found, exploitable := f.takesOver(req, tp)
+	if !found {
+		return false
+	}
 	rt := &t.ranked[side][k]
 	rt.once.Do(func() { rt.before, rt.in = rankedBefore(f.e, tp, wantRole) })
 	if !rt.in {
-		return false
-	}
-	found, exploitable := f.takesOver(req, tp)
-	if !found {
 		return false
 	}
 	for _, u := range rt.before {
