@@ -276,9 +276,6 @@ type changedTarget struct {
 	// trust admits another set of services (passing it to one); the group, when its policies
 	// changed (joining it).
 	specific []escalationTarget
-	// ranked holds, by side and then for users (0) or roles (1), the principals ranked before
-	// it as a path's target (reportedBy), on first use.
-	ranked [2][2]rankedTargets
 }
 
 // targetChange says how the principal with the ARN changed as the target of escalation steps,
@@ -369,22 +366,12 @@ var rewritePaths = sync.OnceValue(func() []*catalog.EscalationPath {
 	return out
 })
 
-// rankedTargets is, on one side, the principals a principal-access path may take over in the
-// target's account (Engine.takeable, users or roles) that rank before the target when path
-// finding reports a path (finder.flush: administrators first, then by ARN), in that order;
-// in is false when the target is not among them.
-type rankedTargets struct {
-	once   sync.Once
-	before []*Principal
-	in     bool
-}
-
 // reportedBy reports whether the principal-access path (a rewrite path), found for the
 // finder's principal on the side as directPaths finds it, names the target: it finds the
 // target, and no target ranked before it settles the path's report first. finder.flush
-// reports the best target, and when that one does not work with what the account holds now,
-// the first that does as well. Only the targets ranked before the target are decided, in
-// rank order, up to the first that decides the answer.
+// ranks targets administrators first, then by ARN, and reports the best, and when that one
+// does not work with what the account holds now, the first that does as well. Only the
+// target and its rivals are decided, each rival's rank only once the path finds it.
 func (t *changedTarget) reportedBy(f *finder, side int, path *catalog.EscalationPath) bool {
 	req := path.RequiredActions
 	for _, a := range req {
@@ -397,63 +384,30 @@ func (t *changedTarget) reportedBy(f *finder, side int, path *catalog.Escalation
 		return false
 	}
 	wantRole := slices.ContainsFunc(req, func(a string) bool { return strings.Contains(a, "role") })
-	k := 0
-	if wantRole {
-		k = 1
+	list := f.e.takeable(tp.Account, wantRole)
+	if !slices.Contains(list.ps, tp) {
+		return false
 	}
 	found, exploitable := f.takesOver(req, tp)
 	if !found {
 		return false
 	}
-	rt := &t.ranked[side][k]
-	rt.once.Do(func() { rt.before, rt.in = rankedBefore(f.e, tp, wantRole) })
-	if !rt.in {
-		return false
-	}
-	for _, u := range rt.before {
+	tAdmin := f.e.adminRank(tp)
+	for _, u := range list.ps {
+		if u == tp || tAdmin && u.ARN > tp.ARN {
+			continue // ranked after the target whatever it is worth
+		}
 		// A target ranked before that works now is reported instead; one that does not comes
 		// first when the target does not work now either.
-		if ok, now := f.takesOver(req, u); ok && (now || !exploitable) {
+		ok, now := f.takesOver(req, u)
+		if !ok || !now && exploitable {
+			continue
+		}
+		if tAdmin && f.e.adminRank(u) || !tAdmin && (u.ARN < tp.ARN || f.e.adminRank(u)) {
 			return false
 		}
 	}
 	return true
-}
-
-// rankedBefore lists the principals of t's account a principal-access path may take over
-// (users, or roles with role) that finder.flush ranks before t, in its order, and whether t
-// is among those it may take over.
-func rankedBefore(e *Engine, t *Principal, role bool) ([]*Principal, bool) {
-	list := e.takeable(t.Account, role)
-	if !slices.Contains(list.ps, t) {
-		return nil, false
-	}
-	type ranked struct {
-		p     *Principal
-		admin bool
-	}
-	tAdmin := e.adminRank(t)
-	var out []ranked
-	for _, u := range list.ps {
-		if u == t {
-			continue
-		}
-		a := e.adminRank(u)
-		if a && !tAdmin || a == tAdmin && u.ARN < t.ARN {
-			out = append(out, ranked{u, a})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].admin != out[j].admin {
-			return out[i].admin
-		}
-		return out[i].p.ARN < out[j].p.ARN
-	})
-	ps := make([]*Principal, len(out))
-	for i, r := range out {
-		ps[i] = r.p
-	}
-	return ps, true
 }
 
 // mayRewrite reports whether x may create a new version (iam:CreatePolicyVersion) of one of
