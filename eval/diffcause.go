@@ -605,8 +605,8 @@ func (p *Principal) escalationStatements() []*statement {
 	var out []*statement
 	for _, pol := range p.Identity {
 		for _, s := range pol.statements {
-			if s.deny {
-				continue
+			if s.deny || !s.mayCoverService("iam") {
+				continue // every escalation action is of IAM
 			}
 			for _, a := range escalationActions() {
 				if s.matchAction(a) {
