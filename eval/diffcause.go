@@ -605,18 +605,59 @@ func (p *Principal) escalationStatements() []*statement {
 	var out []*statement
 	for _, pol := range p.Identity {
 		for _, s := range pol.statements {
-			if s.deny || !s.mayCoverService("iam") {
-				continue // every escalation action is of IAM
-			}
-			for _, a := range escalationActions() {
-				if s.matchAction(a) {
-					out = append(out, s)
-					break
-				}
+			if s.allowsEscalation() {
+				out = append(out, s)
 			}
 		}
 	}
 	return out
+}
+
+// allowsEscalation reports whether the statement allows an IAM action of the escalation
+// catalogue, found once: a managed policy's statements are shared by all that hold it.
+func (s *statement) allowsEscalation() bool {
+	switch s.escalates.Load() {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	allows := false
+	if !s.deny && (s.notAction || mayNameIAM(s.src.Actions)) {
+		// Matched as written where it can be, without compiling the statement's actions: most
+		// statements are asked nothing else by a diff.
+		for _, a := range escalationActions() {
+			m, ok := anyMatchesAsWritten(s.src.Actions, a, true, false)
+			if !ok {
+				m = s.actions().matches(a)
+			}
+			if m != s.notAction {
+				allows = true
+				break
+			}
+		}
+	}
+	if allows {
+		s.escalates.Store(2)
+	} else {
+		s.escalates.Store(1)
+	}
+	return allows
+}
+
+// mayNameIAM is a quick test of whether one of the action patterns may match an IAM action:
+// it starts with "iam" (in any case) or a wildcard.
+func mayNameIAM(patterns []string) bool {
+	for _, p := range patterns {
+		if p == "" {
+			continue
+		}
+		switch p[0] {
+		case '*', '?', 'i', 'I':
+			return true
+		}
+	}
+	return false
 }
 
 // escalationTarget is what an escalation step acts on to take a principal over: its ARN (a
