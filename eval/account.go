@@ -98,6 +98,10 @@ type Principal struct {
 	// powerOnce and pow cache what the principal can do, for escalation paths.
 	powerOnce sync.Once
 	pow       power
+	// powerFrom, when set before the power is decided, is the same principal in another state
+	// of the same accounts whose power is known to be the same (sharePowerLater): power reads it
+	// there rather than deciding it again.
+	powerFrom atomic.Pointer[powerSource]
 	denying   []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
 	base      atomic.Pointer[baseContext] // principalContext's cache
 	// assumes holds the resource patterns of the identity statements that allow

@@ -52,6 +52,7 @@ type statement struct {
 	// small.
 	vars      bool         // the policy substitutes variables
 	assume    atomic.Int32 // coversAssume's answer: 0 not yet known, 1 no, 2 yes
+	escalates atomic.Int32 // allowsEscalation's answer, as assume
 	uses      atomic.Int32
 	resUses   atomic.Int32
 	index     atomic.Pointer[actionIndex]

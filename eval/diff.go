@@ -273,7 +273,6 @@ func (r *diffRun) chainPathDiff(pb, pa *Principal) (opened, closed []PathChange)
 	gb, ga := before.graph(opt.Context, opt.Mode), after.graph(opt.Context, opt.Mode)
 	db, da := gb.directPaths(pb), []Escalation(nil)
 	if r.settled(pb.ARN) {
-		sharePower(before, pb, pa)
 		da = db // p takes the same paths itself: only its chains changed
 	} else {
 		da = ga.directPaths(pa)
@@ -289,15 +288,13 @@ func (r *diffRun) chainPathDiff(pb, pa *Principal) (opened, closed []PathChange)
 			if !ok || !okA {
 				return g.directPaths(role)
 			}
-			if r.settled(role.ARN) {
-				sharePower(before, rb, ra)
-			} else if r.ownDiffers(rb, ra) {
+			if !r.settled(role.ARN) && r.ownDiffers(rb, ra) {
 				return g.directPaths(role)
 			}
 			return gb.directPaths(rb)
 		}
 	}
-	return pathDiff(chainPaths(before, pb, db, nb, ownPaths(before, gb)), chainPaths(after, pa, da, na, ownPaths(after, ga)))
+	return pathDiff(chainPaths(gb, pb, db, nb, ownPaths(before, gb)), chainPaths(ga, pa, da, na, ownPaths(after, ga)))
 }
 
 // worthDiff is chainPathDiff where p takes the same paths itself on both sides (db, da) and
@@ -321,9 +318,7 @@ func (r *diffRun) worthDiff(pb, pa *Principal, db, da []Escalation, nb, na []rea
 	sts := stsPath()
 	for i := 1; i < len(nb); i++ {
 		rb, ra := nb[i].p, na[i].p
-		if r.settled(rb.ARN) {
-			sharePower(before, rb, ra)
-		} else if r.ownDiffers(rb, ra) {
+		if !r.settled(rb.ARN) && r.ownDiffers(rb, ra) {
 			return nil, nil, false
 		}
 		wb, wa := before.worthMore(rb, pb), after.worthMore(ra, pa)
@@ -343,53 +338,28 @@ func (r *diffRun) worthDiff(pb, pa *Principal, db, da []Escalation, nb, na []rea
 	return opened, closed, true
 }
 
-// chainPaths is what PathsIn finds for p, from the paths p takes itself (direct), the walk of
-// its role chains (nodes, from reach) and the paths each role it reaches takes itself (paths):
-// p's own first, then for each role in the walk's order, taking it on (sts-001) when it is
-// worth more than p, and the paths it takes, through the chain; each path once for each target,
-// by its first way. Only what pathDiff compares is filled in: the path, the target, the chain.
-func chainPaths(e *Engine, p *Principal, direct []Escalation, nodes []reachNode, paths func(r *Principal) []Escalation) []Escalation {
-	out := append([]Escalation(nil), direct...)
-	type key struct{ id, target string }
-	seen := map[key]bool{}
-	mark := func(id, target string) bool {
-		k := key{id, target}
-		if target == p.ARN || seen[k] {
-			return false
-		}
-		seen[k] = true
-		return true
-	}
-	for _, esc := range out {
-		mark(esc.Path.ID, esc.Target)
-	}
-	sts := stsPath()
-	for i := 1; i < len(nodes); i++ {
-		role := nodes[i].p
-		var chain []Hop
-		via := func() []Hop {
-			if chain == nil {
-				chain = chainTo(nodes, i)
-			}
-			return chain
-		}
-		own := paths(role) // first: it may give the role its power from the other side
-		if e.worthMore(role, p) && mark(sts.ID, role.ARN) {
-			out = append(out, Escalation{Path: sts, Target: role.ARN, Via: via()[:len(via())-1]})
-		}
-		for _, esc := range own {
-			if mark(esc.Path.ID, esc.Target) {
-				out = append(out, Escalation{Path: esc.Path, Target: esc.Target, Via: via()})
-			}
-		}
-	}
-	return out
+// chainPaths is what PathsIn finds for p in the graph g, from the paths p takes itself
+// (direct), the walk of its role chains (nodes, from reach) and the paths each role it reaches
+// takes itself (paths): the summary PathsIn expands, found from those parts (pathWalker.gather).
+func chainPaths(g *assumeGraph, p *Principal, direct []Escalation, nodes []reachNode, paths func(r *Principal) []Escalation) []Escalation {
+	s := PathSummary{From: p, Own: direct, g: g, paths: paths}
+	w := &pathWalker{e: g.e, g: g}
+	w.gather(&s, nodes, gainedOnce(p), false)
+	return s.Expand()
 }
 
-// sharePower gives the later side's principal a settled principal's power (what it can do, as
-// escalation weighs it) from the earlier side, rather than deciding it again.
-func sharePower(before *Engine, pb, pa *Principal) {
-	pa.powerOnce.Do(func() { pa.pow = before.power(pb) })
+// powerSource is a principal of an engine whose power another principal shares.
+type powerSource struct {
+	e *Engine
+	p *Principal
+}
+
+// sharePowerLater makes the later side's principal read its power (what it can do, as
+// escalation weighs it), when first asked, from the earlier side's (pb of before): for a
+// principal whose own policies, groups, boundary and SCPs did not change, that no changed
+// resource policy or trust names. A settled principal (diffRun.settled) is one.
+func sharePowerLater(before *Engine, pb, pa *Principal) {
+	pa.powerFrom.Store(&powerSource{before, pb})
 }
 
 // accessEntry is one action on one resource pattern of a what-can answer.

@@ -90,6 +90,14 @@ func attribute(before, after *Engine, changes []PolicyChange, opt DiffOptions) (
 			}
 		}
 	}
+	// Everyone touched so far is all whose power may differ: the others' is decided once.
+	if !opt.Full {
+		for _, pa := range after.order {
+			if pb, ok := before.principals[pa.ARN]; ok && causes[pa.ARN] == nil {
+				sharePowerLater(before, pb, pa)
+			}
+		}
+	}
 	// Those whose escalation steps act on a principal whose worth as a target changed.
 	part = needPaths
 	var changed []*changedTarget
@@ -332,15 +340,13 @@ func (t *changedTarget) mayChangeFor(engines []*Engine, k int, x *Principal, stm
 		if !mayRewrite(e, xs[side], xs[side].escalationStatements(), t.only[side], false) {
 			continue
 		}
-		// A path finds the target only if its other steps, on the target itself, are allowed.
-		var paths []*catalog.EscalationPath
-		for _, path := range rewritePaths() {
-			if takesSteps(e, xs[side], path, t.arn, opt) {
-				paths = append(paths, path)
-			}
+		// Whether a rewrite path names the target, as path finding reports it.
+		if e.power(xs[side]).admin {
+			continue // an administrator has no path of its own
 		}
-		for _, esc := range pathsAmong(e, xs[side], paths, opt) {
-			if esc.Target == t.arn {
+		f := e.graph(opt.Context, opt.Mode).newFinder(xs[side])
+		for _, path := range rewritePaths() {
+			if t.reportedBy(f, side, path) {
 				return true
 			}
 		}
@@ -360,32 +366,48 @@ var rewritePaths = sync.OnceValue(func() []*catalog.EscalationPath {
 	return out
 })
 
-// takesSteps reports whether x may take the path's steps on the target, in the request
-// context and mode of opt, other than the new policy version (on a policy, not the target).
-func takesSteps(e *Engine, x *Principal, path *catalog.EscalationPath, target string, opt DiffOptions) bool {
-	for _, a := range path.RequiredActions {
-		if a == "iam:createpolicyversion" {
+// reportedBy reports whether the principal-access path (a rewrite path), found for the
+// finder's principal on the side as directPaths finds it, names the target: it finds the
+// target, and no target ranked before it settles the path's report first. finder.flush
+// ranks targets administrators first, then by ARN, and reports the best, and when that one
+// does not work with what the account holds now, the first that does as well. Only the
+// target and its rivals are decided, each rival's rank only once the path finds it.
+func (t *changedTarget) reportedBy(f *finder, side int, path *catalog.EscalationPath) bool {
+	req := path.RequiredActions
+	for _, a := range req {
+		if !f.holds(a) {
+			return false // finder.path tries it no further
+		}
+	}
+	tp := t.p[side]
+	if tp == nil || f.p.Account != tp.Account {
+		return false
+	}
+	wantRole := slices.ContainsFunc(req, func(a string) bool { return strings.Contains(a, "role") })
+	list := f.e.takeable(tp.Account, wantRole)
+	if !slices.Contains(list.ps, tp) {
+		return false
+	}
+	found, exploitable := f.takesOver(req, tp)
+	if !found {
+		return false
+	}
+	tAdmin := f.e.adminRank(tp)
+	for _, u := range list.ps {
+		if u == tp || tAdmin && u.ARN > tp.ARN {
+			continue // ranked after the target whatever it is worth
+		}
+		// A target ranked before that works now is reported instead; one that does not comes
+		// first when the target does not work now either.
+		ok, now := f.takesOver(req, u)
+		if !ok || !now && exploitable {
 			continue
 		}
-		if r, err := e.decide(x, a, target, opt.Context, Options{Mode: opt.Mode}); err != nil || r.Decision != Allowed {
+		if tAdmin && f.e.adminRank(u) || !tAdmin && (u.ARN < tp.ARN || f.e.adminRank(u)) {
 			return false
 		}
 	}
 	return true
-}
-
-// pathsAmong finds, as the paths x takes itself (directPaths) are found, those of the given
-// catalogue paths, in the request context and mode of opt: each reported for its best target.
-func pathsAmong(e *Engine, x *Principal, paths []*catalog.EscalationPath, opt DiffOptions) []Escalation {
-	if e.power(x).admin {
-		return nil
-	}
-	f := e.graph(opt.Context, opt.Mode).newFinder(x)
-	for _, path := range paths {
-		f.path(path)
-		f.flush()
-	}
-	return f.out
 }
 
 // mayRewrite reports whether x may create a new version (iam:CreatePolicyVersion) of one of
@@ -583,18 +605,59 @@ func (p *Principal) escalationStatements() []*statement {
 	var out []*statement
 	for _, pol := range p.Identity {
 		for _, s := range pol.statements {
-			if s.deny {
-				continue
-			}
-			for _, a := range escalationActions() {
-				if s.matchAction(a) {
-					out = append(out, s)
-					break
-				}
+			if s.allowsEscalation() {
+				out = append(out, s)
 			}
 		}
 	}
 	return out
+}
+
+// allowsEscalation reports whether the statement allows an IAM action of the escalation
+// catalogue, found once: a managed policy's statements are shared by all that hold it.
+func (s *statement) allowsEscalation() bool {
+	switch s.escalates.Load() {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	allows := false
+	if !s.deny && (s.notAction || mayNameIAM(s.src.Actions)) {
+		// Matched as written where it can be, without compiling the statement's actions: most
+		// statements are asked nothing else by a diff.
+		for _, a := range escalationActions() {
+			m, ok := anyMatchesAsWritten(s.src.Actions, a, true, false)
+			if !ok {
+				m = s.actions().matches(a)
+			}
+			if m != s.notAction {
+				allows = true
+				break
+			}
+		}
+	}
+	if allows {
+		s.escalates.Store(2)
+	} else {
+		s.escalates.Store(1)
+	}
+	return allows
+}
+
+// mayNameIAM is a quick test of whether one of the action patterns may match an IAM action:
+// it starts with "iam" (in any case) or a wildcard.
+func mayNameIAM(patterns []string) bool {
+	for _, p := range patterns {
+		if p == "" {
+			continue
+		}
+		switch p[0] {
+		case '*', '?', 'i', 'I':
+			return true
+		}
+	}
+	return false
 }
 
 // escalationTarget is what an escalation step acts on to take a principal over: its ARN (a

@@ -23,7 +23,7 @@ func TestChainPathsAgreeWithPathsIn(t *testing.T) {
 		found := 0
 		for _, p := range e.order {
 			want := e.PathsIn(p, nil, mode)
-			got := chainPaths(e, p, g.directPaths(p), e.reach(p, nil, mode), g.directPaths)
+			got := chainPaths(g, p, g.directPaths(p), e.reach(p, nil, mode), g.directPaths)
 			found += len(want)
 			if len(got) != len(want) {
 				t.Errorf("%s (mode %d): chainPaths finds %d paths, PathsIn %d", p.ARN, mode, len(got), len(want))

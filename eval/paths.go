@@ -183,6 +183,10 @@ func (e *Engine) allowedSomewhere(p *Principal, action string, base, extra *Cont
 // and which of the probe powers it holds.
 func (e *Engine) power(p *Principal) power {
 	p.powerOnce.Do(func() {
+		if src := p.powerFrom.Load(); src != nil {
+			p.pow = src.e.power(src.p)
+			return
+		}
 		ctx := e.DeriveContext(p, "", nil)
 		opt := Options{Mode: Discovery}
 		_, _, anything := e.allowedSomewhere(p, adminProbe, ctx, nil, opt)
@@ -203,6 +207,23 @@ func (e *Engine) power(p *Principal) power {
 // IsAdmin reports whether p has effective `*` on `*` (possibly under open conditions).
 func (e *Engine) IsAdmin(p *Principal) bool { return e.power(p).admin }
 
+// adminRank is IsAdmin for ranking targets, deciding p's power only where one of its
+// identity statements allows the action only `*` covers: where none does, that action is
+// allowed nowhere (allowedSomewhere finds no pattern) and p is no administrator.
+func (e *Engine) adminRank(p *Principal) bool {
+	for _, pol := range p.Identity {
+		for _, s := range pol.statements {
+			if !s.deny && s.mayCoverService("iamscope") && s.matchAction(adminProbeLower) {
+				return e.power(p).admin
+			}
+		}
+	}
+	return false
+}
+
+// adminProbeLower is adminProbe lower-cased, as statements match actions.
+var adminProbeLower = strings.ToLower(adminProbe)
+
 // worthMore reports whether taking over target gains p something.
 func (e *Engine) worthMore(target, p *Principal) bool {
 	t, mine := e.power(target), e.power(p)
@@ -221,19 +242,70 @@ func (e *Engine) rolesTrusting(service string) []*Principal {
 		return roles
 	}
 	var roles []*Principal
+	// Roles of one account whose trust policy is the same text, none of its statements naming
+	// resources, admit the same: the request differs in the role's ARN alone, which only a
+	// Resource element reads.
+	type sameText struct {
+		doc     int
+		account string
+	}
+	byText := map[sameText]bool{}
+	caller, err := model.ParseRequestPrincipal(service)
+	if err != nil {
+		st.byTrust[service] = nil
+		return nil
+	}
 	for _, p := range e.order {
 		rp := e.resources[p.ARN]
-		if p.Entity.Kind != model.EntityRole || rp == nil {
+		if p.Entity.Kind != model.EntityRole || rp == nil || !mayName(rp.policy, &caller) {
 			continue
+		}
+		key, shared := sameText{}, false
+		if doc, ok := e.trustDocs[rp.policy]; ok && anyResource(rp.policy) {
+			key, shared = sameText{doc, p.Account}, true
+			if admits, ok := byText[key]; ok {
+				if admits {
+					roles = append(roles, p)
+				}
+				continue
+			}
 		}
 		in := &Input{Resource: rp.policy}
 		req := &Request{Principal: service, Action: AssumeAction, Resource: p.ARN, ResourceAccount: p.Account}
-		if r, err := Evaluate(in, req, Options{Mode: Discovery}); err == nil && r.Decision == Allowed {
+		r, err := evaluateAs(in, req, caller, Options{Mode: Discovery})
+		admits := err == nil && r.Decision == Allowed
+		if admits {
 			roles = append(roles, p)
+		}
+		if shared {
+			byText[key] = admits
 		}
 	}
 	st.byTrust[service] = roles
 	return roles
+}
+
+// mayName reports whether an Allow statement of the resource policy may apply to the caller:
+// its Principal names it, or it has NotPrincipal. Only such a statement allows a request
+// decided on that policy alone (evalStatement).
+func mayName(p *Policy, caller *model.RequestPrincipal) bool {
+	for _, s := range p.statements {
+		if !s.deny && (s.notPrinc || matchPrincipal(s.principal, caller) != pmNone) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyResource reports whether every statement of the policy covers every resource (has no
+// Resource or NotResource element).
+func anyResource(p *Policy) bool {
+	for _, s := range p.statements {
+		if !s.anyResource || s.notResource {
+			return false
+		}
+	}
+	return true
 }
 
 // Paths is PathsIn with no request context, in discovery mode.
@@ -560,7 +632,7 @@ func (f *finder) flush() {
 		if esc.Target == "admin" {
 			return 0
 		}
-		if t, ok := f.e.Principal(esc.Target); ok && f.e.power(t).admin {
+		if t, ok := f.e.Principal(esc.Target); ok && f.e.adminRank(t) {
 			return 1
 		}
 		return 2
@@ -780,15 +852,7 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		}
 		f.fullNames(f.template)
 	}
-	// A path that rewrites the target's permissions makes it an administrator; one that only
-	// takes it over must gain something.
-	rewrites := false
-	for _, a := range req {
-		switch a {
-		case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
-			rewrites = true
-		}
-	}
+	rewrites := rewritesTarget(req)
 	for n := 0; ; n++ {
 		j := n
 		if refused {
@@ -809,32 +873,17 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 			if lazy && plain {
 				break // the template's steps
 			}
-			res := t.ARN
 			if uniform[i] && plain {
 				if !once[i].allowed {
 					ok = false
 					break
 				}
 				step := once[i].step
-				step.Resource = res
+				step.Resource = t.ARN
 				steps = append(steps, step)
 				continue
 			}
-			if a == "iam:createpolicyversion" {
-				policies := f.attachedCustomerPolicies(t)
-				if len(policies) == 0 {
-					ok = false
-					break
-				}
-				res = policies[0]
-				for _, pa := range policies {
-					if _, allowed := f.may(a, pa, nil); allowed {
-						res = pa
-						break
-					}
-				}
-			}
-			step, allowed := f.may(a, res, nil)
+			step, allowed := f.stepOn(a, t)
 			if !allowed {
 				ok = false
 				break
@@ -857,6 +906,59 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		}
 		f.add(path, t.ARN, kind, steps, exploitable, needs)
 	}
+}
+
+// rewritesTarget reports whether a principal-access path with the required actions rewrites
+// its target's permissions, making it an administrator; a path that only takes it over must
+// gain something (worthMore).
+func rewritesTarget(req []string) bool {
+	for _, a := range req {
+		switch a {
+		case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
+			return true
+		}
+	}
+	return false
+}
+
+// stepOn decides one step of a principal-access path on the target t: a new policy version
+// (iam:CreatePolicyVersion) on the first of t's customer managed policies it is allowed on
+// (refused when t holds none), any other action on t itself.
+func (f *finder) stepOn(action string, t *Principal) (Step, bool) {
+	res := t.ARN
+	if action == "iam:createpolicyversion" {
+		policies := f.attachedCustomerPolicies(t)
+		if len(policies) == 0 {
+			return Step{}, false
+		}
+		res = policies[0]
+		for _, pa := range policies {
+			if _, allowed := f.may(action, pa, nil); allowed {
+				res = pa
+				break
+			}
+		}
+	}
+	return f.may(action, res, nil)
+}
+
+// takesOver reports whether a principal-access path with the required actions req (lower
+// case) finds the target t, as principalAccess finds it, and whether it works with what the
+// account holds now (exploitable).
+func (f *finder) takesOver(req []string, t *Principal) (found, exploitable bool) {
+	if t == f.p {
+		return false, false
+	}
+	for _, a := range req {
+		if _, ok := f.stepOn(a, t); !ok {
+			return false, false
+		}
+	}
+	if !rewritesTarget(req) && !f.e.worthMore(t, f.p) {
+		return false, false
+	}
+	exploitable, _, possible := loginProfileNeeds(t, req)
+	return possible, exploitable
 }
 
 // loginProfileNeeds tells whether a path's login-profile action can work on a user: setting a

@@ -26,6 +26,9 @@ type PathSummary struct {
 	// chain of Reached[After].
 	Reached []ReachedRole
 	g       *assumeGraph
+	// paths, when set, gives the paths a reached role takes itself in place of the graph's
+	// directPaths (a diff reads a role unchanged on both sides on one of them): RolePaths.
+	paths func(r *Principal) []Escalation
 }
 
 // ReachedRole is a role a principal reaches through a role chain, and what it gains there.
@@ -61,7 +64,16 @@ func (s *PathSummary) Via(i int) []Hop {
 // RolePaths returns the own paths of Reached[i].Role, which Reached[i].Paths indexes: the
 // paths that role takes itself (its own summary's Own). Read only.
 func (s *PathSummary) RolePaths(i int) []Escalation {
-	return s.g.directPaths(s.Reached[i].Role)
+	return s.rolePaths(s.Reached[i].Role)
+}
+
+// rolePaths returns the paths the role takes itself: by the summary's paths when set, else
+// the graph's directPaths.
+func (s *PathSummary) rolePaths(r *Principal) []Escalation {
+	if s.paths != nil {
+		return s.paths(r)
+	}
+	return s.g.directPaths(r)
 }
 
 // AssumeEscalation returns the sts-001 escalation of taking on Reached[i].Role, as Expand
@@ -311,16 +323,34 @@ func (w *pathWalker) summarize(p *Principal, gain *rolesGain) PathSummary {
 		}
 	} else {
 		nodes = e.reach(p, g.extra, g.mode)
-		seen := map[escKey]bool{}
-		gained = func(_ *Principal, _ int, esc *Escalation) bool {
-			k := escKey{esc.Path.ID, esc.Target}
-			if esc.Target == p.ARN || seen[k] {
-				return false
-			}
-			seen[k] = true
-			return true
-		}
+		gained = gainedOnce(p)
 	}
+	w.gather(&s, nodes, gained, indexed)
+	return s
+}
+
+// gainedOnce tells, path by path, whether p gains it: each (path, best target) once, and not
+// one that targets p itself.
+func gainedOnce(p *Principal) func(r *Principal, k int, esc *Escalation) bool {
+	seen := map[escKey]bool{}
+	return func(_ *Principal, _ int, esc *Escalation) bool {
+		k := escKey{esc.Path.ID, esc.Target}
+		if esc.Target == p.ARN || seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
+}
+
+// gather fills in s.Reached from the walk of s.From's role chains (nodes, from reach, the
+// principal first): for each role in the walk's order, whether it is worth more than the
+// principal and which of its own paths (s.rolePaths) the principal gains, in gained's
+// judgement after its own paths (s.Own); then it keeps the roles that give something and
+// those their chains pass through. indexed says the nodes came from the walker's index walk,
+// which leaves the hops' conditions to look up.
+func (w *pathWalker) gather(s *PathSummary, nodes []reachNode, gained func(r *Principal, k int, esc *Escalation) bool, indexed bool) {
+	e, g, p := w.e, w.g, s.From
 	for k := range s.Own {
 		gained(p, k, &s.Own[k])
 	}
@@ -335,8 +365,9 @@ func (w *pathWalker) summarize(p *Principal, gain *rolesGain) PathSummary {
 		role := nodes[i].p
 		f := &found[i]
 		f.assume = e.worthMore(role, p)
-		for k := range g.directPaths(role) {
-			if gained(role, k, &g.directPaths(role)[k]) {
+		own := s.rolePaths(role)
+		for k := range own {
+			if gained(role, k, &own[k]) {
 				f.paths = append(f.paths, k)
 			}
 		}
@@ -344,7 +375,7 @@ func (w *pathWalker) summarize(p *Principal, gain *rolesGain) PathSummary {
 		any = any || f.keep
 	}
 	if !any {
-		return s
+		return
 	}
 	kept := 0
 	for i := len(nodes) - 1; i > 0; i-- {
@@ -374,7 +405,6 @@ func (w *pathWalker) summarize(p *Principal, gain *rolesGain) PathSummary {
 		s.Reached = append(s.Reached, ReachedRole{Role: n.p, After: after, Assume: f.assume, Paths: f.paths,
 			Hop: Hop{From: nodes[n.parent].p.ARN, To: n.p.ARN, Action: AssumeAction, Condition: cond}})
 	}
-	return s
 }
 
 // reach is the engine's reach (breadth first, each role once by its shortest chain, ties
