@@ -76,9 +76,18 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		queue = append(queue, p)
 		out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(r.Condition)})
 	}
+	// Outside parties' requests on the resource share its policy and the keys that do not
+	// depend on the party: found once, on first need.
+	var onResource *outsiderBase
+	base := func() *outsiderBase {
+		if onResource == nil {
+			onResource = e.outsiderBaseFor(resource, extra)
+		}
+		return onResource
+	}
 	if rp != nil && governs(rp, action, resource) {
 		for _, pt := range partiesNamed(rp, e.accounts) {
-			r, err := e.outsiderCan(pt, action, resource, extra, opt)
+			r, err := e.outsiderCanOn(base(), pt, action, opt)
 			if err != nil || r.Decision != Allowed {
 				continue
 			}
@@ -123,11 +132,15 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 			if trust == nil {
 				continue
 			}
+			var onRole *outsiderBase
 			for _, pt := range partiesNamed(trust, e.accounts) {
-				if listed[pt.Name] || e.listedDirect(pt, action, resource, extra, opt, listed, &out) {
+				if listed[pt.Name] || e.listedDirect(base(), pt, action, opt, listed, &out) {
 					continue
 				}
-				r, err := e.outsiderCan(pt, pt.takeAction(), role.ARN, extra, opt)
+				if onRole == nil {
+					onRole = e.outsiderBaseFor(role.ARN, extra)
+				}
+				r, err := e.outsiderCanOn(onRole, pt, pt.takeAction(), opt)
 				if err != nil || r.Decision != Allowed {
 					continue
 				}
@@ -149,13 +162,13 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 // listedDirect decides, once, whether an outside party that a trust policy names can do the
 // action itself (a resource policy open to "*" admits it without naming it); if so it lists
 // the party without a chain, as CanParty answers, and reports true. listed records the
-// parties decided, as true when listed.
-func (e *Engine) listedDirect(pt Party, action, resource string, extra *Context, opt Options, listed map[string]bool, out *[]Grantee) bool {
+// parties decided, as true when listed. b is the resource the action is on.
+func (e *Engine) listedDirect(b *outsiderBase, pt Party, action string, opt Options, listed map[string]bool, out *[]Grantee) bool {
 	if _, decided := listed[pt.Name]; decided {
 		return listed[pt.Name]
 	}
 	listed[pt.Name] = false
-	r, err := e.outsiderCan(pt, action, resource, extra, opt)
+	r, err := e.outsiderCanOn(b, pt, action, opt)
 	if err != nil || r.Decision != Allowed {
 		return false
 	}
