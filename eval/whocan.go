@@ -60,9 +60,9 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 	lowerAction := strings.ToLower(action)
 	rp := e.resourcePolicyFor(resource)
 	g := e.graph(extra, mode)
-	// The walk back through role chains needs the graph's reverse index: it is built on the
-	// other processors while the principals that act themselves are decided.
-	go g.reverse()
+	// The walk back through role chains needs the graph's reverse index: once a principal is
+	// found to act (else there is no walk), it is built on the other processors while the rest
+	// of the principals that act themselves are decided.
 	for _, p := range e.order {
 		if !e.mightAllow(p, lowerAction, resource, rp) {
 			continue
@@ -74,6 +74,9 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		acting[p] = reached{cond: orTrue(r.Condition)}
 		found[p.idx] = true
 		queue = append(queue, p)
+		if len(queue) == 1 {
+			go g.reverse()
+		}
 		out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(r.Condition)})
 	}
 	// Outside parties' requests on the resource share its policy and the keys that do not
