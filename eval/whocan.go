@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -89,12 +90,19 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		return onResource
 	}
 	if rp != nil && governs(rp, action, resource) {
-		for _, pt := range partiesNamed(rp, e.accounts) {
+		parties := partiesNamed(rp, e.accounts)
+		out = slices.Grow(out, len(parties))
+		// Only the walk back through role chains reads listed, and there is none when no
+		// principal acts itself.
+		walk := len(queue) > 0
+		for _, pt := range parties {
 			r, err := e.outsiderCanOn(base(), pt, action, opt)
 			if err != nil || r.Decision != Allowed {
 				continue
 			}
-			listed[pt.Name] = true
+			if walk {
+				listed[pt.Name] = true
+			}
 			out = append(out, Grantee{ARN: pt.Name, Kind: pt.Kind, Decision: Allowed, Condition: openOrNil(r.Condition), Note: pt.note()})
 		}
 	}
