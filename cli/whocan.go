@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -40,7 +41,9 @@ func NewWhoCanCommand() *cobra.Command {
 			if q.json {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			w := cmd.OutOrStdout()
+			// Written through a buffer: a wide trust lists tens of thousands of parties, a
+			// write each otherwise.
+			w := bufio.NewWriter(cmd.OutOrStdout())
 			fmt.Fprintf(w, "%d part(ies) can %s on %s\n", len(out.Principals), clean(args[0]), clean(args[1]))
 			writePartial(w, out.Partial)
 			writeUnknownKeysWhere(w, unknown)
@@ -54,6 +57,9 @@ func NewWhoCanCommand() *cobra.Command {
 					line += " (" + clean(g.Note) + ")"
 				}
 				fmt.Fprintln(w, line)
+			}
+			if err := w.Flush(); err != nil {
+				return fmt.Errorf("writing the parties that can %s on %s: %w", args[0], args[1], err)
 			}
 			return nil
 		},

@@ -2,7 +2,9 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -148,36 +150,65 @@ func (e *Engine) SessionPrincipal(role *Principal, session string) *Principal {
 	return p
 }
 
-// outsiderContext is the request context AWS derives for an outside party's request on
-// resource (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
-// the resource's account and region, the time, and for a service aws:PrincipalIsAWSService
-// and aws:PrincipalServiceName; for another account aws:PrincipalAccount. Keys set in extra
-// override these.
-func (e *Engine) outsiderContext(pt Party, resource string, extra *Context) *Context {
-	ctx := NewContext()
-	if acct := e.resourceAccount(resource, ""); acct != "" {
-		ctx.Set("aws:ResourceAccount", acct)
+// outsiderBase is what outside parties' requests on one resource share, found once for all the
+// parties a question weighs: the resource's policy, account and unweighed gaps, the context
+// keys that do not depend on the party, and a flat copy of the request's own keys.
+type outsiderBase struct {
+	resource string
+	rp       *resourcePolicy
+	acct     string
+	// ctx holds the resource's account and region and the time
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+	ctx   *Context
+	extra *Context // the request's keys, flat; nil when it gives none
+	gaps  []string
+}
+
+// outsiderBaseFor returns what outside parties' requests on resource share, with the request's
+// keys extra.
+func (e *Engine) outsiderBaseFor(resource string, extra *Context) *outsiderBase {
+	rp := e.resourcePolicyFor(resource)
+	acct := e.resourceAccount(resource, "")
+	ctx := &Context{entries: make([]contextEntry, 0, 4)}
+	if acct != "" {
+		ctx.setLower("aws:resourceaccount", "aws:ResourceAccount", acct)
 	}
 	if a, err := model.ParseARN(resource); err == nil && a.Region != "" {
-		ctx.Set("aws:RequestedRegion", a.Region)
+		ctx.setLower("aws:requestedregion", "aws:RequestedRegion", a.Region)
 	}
 	now := e.Now().UTC()
-	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", fmt.Sprint(now.Unix()))
+	ctx.setLower("aws:currenttime", "aws:CurrentTime", now.Format(time.RFC3339))
+	ctx.setLower("aws:epochtime", "aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	b := &outsiderBase{resource: resource, rp: rp, acct: acct, ctx: ctx, gaps: slices.Clip(e.resourceGapsFor(nil, resource))}
+	if extra != nil {
+		b.extra = extra.Clone()
+	}
+	return b
+}
+
+// context is the request context AWS derives for an outside party's request on the base's
+// resource: the base's keys, for a service aws:PrincipalIsAWSService and
+// aws:PrincipalServiceName, for another account aws:PrincipalAccount; keys set in the
+// request's context override these.
+func (b *outsiderBase) context(pt Party) *Context {
+	n := 2
+	if b.extra != nil {
+		n += len(b.extra.entries)
+	}
+	ctx := &Context{parent: b.ctx, entries: make([]contextEntry, 0, n)}
 	switch pt.Kind {
 	case GranteeService:
-		ctx.Set("aws:PrincipalIsAWSService", "true")
-		ctx.Set("aws:PrincipalServiceName", pt.Name)
+		ctx.setLower("aws:principalisawsservice", "aws:PrincipalIsAWSService", "true")
+		ctx.setLower("aws:principalservicename", "aws:PrincipalServiceName", pt.Name)
 	case GranteeAccount:
-		ctx.Set("aws:PrincipalAccount", pt.Name)
-		ctx.Set("aws:PrincipalIsAWSService", "false")
+		ctx.setLower("aws:principalaccount", "aws:PrincipalAccount", pt.Name)
+		ctx.setLower("aws:principalisawsservice", "aws:PrincipalIsAWSService", "false")
 	}
-	if extra != nil {
-		flat := extra.Clone()
-		for _, en := range flat.entries {
+	if b.extra != nil {
+		for _, en := range b.extra.entries {
 			ctx.put(en.lower, en.v)
 		}
-		ctx.known = append(ctx.known, flat.known...)
+		ctx.known = append(ctx.known, b.extra.known...)
 	}
 	return ctx
 }
@@ -186,17 +217,20 @@ func (e *Engine) outsiderContext(pt Party, resource string, extra *Context) *Con
 // caller: only the resource's policy (and the RCPs of its account) can grant it, and for an
 // account's root also the SCPs of a loaded account.
 func (e *Engine) outsiderCan(pt Party, action, resource string, extra *Context, opt Options) (*Result, error) {
-	rp := e.resourcePolicyFor(resource)
-	acct := e.resourceAccount(resource, "")
-	in := &Input{RCPs: e.rcps[acct], SCPs: e.scps[pt.caller.Account]}
-	if rp != nil && governs(rp, action, resource) {
-		in.Resource = rp.policy
+	return e.outsiderCanOn(e.outsiderBaseFor(resource, extra), pt, action, opt)
+}
+
+// outsiderCanOn is outsiderCan on the resource of b, which many parties' requests share.
+func (e *Engine) outsiderCanOn(b *outsiderBase, pt Party, action string, opt Options) (*Result, error) {
+	in := &Input{RCPs: e.rcps[b.acct], SCPs: e.scps[pt.caller.Account]}
+	if b.rp != nil && governs(b.rp, action, b.resource) {
+		in.Resource = b.rp.policy
 	}
-	req := &Request{Principal: pt.caller.ARN, Action: action, Resource: resource,
-		Context: e.outsiderContext(pt, resource, extra), ResourceAccount: acct}
+	req := &Request{Principal: pt.caller.ARN, Action: action, Resource: b.resource,
+		Context: b.context(pt), ResourceAccount: b.acct}
 	r, err := evaluateAs(in, req, pt.caller, opt)
 	if err == nil {
-		r.Unweighed = e.resourceGapsFor(nil, resource)
+		r.Unweighed = b.gaps
 		if r.Explanation != nil {
 			r.Explanation.Unweighed = r.Unweighed
 		}
@@ -350,8 +384,14 @@ func namesParty(rp *resourcePolicy, pt Party) bool {
 // id, root or any ARN in it), every service and every federated provider. loaded tells the
 // loaded accounts (nil: none).
 func partiesNamed(rp *resourcePolicy, loaded map[string]*model.Account) []Party {
-	var out []Party
-	seen := map[string]bool{}
+	n := 0
+	for _, s := range rp.policy.statements {
+		if !s.deny && s.principal != nil {
+			n += len(s.principal.AWS) + len(s.principal.Service) + len(s.principal.Federated)
+		}
+	}
+	out := make([]Party, 0, n)
+	seen := make(map[string]bool, n)
 	add := func(p Party) {
 		if !seen[p.Name] {
 			seen[p.Name] = true

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -60,9 +61,9 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 	lowerAction := strings.ToLower(action)
 	rp := e.resourcePolicyFor(resource)
 	g := e.graph(extra, mode)
-	// The walk back through role chains needs the graph's reverse index: it is built on the
-	// other processors while the principals that act themselves are decided.
-	go g.reverse()
+	// The walk back through role chains needs the graph's reverse index: once a principal is
+	// found to act (else there is no walk), it is built on the other processors while the rest
+	// of the principals that act themselves are decided.
 	for _, p := range e.order {
 		if !e.mightAllow(p, lowerAction, resource, rp) {
 			continue
@@ -74,15 +75,34 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 		acting[p] = reached{cond: orTrue(r.Condition)}
 		found[p.idx] = true
 		queue = append(queue, p)
+		if len(queue) == 1 {
+			go g.reverse()
+		}
 		out = append(out, Grantee{ARN: p.ARN, Kind: kindOf(p), Principal: p, Decision: Allowed, Condition: openOrNil(r.Condition)})
 	}
+	// Outside parties' requests on the resource share its policy and the keys that do not
+	// depend on the party: found once, on first need.
+	var onResource *outsiderBase
+	base := func() *outsiderBase {
+		if onResource == nil {
+			onResource = e.outsiderBaseFor(resource, extra)
+		}
+		return onResource
+	}
 	if rp != nil && governs(rp, action, resource) {
-		for _, pt := range partiesNamed(rp, e.accounts) {
-			r, err := e.outsiderCan(pt, action, resource, extra, opt)
+		parties := partiesNamed(rp, e.accounts)
+		out = slices.Grow(out, len(parties))
+		// Only the walk back through role chains reads listed, and there is none when no
+		// principal acts itself.
+		walk := len(queue) > 0
+		for _, pt := range parties {
+			r, err := e.outsiderCanOn(base(), pt, action, opt)
 			if err != nil || r.Decision != Allowed {
 				continue
 			}
-			listed[pt.Name] = true
+			if walk {
+				listed[pt.Name] = true
+			}
 			out = append(out, Grantee{ARN: pt.Name, Kind: pt.Kind, Decision: Allowed, Condition: openOrNil(r.Condition), Note: pt.note()})
 		}
 	}
@@ -123,11 +143,15 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 			if trust == nil {
 				continue
 			}
+			var onRole *outsiderBase
 			for _, pt := range partiesNamed(trust, e.accounts) {
-				if listed[pt.Name] || e.listedDirect(pt, action, resource, extra, opt, listed, &out) {
+				if listed[pt.Name] || e.listedDirect(base(), pt, action, opt, listed, &out) {
 					continue
 				}
-				r, err := e.outsiderCan(pt, pt.takeAction(), role.ARN, extra, opt)
+				if onRole == nil {
+					onRole = e.outsiderBaseFor(role.ARN, extra)
+				}
+				r, err := e.outsiderCanOn(onRole, pt, pt.takeAction(), opt)
 				if err != nil || r.Decision != Allowed {
 					continue
 				}
@@ -149,13 +173,13 @@ func (e *Engine) WhoCan(action, resource string, extra *Context, mode Mode) []Gr
 // listedDirect decides, once, whether an outside party that a trust policy names can do the
 // action itself (a resource policy open to "*" admits it without naming it); if so it lists
 // the party without a chain, as CanParty answers, and reports true. listed records the
-// parties decided, as true when listed.
-func (e *Engine) listedDirect(pt Party, action, resource string, extra *Context, opt Options, listed map[string]bool, out *[]Grantee) bool {
+// parties decided, as true when listed. b is the resource the action is on.
+func (e *Engine) listedDirect(b *outsiderBase, pt Party, action string, opt Options, listed map[string]bool, out *[]Grantee) bool {
 	if _, decided := listed[pt.Name]; decided {
 		return listed[pt.Name]
 	}
 	listed[pt.Name] = false
-	r, err := e.outsiderCan(pt, action, resource, extra, opt)
+	r, err := e.outsiderCanOn(b, pt, action, opt)
 	if err != nil || r.Decision != Allowed {
 		return false
 	}

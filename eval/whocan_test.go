@@ -3,6 +3,7 @@ package eval
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamscope/iamscope/model"
 )
@@ -101,5 +102,41 @@ func TestWhoCanGetCallerIdentityListsEveryone(t *testing.T) {
 		if got[p.ARN] != string(kindOf(p)) {
 			t.Errorf("%s: %q, want listed without a chain", p.ARN, got[p.ARN])
 		}
+	}
+}
+
+// TestWhoCanOutsiderContextPrecedence: an outside account's request carries its own
+// aws:PrincipalAccount and the request's time, and keys the question sets override both; the
+// parties of one policy, weighed on a shared base, do not see each other's keys
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-currenttime).
+func TestWhoCanOutsiderContextPrecedence(t *testing.T) {
+	a := smallAccount(t)
+	a.ResourcePolicies = append(a.ResourcePolicies, &model.ResourcePolicy{ResourceARN: "arn:aws:s3:::shared", Service: "s3",
+		Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Principal":{"AWS":["999999999999","888888888888"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*",
+			 "Condition":{"StringEquals":{"aws:PrincipalAccount":"999999999999"},"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]}`)})
+	a.Index()
+	e := NewEngine(a)
+	e.Now = func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+	ask := func(extra *Context) map[string]string {
+		return granteeSummary(e.WhoCan("s3:GetObject", "arn:aws:s3:::shared/x", extra, Strict))
+	}
+	got := ask(nil)
+	if got["999999999999"] != "account" {
+		t.Errorf("999999999999 with its own account key: %v", got)
+	}
+	if _, ok := got["888888888888"]; ok {
+		t.Errorf("888888888888 is not the account the condition names: %v", got)
+	}
+	other := NewContext()
+	other.Set("aws:PrincipalAccount", "999999999999")
+	if got := ask(other); got["888888888888"] != "account" || got["999999999999"] != "account" {
+		t.Errorf("the question's aws:PrincipalAccount overrides each party's: %v", got)
+	}
+	later := NewContext()
+	later.Set("aws:CurrentTime", "2031-01-01T00:00:00Z")
+	if got := ask(later); got["999999999999"] != "" {
+		t.Errorf("the question's aws:CurrentTime overrides the clock: %v", got)
 	}
 }
