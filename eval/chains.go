@@ -249,6 +249,14 @@ func (e *Engine) reachWatched(p *Principal, first hopList, extra *Context, mode 
 	if p.Entity.Kind == model.EntityRole && p.idx >= 0 {
 		all-- // a role does not reach itself
 	}
+	// A class's shared hops, once walked, are all marked (the member skipped as itself was
+	// marked when reached): a later node of the same class adds only its own hops, in the
+	// same order as walking both.
+	type sharedList struct {
+		first *edge
+		n     int
+	}
+	var walked map[sharedList]bool
 	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
 		if watch != nil && !watch(nodes, i) {
 			return nodes, false
@@ -256,6 +264,17 @@ func (e *Engine) reachWatched(p *Principal, first hopList, extra *Context, mode 
 		hops := first
 		if i > 0 {
 			hops = e.assumable(nodes[i].p, extra, mode)
+		}
+		if len(hops.shared) > 0 {
+			k := sharedList{&hops.shared[0], len(hops.shared)}
+			if walked[k] {
+				hops.shared = nil
+			} else {
+				if walked == nil {
+					walked = map[sharedList]bool{}
+				}
+				walked[k] = true
+			}
 		}
 		hops.each(func(h edge) bool {
 			if seen.mark(h.role) {

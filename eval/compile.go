@@ -68,6 +68,11 @@ type actionIndex struct {
 	wildSvc   []bool             // services[i] holds a wildcard
 	byService map[string][]int   // for long lists: the indexes of each service's patterns
 	wildIdx   []int              // for long lists: the patterns whose service holds a wildcard
+	// For coversWholeService: whether a pattern is `*`; the ASCII-lower-cased service part of
+	// the ASCII patterns written `service:*`; the patterns outside ASCII, compared as written.
+	star     bool
+	whole    map[string]bool
+	nonASCII []string
 }
 
 // res returns the compiled Resource (or NotResource) patterns.
@@ -224,6 +229,19 @@ func (x *actionIndex) compile(actions []string) {
 		x.wildSvc = append(x.wildSvc, strings.ContainsAny(svc, "*?"))
 	}
 	x.indexServices()
+	for _, a := range actions {
+		switch {
+		case a == "*":
+			x.star = true
+		case !isASCII(a):
+			x.nonASCII = append(x.nonASCII, a)
+		case strings.HasSuffix(a, ":*"):
+			if x.whole == nil {
+				x.whole = map[string]bool{}
+			}
+			x.whole[strings.ToLower(a[:len(a)-2])] = true
+		}
+	}
 }
 
 // matches reports whether one of the action patterns matches the lower-cased action.
@@ -346,8 +364,22 @@ func (s *statement) coversWholeService(service string) bool {
 		}
 		return true
 	}
-	for i := range s.src.Actions {
-		if s.src.Actions[i] == "*" || wholeService(s.src.Actions[i], service) {
+	if !isASCII(service) {
+		for i := range s.src.Actions {
+			if s.src.Actions[i] == "*" || wholeService(s.src.Actions[i], service) {
+				return true
+			}
+		}
+		return false
+	}
+	// An ASCII pattern `X:*` covers an ASCII service whole when X and the service are equal
+	// regardless of case (wholeService): their lower-cased forms are equal.
+	x := s.actions()
+	if x.star || x.whole[strings.ToLower(service)] {
+		return true
+	}
+	for _, a := range x.nonASCII {
+		if wholeService(a, service) {
 			return true
 		}
 	}

@@ -374,6 +374,9 @@ type covering struct {
 // catalog's order: each service's answer is its class's, decided on the first member asked.
 // When counting, the actions are not kept, only counted. base gives p's derived context.
 func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting bool, base func() *Context) []serviceAnswer {
+	if !e.mayListOwn(p) {
+		return nil // no service but sts can list an action: nothing to decide, nor to share
+	}
 	services := catalog.Services()
 	var out []serviceAnswer
 	opt := Options{Mode: mode}
@@ -476,6 +479,26 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 		}
 	}
 	return out
+}
+
+// mayListOwn reports whether serviceAccess may list an action outside sts for p: only when an
+// identity statement of p allows an action whose service part is not sts, or a resource policy outside sts grants p access
+// (serviceAccess lists nothing for a service with neither). A principal without either, such as
+// a role whose policies allow only sts actions, skips its class's key (shareKey) and every service.
+func (e *Engine) mayListOwn(p *Principal) bool {
+	for _, pol := range p.Identity {
+		for _, s := range pol.statements {
+			if !s.deny && (s.notAction || slices.ContainsFunc(s.actions().services, func(svc string) bool { return svc != "sts" })) {
+				return true
+			}
+		}
+	}
+	for _, svc := range e.serviceNames() {
+		if svc != "sts" && len(e.resourceGrants(p, svc)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // withSTS returns p's own answer for every service (ownServices), with p's answer for sts in

@@ -245,3 +245,20 @@ func TestWholeServiceAsEqualFold(t *testing.T) {
 		}
 	}
 }
+
+// TestCoversWholeServiceAsEqualFold: a statement covers a service whole when one of its
+// patterns is `*` or equals service+":*" under strings.EqualFold, whatever the case and
+// however the patterns are mixed (the Kelvin sign folds to k; the long S to s).
+func TestCoversWholeServiceAsEqualFold(t *testing.T) {
+	lists := [][]string{{"s3:*"}, {"S3:*", "kms:Get*"}, {"s3:Get*", "s3*"}, {"*"}, {"ec2:Run*", "*"},
+		{"\u212Ams:*"}, {"\u212Ams:Get"}, {"\u017F3:*"}, {"a:b:*"}, {":*"}, {}, {"EC2:*", "iam:PassRole"}}
+	for _, actions := range lists {
+		s := &statement{src: &model.Statement{Actions: actions}}
+		for _, service := range []string{"s3", "kms", "ec2", "a:b", "", "\u212Ams"} {
+			want := slices.ContainsFunc(actions, func(a string) bool { return a == "*" || strings.EqualFold(a, service+":*") })
+			if got := s.coversWholeService(service); got != want {
+				t.Errorf("coversWholeService(%q) of %q = %v, want %v", service, actions, got, want)
+			}
+		}
+	}
+}
