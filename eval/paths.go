@@ -210,15 +210,27 @@ func (e *Engine) IsAdmin(p *Principal) bool { return e.power(p).admin }
 // adminRank is IsAdmin for ranking targets, deciding p's power only where one of its
 // identity statements allows the action only `*` covers: where none does, that action is
 // allowed nowhere (allowedSomewhere finds no pattern) and p is no administrator.
+// It is decided once per principal: flush ranks the same targets for every principal.
 func (e *Engine) adminRank(p *Principal) bool {
+	if r := p.rank.Load(); r != 0 {
+		return r == 2
+	}
+	admin := false
+found:
 	for _, pol := range p.Identity {
 		for _, s := range pol.statements {
 			if !s.deny && s.mayCoverService("iamscope") && s.matchAction(adminProbeLower) {
-				return e.power(p).admin
+				admin = e.power(p).admin
+				break found
 			}
 		}
 	}
-	return false
+	r := int32(1)
+	if admin {
+		r = 2
+	}
+	p.rank.Store(r)
+	return admin
 }
 
 // adminProbeLower is adminProbe lower-cased, as statements match actions.
