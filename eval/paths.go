@@ -393,16 +393,31 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 	}
 	f := g.newFinder(p)
 	if !e.power(p).admin {
+		// What a path finds is copied out by flush: the buffer serves the next principal.
+		buf := foundBuffers.Get().(*findBuffer)
+		f.found, f.order = buf.found, buf.order
 		for _, path := range catalog.EscalationPaths() {
 			f.path(path)
 			f.flush()
 		}
+		buf.found, buf.order = f.found[:0], f.order[:0]
+		f.found, f.order = nil, nil
+		foundBuffers.Put(buf)
 	}
 	if keep {
 		g.direct[p.idx].Store(&f.out)
 	}
 	return f.out
 }
+
+// findBuffer holds a finder's scratch slices between principals (directPaths).
+type findBuffer struct {
+	found []Escalation
+	order []rankedTarget
+}
+
+// foundBuffers pools the findBuffers of directPaths.
+var foundBuffers = sync.Pool{New: func() any { return &findBuffer{} }}
 
 // newFinder makes the finder of p's own paths in the graph's mode and request context
 // (directPaths; EscalatesIn, which stops at the first).
@@ -423,6 +438,7 @@ type finder struct {
 	opt     Options
 	out     []Escalation
 	found   []Escalation               // what the current path found, one entry per target
+	order   []rankedTarget             // flush's scratch: found ranked
 	memo    map[string]map[uint64]Step // by lower-cased action (and own keys' tag), then memoKey
 	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
@@ -633,6 +649,14 @@ func (f *finder) stepsOf(esc *Escalation) []Step {
 	return steps
 }
 
+// rankedTarget is a target flush ranks: its rank (administrator first), ARN and place in
+// finder.found.
+type rankedTarget struct {
+	rank   int
+	target string
+	at     int
+}
+
 // flush turns what one path found into one escalation: the most powerful target first (an
 // administrator over anything less, then by ARN), every target listed.
 func (f *finder) flush() {
@@ -649,16 +673,12 @@ func (f *finder) flush() {
 		}
 		return 2
 	}
-	type ranked struct {
-		rank   int
-		target string
-		at     int
-	}
-	order := make([]ranked, len(f.found))
+	order := f.order[:0]
 	for i, esc := range f.found {
-		order[i] = ranked{rank(esc), esc.Target, i}
+		order = append(order, rankedTarget{rank(esc), esc.Target, i})
 	}
-	slices.SortStableFunc(order, func(a, b ranked) int {
+	f.order = order
+	slices.SortStableFunc(order, func(a, b rankedTarget) int {
 		if a.rank != b.rank {
 			return a.rank - b.rank
 		}
@@ -1030,13 +1050,14 @@ func (f *finder) passRole(path *catalog.EscalationPath) {
 		}
 		serviceSteps = append(serviceSteps, step)
 	}
+	needs := existingKinds[service] + " that runs with this role"
 	for _, c := range f.targetsOf(principal, passes) {
 		if !passes {
 			if steps, ok := f.onRunner(path, service, c.role); ok {
 				f.add(path, c.role.ARN, "role", steps, true, "")
 				continue
 			}
-			f.add(path, c.role.ARN, "role", append([]Step(nil), serviceSteps...), false, existingKinds[service]+" that runs with this role")
+			f.add(path, c.role.ARN, "role", append([]Step(nil), serviceSteps...), false, needs)
 			continue
 		}
 		f.add(path, c.role.ARN, "role", append([]Step{c.pass}, serviceSteps...), true, "")
