@@ -442,6 +442,8 @@ type finder struct {
 	memo    map[string]map[uint64]Step // by lower-cased action (and own keys' tag), then memoKey
 	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
+	// anywhere holds mayAnywhere's answers by action.
+	anywhere map[string]anywhere
 	// graph is the assumption graph of the same request context and mode, for a principal it
 	// keeps: p's one-hop assumptions (hops, read on first use) decide sts:AssumeRole on a
 	// loaded role as Can does, without deciding it again.
@@ -585,12 +587,27 @@ type coverage struct {
 }
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
+// Several paths take the same service action: each is decided once per finder.
 func (f *finder) mayAnywhere(action string) (Step, bool) {
+	if a, ok := f.anywhere[action]; ok {
+		return a.step, a.ok
+	}
 	if f.ctx == nil {
 		f.ctx = f.e.DeriveContext(f.p, "", f.extra)
 	}
 	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.extra, f.opt)
-	return Step{Action: action, Resource: pattern, Condition: cond}, ok
+	step := Step{Action: action, Resource: pattern, Condition: cond}
+	if f.anywhere == nil {
+		f.anywhere = map[string]anywhere{}
+	}
+	f.anywhere[action] = anywhere{step, ok}
+	return step, ok
+}
+
+// anywhere is what mayAnywhere decided for one action.
+type anywhere struct {
+	step Step
+	ok   bool
 }
 
 // holds is a cheap pre-check: does any identity statement of p cover the action at all?
