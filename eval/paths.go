@@ -183,6 +183,7 @@ func (e *Engine) allowedSomewhere(p *Principal, action string, base, extra *Cont
 // and which of the probe powers it holds.
 func (e *Engine) power(p *Principal) power {
 	p.powerOnce.Do(func() {
+		defer p.powered.Store(true)
 		if src := p.powerFrom.Load(); src != nil {
 			p.pow = src.e.power(src.p)
 			return
@@ -916,6 +917,16 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		if t == f.p {
 			continue
 		}
+		// Cheaper tests before any decision: the target's login profile, and whether it is
+		// worth more than p when its power is already known.
+		exploitable, needs, possible := loginProfileNeeds(t, req)
+		if !possible {
+			continue
+		}
+		weighed := !rewrites && t.powered.Load()
+		if weighed && !f.e.worthMore(t, f.p) {
+			continue
+		}
 		var steps []Step
 		ok := true
 		for i, a := range req {
@@ -942,11 +953,7 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		if !ok {
 			continue
 		}
-		if !rewrites && !f.e.worthMore(t, f.p) {
-			continue
-		}
-		exploitable, needs, possible := loginProfileNeeds(t, req)
-		if !possible {
+		if !rewrites && !weighed && !f.e.worthMore(t, f.p) {
 			continue
 		}
 		kind := "user"

@@ -166,6 +166,9 @@ func (e *Engine) HasPathsIn(p *Principal, extra *Context, mode Mode) bool {
 // name the roles that give it more.
 func (e *Engine) AllPathSummariesIn(extra *Context, mode Mode) []PathSummary {
 	g := e.graph(extra, mode)
+	// Every principal's power is weighed below (rolesGain, nothingFor): weighed first, it lets
+	// a takeover path skip the targets worth no more than the taker before any decision.
+	e.forEachPrincipal(func(p *Principal) { e.power(p) })
 	e.forEachPrincipal(func(p *Principal) { g.directPaths(p) })
 	var gain rolesGain
 	for _, p := range e.order {
