@@ -102,8 +102,12 @@ type Principal struct {
 	// of the same accounts whose power is known to be the same (sharePowerLater): power reads it
 	// there rather than deciding it again.
 	powerFrom atomic.Pointer[powerSource]
-	denying   []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
-	base      atomic.Pointer[baseContext] // principalContext's cache
+	// powered is set once pow is decided: a cheap test may then weigh it first.
+	powered atomic.Bool
+	// rank caches adminRank: 0 until decided, then 1 (not an administrator) or 2.
+	rank    atomic.Int32
+	denying []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
+	base    atomic.Pointer[baseContext] // principalContext's cache
 	// assumes holds the resource patterns of the identity statements that allow
 	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
 	assumes []globValue

@@ -183,6 +183,7 @@ func (e *Engine) allowedSomewhere(p *Principal, action string, base, extra *Cont
 // and which of the probe powers it holds.
 func (e *Engine) power(p *Principal) power {
 	p.powerOnce.Do(func() {
+		defer p.powered.Store(true)
 		if src := p.powerFrom.Load(); src != nil {
 			p.pow = src.e.power(src.p)
 			return
@@ -210,15 +211,27 @@ func (e *Engine) IsAdmin(p *Principal) bool { return e.power(p).admin }
 // adminRank is IsAdmin for ranking targets, deciding p's power only where one of its
 // identity statements allows the action only `*` covers: where none does, that action is
 // allowed nowhere (allowedSomewhere finds no pattern) and p is no administrator.
+// It is decided once per principal: flush ranks the same targets for every principal.
 func (e *Engine) adminRank(p *Principal) bool {
+	if r := p.rank.Load(); r != 0 {
+		return r == 2
+	}
+	admin := false
+found:
 	for _, pol := range p.Identity {
 		for _, s := range pol.statements {
 			if !s.deny && s.mayCoverService("iamscope") && s.matchAction(adminProbeLower) {
-				return e.power(p).admin
+				admin = e.power(p).admin
+				break found
 			}
 		}
 	}
-	return false
+	r := int32(1)
+	if admin {
+		r = 2
+	}
+	p.rank.Store(r)
+	return admin
 }
 
 // adminProbeLower is adminProbe lower-cased, as statements match actions.
@@ -381,16 +394,31 @@ func (g *assumeGraph) directPaths(p *Principal) []Escalation {
 	}
 	f := g.newFinder(p)
 	if !e.power(p).admin {
+		// What a path finds is copied out by flush: the buffer serves the next principal.
+		buf := foundBuffers.Get().(*findBuffer)
+		f.found, f.order = buf.found, buf.order
 		for _, path := range catalog.EscalationPaths() {
 			f.path(path)
 			f.flush()
 		}
+		buf.found, buf.order = f.found[:0], f.order[:0]
+		f.found, f.order = nil, nil
+		foundBuffers.Put(buf)
 	}
 	if keep {
 		g.direct[p.idx].Store(&f.out)
 	}
 	return f.out
 }
+
+// findBuffer holds a finder's scratch slices between principals (directPaths).
+type findBuffer struct {
+	found []Escalation
+	order []rankedTarget
+}
+
+// foundBuffers pools the findBuffers of directPaths.
+var foundBuffers = sync.Pool{New: func() any { return &findBuffer{} }}
 
 // newFinder makes the finder of p's own paths in the graph's mode and request context
 // (directPaths; EscalatesIn, which stops at the first).
@@ -411,9 +439,12 @@ type finder struct {
 	opt     Options
 	out     []Escalation
 	found   []Escalation               // what the current path found, one entry per target
+	order   []rankedTarget             // flush's scratch: found ranked
 	memo    map[string]map[uint64]Step // by lower-cased action (and own keys' tag), then memoKey
 	targets map[string][]passTarget    // by service principal: the roles to pass or take over
 	cover   map[string]coverage
+	// anywhere holds mayAnywhere's answers by action.
+	anywhere map[string]anywhere
 	// graph is the assumption graph of the same request context and mode, for a principal it
 	// keeps: p's one-hop assumptions (hops, read on first use) decide sts:AssumeRole on a
 	// loaded role as Can does, without deciding it again.
@@ -557,12 +588,27 @@ type coverage struct {
 }
 
 // mayAnywhere decides one step on whatever resource the principal's policies allow it on.
+// Several paths take the same service action: each is decided once per finder.
 func (f *finder) mayAnywhere(action string) (Step, bool) {
+	if a, ok := f.anywhere[action]; ok {
+		return a.step, a.ok
+	}
 	if f.ctx == nil {
 		f.ctx = f.e.DeriveContext(f.p, "", f.extra)
 	}
 	pattern, cond, ok := f.e.allowedSomewhere(f.p, action, f.ctx, f.extra, f.opt)
-	return Step{Action: action, Resource: pattern, Condition: cond}, ok
+	step := Step{Action: action, Resource: pattern, Condition: cond}
+	if f.anywhere == nil {
+		f.anywhere = map[string]anywhere{}
+	}
+	f.anywhere[action] = anywhere{step, ok}
+	return step, ok
+}
+
+// anywhere is what mayAnywhere decided for one action.
+type anywhere struct {
+	step Step
+	ok   bool
 }
 
 // holds is a cheap pre-check: does any identity statement of p cover the action at all?
@@ -621,6 +667,14 @@ func (f *finder) stepsOf(esc *Escalation) []Step {
 	return steps
 }
 
+// rankedTarget is a target flush ranks: its rank (administrator first), ARN and place in
+// finder.found.
+type rankedTarget struct {
+	rank   int
+	target string
+	at     int
+}
+
 // flush turns what one path found into one escalation: the most powerful target first (an
 // administrator over anything less, then by ARN), every target listed.
 func (f *finder) flush() {
@@ -637,16 +691,12 @@ func (f *finder) flush() {
 		}
 		return 2
 	}
-	type ranked struct {
-		rank   int
-		target string
-		at     int
-	}
-	order := make([]ranked, len(f.found))
+	order := f.order[:0]
 	for i, esc := range f.found {
-		order[i] = ranked{rank(esc), esc.Target, i}
+		order = append(order, rankedTarget{rank(esc), esc.Target, i})
 	}
-	slices.SortStableFunc(order, func(a, b ranked) int {
+	f.order = order
+	slices.SortStableFunc(order, func(a, b rankedTarget) int {
 		if a.rank != b.rank {
 			return a.rank - b.rank
 		}
@@ -867,6 +917,16 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		if t == f.p {
 			continue
 		}
+		// Cheaper tests before any decision: the target's login profile, and whether it is
+		// worth more than p when its power is already known.
+		exploitable, needs, possible := loginProfileNeeds(t, req)
+		if !possible {
+			continue
+		}
+		weighed := !rewrites && t.powered.Load()
+		if weighed && !f.e.worthMore(t, f.p) {
+			continue
+		}
 		var steps []Step
 		ok := true
 		for i, a := range req {
@@ -893,11 +953,7 @@ func (f *finder) principalAccess(path *catalog.EscalationPath) {
 		if !ok {
 			continue
 		}
-		if !rewrites && !f.e.worthMore(t, f.p) {
-			continue
-		}
-		exploitable, needs, possible := loginProfileNeeds(t, req)
-		if !possible {
+		if !rewrites && !weighed && !f.e.worthMore(t, f.p) {
 			continue
 		}
 		kind := "user"
@@ -1018,13 +1074,14 @@ func (f *finder) passRole(path *catalog.EscalationPath) {
 		}
 		serviceSteps = append(serviceSteps, step)
 	}
+	needs := existingKinds[service] + " that runs with this role"
 	for _, c := range f.targetsOf(principal, passes) {
 		if !passes {
 			if steps, ok := f.onRunner(path, service, c.role); ok {
 				f.add(path, c.role.ARN, "role", steps, true, "")
 				continue
 			}
-			f.add(path, c.role.ARN, "role", append([]Step(nil), serviceSteps...), false, existingKinds[service]+" that runs with this role")
+			f.add(path, c.role.ARN, "role", append([]Step(nil), serviceSteps...), false, needs)
 			continue
 		}
 		f.add(path, c.role.ARN, "role", append([]Step{c.pass}, serviceSteps...), true, "")

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"encoding/binary"
 	"math/bits"
 	"sort"
 	"sync"
@@ -165,6 +166,9 @@ func (e *Engine) HasPathsIn(p *Principal, extra *Context, mode Mode) bool {
 // name the roles that give it more.
 func (e *Engine) AllPathSummariesIn(extra *Context, mode Mode) []PathSummary {
 	g := e.graph(extra, mode)
+	// Every principal's power is weighed below (rolesGain, nothingFor): weighed first, it lets
+	// a takeover path skip the targets worth no more than the taker before any decision.
+	e.forEachPrincipal(func(p *Principal) { e.power(p) })
 	e.forEachPrincipal(func(p *Principal) { g.directPaths(p) })
 	var gain rolesGain
 	for _, p := range e.order {
@@ -195,6 +199,10 @@ type pathIndex struct {
 	nkeys int
 	words int
 	hops  []atomic.Pointer[hopSet] // by principal index
+	// groups numbers the wide hop sets by their roles with the principal's own added
+	// (hopSet.group), under mu.
+	mu     sync.Mutex
+	groups map[string]int32
 }
 
 // escKey names an escalation for PathsIn's "reported once for each best target".
@@ -229,7 +237,17 @@ func newPathIndex(e *Engine, g *assumeGraph) *pathIndex {
 type hopSet struct {
 	set  []uint64
 	cond []edge
+	// nz lists the indexes of set's nonzero words, when they are few; nil when most are not
+	// zero.
+	nz []int32
+	// group numbers, for a set with many nonzero words, the sets that are the same once each
+	// principal's own bit is added: a walk that has taken one of them finds nothing new in
+	// another, since every principal a walk takes from is already reached. -1 for the others.
+	group int32
 }
+
+// wideSet is how many nonzero words make a hop set worth numbering (hopSet.group).
+const wideSet = 4
 
 // condTo returns the condition of the hop to r, which the set holds.
 func (h *hopSet) condTo(r *Principal) *Expr {
@@ -261,6 +279,46 @@ func (ix *pathIndex) hopSet(g *assumeGraph, p *Principal) *hopSet {
 		}
 		return true
 	})
+	h.group = -1
+	for wi, word := range h.set {
+		if word != 0 {
+			h.nz = append(h.nz, int32(wi))
+		}
+	}
+	if len(h.nz) > wideSet {
+		key := make([]byte, 0, 12*len(h.nz)+12)
+		own := false
+		for _, wi := range h.nz {
+			word := h.set[wi]
+			if int(wi) == p.idx>>6 {
+				word |= 1 << (p.idx & 63)
+				own = true
+			}
+			key = binary.LittleEndian.AppendUint32(key, uint32(wi))
+			key = binary.LittleEndian.AppendUint64(key, word)
+		}
+		if !own {
+			key = binary.LittleEndian.AppendUint32(key, uint32(p.idx>>6))
+			key = binary.LittleEndian.AppendUint64(key, 1<<(p.idx&63))
+		}
+		ix.mu.Lock()
+		if ix.groups == nil {
+			ix.groups = map[string]int32{}
+		}
+		id, ok := ix.groups[string(key)]
+		if !ok {
+			id = int32(len(ix.groups))
+			ix.groups[string(key)] = id
+		}
+		ix.mu.Unlock()
+		h.group = id
+	}
+	switch {
+	case 2*len(h.nz) > len(h.set):
+		h.nz = nil
+	case h.nz == nil:
+		h.nz = []int32{} // no hops: nothing to scan
+	}
 	ix.hops[p.idx].Store(h)
 	return h
 }
@@ -275,8 +333,11 @@ type pathWalker struct {
 	seen  []uint64 // roles reached, by index
 	stamp []uint32 // by path number: the walk that last gained it
 	walk  uint32
-	nodes []reachNode
-	found []gives
+	// taken holds, by hop set group, the reach that last took one (reached).
+	taken   []uint32
+	reached uint32
+	nodes   []reachNode
+	found   []gives
 }
 
 // gives is what a reached role gives the principal a walker summarizes.
@@ -424,19 +485,42 @@ func (w *pathWalker) reach(p *Principal) []reachNode {
 	if p.Entity.Kind == model.EntityRole {
 		all-- // a role does not reach itself
 	}
+	w.reached++
+	if w.reached == 0 {
+		clear(w.taken)
+		w.reached = 1
+	}
+	take := func(wi int, word uint64, i int) {
+		fresh := word &^ seen[wi]
+		if fresh == 0 {
+			return
+		}
+		seen[wi] |= fresh
+		for fresh != 0 {
+			r := e.order[wi<<6+bits.TrailingZeros64(fresh)]
+			fresh &= fresh - 1
+			nodes = append(nodes, reachNode{p: r, parent: i})
+		}
+	}
 	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
 		hops := ix.hopSet(g, nodes[i].p)
+		if hops.group >= 0 {
+			if int(hops.group) >= len(w.taken) {
+				w.taken = append(w.taken, make([]uint32, int(hops.group)+1-len(w.taken))...)
+			}
+			if w.taken[hops.group] == w.reached {
+				continue // the same roles as a set already taken
+			}
+			w.taken[hops.group] = w.reached
+		}
+		if hops.nz != nil {
+			for _, wi := range hops.nz {
+				take(int(wi), hops.set[wi], i)
+			}
+			continue
+		}
 		for wi, word := range hops.set {
-			fresh := word &^ seen[wi]
-			if fresh == 0 {
-				continue
-			}
-			seen[wi] |= fresh
-			for fresh != 0 {
-				r := e.order[wi<<6+bits.TrailingZeros64(fresh)]
-				fresh &= fresh - 1
-				nodes = append(nodes, reachNode{p: r, parent: i})
-			}
+			take(wi, word, i)
 		}
 	}
 	w.nodes = nodes
