@@ -26,7 +26,7 @@ func NewPathsCommand() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !q.json {
-				collectLessOften() // the JSON's pieces are garbage as soon as written
+				collectLessOften(400) // not for JSON: its pieces are garbage as soon as written
 			}
 			if err := q.load(cmd); err != nil {
 				return err

@@ -198,10 +198,10 @@ func viaText(path []hopJSON, withConditions bool) string {
 }
 
 // collectLessOften makes a command that ends soon, once its answer is written, collect garbage
-// half as often, for a little more memory (simulate and paths, measured in BENCHMARKS.md),
-// unless GOGC says otherwise.
-func collectLessOften() {
+// less often (GOGC percent: 100 is Go's default), for more memory, unless GOGC says otherwise.
+// simulate uses 200 and paths' text 400, each measured in BENCHMARKS.md.
+func collectLessOften(percent int) {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
+		debug.SetGCPercent(percent)
 	}
 }

@@ -34,7 +34,7 @@ resourceAccount), and write a JSON array of results in the same order. A malform
 an "error" naming its field and the others are still answered.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			collectLessOften()
+			collectLessOften(200)
 			in, err := openInput(cmd.InOrStdin(), args[0])
 			if err != nil {
 				return err
