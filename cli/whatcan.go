@@ -13,6 +13,7 @@ import (
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/internal/sanitize"
+	"github.com/iamscope/iamscope/loader"
 )
 
 // NewWhatCanCommand returns `iamscope what-can PRINCIPAL`: the principal's effective access
@@ -26,6 +27,12 @@ func NewWhatCanCommand() *cobra.Command {
 		Short: "List everything a principal (or leaked access key) can do, directly and through role chains",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !q.json {
+				// One answer, then the process ends: the collector's target stays raised
+				// to the end, as who-can's does (the JSON answer is written a piece at a
+				// time, each garbage once written, and keeps Go's target).
+				defer loader.RelaxGC(q.src.Files)()
+			}
 			if err := q.load(cmd); err != nil {
 				return err
 			}

@@ -64,7 +64,7 @@ func (e *Engine) DeniedInService(p *Principal, service string, extra *Context, m
 			continue
 		}
 		var first *Denial
-		for _, pattern := range e.candidatePatterns(p, stmts, a.LowerName(), base) {
+		for _, pattern := range e.candidatePatterns(p, stmts, a.LowerName(), fixedContext(base)) {
 			r, err := e.decide(p, a.FullName(), pattern, extra, opt)
 			if err != nil || r.Decision == Allowed {
 				continue

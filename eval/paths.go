@@ -171,7 +171,7 @@ func (e *Engine) allowedSomewhere(p *Principal, action string, base, extra *Cont
 	lowerAction := strings.ToLower(action)
 	svc, _, _ := strings.Cut(lowerAction, ":")
 	stmts := relevantStatements(p.Identity, svc, false)
-	for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, base) {
+	for _, pattern := range e.candidatePatterns(p, stmts, lowerAction, fixedContext(base)) {
 		if ra, ok := e.decidePattern(p, action, lowerAction, pattern, extra, opt); ok {
 			return pattern, ra.Condition, true
 		}

@@ -58,7 +58,7 @@ func (e *Engine) WhatCan(p *Principal, extra *Context, mode Mode) []Access {
 // the RCPs of its account), the same context (aws:RequestedRegion and aws:ResourceAccount of
 // that resource), hence the same decision and the same open conditions.
 func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra *Context, opt Options) []Access {
-	acc, _ := e.serviceAccess(p, svc, base, extra, opt, false)
+	acc, _ := e.serviceAccess(p, svc, fixedContext(base), extra, opt, false)
 	return acc
 }
 
@@ -66,8 +66,9 @@ func (e *Engine) whatCanService(p *Principal, svc *catalog.Service, base, extra 
 // an action stops at its first resource (an sts action that some pattern already allows
 // takes on no role, and one that does not stops at the first role it may take on). Only how
 // many actions it lists is then its answer, and no action is listed. It returns the actions
-// listed and how many there are.
-func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base, extra *Context, opt Options, counting bool) ([]Access, int) {
+// listed and how many there are. base gives p's derived context, which only a policy variable
+// in a resource pattern reads: most principals never derive it.
+func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base func() *Context, extra *Context, opt Options, counting bool) ([]Access, int) {
 	stmts := relevantStatements(p.Identity, svc.Prefix, false)
 	direct := e.resourceGrants(p, svc.Prefix)
 	if len(stmts) == 0 && len(direct) == 0 && svc.Prefix != "sts" {
@@ -290,6 +291,9 @@ func signature(stmts []*statement, lowerAction string) string {
 	return string(b)
 }
 
+// fixedContext gives ctx where a context is asked for only when needed.
+func fixedContext(ctx *Context) func() *Context { return func() *Context { return ctx } }
+
 // WhatCanVia returns p's own access followed by the access of every role p reaches through
 // role chains, each marked with its chain.
 //
@@ -355,8 +359,9 @@ func relevantStatements(pols []*Policy, service string, withDeny bool) []*statem
 
 // candidatePatterns lists the resource patterns worth deciding for an action: those of the
 // identity statements that grant it, and those of the boundary and SCP statements that allow
-// it (which narrow a broader grant). Policy variables are substituted from the context.
-func (e *Engine) candidatePatterns(p *Principal, stmts []*statement, lowerAction string, ctx *Context) []string {
+// it (which narrow a broader grant). Policy variables are substituted from the context ctx
+// gives, asked for only when a pattern holds one.
+func (e *Engine) candidatePatterns(p *Principal, stmts []*statement, lowerAction string, ctx func() *Context) []string {
 	var out []string
 	addOnce := func(r string) {
 		for _, o := range out {
@@ -378,7 +383,7 @@ func (e *Engine) candidatePatterns(p *Principal, stmts []*statement, lowerAction
 			r := rv.raw
 			if t := rv.tpl; t != nil {
 				var ok bool
-				if r, ok = t.text(ctx); !ok {
+				if r, ok = t.text(ctx()); !ok {
 					continue
 				}
 			}

@@ -384,7 +384,7 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 	if !ok {
 		for i, svc := range services {
 			if svc.Prefix != "sts" {
-				if acc, _ := e.serviceAccess(p, svc, base(), extra, opt, false); len(acc) > 0 {
+				if acc, _ := e.serviceAccess(p, svc, base, extra, opt, false); len(acc) > 0 {
 					out = append(out, serviceAnswer{service: i, acc: acc, n: len(acc)})
 				}
 			}
@@ -465,7 +465,7 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 		}
 		e.sharedMu.Unlock()
 		a.once.Do(func() {
-			acc, n := e.serviceAccess(p, svc, base(), extra, opt, counting)
+			acc, n := e.serviceAccess(p, svc, base, extra, opt, counting)
 			a.n = n
 			if !counting {
 				a.acc = acc
@@ -517,7 +517,7 @@ func (e *Engine) withSTS(p *Principal, extra *Context, mode Mode, counting bool)
 	if !ok {
 		return own
 	}
-	acc, n := e.serviceAccess(p, services[i], base(), extra, Options{Mode: mode}, counting)
+	acc, n := e.serviceAccess(p, services[i], base, extra, Options{Mode: mode}, counting)
 	if n == 0 {
 		return own
 	}
