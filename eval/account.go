@@ -108,6 +108,7 @@ type Principal struct {
 	rank    atomic.Int32
 	denying []*Policy                   // identity, boundary and SCP policies: every policy what-can weighs
 	base    atomic.Pointer[baseContext] // principalContext's cache
+	request atomic.Pointer[requestMemo] // requestBase's cache
 	// assumes holds the resource patterns of the identity statements that allow
 	// sts:AssumeRole (conditions aside): the roles p may take on through account-wide trust.
 	assumes []globValue
@@ -428,26 +429,61 @@ func (p *Principal) sessionName() string {
 // aws:RequestedRegion (from a regional resource ARN). Keys set in extra override these.
 // The principal's tags are marked known, so a missing tag is absent rather than unknown.
 func (e *Engine) DeriveContext(p *Principal, resource string, extra *Context) *Context {
-	ctx := e.principalContext(p).layer()
-	if acct := e.resourceAccount(resource, p.Account); acct != "" {
+	ctx := e.requestBase(p, extra).layer()
+	// The keys derived from the resource, unless extra sets them (its keys override).
+	if acct := e.resourceAccount(resource, p.Account); acct != "" && !sets(extra, "aws:resourceaccount") {
 		ctx.Set("aws:ResourceAccount", acct)
 	}
 	// A pattern whose region is a wildcard stands for requests to any region: the key stays
 	// as the request context gives it (unknown when it does not).
-	if a, err := model.ParseARN(resource); err == nil && a.Region != "" && !strings.ContainsAny(a.Region, "*?") {
+	if a, err := model.ParseARN(resource); err == nil && a.Region != "" && !strings.ContainsAny(a.Region, "*?") && !sets(extra, "aws:requestedregion") {
 		ctx.Set("aws:RequestedRegion", a.Region)
 	}
-	if extra != nil {
-		flat := extra.Clone()
-		for _, e := range flat.entries {
-			ctx.put(e.lower, e.v)
-		}
-		ctx.known = append(ctx.known, flat.known...)
-		if p.Entity.Kind == model.EntityRole {
-			tokenNoLaterThanNow(ctx, flat)
-		}
+	return ctx
+}
+
+// sets reports whether the context (nil: none) gives the lower-cased key.
+func sets(c *Context, lower string) bool {
+	if c == nil {
+		return false
+	}
+	_, ok := c.get(lower)
+	return ok
+}
+
+// requestBase is the part of DeriveContext that does not depend on the resource: p's own keys
+// (principalContext) with extra's set over them, and a role's token time kept no later than
+// extra's time. Every request p makes in one query shares it: it is kept on p for as long as
+// p's keys and extra stand (a flat extra, unchanged since: its revision).
+func (e *Engine) requestBase(p *Principal, extra *Context) *Context {
+	own := e.principalContext(p)
+	if extra == nil {
+		return own
+	}
+	keep := extra.parent == nil
+	if m := p.request.Load(); keep && m != nil && m.own == own && m.extra == extra && m.rev == extra.rev {
+		return m.ctx
+	}
+	ctx := own.layer()
+	flat := extra.Clone()
+	for _, e := range flat.entries {
+		ctx.put(e.lower, e.v)
+	}
+	ctx.known = append(ctx.known, flat.known...)
+	if p.Entity.Kind == model.EntityRole {
+		tokenNoLaterThanNow(ctx, flat)
+	}
+	if keep {
+		p.request.Store(&requestMemo{own: own, extra: extra, rev: extra.rev, ctx: ctx})
 	}
 	return ctx
+}
+
+// requestMemo is a principal's requestBase for one extra context, at one revision of it, over
+// one principalContext: never changed once made (a request's keys go in a layer over it).
+type requestMemo struct {
+	own, extra, ctx *Context
+	rev             uint64
 }
 
 // tokenNoLaterThanNow keeps a role's derived aws:TokenIssueTime no later than the request's

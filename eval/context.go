@@ -21,6 +21,9 @@ type Context struct {
 	// parent holds the keys this context does not set itself: derived contexts are layers
 	// (request over principal) so that the principal's keys are built once.
 	parent *Context
+	// rev counts the changes made to this layer (a key set or removed, one marked known):
+	// what is derived from a context is kept only as long as it stands.
+	rev uint64
 }
 
 // contextEntry is one key of a context layer.
@@ -48,6 +51,7 @@ func (c *Context) find(lower string) (int, bool) {
 
 // put sets a lower-cased key in this layer.
 func (c *Context) put(lower string, v ContextValue) {
+	c.rev++
 	if i, ok := c.find(lower); ok {
 		c.entries[i].v = v
 		return
@@ -66,6 +70,7 @@ func (c *Context) put(lower string, v ContextValue) {
 
 // remove takes a lower-cased key out of this layer.
 func (c *Context) remove(lower string) {
+	c.rev++
 	i, ok := c.find(lower)
 	if !ok {
 		return
@@ -136,6 +141,7 @@ func (c *Context) get(lowerKey string) (ContextValue, bool) {
 // MarkKnown declares that a key (or every key under a prefix ending in "/", such as
 // "aws:PrincipalTag/") is fully given: absent means absent, even in discovery mode.
 func (c *Context) MarkKnown(keyOrPrefix string) {
+	c.rev++
 	c.known = append(c.known, strings.ToLower(keyOrPrefix))
 }
 

@@ -119,3 +119,71 @@ func tokenAt(at string) *Context {
 	c.Set("aws:TokenIssueTime", at)
 	return c
 }
+
+// TestRequestBaseFollowsTheContext: the part of a request's context that does not depend on
+// the resource is kept per principal and extra context (requestBase), so it must follow a
+// change to extra, a new extra, and the clock; and keys extra sets still override those the
+// resource gives (aws:RequestedRegion, aws:ResourceAccount), as DeriveContext documents.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+func TestRequestBaseFollowsTheContext(t *testing.T) {
+	a := smallAccount(t)
+	a.Users = append(a.Users, &model.User{ARN: "arn:aws:iam::111111111111:user/mfa", Name: "mfa", Path: "/", ID: "AIDAMFA",
+		InlinePolicies: []model.InlinePolicy{{Name: "mfa", Document: mustPolicy(t, `{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)}}})
+	a.Index()
+	e := NewEngine(a)
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	e.Now = func() time.Time { return now }
+	user, _ := e.Principal("arn:aws:iam::111111111111:user/mfa")
+	role, _ := e.Principal("arn:aws:iam::111111111111:role/deploy")
+	decision := func(extra *Context) string {
+		r := can(t, e, user.ARN, "s3:ListBucket", "arn:aws:s3:::b", extra, Strict)
+		return string(r.Decision)
+	}
+	extra := NewContext()
+	extra.Set("aws:MultiFactorAuthPresent", "false")
+	if got := decision(extra); got != "ImplicitlyDenied" {
+		t.Fatalf("without MFA: %s", got)
+	}
+	extra.Set("aws:MultiFactorAuthPresent", "true") // the same context, changed
+	if got := decision(extra); got != "Allowed" {
+		t.Errorf("after setting MFA in the same context: %s, want Allowed", got)
+	}
+	extra.Delete("aws:MultiFactorAuthPresent")
+	if got := decision(extra); got != "ImplicitlyDenied" {
+		t.Errorf("after deleting MFA from the same context: %s, want ImplicitlyDenied (strict)", got)
+	}
+	other := NewContext()
+	other.Set("aws:MultiFactorAuthPresent", "true")
+	if got := decision(other); got != "Allowed" {
+		t.Errorf("another context with MFA: %s, want Allowed", got)
+	}
+
+	region := NewContext()
+	region.Set("aws:RequestedRegion", "eu-west-1")
+	region.Set("aws:ResourceAccount", "222222222222")
+	ctx := e.DeriveContext(role, "arn:aws:sqs:us-east-1:111111111111:q", region)
+	for key, want := range map[string]string{"aws:RequestedRegion": "eu-west-1", "aws:ResourceAccount": "222222222222"} {
+		if v, ok := ctx.Get(key); !ok || v.Values[0] != want {
+			t.Errorf("%s = %v (%v), want the context's %s over the resource's", key, v, ok, want)
+		}
+	}
+	ctx = e.DeriveContext(role, "arn:aws:sqs:us-east-1:111111111111:q", other)
+	if v, ok := ctx.Get("aws:RequestedRegion"); !ok || v.Values[0] != "us-east-1" {
+		t.Errorf("aws:RequestedRegion = %v (%v), want the resource's us-east-1", v, ok)
+	}
+
+	earlier := NewContext()
+	earlier.Set("aws:CurrentTime", "2026-10-01T08:00:00Z")
+	if v, _ := e.DeriveContext(role, "*", earlier).Get("aws:TokenIssueTime"); v.Values[0] != "2026-10-01T08:00:00Z" {
+		t.Errorf("token time %v, want the context's earlier time", v)
+	}
+	now = now.Add(time.Hour) // the clock moves: the role's own keys are made again
+	if v, _ := e.DeriveContext(role, "*", nil).Get("aws:CurrentTime"); v.Values[0] != "2026-11-01T13:00:00Z" {
+		t.Errorf("aws:CurrentTime %v after the clock moved", v)
+	}
+	earlier.Set("aws:CurrentTime", "2026-11-01T12:30:00Z")
+	if v, _ := e.DeriveContext(role, "*", earlier).Get("aws:TokenIssueTime"); v.Values[0] != "2026-11-01T12:30:00Z" {
+		t.Errorf("token time %v, want the changed context's time", v)
+	}
+}
