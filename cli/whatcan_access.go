@@ -30,7 +30,7 @@ type accessTable struct {
 	// sliceKeys holds the key of a service's lists outside sts, by identity, with the lists
 	// (kept so that their memory is not taken by other lists while the table is filled).
 	sliceKeys map[actionsID]sliceKey
-	conds        map[*eval.Expr]string
+	conds     map[*eval.Expr]string
 }
 
 // accessEntry is one distinct answer of the roles reached through a chain.
