@@ -350,7 +350,8 @@ const maxServicesShown = 8
 
 // writeWhatCan writes what-can's text answer: the principal's own access action by action,
 // then each role it reaches through a chain once, with its chain and a count of its actions
-// by service (its own access is `what-can ROLE --no-chains`; --json lists every action).
+// by service (its own access is `what-can ROLE --no-chains`; --json lists every action of it,
+// once for the roles alike).
 func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chains []chainSummary) {
 	n := 0
 	services := map[string]bool{}
@@ -410,7 +411,7 @@ func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chain
 	if len(chains) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nThrough role chains: %d role(s), each with what it can do itself (`what-can ROLE --no-chains` lists it; --json lists every action with its chain)\n", len(chains))
+	fmt.Fprintf(w, "\nThrough role chains: %d role(s), each with what it can do itself (`what-can ROLE --no-chains` lists it; --json lists every role's actions, once for the roles alike)\n", len(chains))
 	for _, c := range chains {
 		var svcs []string
 		for i, svc := range c.services {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/iamscope/iamscope/catalog"
@@ -110,7 +111,7 @@ type roleAccess struct {
 // resource's allowedIf is the role's own: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html).
 // Alike roles share one entry: on the root-trust account one entry serves every role.
 func TestWhatCanJSONLosesNothing(t *testing.T) {
-	through, exceptItself := 0, 0
+	through, exceptItself, conditional := 0, 0, 0
 	for name, accts := range testAccounts(t) {
 		e := eval.NewEngine(accts...)
 		for _, p := range e.Principals() {
@@ -138,6 +139,9 @@ func TestWhatCanJSONLosesNothing(t *testing.T) {
 				if chain := unrollChain(t, doc.Chains, r.Chain); !reflect.DeepEqual(chain, r.Via) || chain[0].From != p.ARN || chain[len(chain)-1].To != r.Role {
 					t.Errorf("%s %s: %s: chain %d is %v, via %v", name, p.ARN, r.Role, r.Chain, chain, r.Via)
 				}
+				if slices.ContainsFunc(r.Via, func(h hopJSON) bool { return h.AllowedIf != "" }) {
+					conditional++
+				}
 				services := doc.Access[r.Access].Services
 				if r.ExceptItself {
 					exceptItself++
@@ -156,8 +160,8 @@ func TestWhatCanJSONLosesNothing(t *testing.T) {
 			}
 		}
 	}
-	if through == 0 || exceptItself == 0 {
-		t.Fatalf("%d roles reached, %d leaving themselves out: the test weighs nothing", through, exceptItself)
+	if through == 0 || exceptItself == 0 || conditional == 0 {
+		t.Fatalf("%d roles reached, %d leaving themselves out, %d through a conditional hop: the test weighs nothing", through, exceptItself, conditional)
 	}
 }
 
