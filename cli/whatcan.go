@@ -295,7 +295,7 @@ func writeServicesJSON(bw *errWriter, indent string, services []eval.ServiceAcce
 					bw.write([]byte(",\n" + in(4) + "\"actions\": "))
 					levelSep, actSep = ",\n"+in(3), "[\n"+in(5)
 				}
-				bw.value(actSep, actionOf(acc), in(5))
+				bw.action(actSep, actionOf(acc), in(5))
 				actSep = ",\n" + in(5)
 			}
 			if actSep != "" {
@@ -320,6 +320,114 @@ func writeServicesJSON(bw *errWriter, indent string, services []eval.ServiceAcce
 type errWriter struct {
 	w   io.Writer
 	err error
+	buf []byte // reused by action
+}
+
+// action writes prefix, then a as value does, without reflection when each of its strings is
+// plain (appendActionJSON): an answer through a dense account's chains holds many.
+func (e *errWriter) action(prefix string, a actionJSON, indent string) {
+	b, ok := appendActionJSON(e.buf[:0], a, indent)
+	if !ok {
+		e.value(prefix, a, indent)
+		return
+	}
+	e.buf = b
+	e.write([]byte(prefix))
+	e.write(b)
+}
+
+// appendActionJSON appends an action as json.MarshalIndent(a, indent, "  ") and sanitize.JSON
+// write it, when each of its strings is printable ASCII without a character encoding/json
+// escapes for HTML (appendPlainString); false otherwise.
+func appendActionJSON(b []byte, a actionJSON, indent string) ([]byte, bool) {
+	ok := true
+	str := func(s string) {
+		b, ok = appendPlainString(b, s, ok)
+	}
+	line := func(depth int) {
+		b = append(b, '\n')
+		b = append(b, indent...)
+		for range depth {
+			b = append(b, "  "...)
+		}
+	}
+	b = append(b, '{')
+	line(1)
+	b = append(b, `"action": `...)
+	str(a.Action)
+	b = append(b, ',')
+	line(1)
+	b = append(b, `"resources": `...)
+	if len(a.Resources) == 0 {
+		b = append(b, "[]"...)
+	}
+	for i, r := range a.Resources {
+		if i == 0 {
+			b = append(b, '[')
+		} else {
+			b = append(b, ',')
+		}
+		line(2)
+		b = append(b, '{')
+		line(3)
+		b = append(b, `"resource": `...)
+		str(r.Resource)
+		if r.Known {
+			b = append(b, ',')
+			line(3)
+			b = append(b, `"known": true`...)
+		}
+		if r.AllowedIf != "" {
+			b = append(b, ',')
+			line(3)
+			b = append(b, `"allowedIf": `...)
+			str(r.AllowedIf)
+		}
+		if len(r.Except) > 0 {
+			b = append(b, ',')
+			line(3)
+			b = append(b, `"except": [`...)
+			for k, x := range r.Except {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				line(4)
+				str(x)
+			}
+			line(3)
+			b = append(b, ']')
+		}
+		line(2)
+		b = append(b, '}')
+		if i == len(a.Resources)-1 {
+			line(1)
+			b = append(b, ']')
+		}
+	}
+	line(0)
+	b = append(b, '}')
+	return b, ok
+}
+
+// appendPlainString appends s as a JSON string, as encoding/json writes it, when ok and s is
+// printable ASCII without a character encoding/json escapes for HTML (<, >, &); it reports
+// whether it was.
+func appendPlainString(b []byte, s string, ok bool) ([]byte, bool) {
+	if !ok {
+		return b, false
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&':
+			return b, false
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"'), true
 }
 
 func (e *errWriter) write(b []byte) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/eval"
+	"github.com/iamscope/iamscope/internal/sanitize"
 	"github.com/iamscope/iamscope/internal/synth"
 	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
@@ -284,5 +285,40 @@ func TestAccessTableSharesAnyOrder(t *testing.T) {
 	table.add(3, arn(3), but(3))
 	if want := []int{0, 1, 2, 0}; !reflect.DeepEqual(table.of, want) || table.exceptItself[1] || table.exceptItself[2] {
 		t.Errorf("entries %v (leaving themselves out %v), want %v", table.of, table.exceptItself, want)
+	}
+}
+
+// TestActionJSONWrittenAsEncodingJSON: an action written without reflection is byte for byte
+// what encoding/json and sanitize write, at any indent, and one with a string encoding/json
+// escapes otherwise (HTML, control, outside ASCII) is left to them.
+func TestActionJSONWrittenAsEncodingJSON(t *testing.T) {
+	plain := []actionJSON{
+		{Action: "s3:ListAllMyBuckets", Resources: []resourceJSON{}},
+		{Action: "s3:GetObject", Resources: []resourceJSON{
+			{Resource: "arn:aws:s3:::b/*", AllowedIf: `StringEquals aws:SourceVpc ["vpc-1"] and a\b`, Except: []string{"arn:aws:s3:::b/secret/*", `arn:aws:s3:::b/x if "y"`}},
+			{Resource: "arn:aws:s3:::c", Known: true},
+		}},
+	}
+	for _, a := range plain {
+		for _, indent := range []string{"            ", "                  "} {
+			want, err := json.MarshalIndent(a, indent, "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := appendActionJSON(nil, a, indent)
+			if !ok || !bytes.Equal(got, sanitize.JSON(want)) {
+				t.Errorf("%+v: written\n%s\nencoding/json writes\n%s", a, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"a<b", "a&b", "role/é", "x\u009by", "tab\there"} {
+		for _, a := range []actionJSON{
+			{Action: s, Resources: []resourceJSON{}},
+			{Action: "s3:GetObject", Resources: []resourceJSON{{Resource: "r", Except: []string{s}}}},
+		} {
+			if _, ok := appendActionJSON(nil, a, ""); ok {
+				t.Errorf("%q: written without encoding/json", s)
+			}
+		}
 	}
 }
