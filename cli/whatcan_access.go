@@ -256,34 +256,39 @@ func (t *accessTable) match(ent *accessEntry, i int, arn string, acc []eval.Serv
 // the known resources pair where they lie next to each other in the other order in a; the
 // resources so changed are returned (nil when e stays as it is).
 func (t *accessTable) mergeResources(e, a []eval.ResourceAccess, arn, insert string, pair [2]string) (out []eval.ResourceAccess, skipped, ok bool) {
+	// out is built once e changes: e's resources read so far, then each one kept or added.
 	changed := false
-	emit := func(r eval.ResourceAccess) { out = append(out, r) }
+	change := func(i int) {
+		if !changed {
+			out, changed = slices.Clone(e[:i]), true
+		}
+	}
 	i, j := 0, 0
 	for i < len(e) || j < len(a) {
 		switch {
 		case i < len(e) && j < len(a) && t.same(e[i], a[j]):
-			emit(e[i])
+			if changed {
+				out = append(out, e[i])
+			}
 			i, j = i+1, j+1
 		case insert != "" && j < len(a) && names(a[j], insert):
-			emit(a[j])
-			changed = true
+			change(i)
+			out = append(out, a[j])
 			j++
 		case i < len(e) && names(e[i], arn):
-			emit(e[i])
+			if changed {
+				out = append(out, e[i])
+			}
 			skipped = true
 			i++
 		case pair[0] != "" && i+1 < len(e) && j+1 < len(a) && isPair(e[i], e[i+1], pair) &&
 			t.same(e[i], a[j+1]) && t.same(e[i+1], a[j]):
-			emit(e[i+1])
-			emit(e[i])
-			changed = true
+			change(i)
+			out = append(out, e[i+1], e[i])
 			i, j = i+2, j+2
 		default:
 			return nil, false, false
 		}
-	}
-	if !changed {
-		out = nil
 	}
 	return out, skipped, true
 }
