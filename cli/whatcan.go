@@ -202,8 +202,8 @@ func reachChains(reaches []eval.Reach) []int {
 	return out
 }
 
-// reachedOf lists the reached entries of what-can's answer: each role of reaches, its chain
-// and the entry of table it shares.
+// reachedOf is the entry of what-can's answer for reaches[i]: the role, its chain (numbered
+// as the reach) and the entry of table it shares.
 func reachedOf(reaches []eval.Reach, table *accessTable, i int) reachedJSON {
 	return reachedJSON{Role: reaches[i].Role.ARN, Via: hops(reaches[i].Path), Chain: i, Access: table.of[i], ExceptItself: table.exceptItself[i]}
 }
