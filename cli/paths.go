@@ -291,12 +291,21 @@ func summaryThrough(s *eval.PathSummary, first int) []throughJSON {
 func summaryChains(s *eval.PathSummary, first int) []chainJSON {
 	out := make([]chainJSON, len(s.Reached))
 	for i, r := range s.Reached {
-		h := r.Hop
-		out[i] = chainJSON{hopJSON: hopJSON{From: h.From, To: h.To, Action: h.Action, AllowedIf: condText(h.Condition)}}
+		after := -1
 		if r.After >= 0 {
-			after := first + r.After
-			out[i].After = &after
+			after = first + r.After
 		}
+		out[i] = chainEntry(r.Hop, after)
+	}
+	return out
+}
+
+// chainEntry is the chains table's entry of hop h taken after the chain numbered after (-1: the
+// hop is the principal's own).
+func chainEntry(h eval.Hop, after int) chainJSON {
+	out := chainJSON{hopJSON: hopJSON{From: h.From, To: h.To, Action: h.Action, AllowedIf: condText(h.Condition)}}
+	if after >= 0 {
+		out.After = &after
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,18 +43,14 @@ func NewWhatCanCommand() *cobra.Command {
 			out := whatCanJSON{Principal: p.ARN, Partial: q.engine.UnweighedWhatCan(p, !noChains, q.ctx, q.mode()),
 				UnknownKeys: eval.UnknownKeyNames(unknown), Warnings: q.warnings()}
 			if q.json {
-				own := []viaServices{{services: q.engine.WhatCanServices(p, q.ctx, q.mode())}}
-				if !noChains {
-					// Each role's lists are held once (those of alike roles shared) and
-					// written an action at a time, each with its chain.
-					reaches := q.engine.RoleChains(p, q.ctx, q.mode())
-					theirs := make([]viaServices, len(reaches))
-					q.engine.WhatCanServicesThrough(reaches, q.ctx, q.mode(), func(i int, acc []eval.ServiceAccess) {
-						theirs[i] = viaServices{via: reaches[i].Path, services: acc}
-					})
-					own = append(own, theirs...)
+				own := q.engine.WhatCanServices(p, q.ctx, q.mode())
+				if noChains {
+					return writeWhatCanJSON(cmd.OutOrStdout(), out, own, nil, nil)
 				}
-				return writeWhatCanJSON(cmd.OutOrStdout(), out, own)
+				// Each reached role is listed once with its chain, and what it can do itself
+				// once for all the roles alike.
+				reaches := q.engine.RoleChains(p, q.ctx, q.mode())
+				return writeWhatCanJSON(cmd.OutOrStdout(), out, own, reaches, whatCanThrough(q.engine, reaches, q.ctx, q.mode()))
 			}
 			// The text answer counts what each role reached through a chain can do: it keeps
 			// the counts, not every role's access.
@@ -78,11 +73,39 @@ func NewWhatCanCommand() *cobra.Command {
 }
 
 type whatCanJSON struct {
-	Principal   string        `json:"principal"`
-	Partial     []string      `json:"partial,omitempty"`
-	UnknownKeys []string      `json:"unknownKeys,omitempty"`
-	Warnings    []string      `json:"warnings,omitempty"`
-	Services    []serviceJSON `json:"services"`
+	Principal   string   `json:"principal"`
+	Partial     []string `json:"partial,omitempty"`
+	UnknownKeys []string `json:"unknownKeys,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"`
+	// Services is what the principal can do itself.
+	Services []serviceJSON `json:"services"`
+	// Reached lists each role the principal reaches through a role chain, once, in the order
+	// of RoleChains (shortest chain first), with the number of its chain in Chains and of
+	// what it can do itself in Access.
+	Reached []reachedJSON `json:"reached,omitempty"`
+	// Access lists each distinct answer of what a reached role can do itself, once: alike
+	// roles share one.
+	Access []accessJSON `json:"access,omitempty"`
+	// Chains holds every chain Reached refers to, each hop once, as paths' chains table.
+	Chains []chainJSON `json:"chains,omitempty"`
+}
+
+// reachedJSON is a role the principal reaches through a role chain: through its chain (Via,
+// numbered Chain) it can do what Access[Access] lists, but, with ExceptItself, take on itself
+// (the known resources of that entry's sts actions naming the role itself are not its own:
+// the alike roles sharing the entry take each other on). An action is allowed through the
+// chain if every hop's allowedIf and the resource's allowedIf hold.
+type reachedJSON struct {
+	Role         string    `json:"role"`
+	Via          []hopJSON `json:"via"`
+	Chain        int       `json:"chain"`
+	Access       int       `json:"access"`
+	ExceptItself bool      `json:"exceptItself,omitempty"`
+}
+
+// accessJSON is what one or more reached roles can do themselves.
+type accessJSON struct {
+	Services []serviceJSON `json:"services"`
 }
 
 type serviceJSON struct {
@@ -98,7 +121,6 @@ type levelJSON struct {
 type actionJSON struct {
 	Action    string         `json:"action"`
 	Resources []resourceJSON `json:"resources"`
-	Via       []hopJSON      `json:"via,omitempty"`
 }
 
 type resourceJSON struct {
@@ -134,14 +156,7 @@ func groupAccess(acc []eval.Access) []serviceJSON {
 			svc.Levels = append(svc.Levels, levelJSON{Level: a.Level})
 			li = len(svc.Levels) - 1
 		}
-		aj := actionJSON{Action: a.Action, Resources: []resourceJSON{}}
-		if len(a.Via) > 0 {
-			aj.Via = hops(a.Via)
-		}
-		for _, r := range a.Resources {
-			aj.Resources = append(aj.Resources, resourceJSON{Resource: r.Resource, Known: r.Known, AllowedIf: condText(r.Condition), Except: r.Except})
-		}
-		svc.Levels[li].Actions = append(svc.Levels[li].Actions, aj)
+		svc.Levels[li].Actions = append(svc.Levels[li].Actions, actionOf(a))
 	}
 	for i := range out {
 		levels := out[i].Levels
@@ -158,98 +173,268 @@ func groupAccess(acc []eval.Access) []serviceJSON {
 	return out
 }
 
-// viaServices is what a principal (via empty) or a role it reaches through the chain via can
-// do itself, by service in the catalog's order.
-type viaServices struct {
-	via      []eval.Hop
-	services []eval.ServiceAccess
+// actionOf is an action of what-can's answer in its JSON form.
+func actionOf(a eval.Access) actionJSON {
+	aj := actionJSON{Action: a.Action, Resources: make([]resourceJSON, 0, len(a.Resources))}
+	for _, r := range a.Resources {
+		aj.Resources = append(aj.Resources, resourceJSON{Resource: r.Resource, Known: r.Known, AllowedIf: condText(r.Condition), Except: r.Except})
+	}
+	return aj
 }
 
-// writeWhatCanJSON writes what-can's JSON answer, the same bytes as writeJSON of head with
-// Services grouping every action of answers in order (groupAccess), an action at a time: the
-// services in the order they first appear, each action's levels in levelOrder, and within
-// a level the actions in the answers' order, each of a role marked with its chain.
-func writeWhatCanJSON(w io.Writer, head whatCanJSON, answers []viaServices) error {
+// servicesOf is what a principal can do, by service (the engine's lists), in its JSON form.
+func servicesOf(services []eval.ServiceAccess) []serviceJSON {
+	var flat []eval.Access
+	for _, svc := range services {
+		flat = append(flat, svc.Actions...)
+	}
+	return groupAccess(flat)
+}
+
+// reachChains numbers, for each role of reaches (RoleChains), the reach its chain's last hop
+// is taken after: the role the hop is taken from, -1 when it is the principal itself. A
+// role's shortest chain is the chain of the role it is reached from, and one hop.
+func reachChains(reaches []eval.Reach) []int {
+	at := make(map[string]int, len(reaches))
+	for i, r := range reaches {
+		at[r.Role.ARN] = i
+	}
+	out := make([]int, len(reaches))
+	for i, r := range reaches {
+		out[i] = -1
+		if n := len(r.Path); n > 1 {
+			out[i] = at[r.Path[n-2].To]
+		}
+	}
+	return out
+}
+
+// reachedOf is the entry of what-can's answer for reaches[i]: the role, its chain (numbered
+// as the reach) and the entry of table it shares.
+func reachedOf(reaches []eval.Reach, table *accessTable, i int) reachedJSON {
+	return reachedJSON{Role: reaches[i].Role.ARN, Via: hops(reaches[i].Path), Chain: i, Access: table.of[i], ExceptItself: table.exceptItself[i]}
+}
+
+// whatCanDocument is the whole JSON answer of what-can, as writeWhatCanJSON writes it: head
+// with the principal's own services, each role of reaches with its chain and its entry of
+// table, table's entries, and the chains.
+func whatCanDocument(head whatCanJSON, own []eval.ServiceAccess, reaches []eval.Reach, table *accessTable) whatCanJSON {
+	head.Services = servicesOf(own)
+	for i := range reaches {
+		head.Reached = append(head.Reached, reachedOf(reaches, table, i))
+	}
+	if len(reaches) > 0 {
+		for _, ent := range table.entries {
+			head.Access = append(head.Access, accessJSON{Services: servicesOf(ent.services)})
+		}
+	}
+	for i, after := range reachChains(reaches) {
+		head.Chains = append(head.Chains, chainEntry(reaches[i].Path[len(reaches[i].Path)-1], after))
+	}
+	return head
+}
+
+// writeWhatCanJSON writes what-can's JSON answer, the same bytes as writeJSON of
+// whatCanDocument, a piece at a time: an action of a service at a time, a reached role at a
+// time, a hop of the chains at a time.
+func writeWhatCanJSON(w io.Writer, head whatCanJSON, own []eval.ServiceAccess, reaches []eval.Reach, table *accessTable) error {
 	head.Services = []serviceJSON{}
 	if err := writeJSONHead(w, head, "what-can"); err != nil {
 		return err
 	}
 	bw := &errWriter{w: w}
-	// The services in the order of first appearance.
-	var order []string
-	seen := map[string]bool{}
-	for _, a := range answers {
-		for _, svc := range a.services {
-			if !seen[svc.Service] && len(svc.Actions) > 0 {
-				seen[svc.Service] = true
-				order = append(order, svc.Service)
-			}
-		}
-	}
-	vias := make([][]hopJSON, len(answers))
-	for i, a := range answers {
-		if len(a.via) > 0 {
-			vias[i] = hops(a.via)
-		}
-	}
-	actionsOf := func(a viaServices, service string) []eval.Access {
-		i, ok := slices.BinarySearchFunc(a.services, service, func(s eval.ServiceAccess, t string) int { return strings.Compare(s.Service, t) })
-		if !ok {
-			return nil
-		}
-		return a.services[i].Actions
-	}
-	svcSep := "[\n    "
-	for _, service := range order {
-		bw.value(svcSep+"{\n      \"service\": ", service)
-		bw.write([]byte(",\n      \"levels\": "))
-		levelSep := "[\n        "
-		for _, level := range levelOrder {
-			actSep := ""
-			for i, a := range answers {
-				for _, acc := range actionsOf(a, service) {
-					if acc.Level != level {
-						continue
-					}
-					if actSep == "" {
-						bw.value(levelSep+"{\n          \"level\": ", level)
-						bw.write([]byte(",\n          \"actions\": "))
-						levelSep, actSep = ",\n        ", "[\n            "
-					}
-					aj := actionJSON{Action: acc.Action, Resources: []resourceJSON{}, Via: vias[i]}
-					for _, r := range acc.Resources {
-						aj.Resources = append(aj.Resources, resourceJSON{Resource: r.Resource, Known: r.Known, AllowedIf: condText(r.Condition), Except: r.Except})
-					}
-					bw.value(actSep, aj)
-					actSep = ",\n            "
-				}
-			}
-			if actSep != "" {
-				bw.write([]byte("\n          ]\n        }"))
-			}
-		}
-		if levelSep == "[\n        " {
-			bw.write([]byte("[]\n    }"))
-		} else {
-			bw.write([]byte("\n      ]\n    }"))
-		}
-		svcSep = ",\n    "
-	}
-	if len(order) == 0 {
-		bw.write([]byte(emptyListEnd))
-	} else {
-		bw.write([]byte("\n  ]\n}\n"))
-	}
+	writeServicesJSON(bw, "  ", own)
 	if bw.err != nil {
 		return fmt.Errorf("writing JSON: %w", bw.err)
 	}
-	return nil
+	out := &jsonArrays{w: w}
+	for i := range reaches {
+		out.named("reached", reachedOf(reaches, table, i))
+	}
+	out.end(false)
+	if len(reaches) > 0 {
+		for k, ent := range table.entries {
+			sep := ",\n    "
+			if k == 0 {
+				sep = ",\n  \"access\": [\n    "
+			}
+			bw.write([]byte(sep + "{\n      \"services\": "))
+			writeServicesJSON(bw, "      ", ent.services)
+			bw.write([]byte("\n    }"))
+		}
+		if len(table.entries) > 0 {
+			bw.write([]byte("\n  ]"))
+		}
+		if bw.err != nil {
+			return fmt.Errorf("writing JSON: %w", bw.err)
+		}
+	}
+	for i, after := range reachChains(reaches) {
+		out.namedChain(chainEntry(reaches[i].Path[len(reaches[i].Path)-1], after))
+	}
+	out.end(false)
+	out.write([]byte("\n}\n"))
+	return out.err
+}
+
+// writeServicesJSON writes the services array of what a principal can do (the engine's lists
+// by service), as writeJSON writes servicesOf(services) in a document where the array's
+// closing bracket is indented by indent, an action at a time: the services in order, each
+// one's levels in levelOrder, and within a level the actions in the engine's order.
+func writeServicesJSON(bw *errWriter, indent string, services []eval.ServiceAccess) {
+	in := func(n int) string { return indent + strings.Repeat("  ", n) }
+	svcSep := "[\n" + in(1)
+	for _, svc := range services {
+		if len(svc.Actions) == 0 {
+			continue
+		}
+		bw.value(svcSep+"{\n"+in(2)+"\"service\": ", svc.Service, "")
+		bw.write([]byte(",\n" + in(2) + "\"levels\": "))
+		levelSep := "[\n" + in(3)
+		for _, level := range levelOrder {
+			actSep := ""
+			for _, acc := range svc.Actions {
+				if acc.Level != level {
+					continue
+				}
+				if actSep == "" {
+					bw.value(levelSep+"{\n"+in(4)+"\"level\": ", level, "")
+					bw.write([]byte(",\n" + in(4) + "\"actions\": "))
+					levelSep, actSep = ",\n"+in(3), "[\n"+in(5)
+				}
+				bw.action(actSep, actionOf(acc), in(5))
+				actSep = ",\n" + in(5)
+			}
+			if actSep != "" {
+				bw.write([]byte("\n" + in(4) + "]\n" + in(3) + "}"))
+			}
+		}
+		if levelSep == "[\n"+in(3) {
+			bw.write([]byte("[]\n" + in(1) + "}"))
+		} else {
+			bw.write([]byte("\n" + in(2) + "]\n" + in(1) + "}"))
+		}
+		svcSep = ",\n" + in(1)
+	}
+	if svcSep == "[\n"+in(1) {
+		bw.write([]byte("[]"))
+	} else {
+		bw.write([]byte("\n" + indent + "]"))
+	}
 }
 
 // errWriter writes until the first error, and keeps it.
 type errWriter struct {
 	w   io.Writer
 	err error
+	buf []byte // reused by action
+}
+
+// action writes prefix, then a as value does, without reflection when each of its strings is
+// plain (appendActionJSON): an answer through a dense account's chains holds many.
+func (e *errWriter) action(prefix string, a actionJSON, indent string) {
+	b, ok := appendActionJSON(e.buf[:0], a, indent)
+	if !ok {
+		e.value(prefix, a, indent)
+		return
+	}
+	e.buf = b
+	e.write([]byte(prefix))
+	e.write(b)
+}
+
+// appendActionJSON appends an action as json.MarshalIndent(a, indent, "  ") and sanitize.JSON
+// write it, when each of its strings is printable ASCII without a character encoding/json
+// escapes for HTML (appendPlainString); false otherwise.
+func appendActionJSON(b []byte, a actionJSON, indent string) ([]byte, bool) {
+	ok := true
+	str := func(s string) {
+		b, ok = appendPlainString(b, s, ok)
+	}
+	line := func(depth int) {
+		b = append(b, '\n')
+		b = append(b, indent...)
+		for range depth {
+			b = append(b, "  "...)
+		}
+	}
+	b = append(b, '{')
+	line(1)
+	b = append(b, `"action": `...)
+	str(a.Action)
+	b = append(b, ',')
+	line(1)
+	b = append(b, `"resources": `...)
+	if len(a.Resources) == 0 {
+		b = append(b, "[]"...)
+	}
+	for i, r := range a.Resources {
+		if i == 0 {
+			b = append(b, '[')
+		} else {
+			b = append(b, ',')
+		}
+		line(2)
+		b = append(b, '{')
+		line(3)
+		b = append(b, `"resource": `...)
+		str(r.Resource)
+		if r.Known {
+			b = append(b, ',')
+			line(3)
+			b = append(b, `"known": true`...)
+		}
+		if r.AllowedIf != "" {
+			b = append(b, ',')
+			line(3)
+			b = append(b, `"allowedIf": `...)
+			str(r.AllowedIf)
+		}
+		if len(r.Except) > 0 {
+			b = append(b, ',')
+			line(3)
+			b = append(b, `"except": [`...)
+			for k, x := range r.Except {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				line(4)
+				str(x)
+			}
+			line(3)
+			b = append(b, ']')
+		}
+		line(2)
+		b = append(b, '}')
+		if i == len(a.Resources)-1 {
+			line(1)
+			b = append(b, ']')
+		}
+	}
+	line(0)
+	b = append(b, '}')
+	return b, ok
+}
+
+// appendPlainString appends s as a JSON string, as encoding/json writes it, when ok and s is
+// printable ASCII without a character encoding/json escapes for HTML (<, >, &); it reports
+// whether it was.
+func appendPlainString(b []byte, s string, ok bool) ([]byte, bool) {
+	if !ok {
+		return b, false
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&':
+			return b, false
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"'), true
 }
 
 func (e *errWriter) write(b []byte) {
@@ -258,10 +443,10 @@ func (e *errWriter) write(b []byte) {
 	}
 }
 
-// value writes prefix, then v as JSON indented for an action of what-can's document (a
-// service's or level's name holds one line), with the characters a terminal acts on escaped.
-func (e *errWriter) value(prefix string, v any) {
-	b, err := json.MarshalIndent(v, "            ", "  ")
+// value writes prefix, then v as JSON indented for a line indented by indent, with the
+// characters a terminal acts on escaped.
+func (e *errWriter) value(prefix string, v any, indent string) {
+	b, err := json.MarshalIndent(v, indent, "  ")
 	if err != nil {
 		e.err = cmp.Or(e.err, err)
 		return
@@ -280,7 +465,8 @@ const maxServicesShown = 8
 
 // writeWhatCan writes what-can's text answer: the principal's own access action by action,
 // then each role it reaches through a chain once, with its chain and a count of its actions
-// by service (its own access is `what-can ROLE --no-chains`; --json lists every action).
+// by service (its own access is `what-can ROLE --no-chains`; --json lists every action of it,
+// once for the roles alike).
 func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chains []chainSummary) {
 	n := 0
 	services := map[string]bool{}
@@ -310,9 +496,6 @@ func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chain
 		for _, l := range s.Levels {
 			level := false
 			for _, a := range l.Actions {
-				if len(a.Via) > 0 {
-					continue
-				}
 				if !header {
 					fmt.Fprintf(w, "\n%s\n", clean(s.Service))
 					header = true
@@ -343,7 +526,7 @@ func writeWhatCan(w io.Writer, out whatCanJSON, unknown []eval.UnknownKey, chain
 	if len(chains) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nThrough role chains: %d role(s), each with what it can do itself (`what-can ROLE --no-chains` lists it; --json lists every action with its chain)\n", len(chains))
+	fmt.Fprintf(w, "\nThrough role chains: %d role(s), each with what it can do itself (`what-can ROLE --no-chains` lists it; --json lists every role's actions, once for the roles alike)\n", len(chains))
 	for _, c := range chains {
 		var svcs []string
 		for i, svc := range c.services {
