@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"hash/maphash"
 	"slices"
 	"sync"
@@ -26,7 +27,10 @@ type accessTable struct {
 	of           []int
 	exceptItself []bool
 	byKey        map[uint64][]int // entries by the key of their lists (accessKey)
-	seed         maphash.Seed
+	byLists      map[string]int   // the entries of lists alike roles share (addShared), by their identity
+	// sharedByContent holds those entries by the key of their whole content.
+	sharedByContent map[uint64][]int
+	seed            maphash.Seed
 	// sliceKeys holds the key of a service's lists outside sts, by identity, with the lists
 	// (kept so that their memory is not taken by other lists while the table is filled).
 	sliceKeys map[actionsID]sliceKey
@@ -43,8 +47,9 @@ type accessEntry struct {
 	members []int
 	arns    []string
 	n       int // how many roles share it
-	// alone marks the entry of a role whose own sts actions list itself: no other role
-	// shares it, since it leaves nothing out.
+	// alone marks an entry no role's answer is matched with: that of a role whose own sts
+	// actions list itself (it leaves nothing out), or the lists the engine shares between
+	// alike roles (addShared, by identity).
 	alone bool
 }
 
@@ -67,7 +72,7 @@ const maxTried = 4
 
 // newAccessTable makes the table of n reached roles.
 func newAccessTable(n int) *accessTable {
-	return &accessTable{of: make([]int, n), exceptItself: make([]bool, n), byKey: map[uint64][]int{},
+	return &accessTable{of: make([]int, n), exceptItself: make([]bool, n), byKey: map[uint64][]int{}, byLists: map[string]int{}, sharedByContent: map[uint64][]int{},
 		seed: maphash.MakeSeed(), sliceKeys: map[actionsID]sliceKey{}, conds: map[*eval.Expr]string{}}
 }
 
@@ -80,7 +85,7 @@ func whatCanThrough(e *eval.Engine, reaches []eval.Reach, extra *eval.Context, m
 	var mu sync.Mutex
 	turn := sync.NewCond(&mu)
 	next := 0
-	e.WhatCanServicesThrough(reaches, extra, mode, func(i int, acc []eval.ServiceAccess) {
+	e.WhatCanServicesThrough(reaches, extra, mode, func(i int, acc []eval.ServiceAccess, exceptItself bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		// Indexes are handed out in order: the lowest one not added yet is being decided by
@@ -88,11 +93,56 @@ func whatCanThrough(e *eval.Engine, reaches []eval.Reach, extra *eval.Context, m
 		for next != i {
 			turn.Wait()
 		}
-		t.add(i, reaches[i].Role.ARN, acc)
+		if exceptItself {
+			t.addShared(i, acc)
+		} else {
+			t.add(i, reaches[i].Role.ARN, acc)
+		}
 		next++
 		turn.Broadcast()
 	})
 	return t
+}
+
+// addShared gives the reached role i the entry of acc, the engine's answer of the roles alike
+// with it, which each leave themselves out (exceptItself): the same lists make the same entry.
+// Such an entry takes no other role: one whose own answer only matches it decides apart.
+func (t *accessTable) addShared(i int, acc []eval.ServiceAccess) {
+	id := make([]actionsID, len(acc))
+	for k, svc := range acc {
+		id[k] = actionsID{n: len(svc.Actions)}
+		if len(svc.Actions) > 0 {
+			id[k].first = &svc.Actions[0]
+		}
+	}
+	key := fmt.Sprint(id)
+	k, ok := t.byLists[key]
+	if !ok {
+		// Other lists, of roles alike in another way (another class of those a trust tells
+		// apart), may say the same: each new list is compared in full once.
+		var h maphash.Hash
+		h.SetSeed(t.seed)
+		for _, svc := range acc {
+			h.WriteString(svc.Service)
+			h.WriteByte(0)
+			t.hashActions(&h, svc.Actions, false)
+		}
+		sum := h.Sum64()
+		for _, c := range t.sharedByContent[sum] {
+			if t.sameServices(t.entries[c].services, acc) {
+				k, ok = c, true
+				break
+			}
+		}
+		if !ok {
+			k = len(t.entries)
+			t.entries = append(t.entries, &accessEntry{services: acc, alone: true})
+			t.sharedByContent[sum] = append(t.sharedByContent[sum], k)
+		}
+		t.byLists[key] = k
+	}
+	t.entries[k].n++
+	t.of[i], t.exceptItself[i] = k, true
 }
 
 // add gives the reached role i (its ARN, its own answer acc) its entry: one it matches, or a
@@ -296,6 +346,15 @@ func (t *accessTable) mergeResources(e, a []eval.ResourceAccess, arn, insert str
 // isPair reports whether x and y are the two known resources of pair, in either order.
 func isPair(x, y eval.ResourceAccess, pair [2]string) bool {
 	return x.Known && y.Known && (x.Resource == pair[0] && y.Resource == pair[1] || x.Resource == pair[1] && y.Resource == pair[0])
+}
+
+// sameServices reports whether two answers are written alike, every resource of them.
+func (t *accessTable) sameServices(x, y []eval.ServiceAccess) bool {
+	return slices.EqualFunc(x, y, func(a, b eval.ServiceAccess) bool {
+		return a.Service == b.Service && slices.EqualFunc(a.Actions, b.Actions, func(p, q eval.Access) bool {
+			return p.Action == q.Action && p.Level == q.Level && slices.EqualFunc(p.Resources, q.Resources, t.same)
+		})
+	})
 }
 
 // same reports whether two resources of an answer are written alike.

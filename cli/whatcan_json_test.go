@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -33,7 +34,36 @@ func testAccounts(t *testing.T) map[string][]*model.Account {
 			t.Fatal(err)
 		}
 	}
+	out["team-only"] = teamOnlyAccount(t)
 	return out
+}
+
+// teamOnlyAccount holds a user that may take on three roles trusting the account, which each
+// may tag sessions and take on only the team-a-* roles: team-a-1 may take on none (it would be
+// itself), the others team-a-1. The three share one answer: team-a-1 leaves itself out of it,
+// and with it the action sts:AssumeRole.
+func teamOnlyAccount(t *testing.T) []*model.Account {
+	t.Helper()
+	pol := func(doc string) *model.Policy {
+		p, err := model.ParsePolicy([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const acct = "123456789012"
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+	teamOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"*"},
+		{"Effect":"Deny","Action":"sts:AssumeRole","NotResource":"arn:aws:iam::123456789012:role/team-a-*"}]}`
+	a := &model.Account{ID: acct}
+	a.Users = append(a.Users, &model.User{ARN: "arn:aws:iam::" + acct + ":user/u", Name: "u", Path: "/", ID: "AIDAU",
+		InlinePolicies: []model.InlinePolicy{{Name: "any", Document: pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)}}})
+	for i, name := range []string{"team-a-1", "other-1", "other-2"} {
+		a.Roles = append(a.Roles, &model.Role{ARN: "arn:aws:iam::" + acct + ":role/" + name, Name: name, Path: "/", ID: fmt.Sprintf("AROA%d", i),
+			TrustPolicy: pol(trust), InlinePolicies: []model.InlinePolicy{{Name: "team-only", Document: pol(teamOnly)}}})
+	}
+	a.Index()
+	return []*model.Account{a}
 }
 
 // whatCanAnswer writes what-can's JSON answer for p, with chains or not, a piece at a time,
@@ -187,20 +217,28 @@ func unrollChain(t *testing.T, chains []chainJSON, k int) []hopJSON {
 
 // leaveOut returns services without the known resources of sts actions naming arn.
 func leaveOut(services []serviceJSON, arn string) []serviceJSON {
-	out := make([]serviceJSON, len(services))
-	for i, s := range services {
-		out[i] = serviceJSON{Service: s.Service, Levels: make([]levelJSON, len(s.Levels))}
-		for j, l := range s.Levels {
-			out[i].Levels[j] = levelJSON{Level: l.Level, Actions: make([]actionJSON, len(l.Actions))}
-			for k, a := range l.Actions {
+	var out []serviceJSON
+	for _, s := range services {
+		svc := serviceJSON{Service: s.Service}
+		for _, l := range s.Levels {
+			level := levelJSON{Level: l.Level}
+			for _, a := range l.Actions {
 				res := []resourceJSON{}
 				for _, r := range a.Resources {
 					if s.Service != "sts" || !r.Known || r.Resource != arn {
 						res = append(res, r)
 					}
 				}
-				out[i].Levels[j].Actions[k] = actionJSON{Action: a.Action, Resources: res}
+				if len(res) > 0 { // an action left with no resource is not the role's
+					level.Actions = append(level.Actions, actionJSON{Action: a.Action, Resources: res})
+				}
 			}
+			if len(level.Actions) > 0 {
+				svc.Levels = append(svc.Levels, level)
+			}
+		}
+		if len(svc.Levels) > 0 {
+			out = append(out, svc)
 		}
 	}
 	return out

@@ -66,6 +66,10 @@ type Options struct {
 	// a condition weighed on a key it does not know, which the request does not carry, is
 	// named in Result.UnknownKeys.
 	KnownKey func(key string) bool
+	// withSelf has what-can list, among the roles a principal may take on, the principal
+	// itself when it is a role its trust admits: the answer alike principals share
+	// (stsAnswer), each leaving itself out.
+	withSelf bool
 }
 
 // Result is a decision, what it hangs on in discovery mode, and (when asked) why.

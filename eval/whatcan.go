@@ -140,7 +140,7 @@ func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base func() *
 		resources = addResources(resources, e.grantedByResource(p, a.FullName(), lowerAction, direct, extra, opt))
 		if a.Service == "sts" {
 			if roles == nil {
-				roles = candidateLists(e.trust(), p)
+				roles = candidateLists(e.trust(), p, opt.withSelf)
 			}
 			resources = addResources(resources, e.assumableRoles(p, a, roles, extra, opt, counting))
 		}
@@ -581,7 +581,14 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates func
 			return out
 		}
 		hops := map[*Principal]*Expr{}
-		e.assumable(p, extra, opt.Mode).each(func(h edge) bool { hops[h.role] = h.cond; return true })
+		if opt.withSelf {
+			h := e.assumable(p, extra, opt.Mode)
+			for _, x := range slices.Concat(h.shared, h.own) { // disjoint: own are no class's
+				hops[x.role] = x.cond
+			}
+		} else {
+			e.assumable(p, extra, opt.Mode).each(func(h edge) bool { hops[h.role] = h.cond; return true })
+		}
 		for _, r := range candidates(false) {
 			if cond, ok := hops[r]; ok && len(catalog.ResourceTypesForAction(a, r.ARN)) > 0 {
 				out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: cond})
@@ -669,14 +676,20 @@ func trustAllows(e *Engine, r *Principal, lowerAction string) bool {
 	return rp != nil && slices.ContainsFunc(rp.policy.statements, func(s *statement) bool { return !s.deny && s.matchAction(lowerAction) })
 }
 
-// candidateLists returns p's candidate roles (candidatesBut), listed when first asked for.
-func candidateLists(ix *trustIndex, p *Principal) func(skipClassable bool) []*Principal {
+// candidateLists returns p's candidate roles (candidatesBut), listed when first asked for;
+// withSelf keeps p itself among them (candidatesWithSelf).
+func candidateLists(ix *trustIndex, p *Principal, withSelf bool) func(skipClassable bool) []*Principal {
 	var lists [2][]*Principal
 	var done [2]bool
 	return func(skipClassable bool) []*Principal {
 		i := btoi(skipClassable)
 		if !done[i] {
-			lists[i], done[i] = ix.candidatesBut(p, skipClassable), true
+			if withSelf {
+				lists[i] = ix.candidatesWithSelf(p, skipClassable)
+			} else {
+				lists[i] = ix.candidatesBut(p, skipClassable)
+			}
+			done[i] = true
 		}
 		return lists[i]
 	}

@@ -444,14 +444,7 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 				reads = append(reads, ix.readsOf(id)...)
 			}
 		}
-		for _, k := range reads {
-			v, ok := values[k]
-			buf = binary.LittleEndian.AppendUint64(buf, uint64(len(k)))
-			buf = append(buf, k...)
-			buf = append(buf, byte(btoi(ok)))
-			buf = binary.LittleEndian.AppendUint64(buf, uint64(len(v)))
-			buf = append(buf, v...)
-		}
+		buf = appendValues(buf, reads, values)
 		e.sharedMu.Lock()
 		a, found := e.shared[string(buf)]
 		if !found {
@@ -481,6 +474,20 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 	return out
 }
 
+// appendValues appends to a key the values (shareKey's) of the keys a principal's statements
+// read, each key with whether the context gives it.
+func appendValues(buf []byte, reads []string, values map[string]string) []byte {
+	for _, k := range reads {
+		v, ok := values[k]
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(k)))
+		buf = append(buf, k...)
+		buf = append(buf, byte(btoi(ok)))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(v)))
+		buf = append(buf, v...)
+	}
+	return buf
+}
+
 // mayListOwn reports whether serviceAccess may list an action outside sts for p: only when an
 // identity statement of p allows an action whose service part is not sts, or a resource policy outside sts grants p access
 // (serviceAccess lists nothing for a service with neither). A principal without either, such as
@@ -504,6 +511,22 @@ func (e *Engine) mayListOwn(p *Principal) bool {
 // withSTS returns p's own answer for every service (ownServices), with p's answer for sts in
 // its place.
 func (e *Engine) withSTS(p *Principal, extra *Context, mode Mode, counting bool) []serviceAnswer {
+	parts, shared := e.withSharedSTS(p, extra, mode, counting)
+	if !shared || counting {
+		return parts
+	}
+	for i := range parts {
+		if catalog.Services()[parts[i].service].Prefix == "sts" {
+			parts[i].acc = withoutSelf(parts[i].acc, p.ARN)
+		}
+	}
+	return parts
+}
+
+// withSharedSTS is withSTS, except that p's sts actions may be those of alike principals it
+// shares (the second result says so: stsAnswer), which may list p itself among the roles they
+// take on; its count (n) is p's own.
+func (e *Engine) withSharedSTS(p *Principal, extra *Context, mode Mode, counting bool) ([]serviceAnswer, bool) {
 	var ctx *Context
 	base := func() *Context { // p's derived context, when first needed
 		if ctx == nil {
@@ -512,17 +535,19 @@ func (e *Engine) withSTS(p *Principal, extra *Context, mode Mode, counting bool)
 		return ctx
 	}
 	own := e.ownServices(p, extra, mode, counting, base)
-	services := catalog.Services()
 	i, ok := e.shareIx().serviceIndex["sts"]
 	if !ok {
-		return own
+		return own, false
 	}
-	acc, n := e.serviceAccess(p, services[i], base, extra, Options{Mode: mode}, counting)
+	acc, n, shared := e.stsAnswer(p, extra, mode, i, base, counting)
 	if n == 0 {
-		return own
+		return own, false
+	}
+	if counting {
+		acc = nil
 	}
 	at, _ := slices.BinarySearchFunc(own, i, func(a serviceAnswer, i int) int { return a.service - i })
-	return slices.Insert(own, at, serviceAnswer{service: i, acc: acc, n: n})
+	return slices.Insert(own, at, serviceAnswer{service: i, acc: acc, n: n}), shared
 }
 
 // ServiceCount is how many actions of a service a principal can do.
@@ -573,7 +598,18 @@ func (e *Engine) WhatCanServices(p *Principal, extra *Context, mode Mode) []Serv
 }
 
 // WhatCanServicesThrough is WhatCanThrough by service (WhatCanServices): what-can's JSON
-// answer through chains holds each role's lists once, however many actions they hold.
-func (e *Engine) WhatCanServicesThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, acc []ServiceAccess)) {
-	e.forEachRole(reaches, func(i int, r *Principal) { each(i, e.WhatCanServices(r, extra, mode)) })
+// answer through chains holds each role's lists once, however many actions they hold. Alike
+// roles are given the same lists, their sts actions included: with exceptItself, the known
+// resources of acc's sts actions that name the role itself are not its own (alike roles each
+// take on the others), and an sts action left with none is not its own either.
+func (e *Engine) WhatCanServicesThrough(reaches []Reach, extra *Context, mode Mode, each func(i int, acc []ServiceAccess, exceptItself bool)) {
+	services := catalog.Services()
+	e.forEachRole(reaches, func(i int, r *Principal) {
+		parts, shared := e.withSharedSTS(r, extra, mode, false)
+		out := make([]ServiceAccess, len(parts))
+		for k, part := range parts {
+			out[k] = ServiceAccess{Service: services[part.service].Prefix, Actions: part.acc}
+		}
+		each(i, out, shared)
+	})
 }

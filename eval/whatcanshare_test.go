@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamscope/iamscope/catalog"
 	"github.com/iamscope/iamscope/internal/synth"
 	"github.com/iamscope/iamscope/loader/demo"
 	"github.com/iamscope/iamscope/model"
@@ -261,4 +262,81 @@ func TestCoversWholeServiceAsEqualFold(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSTSSharedAgreesWithOwn checks the sts answers alike principals share (stsAnswer): for
+// every principal, the shared answer with itself left out (withoutSelf), and its count, are
+// the answer serviceAccess decides for that principal alone, field by field; asked in both
+// orders, so that each class is decided on another member first. It fails if a member's own
+// ARN is left in, if a role it may take on is lost with it, or if two principals a trust or a
+// policy tells apart share. The root-trust account must share (every role trusts the root and
+// may take on any): otherwise the test would compare nothing.
+func TestSTSSharedAgreesWithOwn(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	accounts := shareAccounts(t)
+	accounts["self-named"] = selfNamedAccount(t)
+	for name, accts := range accounts {
+		for _, reverse := range []bool{false, true} {
+			e := NewEngine(accts...)
+			e.Now = func() time.Time { return at }
+			sts := e.shareIx().serviceIndex["sts"]
+			svc := catalog.Services()[sts]
+			ps := slices.Clone(e.Principals())
+			if reverse {
+				slices.Reverse(ps)
+			}
+			sharing := 0
+			for _, p := range ps {
+				base := func() *Context { return e.DeriveContext(p, "", nil) }
+				own, n := e.serviceAccess(p, svc, base, nil, Options{Mode: Discovery}, false)
+				_, counted := e.serviceAccess(p, svc, base, nil, Options{Mode: Discovery}, true)
+				acc, m, shared := e.stsAnswer(p, nil, Discovery, sts, base, false)
+				_, mc, _ := e.stsAnswer(p, nil, Discovery, sts, base, true)
+				if shared {
+					sharing++
+					acc = withoutSelf(acc, p.ARN)
+				}
+				if got, want := accessDigest(acc), accessDigest(own); got != want || m != n || mc != counted {
+					t.Errorf("%s %s (shared %v): %d actions (counted %d), want %d (counted %d)\nshared:\n%s\nown:\n%s", name, p.ARN, shared, m, mc, n, counted, got, want)
+				}
+			}
+			if name == "root-trust-synth" && sharing < len(ps)/2 {
+				t.Errorf("root-trust: %d of %d principals share their sts answer", sharing, len(ps))
+			}
+		}
+	}
+}
+
+// selfNamedAccount holds roles that all trust the account root, one of whose policies names
+// its own ARN as an sts:AssumeRole resource and one of whose policies reads its own ARN as a
+// variable: neither may share (its own ARN is its own resource), the others may. Three more
+// share a policy that denies taking on any role but team-a-*: team-a-1 may take on none (it
+// would be itself), the two others only team-a-1.
+func selfNamedAccount(t *testing.T) []*model.Account {
+	t.Helper()
+	const acct = "123456789012"
+	pol := func(doc string) *model.Policy { return mustPolicy(t, doc) }
+	trust := pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`)
+	any := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"*"}]}`
+	a := &model.Account{ID: acct}
+	for i := range 4 {
+		name := fmt.Sprintf("role-%d", i)
+		arn := "arn:aws:iam::" + acct + ":role/" + name
+		doc := any
+		switch i {
+		case 1:
+			doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"` + arn + `"}]}`
+		case 2:
+			doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"${aws:PrincipalArn}"}]}`
+		}
+		a.Roles = append(a.Roles, &model.Role{ARN: arn, Name: name, Path: "/", ID: fmt.Sprintf("AROA%d", i), TrustPolicy: trust,
+			InlinePolicies: []model.InlinePolicy{{Name: "p", Document: pol(doc)}}})
+	}
+	teamOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},
+		{"Effect":"Deny","Action":"sts:AssumeRole","NotResource":"arn:aws:iam::123456789012:role/team-a-*"}]}`
+	for i, name := range []string{"team-a-1", "other-1", "other-2"} {
+		a.Roles = append(a.Roles, &model.Role{ARN: "arn:aws:iam::" + acct + ":role/" + name, Name: name, Path: "/", ID: fmt.Sprintf("AROB%d", i),
+			TrustPolicy: trust, InlinePolicies: []model.InlinePolicy{{Name: "p", Document: pol(teamOnly)}}})
+	}
+	return []*model.Account{a}
 }
