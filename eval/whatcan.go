@@ -128,9 +128,14 @@ func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base func() *
 			}
 		}
 		// When counting, an action with a resource is counted: what follows only adds
-		// resources or exceptions, and takes none away.
+		// resources or exceptions, and takes none away. An answer that alike principals share
+		// keeps it, with its resources so far (stsAnswer counts each member's).
 		if counting && len(resources) > 0 {
 			counted++
+			if opt.withSelf {
+				acc.Resources = resources
+				out = append(out, acc)
+			}
 			continue
 		}
 		// The patterns' slice may be shared by the actions with the same answer; it is capped
@@ -147,7 +152,7 @@ func (e *Engine) serviceAccess(p *Principal, svc *catalog.Service, base func() *
 		acc.Resources = resources
 		if len(acc.Resources) > 0 {
 			counted++
-			if !counting {
+			if !counting || opt.withSelf {
 				out = append(out, acc)
 			}
 		}
@@ -564,20 +569,31 @@ func (e *Engine) grantedByResource(p *Principal, action, lowerAction string, gra
 // assumableRoles decides the actions that take on a role (sts:AssumeRole, ...) on the roles
 // whose trust policy could admit p (candidates, listed when first needed): once per class of
 // alike roles (roleKey), since many roles share a trust policy. With first, it stops at the
-// first role allowed.
+// first role allowed (at the second with opt.withSelf: one of them may be p itself, which an
+// alike principal does not list).
 func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates func(skipClassable bool) []*Principal, extra *Context, opt Options, first bool) []ResourceAccess {
 	var out []ResourceAccess
+	enough := 1
+	if opt.withSelf {
+		enough = 2
+	}
 	lowerAction := a.LowerName()
 	if lowerAction == assumeLower {
 		// The assumption graph has decided these hops, as decide does.
 		if first {
 			ix := e.trust()
-			e.assumable(p, extra, opt.Mode).each(func(h edge) bool {
-				if ix.lists(p, h.role) && len(catalog.ResourceTypesForAction(a, h.role.ARN)) > 0 {
-					out = append(out, ResourceAccess{Resource: h.role.ARN, Known: true, Condition: h.cond})
+			h := e.assumable(p, extra, opt.Mode)
+			visit := func(x edge) bool {
+				if ix.listsWith(p, x.role, opt.withSelf) && len(catalog.ResourceTypesForAction(a, x.role.ARN)) > 0 {
+					out = append(out, ResourceAccess{Resource: x.role.ARN, Known: true, Condition: x.cond})
 				}
-				return len(out) == 0
-			})
+				return len(out) < enough
+			}
+			if opt.withSelf {
+				h.eachWithSelf(visit)
+			} else {
+				h.each(visit)
+			}
 			return out
 		}
 		hops := map[*Principal]*Expr{}
@@ -661,7 +677,7 @@ func (e *Engine) assumableRoles(p *Principal, a *catalog.Action, candidates func
 		}
 		if ans.ok {
 			out = append(out, ResourceAccess{Resource: r.ARN, Known: true, Condition: ans.cond})
-			if first {
+			if first && len(out) == enough {
 				break
 			}
 		}

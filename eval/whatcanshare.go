@@ -3,6 +3,7 @@ package eval
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,8 @@ type shareIndex struct {
 	// SCPs, RCPs and resource policies (trust policies aside). A service's answer weighs
 	// these and those its identity statements read (keys).
 	global map[string]bool
+	// globalKeys lists global's keys, sorted.
+	globalKeys []string
 	// keys holds, by statement number (stmtID), the keys an identity statement reads; fixed
 	// those numbered up front, read without the lock.
 	keys, fixed [][]string
@@ -99,6 +102,7 @@ func (e *Engine) shareIx() *shareIndex {
 			read([]*Policy{rp.policy})
 			ix.name(rp.policy)
 		}
+		ix.globalKeys = slices.Sorted(maps.Keys(ix.global))
 		ix.fixed = ix.keys[:len(ix.keys):len(ix.keys)]
 		ix.covers = make([]atomic.Pointer[[]uint16], len(ix.fixed))
 		ix.serviceIndex = map[string]int{}
@@ -172,12 +176,12 @@ func (ix *shareIndex) names(p *Principal) bool {
 
 // shareKey names p's class of principals alike on the identity side outside its identity
 // statements (see above): its account, kind, boundary and the values of the context keys
-// that the policies weighing on every service read (global); with the values p's context
-// gives each key, to add those its statements read. It declines (false) for a principal
+// that the policies weighing on every service read (global); with p's context
+// (principalContext), to add the values of the keys its statements read. It declines (false) for a principal
 // decided alone: a stand-in, or one a resource policy or RCP may name. A service's answer is
 // shared by the principals of a class whose identity statements that may cover the service
 // are alike, and give the keys these read the same values (ownServices).
-func (e *Engine) shareKey(p *Principal) (string, map[string]string, bool) {
+func (e *Engine) shareKey(p *Principal) (string, *Context, bool) {
 	if p.idx < 0 || p.idx >= len(e.order) || e.order[p.idx] != p {
 		return "", nil, false
 	}
@@ -185,9 +189,9 @@ func (e *Engine) shareKey(p *Principal) (string, map[string]string, bool) {
 	if ix.names(p) {
 		return "", nil, false
 	}
-	pctx := e.principalContext(p)
+	pctx := e.principalContext(p) // one layer
 	if m := p.share.Load(); m != nil && m.ctx == pctx {
-		return m.key, m.values, true
+		return m.key, pctx, true
 	}
 	var b []byte
 	part := func(s string) {
@@ -202,38 +206,21 @@ func (e *Engine) shareKey(p *Principal) (string, map[string]string, bool) {
 			part(ix.stmtContent(pol, s))
 		}
 	}
-	ctx := pctx.Clone()
-	values := make(map[string]string, len(ctx.entries))
-	entries := slices.Clone(ctx.entries)
-	slices.SortFunc(entries, func(a, b contextEntry) int { return strings.Compare(a.lower, b.lower) })
-	for _, en := range entries {
-		var v []byte
-		v = append(v, byte(btoi(en.v.Multi)))
-		for _, x := range en.v.Values {
-			v = binary.LittleEndian.AppendUint64(v, uint64(len(x)))
-			v = append(v, x...)
-		}
-		values[en.lower] = string(v)
-		if ix.global[en.lower] {
-			part(en.lower)
-			part(string(v))
-		}
-	}
+	b = appendValues(b, ix.globalKeys, pctx)
 	part("")
-	for _, k := range ctx.known {
+	for _, k := range pctx.known {
 		part(k)
 	}
 	sum := sha256.Sum256(b)
-	p.share.Store(&shareMemo{ctx: pctx, key: string(sum[:]), values: values})
-	return string(sum[:]), values, true
+	p.share.Store(&shareMemo{ctx: pctx, key: string(sum[:])})
+	return string(sum[:]), pctx, true
 }
 
 // shareMemo is a principal's shareKey, kept for as long as its context (principalContext)
 // stands.
 type shareMemo struct {
-	ctx    *Context
-	key    string
-	values map[string]string
+	ctx *Context
+	key string
 }
 
 // stmtContent is what of a statement can reach an answer: its JSON, its place in its policy,
@@ -380,7 +367,7 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 	services := catalog.Services()
 	var out []serviceAnswer
 	opt := Options{Mode: mode}
-	key, values, ok := e.shareKey(p)
+	key, pctx, ok := e.shareKey(p)
 	if !ok {
 		for i, svc := range services {
 			if svc.Prefix != "sts" {
@@ -444,7 +431,7 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 				reads = append(reads, ix.readsOf(id)...)
 			}
 		}
-		buf = appendValues(buf, reads, values)
+		buf = appendValues(buf, reads, pctx)
 		e.sharedMu.Lock()
 		a, found := e.shared[string(buf)]
 		if !found {
@@ -474,16 +461,19 @@ func (e *Engine) ownServices(p *Principal, extra *Context, mode Mode, counting b
 	return out
 }
 
-// appendValues appends to a key the values (shareKey's) of the keys a principal's statements
-// read, each key with whether the context gives it.
-func appendValues(buf []byte, reads []string, values map[string]string) []byte {
-	for _, k := range reads {
-		v, ok := values[k]
+// appendValues appends to a key the values a principal's context gives the (lower-cased)
+// keys, each key with whether the context gives it.
+func appendValues(buf []byte, keys []string, ctx *Context) []byte {
+	for _, k := range keys {
+		v, ok := ctx.get(k)
 		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(k)))
 		buf = append(buf, k...)
-		buf = append(buf, byte(btoi(ok)))
-		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(v)))
-		buf = append(buf, v...)
+		buf = append(buf, byte(btoi(ok)), byte(btoi(v.Multi)))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(v.Values)))
+		for _, x := range v.Values {
+			buf = binary.LittleEndian.AppendUint64(buf, uint64(len(x)))
+			buf = append(buf, x...)
+		}
 	}
 	return buf
 }

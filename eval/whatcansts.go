@@ -23,8 +23,8 @@ import (
 // p decides its own: a trust or resource policy names it, a role trusting its account is
 // decided per principal, a role's trust admits anyone, or a statement p's sts actions weigh
 // could list p itself as a resource (a policy variable, or p's own ARN, in its Resource).
-func (e *Engine) stsShareKey(p *Principal, extra *Context, mode Mode, sts int) (string, bool) {
-	key, values, ok := e.shareKey(p) // p in the engine's order, named by no resource policy or RCP
+func (e *Engine) stsShareKey(p *Principal, extra *Context, mode Mode, sts int, counting bool) (string, bool) {
+	key, pctx, ok := e.shareKey(p) // p in the engine's order, named by no resource policy or RCP
 	if !ok || len(e.servicePolicies("sts")) > 0 {
 		return "", false
 	}
@@ -46,6 +46,9 @@ func (e *Engine) stsShareKey(p *Principal, extra *Context, mode Mode, sts int) (
 	}
 	sx := e.shareIx()
 	buf := append([]byte("sts\x00"+graphKey(extra, mode)+"\x00"), key...)
+	if counting {
+		buf = append(buf, "\x00counting"...)
+	}
 	buf = append(buf, classKey...)
 	var reads []string
 	for pi, pol := range p.Identity {
@@ -59,14 +62,14 @@ func (e *Engine) stsShareKey(p *Principal, extra *Context, mode Mode, sts int) (
 		}
 	}
 	buf = binary.LittleEndian.AppendUint32(buf, sepID)
-	return string(appendValues(buf, reads, values)), true
+	return string(appendValues(buf, reads, pctx)), true
 }
 
 // stsAnswer returns p's answer for sts (the service at index sts): its own, or with shared its
 // class's, which may list p itself among the roles it takes on (withoutSelf leaves it out).
 func (e *Engine) stsAnswer(p *Principal, extra *Context, mode Mode, sts int, base func() *Context, counting bool) (acc []Access, n int, shared bool) {
 	svc := catalog.Services()[sts]
-	key, ok := e.stsShareKey(p, extra, mode, sts)
+	key, ok := e.stsShareKey(p, extra, mode, sts, counting)
 	if !ok {
 		acc, n = e.serviceAccess(p, svc, base, extra, Options{Mode: mode}, counting)
 		return acc, n, false
@@ -84,7 +87,9 @@ func (e *Engine) stsAnswer(p *Principal, extra *Context, mode Mode, sts int, bas
 	}
 	e.sharedMu.Unlock()
 	a.once.Do(func() {
-		a.acc, a.n = e.serviceAccess(p, svc, base, extra, Options{Mode: mode, withSelf: true}, false)
+		// Counting, an action is decided until it lists two resources: one may be the
+		// member asking.
+		a.acc, a.n = e.serviceAccess(p, svc, base, extra, Options{Mode: mode, withSelf: true}, counting)
 		e.sharedMu.Lock()
 		e.sharedActions += 1 + len(a.acc)
 		e.sharedMu.Unlock()
@@ -151,4 +156,29 @@ func (ix *trustIndex) candidatesWithSelf(p *Principal, skipClassable bool) []*Pr
 		}
 	}
 	return out
+}
+
+// listsWith is lists, counting r == p in when withSelf (for a principal whose sts answer is
+// shared: candidatesWithSelf).
+func (ix *trustIndex) listsWith(p, r *Principal, withSelf bool) bool {
+	if !withSelf {
+		return ix.lists(p, r)
+	}
+	return len(p.assumes) > 0 && p.mayAssume(r.ARN) && slices.Contains(ix.byAccount[p.Account], r)
+}
+
+// eachWithSelf is each, with the principal itself among the hops when its class's hops hold it.
+func (h hopList) eachWithSelf(f func(edge) bool) {
+	i, j := 0, 0
+	for i < len(h.shared) || j < len(h.own) {
+		var next edge
+		if j == len(h.own) || i < len(h.shared) && h.shared[i].role.idx < h.own[j].role.idx {
+			next, i = h.shared[i], i+1
+		} else {
+			next, j = h.own[j], j+1
+		}
+		if !f(next) {
+			return
+		}
+	}
 }
