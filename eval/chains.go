@@ -257,15 +257,29 @@ func (e *Engine) reachWatched(p *Principal, first hopList, extra *Context, mode 
 		n     int
 	}
 	var walked map[sharedList]bool
+	var partial map[*assumeClass]bool // the classes whose hops walkHops gave in part
+	var g *assumeGraph
 	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
 		if watch != nil && !watch(nodes, i) {
 			return nodes, false
 		}
-		hops := first
+		hops, part := first, (*assumeClass)(nil)
 		if i > 0 {
-			hops = e.assumable(nodes[i].p, extra, mode)
+			if g == nil {
+				g = e.graph(extra, mode)
+			}
+			if g.inOrder(nodes[i].p) {
+				hops, part = g.walkHops(nodes[i].p, seen, partial)
+			} else {
+				hops = e.assumable(nodes[i].p, extra, mode)
+			}
 		}
-		if len(hops.shared) > 0 {
+		if part != nil {
+			if partial == nil {
+				partial = map[*assumeClass]bool{}
+			}
+			partial[part] = true
+		} else if len(hops.shared) > 0 {
 			k := sharedList{&hops.shared[0], len(hops.shared)}
 			if walked[k] {
 				hops.shared = nil
@@ -306,6 +320,14 @@ func (v *visits) next(n int) {
 		v.walk = 1
 	}
 	clear(v.other)
+}
+
+// has reports whether p is marked in this walk.
+func (v *visits) has(p *Principal) bool {
+	if p.idx < 0 || p.idx >= len(v.stamp) {
+		return v.other[p]
+	}
+	return v.stamp[p.idx] == v.walk
 }
 
 // mark records p and reports whether it was new in this walk.

@@ -66,10 +66,19 @@ type assumeClass struct {
 	// the reverse index).
 	members []*Principal
 	rep     *Principal
+	// by is the member every answer of the class is decided on, the first that asks: one
+	// member keeps the memo's keys consistent (assumeKey numbers that member's statements).
+	by atomic.Pointer[Principal]
+	// cands lists the roles the class decides (candidates), listed once.
+	candsOnce sync.Once
+	cands     []*Principal
+	// walked is set by the first walk that read the class's hops in part (walkHops): the
+	// next one decides them all.
+	walked atomic.Bool
 
 	mu     sync.Mutex
 	byRole map[int]assumeAnswer        // by role index: the roles decided one at a time
-	memo   map[assumeMemo]assumeAnswer // those answers by assumeKey
+	memo   map[assumeMemo]assumeAnswer // every answer decided, by assumeKey on by
 }
 
 // assumeAnswer is the decision on one hop: allowed (possibly under an open condition) or not.
@@ -226,17 +235,96 @@ func (g *assumeGraph) ownEdges(p *Principal, classed bool) []edge {
 func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
 	c := g.classNamed(key)
 	c.once.Do(func() {
-		ix := g.e.trust()
-		var cands []*Principal
-		for _, r := range ix.byAccount[p.Account] {
-			if ix.classable[r.idx] && p.mayAssume(r.ARN) {
-				cands = append(cands, r)
+		d := c.decider(p)
+		var edges []edge
+		for _, r := range g.candidates(c, d) {
+			if a := g.answer(c, d, r); a.ok {
+				edges = append(edges, edge{role: r, cond: a.cond})
 			}
 		}
-		c.edges = g.e.decideAssume(p, cands, g.extra, g.mode)
+		c.edges = edges
 		c.full.Store(true)
 	})
 	return c
+}
+
+// decider returns the member the class's answers are decided on, p if none is yet.
+func (c *assumeClass) decider(p *Principal) *Principal {
+	c.by.CompareAndSwap(nil, p)
+	return c.by.Load()
+}
+
+// candidates returns the classable roles trusting the account of the class's member p that p
+// may assume by its patterns, sorted by ARN: the roles the class decides (its members' patterns
+// cover the same ones of them, as the class key holds the statements that weigh on them).
+func (g *assumeGraph) candidates(c *assumeClass, p *Principal) []*Principal {
+	c.candsOnce.Do(func() {
+		ix := g.e.trust()
+		for _, r := range ix.byAccount[p.Account] {
+			if ix.classable[r.idx] && p.mayAssume(r.ARN) {
+				c.cands = append(c.cands, r)
+			}
+		}
+	})
+	return c.cands
+}
+
+// answer returns class c's answer on role r, decided on its decider d by the engine once per
+// assumeKey (roles alike for d share it).
+func (g *assumeGraph) answer(c *assumeClass, d, r *Principal) assumeAnswer {
+	key, cacheable := assumeKey(g.e, d, r)
+	if cacheable {
+		c.mu.Lock()
+		a, ok := c.memo[key]
+		c.mu.Unlock()
+		if ok {
+			return a
+		}
+	}
+	a := g.e.decideHop(d, r, g.extra, g.mode)
+	if cacheable {
+		c.mu.Lock()
+		if c.memo == nil {
+			c.memo = map[assumeMemo]assumeAnswer{}
+		}
+		c.memo[key] = a
+		c.mu.Unlock()
+	}
+	return a
+}
+
+// walkHops returns the hops a walk reads from p, a principal of the order, when the walk has
+// marked in seen the roles found so far: p's one-hop assumptions (edges), except while p's
+// class is undecided, where the first walk to read the class decides its hops to the roles not
+// yet seen only (a role seen adds nothing to a walk) and returns those, with partial set. A
+// walk reads a class's hops once: classes holds those it has read in part, and p's class's
+// hops are left out when it holds it (they are all seen).
+func (g *assumeGraph) walkHops(p *Principal, seen *visits, classes map[*assumeClass]bool) (h hopList, partial *assumeClass) {
+	if d := g.out[p.idx].Load(); d != nil {
+		return d.hops, nil
+	}
+	key, classed := g.e.assumeClassKey(p)
+	if !classed {
+		return g.edges(p), nil
+	}
+	c := g.classNamed(key)
+	if classes[c] {
+		return hopList{own: g.ownEdges(p, true), self: p}, nil
+	}
+	if c.full.Load() || !c.walked.CompareAndSwap(false, true) {
+		return g.edges(p), nil
+	}
+	d := c.decider(p)
+	h = hopList{own: g.ownEdges(p, true), self: p}
+	for _, r := range g.candidates(c, d) {
+		if seen.has(r) {
+			continue
+		}
+		if a := g.answer(c, d, r); a.ok {
+			h.shared = append(h.shared, edge{role: r, cond: a.cond})
+		}
+	}
+	return h, c
 }
 
 // classNamed returns the class of the key, made (undecided) if it is new.
@@ -482,7 +570,7 @@ func (g *assumeGraph) assumersUnless(role *Principal, skipped []bool) []edge {
 
 // decideOn returns class c's answer on a classable role trusting its account, which its
 // representative may assume by its patterns: read from its hops when they are all decided,
-// otherwise decided for this role alone (once per assumeKey, as decideAssume shares them).
+// otherwise decided for this role alone (answer).
 func (g *assumeGraph) decideOn(c *assumeClass, role *Principal) assumeAnswer {
 	if c.full.Load() {
 		if i, found := slices.BinarySearchFunc(c.edges, role.idx, func(h edge, idx int) int { return h.role.idx - idx }); found {
@@ -491,22 +579,18 @@ func (g *assumeGraph) decideOn(c *assumeClass, role *Principal) assumeAnswer {
 		return assumeAnswer{}
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if a, ok := c.byRole[role.idx]; ok {
+	a, ok := c.byRole[role.idx]
+	c.mu.Unlock()
+	if ok {
 		return a
 	}
+	a = g.answer(c, c.decider(c.rep), role)
+	c.mu.Lock()
 	if c.byRole == nil {
-		c.byRole, c.memo = map[int]assumeAnswer{}, map[assumeMemo]assumeAnswer{}
-	}
-	key, cacheable := assumeKey(g.e, c.rep, role)
-	a, ok := c.memo[key]
-	if !cacheable || !ok {
-		a = g.e.decideHop(c.rep, role, g.extra, g.mode)
-		if cacheable {
-			c.memo[key] = a
-		}
+		c.byRole = map[int]assumeAnswer{}
 	}
 	c.byRole[role.idx] = a
+	c.mu.Unlock()
 	return a
 }
 
