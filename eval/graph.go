@@ -706,91 +706,6 @@ func inPrincipalContext(key string) bool {
 	return strings.HasPrefix(key, "aws:principal")
 }
 
-// classify marks the roles whose trust decides alike for alike principals of an account: every
-// statement names AWS principals by account only (no user, role, session or "*", no
-// NotPrincipal), substitutes no variables, and the RCPs of the role's account that cover
-// sts:AssumeRole are told apart by at most 64 resource patterns. It gathers the condition keys
-// that the statements weighed for such a hop read.
-func (e *Engine) classify(ix *trustIndex) {
-	ix.classable = make([]bool, len(e.order))
-	ix.trusts = make([]map[string]bool, len(e.order))
-	ix.roleByARN = make(map[string]*Principal, e.roleCount())
-	for _, p := range e.order {
-		if p.Entity.Kind == model.EntityRole {
-			ix.roleByARN[p.ARN] = p
-		}
-	}
-	// keys holds, by account, the keys read by the RCPs of every account and by the trust of
-	// the classable roles that trust the account: a principal's hops weigh some of them.
-	keys := map[string]bool{}
-	byAccount := map[string]map[string]bool{}
-	addKeys := func(to map[string]bool, s *statement) {
-		for _, c := range s.conditions() {
-			to[c.key] = true
-		}
-	}
-	rcpCover := map[string][]*statement{}
-	for acct := range e.rcps {
-		rcpCover[acct] = e.rcpStatementsFor(acct, assumeLower)
-		for _, s := range rcpCover[acct] {
-			addKeys(keys, s)
-		}
-	}
-	ix.rcpCover = rcpCover
-	ix.assumeBase = make([]roleBase, len(e.order))
-	for _, r := range e.order {
-		if r.Entity.Kind == model.EntityRole {
-			k, ok := roleKey(e, nil, rcpCover[r.Account], r)
-			ix.assumeBase[r.idx] = roleBase{k, ok}
-		}
-	}
-	for _, r := range e.order {
-		rp := e.resources[r.ARN]
-		if r.Entity.Kind != model.EntityRole || rp == nil || len(rcpCover[r.Account]) > 64 {
-			continue
-		}
-		ok := true
-		for _, s := range rp.policy.statements {
-			if s.substitutes() || s.principal == nil || s.notPrinc || s.principal.Wildcard {
-				ok = false
-				break
-			}
-			for _, v := range s.principal.AWS {
-				if isAccountID(v) {
-					continue
-				}
-				if a, err := model.ParseARN(v); err == nil && a.Resource == "root" && v != "*" {
-					continue
-				}
-				ok = false
-			}
-		}
-		if ok {
-			ix.classable[r.idx] = true
-			ix.trusts[r.idx] = map[string]bool{}
-			for _, s := range rp.policy.statements {
-				for _, v := range s.principal.AWS {
-					acct := v
-					if a, err := model.ParseARN(v); err == nil {
-						acct = a.Account
-					}
-					ix.trusts[r.idx][acct] = true
-					if byAccount[acct] == nil {
-						byAccount[acct] = map[string]bool{}
-					}
-					addKeys(byAccount[acct], s)
-				}
-			}
-		}
-	}
-	ix.principalKeys = map[string][]string{}
-	for acct := range e.accounts {
-		all := maps.Clone(keys)
-		maps.Copy(all, byAccount[acct])
-		ix.principalKeys[acct] = slices.Sorted(maps.Keys(all))
-	}
-}
-
 // forEachPrincipal calls f for every principal of the order, on as many goroutines as there
 // are processors.
 func (e *Engine) forEachPrincipal(f func(p *Principal)) {
@@ -813,6 +728,28 @@ func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
 		next <- i
 	}
 	close(next)
+	wg.Wait()
+}
+
+// forRange calls f with every index below n, on as many goroutines as there are processors,
+// each taking runs of indexes in turn.
+func forRange(n int, f func(i int)) {
+	const run = 64
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (n+run-1)/run) {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(run)) - run
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+run, n); i++ {
+					f(i)
+				}
+			}
+		})
+	}
 	wg.Wait()
 }
 
@@ -869,7 +806,7 @@ func (s *statement) weighsOnClass(ix *trustIndex, account string) bool {
 		if strings.ContainsAny(r, "*?$") {
 			return true
 		}
-		if role := ix.roleByARN[r]; role != nil && ix.classable[role.idx] && ix.trusts[role.idx][account] {
+		if role := ix.role(r); role != nil && ix.classable[role.idx] && ix.trusts[role.idx][account] {
 			return true
 		}
 	}
