@@ -149,13 +149,17 @@ func readTrust(pol *Policy) *docTrust {
 			if err != nil || a.Resource != "root" {
 				d.classable = false
 			}
+			var acct, role string
+			session := false
+			if err == nil && a.Service == "sts" { // rare in trust: parsed again
+				acct, role, _, session = sessionOf(v)
+			}
 			switch {
 			case s.deny:
 			case v == "*":
 				d.wild = true
 			case err != nil:
-			case a.Service == "sts" && isSession(v):
-				acct, role, _, _ := sessionOf(v)
+			case session:
 				add(&d.byRole, acct+"/"+role)
 			case a.Resource == "root":
 				add(&d.byAccount, a.Account)
@@ -183,12 +187,6 @@ func readTrust(pol *Policy) *docTrust {
 	return d
 }
 
-// isSession reports whether the ARN names a role session (sessionOf).
-func isSession(arn string) bool {
-	_, _, _, ok := sessionOf(arn)
-	return ok
-}
-
 // buildTrustIndex reads every role's trust policy, each distinct text once and the roles on as
 // many goroutines as there are processors, then lists them in the order's order.
 func (e *Engine) buildTrustIndex() {
@@ -214,7 +212,7 @@ func (e *Engine) buildTrustIndex() {
 	}
 	docs := make([]atomic.Pointer[docTrust], len(e.trustDocs))
 	read := make([]*docTrust, len(ix.roles))
-	forRange(len(ix.roles), func(i int) {
+	forRange(len(ix.roles), 64, func(i int) {
 		r := ix.roles[i]
 		rp := e.resources[r.ARN]
 		if rp == nil {
@@ -285,13 +283,32 @@ func (ix *trustIndex) candidates(p *Principal) []*Principal { return ix.candidat
 // candidatesBut is candidates, leaving out the classable roles (which trust accounts only)
 // when skipClassable is set: those a class of principals decides.
 func (ix *trustIndex) candidatesBut(p *Principal, skipClassable bool) []*Principal {
-	seen := map[*Principal]bool{}
+	// The lists are short: a role already listed is looked for in the list, or in a set once
+	// the list is long.
 	var out []*Principal
-	add := func(list []*Principal) {
-		for _, r := range list {
-			if r != p && !seen[r] {
-				seen[r] = true
-				out = append(out, r)
+	var set map[*Principal]bool
+	listed := func(r *Principal) bool {
+		if set == nil {
+			if len(out) < 32 {
+				return slices.Contains(out, r)
+			}
+			set = make(map[*Principal]bool, 2*len(out))
+			for _, x := range out {
+				set[x] = true
+			}
+		}
+		return set[r]
+	}
+	list := func(r *Principal) {
+		out = append(out, r)
+		if set != nil {
+			set[r] = true
+		}
+	}
+	add := func(roles []*Principal) {
+		for _, r := range roles {
+			if r != p && !listed(r) {
+				list(r)
 			}
 		}
 	}
@@ -308,9 +325,8 @@ func (ix *trustIndex) candidatesBut(p *Principal, skipClassable bool) []*Princip
 			trusting = ix.unclassed[p.Account]
 		}
 		for _, r := range trusting {
-			if r != p && !seen[r] && p.mayAssume(r.ARN) {
-				seen[r] = true
-				out = append(out, r)
+			if r != p && !listed(r) && p.mayAssume(r.ARN) {
+				list(r)
 			}
 		}
 	}
@@ -388,6 +404,7 @@ func (e *Engine) reachWatched(p *Principal, first hopList, extra *Context, mode 
 	var walked map[sharedList]bool
 	var partial map[*assumeClass]bool // the classes whose hops walkHops gave in part
 	var g *assumeGraph
+	level := 1 // the index of the next level's first node
 	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
 		if watch != nil && !watch(nodes, i) {
 			return nodes, false
@@ -396,6 +413,10 @@ func (e *Engine) reachWatched(p *Principal, first hopList, extra *Context, mode 
 		if i > 0 {
 			if g == nil {
 				g = e.graph(extra, mode)
+			}
+			if i == level { // the level's nodes are all found
+				g.prepare(nodes[i:])
+				level = len(nodes)
 			}
 			if g.inOrder(nodes[i].p) {
 				hops, part = g.walkHops(nodes[i].p, seen, partial)

@@ -69,9 +69,6 @@ type assumeClass struct {
 	// by is the member every answer of the class is decided on, the first that asks: one
 	// member keeps the memo's keys consistent (assumeKey numbers that member's statements).
 	by atomic.Pointer[Principal]
-	// cands lists the roles the class decides (candidates), listed once.
-	candsOnce sync.Once
-	cands     []*Principal
 	// walked is set by the first walk that read the class's hops in part (walkHops): the
 	// next one decides them all.
 	walked atomic.Bool
@@ -235,38 +232,34 @@ func (g *assumeGraph) ownEdges(p *Principal, classed bool) []edge {
 func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
 	c := g.classNamed(key)
 	c.once.Do(func() {
-		d := c.decider(p)
-		var edges []edge
-		for _, r := range g.candidates(c, d) {
-			if a := g.answer(c, d, r); a.ok {
-				edges = append(edges, edge{role: r, cond: a.cond})
-			}
-		}
-		c.edges = edges
+		c.edges = g.decideClass(c, c.decider(p), nil)
 		c.full.Store(true)
 	})
 	return c
+}
+
+// decideClass returns the hops of class c, decided on its decider d, to the classable roles
+// trusting its account that d may assume by its patterns (those of every member cover the
+// same ones, as the class key holds the statements that weigh on them), sorted by ARN; skip
+// (when not nil) leaves roles out undecided.
+func (g *assumeGraph) decideClass(c *assumeClass, d *Principal, skip func(*Principal) bool) []edge {
+	var edges []edge
+	ix := g.e.trust()
+	for _, r := range ix.byAccount[d.Account] {
+		if !ix.classable[r.idx] || skip != nil && skip(r) || !d.mayAssume(r.ARN) {
+			continue
+		}
+		if a := g.answer(c, d, r); a.ok {
+			edges = append(edges, edge{role: r, cond: a.cond})
+		}
+	}
+	return edges
 }
 
 // decider returns the member the class's answers are decided on, p if none is yet.
 func (c *assumeClass) decider(p *Principal) *Principal {
 	c.by.CompareAndSwap(nil, p)
 	return c.by.Load()
-}
-
-// candidates returns the classable roles trusting the account of the class's member p that p
-// may assume by its patterns, sorted by ARN: the roles the class decides (its members' patterns
-// cover the same ones of them, as the class key holds the statements that weigh on them).
-func (g *assumeGraph) candidates(c *assumeClass, p *Principal) []*Principal {
-	c.candsOnce.Do(func() {
-		ix := g.e.trust()
-		for _, r := range ix.byAccount[p.Account] {
-			if ix.classable[r.idx] && p.mayAssume(r.ARN) {
-				c.cands = append(c.cands, r)
-			}
-		}
-	})
-	return c.cands
 }
 
 // answer returns class c's answer on role r, decided on its decider d by the engine once per
@@ -314,17 +307,23 @@ func (g *assumeGraph) walkHops(p *Principal, seen *visits, classes map[*assumeCl
 	if c.full.Load() || !c.walked.CompareAndSwap(false, true) {
 		return g.edges(p), nil
 	}
-	d := c.decider(p)
-	h = hopList{own: g.ownEdges(p, true), self: p}
-	for _, r := range g.candidates(c, d) {
-		if seen.has(r) {
-			continue
-		}
-		if a := g.answer(c, d, r); a.ok {
-			h.shared = append(h.shared, edge{role: r, cond: a.cond})
-		}
+	return hopList{shared: g.decideClass(c, c.decider(p), seen.has), own: g.ownEdges(p, true), self: p}, c
+}
+
+// prepare finds, on every processor, what the principals of a walk's level decide whatever the
+// walk has seen (their class keys and own hops), before the walk reads them in order.
+func (g *assumeGraph) prepare(level []reachNode) {
+	if len(level) < 16 {
+		return
 	}
-	return h, c
+	forRange(len(level), 8, func(i int) {
+		p := level[i].p
+		if !g.inOrder(p) || g.out[p.idx].Load() != nil {
+			return
+		}
+		_, classed := g.e.assumeClassKey(p)
+		g.ownEdges(p, classed)
+	})
 }
 
 // classNamed returns the class of the key, made (undecided) if it is new.
@@ -348,8 +347,8 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 		slices.SortFunc(cands, byARN)
 	}
 	var edges []edge
-	memo := map[assumeMemo]assumeAnswer{}
-	for _, r := range cands {
+	var memo map[assumeMemo]assumeAnswer // made for a second role
+	for i, r := range cands {
 		key, cacheable := assumeKey(e, p, r)
 		if a, ok := memo[key]; cacheable && ok {
 			if a.ok {
@@ -361,7 +360,10 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 		if a.ok {
 			edges = append(edges, edge{role: r, cond: a.cond})
 		}
-		if cacheable {
+		if cacheable && i+1 < len(cands) {
+			if memo == nil {
+				memo = map[assumeMemo]assumeAnswer{}
+			}
 			memo[key] = a
 		}
 	}
@@ -732,15 +734,14 @@ func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
 }
 
 // forRange calls f with every index below n, on as many goroutines as there are processors,
-// each taking runs of indexes in turn.
-func forRange(n int, f func(i int)) {
-	const run = 64
+// each taking runs of run indexes in turn.
+func forRange(n, run int, f func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), (n+run-1)/run) {
 		wg.Go(func() {
 			for {
-				lo := int(next.Add(run)) - run
+				lo := int(next.Add(int64(run))) - run
 				if lo >= n {
 					return
 				}
