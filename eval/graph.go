@@ -679,10 +679,16 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 		if k == "aws:currenttime" || k == "aws:epochtime" || !inPrincipalContext(k) {
 			continue
 		}
-		if ctx == nil {
-			ctx = e.principalContext(p)
+		var v ContextValue
+		ok := false
+		if tag, isTag := strings.CutPrefix(k, "aws:principaltag/"); isTag {
+			v, ok = principalTag(p, tag) // the context is not made for a tag alone
+		} else {
+			if ctx == nil {
+				ctx = e.principalContext(p)
+			}
+			v, ok = ctx.get(k)
 		}
-		v, ok := ctx.get(k)
 		if !ok {
 			continue
 		}
@@ -696,6 +702,25 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 		part(nil)
 	}
 	return string(h.Sum(nil)), true
+}
+
+// principalTag returns the value of aws:PrincipalTag/<name> (name lower-cased) that
+// principalContext gives p: that of its last tag of the name in any case, as Context.Set
+// keeps the last of keys alike.
+func principalTag(p *Principal, name string) (ContextValue, bool) {
+	var tags []model.Tag
+	switch p.Entity.Kind {
+	case model.EntityUser:
+		tags = p.Entity.User.Tags
+	case model.EntityRole:
+		tags = p.Entity.Role.Tags
+	}
+	for i := len(tags) - 1; i >= 0; i-- {
+		if strings.ToLower(tags[i].Key) == name {
+			return ContextValue{Key: "aws:PrincipalTag/" + tags[i].Key, Values: []string{tags[i].Value}}, true
+		}
+	}
+	return ContextValue{}, false
 }
 
 // inPrincipalContext reports whether principalContext may give the (lower-cased) key: the
