@@ -202,7 +202,7 @@ func TestTrustIndexLists(t *testing.T) {
 		return strings.Join(out, " ")
 	}
 	for what, got := range map[string][2]string{
-		"by account " + acct:     {names(ix.byAccount[acct]), "denied mixed root root2 substitutes tagged"},
+		"by account " + acct:      {names(ix.byAccount[acct]), "denied mixed root root2 substitutes tagged"},
 		"by account 222222222222": {names(ix.byAccount["222222222222"]), "id"},
 		"by account 333333333333": {names(ix.byAccount["333333333333"]), ""},
 		"by ARN " + user:          {names(ix.byARN[user]), "byarn mixed"},
