@@ -73,7 +73,7 @@ type assumeClass struct {
 	// next one decides them all.
 	walked atomic.Bool
 
-	mu     sync.Mutex
+	mu     sync.Mutex                  // guards byRole and memo, held while deciding
 	byRole map[int]assumeAnswer        // by role index: the roles decided one at a time
 	memo   map[assumeMemo]assumeAnswer // every answer decided, by assumeKey on by
 }
@@ -243,6 +243,8 @@ func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
 // same ones, as the class key holds the statements that weigh on them), sorted by ARN; skip
 // (when not nil) leaves roles out undecided.
 func (g *assumeGraph) decideClass(c *assumeClass, d *Principal, skip func(*Principal) bool) []edge {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var edges []edge
 	ix := g.e.trust()
 	for _, r := range ix.byAccount[d.Account] {
@@ -263,25 +265,18 @@ func (c *assumeClass) decider(p *Principal) *Principal {
 }
 
 // answer returns class c's answer on role r, decided on its decider d by the engine once per
-// assumeKey (roles alike for d share it).
+// assumeKey (roles alike for d share it). c.mu is held.
 func (g *assumeGraph) answer(c *assumeClass, d, r *Principal) assumeAnswer {
 	key, cacheable := assumeKey(g.e, d, r)
-	if cacheable {
-		c.mu.Lock()
-		a, ok := c.memo[key]
-		c.mu.Unlock()
-		if ok {
-			return a
-		}
+	if a, ok := c.memo[key]; cacheable && ok {
+		return a
 	}
 	a := g.e.decideHop(d, r, g.extra, g.mode)
 	if cacheable {
-		c.mu.Lock()
 		if c.memo == nil {
 			c.memo = map[assumeMemo]assumeAnswer{}
 		}
 		c.memo[key] = a
-		c.mu.Unlock()
 	}
 	return a
 }
@@ -581,18 +576,15 @@ func (g *assumeGraph) decideOn(c *assumeClass, role *Principal) assumeAnswer {
 		return assumeAnswer{}
 	}
 	c.mu.Lock()
-	a, ok := c.byRole[role.idx]
-	c.mu.Unlock()
-	if ok {
+	defer c.mu.Unlock()
+	if a, ok := c.byRole[role.idx]; ok {
 		return a
 	}
-	a = g.answer(c, c.decider(c.rep), role)
-	c.mu.Lock()
+	a := g.answer(c, c.decider(c.rep), role)
 	if c.byRole == nil {
 		c.byRole = map[int]assumeAnswer{}
 	}
 	c.byRole[role.idx] = a
-	c.mu.Unlock()
 	return a
 }
 
