@@ -23,9 +23,10 @@ import (
 // A principal's hops are decided when first asked for. Those to the roles whose trust names
 // accounts only (the account root, an account id) are decided once per class of alike
 // principals (assumeClassKey) and, within a class, once per class of alike roles (assumeKey),
-// by the engine's own Can on the first member: the members' answers are the same by
-// construction. Hops to the roles whose trust names the principal itself, a role session or
-// "*" are decided per principal, as before.
+// by the engine's own Can on the first member asked: the members' answers are the same by
+// construction. A class's first walk (walkHops) decides only its hops to the roles the walk
+// has not yet reached, which are all it can add. Hops to the roles whose trust names the
+// principal itself, a role session or "*" are decided per principal, as before.
 type assumeGraph struct {
 	e     *Engine
 	extra *Context
@@ -55,8 +56,9 @@ type classHop struct {
 }
 
 // assumeClass holds the hops a class of alike principals may take to the roles of their
-// account that trust the account only, decided once on a representative: all of them at once
-// for a member's forward hops (edges), or role by role for the reverse side (decideOn).
+// account that trust the account only, decided on one member (by): all of them at once for a
+// member's forward hops (edges), those to the roles a walk has not reached (walkHops), or role
+// by role for the reverse side (decideOn), each answer once (memo).
 type assumeClass struct {
 	once  sync.Once
 	full  atomic.Bool // edges is set
