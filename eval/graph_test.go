@@ -254,8 +254,9 @@ func TestPrincipalTagAsContext(t *testing.T) {
 // whose classes' hops a walk decides only to the roles it has not yet seen (the rest on a later
 // walk), are those of a breadth-first walk over each principal's hops decided one by one with
 // Can (ties by ARN): roles, chains and conditions, walking the principals in order and in
-// reverse on new engines and on one whose hops are all decided first, on dense, root-trust and
-// wide-trust accounts, in both modes.
+// reverse on new engines, on one whose hops are all decided first and on one that found first
+// who may assume half the roles (the reverse side, which decides classes role by role), on
+// dense, root-trust and wide-trust accounts, in both modes.
 // Role chaining:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
 func TestRoleChainsAgreeWithHopsDecided(t *testing.T) {
@@ -287,16 +288,22 @@ func TestRoleChainsAgreeWithHopsDecided(t *testing.T) {
 			if chained == 0 {
 				t.Fatalf("%s: no principal reaches two roles: the test weighs nothing", name)
 			}
-			inOrder, reversed, decided := NewEngine(accts...), NewEngine(accts...), NewEngine(accts...)
+			inOrder, reversed, decided, assumers := NewEngine(accts...), NewEngine(accts...), NewEngine(accts...), NewEngine(accts...)
 			for _, p := range decided.order {
 				decided.assumable(p, nil, mode)
+			}
+			for i, p := range assumers.order {
+				if i%2 == 0 && p.Entity.Kind == model.EntityRole {
+					assumers.graph(nil, mode).trustedBy(p)
+				}
 			}
 			for i := range truth.order {
 				for _, run := range []struct {
 					what string
 					e    *Engine
 					i    int
-				}{{"in order", inOrder, i}, {"in reverse", reversed, len(truth.order) - 1 - i}, {"hops decided", decided, i}} {
+				}{{"in order", inOrder, i}, {"in reverse", reversed, len(truth.order) - 1 - i}, {"hops decided", decided, i},
+					{"half the assumers found", assumers, i}} {
 					p := run.e.order[run.i]
 					if got := chainsText(run.e.RoleChains(p, nil, mode)); got != want[run.i] {
 						t.Errorf("%s %v %s: %s reaches\n%swant\n%s", name, mode, run.what, p.ARN, got, want[run.i])
