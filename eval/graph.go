@@ -293,6 +293,11 @@ func (g *assumeGraph) walkHops(p *Principal, seen *visits, classes map[*assumeCl
 	if d := g.out[p.idx].Load(); d != nil {
 		return d.hops, nil
 	}
+	if len(p.assumes) == 0 {
+		// p's own patterns allow sts:AssumeRole nowhere: its class, if any, gives it no hop
+		// (decideClass), and what it decides alone does not depend on it (candidatesBut).
+		return hopList{own: g.ownEdges(p, false), self: p}, nil
+	}
 	key, classed := g.e.assumeClassKey(p)
 	if !classed {
 		return g.edges(p), nil
@@ -318,7 +323,10 @@ func (g *assumeGraph) prepare(level []reachNode) {
 		if !g.inOrder(p) || g.out[p.idx].Load() != nil {
 			return
 		}
-		_, classed := g.e.assumeClassKey(p)
+		classed := false
+		if len(p.assumes) > 0 { // as walkHops reads it
+			_, classed = g.e.assumeClassKey(p)
+		}
 		g.ownEdges(p, classed)
 	})
 }
