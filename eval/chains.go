@@ -1,6 +1,11 @@
 package eval
 
 import (
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+
 	"github.com/iamscope/iamscope/model"
 )
 
@@ -48,14 +53,9 @@ type trustIndex struct {
 	byARN     map[string][]*Principal // a user or role ARN named in Principal.AWS
 	byAccount map[string][]*Principal // an account id or root ARN named
 	byRole    map[string][]*Principal // "account/rolename" of a role session ARN named
-	// assumers lists, by account, the principals whose identity policies allow
-	// sts:AssumeRole somewhere: those that account-wide trust may admit.
-	assumers map[string][]*Principal
-	// roleByName finds a role by "account/name", as session ARNs name roles (without path).
-	roleByName map[string]*Principal
-	wildcard   []*Principal // "*", NotPrincipal, or anything we cannot index
+	wildcard  []*Principal            // "*", NotPrincipal, or anything we cannot index
 	// classable marks, by index in the engine's order, the roles whose trust names accounts
-	// only, decided per class of alike principals (see classify).
+	// only, decided per class of alike principals (see readTrust).
 	classable []bool
 	// principalKeys lists, by account, the condition keys (lower-cased) that the trust of the
 	// classable roles trusting the account and the RCPs read: a principal's class includes its
@@ -63,14 +63,38 @@ type trustIndex struct {
 	principalKeys map[string][]string
 	// trusts holds, by index, the accounts a classable role's trust names.
 	trusts []map[string]bool
-	// roleByARN finds a role by its ARN.
-	roleByARN map[string]*Principal
 	// assumeBase holds, by index, each role's roleBase.
 	assumeBase []roleBase
 	// rcpCover holds, by account, the statements of its RCPs that cover sts:AssumeRole.
 	rcpCover map[string][]*statement
 	// unclassed lists, by account, the roles of byAccount that are not classable.
 	unclassed map[string][]*Principal
+
+	principals map[string]*Principal // the engine's principals by ARN
+	roles      []*Principal          // the roles of the order
+	// roleByName finds a role by "account/name", as session ARNs name roles (without path):
+	// listed on first use (roleNamed).
+	namesOnce  sync.Once
+	roleByName map[string]*Principal
+}
+
+// role returns the role of the ARN, nil if the loaded accounts hold none.
+func (ix *trustIndex) role(arn string) *Principal {
+	if p := ix.principals[arn]; p != nil && p.Entity.Kind == model.EntityRole {
+		return p
+	}
+	return nil
+}
+
+// roleNamed returns the role of the account with the name (not the path), nil if none.
+func (ix *trustIndex) roleNamed(account, name string) *Principal {
+	ix.namesOnce.Do(func() {
+		ix.roleByName = make(map[string]*Principal, len(ix.roles))
+		for _, p := range ix.roles {
+			ix.roleByName[p.Account+"/"+p.Entity.Role.Name] = p
+		}
+	})
+	return ix.roleByName[account+"/"+name]
 }
 
 func (e *Engine) trust() *trustIndex {
@@ -78,74 +102,177 @@ func (e *Engine) trust() *trustIndex {
 	return e.trustIx
 }
 
+// docTrust is what the text of a trust policy tells the trust index, read once per distinct
+// text (readTrust).
+type docTrust struct {
+	// byARN, byAccount and byRole are the names under which the index lists the role (see
+	// trustIndex), each once; wild says it is listed among the wildcards.
+	byARN, byAccount, byRole []string
+	wild                     bool
+	// classable says the text names accounts only (the RCPs of the role's account aside);
+	// then trusts holds the accounts it names and keys, by account, the condition keys
+	// (lower-cased) read by the statements naming it.
+	classable bool
+	trusts    map[string]bool
+	keys      map[string][]string
+}
+
+// readTrust reads a trust policy for the index. The roles of a classable text decide alike for
+// alike principals of an account: every statement names AWS principals by account only (no
+// user, role, session or "*", no NotPrincipal) and substitutes no variables.
+func readTrust(pol *Policy) *docTrust {
+	d := &docTrust{classable: true}
+	seen := map[string]bool{}
+	add := func(list *[]string, k string) {
+		if !seen[k] {
+			seen[k] = true
+			*list = append(*list, k)
+		}
+	}
+	for _, s := range pol.statements {
+		anyone := s.principal == nil || s.notPrinc || s.principal.Wildcard
+		if d.classable && (anyone || s.substitutes()) {
+			d.classable = false
+		}
+		if anyone {
+			d.wild = d.wild || !s.deny
+			continue
+		}
+		for _, v := range s.principal.AWS {
+			if isAccountID(v) {
+				if !s.deny {
+					add(&d.byAccount, v)
+				}
+				continue
+			}
+			a, err := model.ParseARN(v)
+			if err != nil || a.Resource != "root" {
+				d.classable = false
+			}
+			var acct, role string
+			session := false
+			if err == nil && a.Service == "sts" { // rare in trust: parsed again
+				acct, role, _, session = sessionOf(v)
+			}
+			switch {
+			case s.deny:
+			case v == "*":
+				d.wild = true
+			case err != nil:
+			case session:
+				add(&d.byRole, acct+"/"+role)
+			case a.Resource == "root":
+				add(&d.byAccount, a.Account)
+			default:
+				add(&d.byARN, v)
+			}
+		}
+	}
+	if !d.classable {
+		return d
+	}
+	d.trusts, d.keys = map[string]bool{}, map[string][]string{}
+	for _, s := range pol.statements {
+		for _, v := range s.principal.AWS {
+			acct := v
+			if a, err := model.ParseARN(v); err == nil {
+				acct = a.Account
+			}
+			d.trusts[acct] = true
+			for _, c := range s.conditions() {
+				d.keys[acct] = append(d.keys[acct], c.key)
+			}
+		}
+	}
+	return d
+}
+
+// buildTrustIndex reads every role's trust policy, each distinct text once and the roles on as
+// many goroutines as there are processors, then lists them in the order's order.
 func (e *Engine) buildTrustIndex() {
 	ix := &trustIndex{byARN: map[string][]*Principal{}, byAccount: map[string][]*Principal{}, byRole: map[string][]*Principal{},
-		assumers: map[string][]*Principal{}, roleByName: map[string]*Principal{}}
-	for _, p := range e.order {
-		if len(p.assumes) > 0 {
-			ix.assumers[p.Account] = append(ix.assumers[p.Account], p)
+		unclassed: map[string][]*Principal{}, principals: e.principals, rcpCover: map[string][]*statement{},
+		classable: make([]bool, len(e.order)), trusts: make([]map[string]bool, len(e.order)), assumeBase: make([]roleBase, len(e.order))}
+	// keys holds the condition keys read by the RCPs of every account and by the trust of the
+	// classable roles, by account they trust: a principal's hops weigh some of them.
+	keys, byAccount := map[string]bool{}, map[string]map[string]bool{}
+	for acct := range e.rcps {
+		ix.rcpCover[acct] = e.rcpStatementsFor(acct, assumeLower)
+		for _, s := range ix.rcpCover[acct] {
+			for _, c := range s.conditions() {
+				keys[c.key] = true
+			}
 		}
+	}
+	ix.roles = make([]*Principal, 0, e.roleCount())
+	for _, p := range e.order {
 		if p.Entity.Kind == model.EntityRole {
-			ix.roleByName[p.Account+"/"+p.Entity.Role.Name] = p
+			ix.roles = append(ix.roles, p)
 		}
 	}
-	for _, p := range e.order {
-		if p.Entity.Kind != model.EntityRole {
-			continue
-		}
-		rp := e.resources[p.ARN]
+	docs := make([]atomic.Pointer[docTrust], len(e.trustDocs))
+	read := make([]*docTrust, len(ix.roles))
+	forRange(len(ix.roles), 64, func(i int) {
+		r := ix.roles[i]
+		rp := e.resources[r.ARN]
 		if rp == nil {
+			return
+		}
+		id, known := e.trustDocs[rp.policy]
+		if known && id < len(docs) {
+			if read[i] = docs[id].Load(); read[i] == nil {
+				read[i] = setOnce(&docs[id], readTrust(rp.policy))
+			}
+		} else {
+			read[i] = readTrust(rp.policy)
+		}
+		k, ok := docKey(id, nil, ix.rcpCover[r.Account], r)
+		ix.assumeBase[r.idx] = roleBase{k, ok}
+	})
+	merged := map[*docTrust]bool{}
+	for i, r := range ix.roles {
+		d := read[i]
+		if d == nil {
 			continue
 		}
-		seen := map[string]bool{}
-		add := func(m map[string][]*Principal, k string) {
-			if !seen[k] {
-				seen[k] = true
-				m[k] = append(m[k], p)
+		classable := d.classable && len(ix.rcpCover[r.Account]) <= 64
+		for _, k := range d.byARN {
+			ix.byARN[k] = append(ix.byARN[k], r)
+		}
+		for _, k := range d.byAccount {
+			ix.byAccount[k] = append(ix.byAccount[k], r)
+			if !classable {
+				ix.unclassed[k] = append(ix.unclassed[k], r)
 			}
 		}
-		wild := false
-		for _, s := range rp.policy.statements {
-			if s.deny {
-				continue
-			}
-			if s.principal == nil || s.notPrinc || s.principal.Wildcard {
-				wild = true
-				continue
-			}
-			for _, v := range s.principal.AWS {
-				switch {
-				case v == "*":
-					wild = true
-				case isAccountID(v):
-					add(ix.byAccount, v)
-				default:
-					a, err := model.ParseARN(v)
-					if err != nil {
-						continue
-					}
-					if acct, role, _, ok := sessionOf(v); ok {
-						add(ix.byRole, acct+"/"+role)
-					} else if a.Resource == "root" {
-						add(ix.byAccount, a.Account)
-					} else {
-						add(ix.byARN, v)
-					}
-				}
-			}
+		for _, k := range d.byRole {
+			ix.byRole[k] = append(ix.byRole[k], r)
 		}
-		if wild {
-			ix.wildcard = append(ix.wildcard, p)
+		if d.wild {
+			ix.wildcard = append(ix.wildcard, r)
+		}
+		if !classable {
+			continue
+		}
+		ix.classable[r.idx], ix.trusts[r.idx] = true, d.trusts
+		if merged[d] {
+			continue
+		}
+		merged[d] = true
+		for acct, ks := range d.keys {
+			if byAccount[acct] == nil {
+				byAccount[acct] = map[string]bool{}
+			}
+			for _, k := range ks {
+				byAccount[acct][k] = true
+			}
 		}
 	}
-	e.classify(ix)
-	ix.unclassed = map[string][]*Principal{}
-	for acct, roles := range ix.byAccount {
-		for _, r := range roles {
-			if !ix.classable[r.idx] {
-				ix.unclassed[acct] = append(ix.unclassed[acct], r)
-			}
-		}
+	ix.principalKeys = map[string][]string{}
+	for acct := range e.accounts {
+		all := maps.Clone(keys)
+		maps.Copy(all, byAccount[acct])
+		ix.principalKeys[acct] = slices.Sorted(maps.Keys(all))
 	}
 	e.trustIx = ix
 }
@@ -156,13 +283,32 @@ func (ix *trustIndex) candidates(p *Principal) []*Principal { return ix.candidat
 // candidatesBut is candidates, leaving out the classable roles (which trust accounts only)
 // when skipClassable is set: those a class of principals decides.
 func (ix *trustIndex) candidatesBut(p *Principal, skipClassable bool) []*Principal {
-	seen := map[*Principal]bool{}
+	// The lists are short: a role already listed is looked for in the list, or in a set once
+	// the list is long.
 	var out []*Principal
-	add := func(list []*Principal) {
-		for _, r := range list {
-			if r != p && !seen[r] {
-				seen[r] = true
-				out = append(out, r)
+	var set map[*Principal]bool
+	listed := func(r *Principal) bool {
+		if set == nil {
+			if len(out) < 32 {
+				return slices.Contains(out, r)
+			}
+			set = make(map[*Principal]bool, 2*len(out))
+			for _, x := range out {
+				set[x] = true
+			}
+		}
+		return set[r]
+	}
+	list := func(r *Principal) {
+		out = append(out, r)
+		if set != nil {
+			set[r] = true
+		}
+	}
+	add := func(roles []*Principal) {
+		for _, r := range roles {
+			if r != p && !listed(r) {
+				list(r)
 			}
 		}
 	}
@@ -179,9 +325,8 @@ func (ix *trustIndex) candidatesBut(p *Principal, skipClassable bool) []*Princip
 			trusting = ix.unclassed[p.Account]
 		}
 		for _, r := range trusting {
-			if r != p && !seen[r] && p.mayAssume(r.ARN) {
-				seen[r] = true
-				out = append(out, r)
+			if r != p && !listed(r) && p.mayAssume(r.ARN) {
+				list(r)
 			}
 		}
 	}
@@ -257,15 +402,34 @@ func (e *Engine) reachWatched(p *Principal, first hopList, extra *Context, mode 
 		n     int
 	}
 	var walked map[sharedList]bool
+	var partial map[*assumeClass]bool // the classes whose hops walkHops gave in part
+	var g *assumeGraph
+	level := 1 // the index of the next level's first node
 	for i := 0; i < len(nodes) && len(nodes)-1 < all; i++ {
 		if watch != nil && !watch(nodes, i) {
 			return nodes, false
 		}
-		hops := first
+		hops, part := first, (*assumeClass)(nil)
 		if i > 0 {
-			hops = e.assumable(nodes[i].p, extra, mode)
+			if g == nil {
+				g = e.graph(extra, mode)
+			}
+			if i == level { // the level's nodes are all found
+				g.prepare(nodes[i:])
+				level = len(nodes)
+			}
+			if g.inOrder(nodes[i].p) {
+				hops, part = g.walkHops(nodes[i].p, seen, partial)
+			} else {
+				hops = e.assumable(nodes[i].p, extra, mode)
+			}
 		}
-		if len(hops.shared) > 0 {
+		if part != nil {
+			if partial == nil {
+				partial = map[*assumeClass]bool{}
+			}
+			partial[part] = true
+		} else if len(hops.shared) > 0 {
 			k := sharedList{&hops.shared[0], len(hops.shared)}
 			if walked[k] {
 				hops.shared = nil
@@ -306,6 +470,14 @@ func (v *visits) next(n int) {
 		v.walk = 1
 	}
 	clear(v.other)
+}
+
+// has reports whether p is marked in this walk.
+func (v *visits) has(p *Principal) bool {
+	if p.idx < 0 || p.idx >= len(v.stamp) {
+		return v.other[p]
+	}
+	return v.stamp[p.idx] == v.walk
 }
 
 // mark records p and reports whether it was new in this walk.
@@ -383,10 +555,18 @@ type roleBase struct {
 // statements of the RCPs of r's account covering it: as assumeKey.
 func roleKey(e *Engine, cover, rcps []*statement, r *Principal) (assumeMemo, bool) {
 	rp := e.resources[r.ARN]
-	if rp == nil || len(cover) > 64 || len(rcps) > 64 {
+	if rp == nil {
 		return assumeMemo{}, false
 	}
-	k := assumeMemo{doc: e.trustDocs[rp.policy], account: r.Account}
+	return docKey(e.trustDocs[rp.policy], cover, rcps, r)
+}
+
+// docKey is roleKey for a role whose trust policy has the text numbered doc.
+func docKey(doc int, cover, rcps []*statement, r *Principal) (assumeMemo, bool) {
+	if len(cover) > 64 || len(rcps) > 64 {
+		return assumeMemo{}, false
+	}
+	k := assumeMemo{doc: doc, account: r.Account}
 	for i, s := range cover {
 		if s.mightMatchResource(r.ARN) {
 			k.bits |= 1 << i

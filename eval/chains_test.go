@@ -2,6 +2,8 @@ package eval
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -152,5 +154,79 @@ func TestRoleChainsRoleARNTrustLimitedByBoundary(t *testing.T) {
 	a.Index()
 	if got := reached(NewEngine(accts...), "arn:aws:iam::111111111111:role/hop1"); got["hop2"] {
 		t.Errorf("the boundary must limit a grant to the role ARN: %v", got)
+	}
+}
+
+// TestTrustIndexLists: the trust index lists each role under every name its trust policy gives
+// principals by (an account by id or root ARN, a user or role ARN, a role session ARN naming
+// the role), an Allow naming anyone ("*") or NotPrincipal among the wildcards, and nothing
+// for a Deny's principals or a service; it marks classable the roles whose trust names
+// accounts only without policy variables (a Deny's accounts count), with the accounts named,
+// and gathers the condition keys of those that trust an account; two roles of one trust text
+// are both listed. Principals in trust policies:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+func TestTrustIndexLists(t *testing.T) {
+	const acct = "111111111111"
+	user := "arn:aws:iam::" + acct + ":user/u"
+	trust := func(statements string) *model.Policy {
+		return mustPolicy(t, `{"Version":"2012-10-17","Statement":[`+statements+`]}`)
+	}
+	allow := func(principal, more string) string {
+		return `{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:AssumeRole"` + more + `}`
+	}
+	a := &model.Account{ID: acct, Users: []*model.User{{ARN: user, Name: "u", Path: "/", ID: "AIDAU"}}}
+	for name, doc := range map[string]*model.Policy{
+		"root":        trust(allow(`{"AWS":"arn:aws:iam::111111111111:root"}`, "")),
+		"root2":       trust(allow(`{"AWS":"arn:aws:iam::111111111111:root"}`, "")),
+		"id":          trust(allow(`{"AWS":"222222222222"}`, "")),
+		"byarn":       trust(allow(`{"AWS":"`+user+`"}`, "")),
+		"session":     trust(allow(`{"AWS":"arn:aws:sts::111111111111:assumed-role/root/s1"}`, "")),
+		"star":        trust(allow(`{"AWS":"*"}`, "")),
+		"notprinc":    trust(`{"Effect":"Allow","NotPrincipal":{"AWS":"222222222222"},"Action":"sts:AssumeRole"}`),
+		"denied":      trust(allow(`{"AWS":"111111111111"}`, "") + `,{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"sts:AssumeRole"}`),
+		"mixed":       trust(allow(`{"AWS":["111111111111","`+user+`"]}`, "")),
+		"service":     trust(allow(`{"Service":"ec2.amazonaws.com"}`, "")),
+		"tagged":      trust(allow(`{"AWS":"111111111111"}`, `,"Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}`)),
+		"substitutes": trust(allow(`{"AWS":"111111111111"}`, `,"Condition":{"StringEquals":{"aws:PrincipalTag/owner":"${aws:username}"}}`)),
+	} {
+		a.Roles = append(a.Roles, &model.Role{ARN: "arn:aws:iam::" + acct + ":role/" + name, Name: name, Path: "/", ID: "AROA" + strings.ToUpper(name), TrustPolicy: doc})
+	}
+	a.Index()
+	e := NewEngine(a)
+	ix := e.trust()
+	names := func(list []*Principal) string {
+		var out []string
+		for _, p := range list {
+			out = append(out, p.Name())
+		}
+		return strings.Join(out, " ")
+	}
+	for what, got := range map[string][2]string{
+		"by account " + acct:      {names(ix.byAccount[acct]), "denied mixed root root2 substitutes tagged"},
+		"by account 222222222222": {names(ix.byAccount["222222222222"]), "id"},
+		"by account 333333333333": {names(ix.byAccount["333333333333"]), ""},
+		"by ARN " + user:          {names(ix.byARN[user]), "byarn mixed"},
+		"by role session of root": {names(ix.byRole[acct+"/root"]), "session"},
+		"wildcards":               {names(ix.wildcard), "notprinc star"},
+		"unclassed of " + acct:    {names(ix.unclassed[acct]), "mixed substitutes"},
+	} {
+		if got[0] != got[1] {
+			t.Errorf("%s: %q, want %q", what, got[0], got[1])
+		}
+	}
+	var classable []string
+	for _, p := range e.order {
+		if ix.classable[p.idx] && p.Entity.Kind == model.EntityRole {
+			classable = append(classable, p.Name()+fmt.Sprint(slices.Sorted(maps.Keys(ix.trusts[p.idx]))))
+		}
+	}
+	if got, want := strings.Join(classable, " "), "denied[111111111111 333333333333] id[222222222222] root[111111111111] root2[111111111111] service[] tagged[111111111111]"; got != want {
+		t.Errorf("classable roles and the accounts they trust: %s, want %s", got, want)
+	}
+	if keys := ix.principalKeys[acct]; !slices.Contains(keys, "aws:principaltag/team") || slices.Contains(keys, "aws:principaltag/owner") {
+		t.Errorf("condition keys the trust of %s reads: %v, want aws:principaltag/team and not the key of a trust with variables", acct, keys)
+	}
+	if r := ix.roleNamed(acct, "root"); r == nil || r.Name() != "root" {
+		t.Errorf("role named root: %v", r)
 	}
 }

@@ -23,9 +23,10 @@ import (
 // A principal's hops are decided when first asked for. Those to the roles whose trust names
 // accounts only (the account root, an account id) are decided once per class of alike
 // principals (assumeClassKey) and, within a class, once per class of alike roles (assumeKey),
-// by the engine's own Can on the first member: the members' answers are the same by
-// construction. Hops to the roles whose trust names the principal itself, a role session or
-// "*" are decided per principal, as before.
+// by the engine's own Can on the first member asked: the members' answers are the same by
+// construction. A class's first walk (walkHops) decides only its hops to the roles the walk
+// has not yet reached, which are all it can add. Hops to the roles whose trust names the
+// principal itself, a role session or "*" are decided per principal, as before.
 type assumeGraph struct {
 	e     *Engine
 	extra *Context
@@ -55,8 +56,9 @@ type classHop struct {
 }
 
 // assumeClass holds the hops a class of alike principals may take to the roles of their
-// account that trust the account only, decided once on a representative: all of them at once
-// for a member's forward hops (edges), or role by role for the reverse side (decideOn).
+// account that trust the account only, decided on one member (by): all of them at once for a
+// member's forward hops (edges), those to the roles a walk has not reached (walkHops), or role
+// by role for the reverse side (decideOn), each answer once (memo).
 type assumeClass struct {
 	once  sync.Once
 	full  atomic.Bool // edges is set
@@ -66,10 +68,16 @@ type assumeClass struct {
 	// the reverse index).
 	members []*Principal
 	rep     *Principal
+	// by is the member every answer of the class is decided on, the first that asks: one
+	// member keeps the memo's keys consistent (assumeKey numbers that member's statements).
+	by atomic.Pointer[Principal]
+	// walked is set by the first walk that read the class's hops in part (walkHops): the
+	// next one decides them all.
+	walked atomic.Bool
 
-	mu     sync.Mutex
+	mu     sync.Mutex                  // guards byRole and memo, held while deciding
 	byRole map[int]assumeAnswer        // by role index: the roles decided one at a time
-	memo   map[assumeMemo]assumeAnswer // those answers by assumeKey
+	memo   map[assumeMemo]assumeAnswer // every answer decided, by assumeKey on by
 }
 
 // assumeAnswer is the decision on one hop: allowed (possibly under an open condition) or not.
@@ -226,17 +234,101 @@ func (g *assumeGraph) ownEdges(p *Principal, classed bool) []edge {
 func (g *assumeGraph) class(key string, p *Principal) *assumeClass {
 	c := g.classNamed(key)
 	c.once.Do(func() {
-		ix := g.e.trust()
-		var cands []*Principal
-		for _, r := range ix.byAccount[p.Account] {
-			if ix.classable[r.idx] && p.mayAssume(r.ARN) {
-				cands = append(cands, r)
-			}
-		}
-		c.edges = g.e.decideAssume(p, cands, g.extra, g.mode)
+		c.edges = g.decideClass(c, c.decider(p), nil)
 		c.full.Store(true)
 	})
 	return c
+}
+
+// decideClass returns the hops of class c, decided on its decider d, to the classable roles
+// trusting its account that d may assume by its patterns (those of every member cover the
+// same ones, as the class key holds the statements that weigh on them), sorted by ARN; skip
+// (when not nil) leaves roles out undecided.
+func (g *assumeGraph) decideClass(c *assumeClass, d *Principal, skip func(*Principal) bool) []edge {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var edges []edge
+	ix := g.e.trust()
+	for _, r := range ix.byAccount[d.Account] {
+		if !ix.classable[r.idx] || skip != nil && skip(r) || !d.mayAssume(r.ARN) {
+			continue
+		}
+		if a := g.answer(c, d, r); a.ok {
+			edges = append(edges, edge{role: r, cond: a.cond})
+		}
+	}
+	return edges
+}
+
+// decider returns the member the class's answers are decided on, p if none is yet.
+func (c *assumeClass) decider(p *Principal) *Principal {
+	c.by.CompareAndSwap(nil, p)
+	return c.by.Load()
+}
+
+// answer returns class c's answer on role r, decided on its decider d by the engine once per
+// assumeKey (roles alike for d share it). c.mu is held.
+func (g *assumeGraph) answer(c *assumeClass, d, r *Principal) assumeAnswer {
+	key, cacheable := assumeKey(g.e, d, r)
+	if a, ok := c.memo[key]; cacheable && ok {
+		return a
+	}
+	a := g.e.decideHop(d, r, g.extra, g.mode)
+	if cacheable {
+		if c.memo == nil {
+			c.memo = map[assumeMemo]assumeAnswer{}
+		}
+		c.memo[key] = a
+	}
+	return a
+}
+
+// walkHops returns the hops a walk reads from p, a principal of the order, when the walk has
+// marked in seen the roles found so far: p's one-hop assumptions (edges), except while p's
+// class is undecided, where the first walk to read the class decides its hops to the roles not
+// yet seen only (a role seen adds nothing to a walk) and returns those, with partial set. A
+// walk reads a class's hops once: classes holds those it has read in part, and p's class's
+// hops are left out when it holds it (they are all seen).
+func (g *assumeGraph) walkHops(p *Principal, seen *visits, classes map[*assumeClass]bool) (h hopList, partial *assumeClass) {
+	if d := g.out[p.idx].Load(); d != nil {
+		return d.hops, nil
+	}
+	if len(p.assumes) == 0 {
+		// p's own patterns allow sts:AssumeRole nowhere: its class, if any, gives it no hop
+		// (decideClass), and what it decides alone does not depend on it (candidatesBut).
+		return hopList{own: g.ownEdges(p, false), self: p}, nil
+	}
+	key, classed := g.e.assumeClassKey(p)
+	if !classed {
+		return g.edges(p), nil
+	}
+	c := g.classNamed(key)
+	if classes[c] {
+		return hopList{own: g.ownEdges(p, true), self: p}, nil
+	}
+	if c.full.Load() || !c.walked.CompareAndSwap(false, true) {
+		return g.edges(p), nil
+	}
+	return hopList{shared: g.decideClass(c, c.decider(p), seen.has), own: g.ownEdges(p, true), self: p}, c
+}
+
+// prepare finds, on every processor, what the principals of a walk's level decide whatever the
+// walk has seen (their class keys and own hops), before the walk reads them in order.
+func (g *assumeGraph) prepare(level []reachNode) {
+	if len(level) < 16 {
+		return
+	}
+	forRange(len(level), 8, func(i int) {
+		p := level[i].p
+		if !g.inOrder(p) || g.out[p.idx].Load() != nil {
+			return
+		}
+		classed := false
+		if len(p.assumes) > 0 { // as walkHops reads it
+			_, classed = g.e.assumeClassKey(p)
+		}
+		g.ownEdges(p, classed)
+	})
 }
 
 // classNamed returns the class of the key, made (undecided) if it is new.
@@ -260,8 +352,8 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 		slices.SortFunc(cands, byARN)
 	}
 	var edges []edge
-	memo := map[assumeMemo]assumeAnswer{}
-	for _, r := range cands {
+	var memo map[assumeMemo]assumeAnswer // made for a second role
+	for i, r := range cands {
 		key, cacheable := assumeKey(e, p, r)
 		if a, ok := memo[key]; cacheable && ok {
 			if a.ok {
@@ -273,7 +365,10 @@ func (e *Engine) decideAssume(p *Principal, cands []*Principal, extra *Context, 
 		if a.ok {
 			edges = append(edges, edge{role: r, cond: a.cond})
 		}
-		if cacheable {
+		if cacheable && i+1 < len(cands) {
+			if memo == nil {
+				memo = map[assumeMemo]assumeAnswer{}
+			}
 			memo[key] = a
 		}
 	}
@@ -482,7 +577,7 @@ func (g *assumeGraph) assumersUnless(role *Principal, skipped []bool) []edge {
 
 // decideOn returns class c's answer on a classable role trusting its account, which its
 // representative may assume by its patterns: read from its hops when they are all decided,
-// otherwise decided for this role alone (once per assumeKey, as decideAssume shares them).
+// otherwise decided for this role alone (answer).
 func (g *assumeGraph) decideOn(c *assumeClass, role *Principal) assumeAnswer {
 	if c.full.Load() {
 		if i, found := slices.BinarySearchFunc(c.edges, role.idx, func(h edge, idx int) int { return h.role.idx - idx }); found {
@@ -495,16 +590,9 @@ func (g *assumeGraph) decideOn(c *assumeClass, role *Principal) assumeAnswer {
 	if a, ok := c.byRole[role.idx]; ok {
 		return a
 	}
+	a := g.answer(c, c.decider(c.rep), role)
 	if c.byRole == nil {
-		c.byRole, c.memo = map[int]assumeAnswer{}, map[assumeMemo]assumeAnswer{}
-	}
-	key, cacheable := assumeKey(g.e, c.rep, role)
-	a, ok := c.memo[key]
-	if !cacheable || !ok {
-		a = g.e.decideHop(c.rep, role, g.extra, g.mode)
-		if cacheable {
-			c.memo[key] = a
-		}
+		c.byRole = map[int]assumeAnswer{}
 	}
 	c.byRole[role.idx] = a
 	return a
@@ -593,10 +681,16 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 		if k == "aws:currenttime" || k == "aws:epochtime" || !inPrincipalContext(k) {
 			continue
 		}
-		if ctx == nil {
-			ctx = e.principalContext(p)
+		var v ContextValue
+		ok := false
+		if tag, isTag := strings.CutPrefix(k, "aws:principaltag/"); isTag {
+			v, ok = principalTag(p, tag) // the context is not made for a tag alone
+		} else {
+			if ctx == nil {
+				ctx = e.principalContext(p)
+			}
+			v, ok = ctx.get(k)
 		}
-		v, ok := ctx.get(k)
 		if !ok {
 			continue
 		}
@@ -612,6 +706,25 @@ func (e *Engine) buildClassKey(p *Principal) (string, bool) {
 	return string(h.Sum(nil)), true
 }
 
+// principalTag returns the value of aws:PrincipalTag/<name> (name lower-cased) that
+// principalContext gives p: that of its last tag of the name in any case, as Context.Set
+// keeps the last of keys alike.
+func principalTag(p *Principal, name string) (ContextValue, bool) {
+	var tags []model.Tag
+	switch p.Entity.Kind {
+	case model.EntityUser:
+		tags = p.Entity.User.Tags
+	case model.EntityRole:
+		tags = p.Entity.Role.Tags
+	}
+	for i := len(tags) - 1; i >= 0; i-- {
+		if strings.ToLower(tags[i].Key) == name {
+			return ContextValue{Key: "aws:PrincipalTag/" + tags[i].Key, Values: []string{tags[i].Value}}, true
+		}
+	}
+	return ContextValue{}, false
+}
+
 // inPrincipalContext reports whether principalContext may give the (lower-cased) key: the
 // aws:Principal* keys, aws:username, aws:userid and the times.
 func inPrincipalContext(key string) bool {
@@ -620,91 +733,6 @@ func inPrincipalContext(key string) bool {
 		return true
 	}
 	return strings.HasPrefix(key, "aws:principal")
-}
-
-// classify marks the roles whose trust decides alike for alike principals of an account: every
-// statement names AWS principals by account only (no user, role, session or "*", no
-// NotPrincipal), substitutes no variables, and the RCPs of the role's account that cover
-// sts:AssumeRole are told apart by at most 64 resource patterns. It gathers the condition keys
-// that the statements weighed for such a hop read.
-func (e *Engine) classify(ix *trustIndex) {
-	ix.classable = make([]bool, len(e.order))
-	ix.trusts = make([]map[string]bool, len(e.order))
-	ix.roleByARN = make(map[string]*Principal, e.roleCount())
-	for _, p := range e.order {
-		if p.Entity.Kind == model.EntityRole {
-			ix.roleByARN[p.ARN] = p
-		}
-	}
-	// keys holds, by account, the keys read by the RCPs of every account and by the trust of
-	// the classable roles that trust the account: a principal's hops weigh some of them.
-	keys := map[string]bool{}
-	byAccount := map[string]map[string]bool{}
-	addKeys := func(to map[string]bool, s *statement) {
-		for _, c := range s.conditions() {
-			to[c.key] = true
-		}
-	}
-	rcpCover := map[string][]*statement{}
-	for acct := range e.rcps {
-		rcpCover[acct] = e.rcpStatementsFor(acct, assumeLower)
-		for _, s := range rcpCover[acct] {
-			addKeys(keys, s)
-		}
-	}
-	ix.rcpCover = rcpCover
-	ix.assumeBase = make([]roleBase, len(e.order))
-	for _, r := range e.order {
-		if r.Entity.Kind == model.EntityRole {
-			k, ok := roleKey(e, nil, rcpCover[r.Account], r)
-			ix.assumeBase[r.idx] = roleBase{k, ok}
-		}
-	}
-	for _, r := range e.order {
-		rp := e.resources[r.ARN]
-		if r.Entity.Kind != model.EntityRole || rp == nil || len(rcpCover[r.Account]) > 64 {
-			continue
-		}
-		ok := true
-		for _, s := range rp.policy.statements {
-			if s.substitutes() || s.principal == nil || s.notPrinc || s.principal.Wildcard {
-				ok = false
-				break
-			}
-			for _, v := range s.principal.AWS {
-				if isAccountID(v) {
-					continue
-				}
-				if a, err := model.ParseARN(v); err == nil && a.Resource == "root" && v != "*" {
-					continue
-				}
-				ok = false
-			}
-		}
-		if ok {
-			ix.classable[r.idx] = true
-			ix.trusts[r.idx] = map[string]bool{}
-			for _, s := range rp.policy.statements {
-				for _, v := range s.principal.AWS {
-					acct := v
-					if a, err := model.ParseARN(v); err == nil {
-						acct = a.Account
-					}
-					ix.trusts[r.idx][acct] = true
-					if byAccount[acct] == nil {
-						byAccount[acct] = map[string]bool{}
-					}
-					addKeys(byAccount[acct], s)
-				}
-			}
-		}
-	}
-	ix.principalKeys = map[string][]string{}
-	for acct := range e.accounts {
-		all := maps.Clone(keys)
-		maps.Copy(all, byAccount[acct])
-		ix.principalKeys[acct] = slices.Sorted(maps.Keys(all))
-	}
 }
 
 // forEachPrincipal calls f for every principal of the order, on as many goroutines as there
@@ -729,6 +757,27 @@ func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
 		next <- i
 	}
 	close(next)
+	wg.Wait()
+}
+
+// forRange calls f with every index below n, on as many goroutines as there are processors,
+// each taking runs of run indexes in turn.
+func forRange(n, run int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (n+run-1)/run) {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(int64(run))) - run
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+run, n); i++ {
+					f(i)
+				}
+			}
+		})
+	}
 	wg.Wait()
 }
 
@@ -785,7 +834,7 @@ func (s *statement) weighsOnClass(ix *trustIndex, account string) bool {
 		if strings.ContainsAny(r, "*?$") {
 			return true
 		}
-		if role := ix.roleByARN[r]; role != nil && ix.classable[role.idx] && ix.trusts[role.idx][account] {
+		if role := ix.role(r); role != nil && ix.classable[role.idx] && ix.trusts[role.idx][account] {
 			return true
 		}
 	}

@@ -66,6 +66,25 @@ func TestGraphAgreesWithEachPrincipal(t *testing.T) {
 	}
 }
 
+// graphAccounts loads the generated accounts the graph's tests walk: dense (roles trusting
+// the root, ABAC trust), root-trust (every role trusting the root) and wide-trust (trust naming
+// many accounts).
+func graphAccounts(t *testing.T) map[string][]*model.Account {
+	accounts := map[string][]*model.Account{}
+	for name, opts := range map[string]synth.Options{
+		"dense":      {Roles: 400, Users: 150, Policies: 200, Seed: 3, Shape: synth.Dense},
+		"root-trust": {Roles: 60, Users: 1, Seed: 1, Shape: synth.RootTrust},
+		"wide-trust": {Roles: 20, Users: 5, Seed: 2, Shape: synth.WideTrust, TrustedAccounts: 50},
+	} {
+		accts, err := synth.Load(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accounts[name] = accts
+	}
+	return accounts
+}
+
 // TestReverseAgreesWithEachPrincipal: the graph's reverse side (who may assume a role in one
 // hop), which decides only the hops a role's trust may admit, and for roles trusting an account
 // one per class of its principals, lists for every role exactly the principals whose hops,
@@ -80,18 +99,8 @@ func TestReverseAgreesWithEachPrincipal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := map[string][]*model.Account{"demo": demoAccounts}
-	for name, opts := range map[string]synth.Options{
-		"dense":      {Roles: 400, Users: 150, Policies: 200, Seed: 3, Shape: synth.Dense},
-		"root-trust": {Roles: 60, Users: 1, Seed: 1, Shape: synth.RootTrust},
-		"wide-trust": {Roles: 20, Users: 5, Seed: 2, Shape: synth.WideTrust, TrustedAccounts: 50},
-	} {
-		accts, err := synth.Load(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		accounts[name] = accts
-	}
+	accounts := graphAccounts(t)
+	accounts["demo"] = demoAccounts
 	withMFA := NewContext()
 	withMFA.Set("aws:MultiFactorAuthPresent", "true")
 	text := func(hops []edge) string {
@@ -159,16 +168,8 @@ func TestReverseAgreesWithEachPrincipal(t *testing.T) {
 // The global condition keys of the principal:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principal-properties
 func TestPrincipalContextKeys(t *testing.T) {
-	demoAccounts, err := demo.Accounts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dense, err := synth.Load(synth.Options{Roles: 100, Users: 40, Policies: 50, Seed: 3, Shape: synth.Dense})
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
-	for _, accts := range [][]*model.Account{demoAccounts, dense} {
+	for _, accts := range taggedAccounts(t) {
 		e := NewEngine(accts...)
 		for _, p := range e.order {
 			for _, en := range e.principalContext(p).entries {
@@ -192,6 +193,138 @@ func TestPrincipalContextKeys(t *testing.T) {
 			t.Errorf("inPrincipalContext(%q) is true; it is no key of the principal", k)
 		}
 	}
+}
+
+// taggedAccounts returns the demo and a small dense account, whose principals have tags.
+func taggedAccounts(t *testing.T) [][]*model.Account {
+	demoAccounts, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense, err := synth.Load(synth.Options{Roles: 100, Users: 40, Policies: 50, Seed: 3, Shape: synth.Dense})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return [][]*model.Account{demoAccounts, dense}
+}
+
+// TestPrincipalTagAsContext: the value the class key reads for a principal tag key without
+// making the principal's context (principalTag) is the one principalContext gives, for every
+// tag of the demo's and a dense account's principals and for tags of one name in two cases
+// (the last one counts), and a tag the principal lacks is absent from both.
+// The aws:PrincipalTag/tag-key condition key:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag
+func TestPrincipalTagAsContext(t *testing.T) {
+	twice := &model.Account{ID: "111122223333", Users: []*model.User{{Name: "twice", ARN: "arn:aws:iam::111122223333:user/twice",
+		Tags: []model.Tag{{Key: "Team", Value: "first"}, {Key: "team", Value: "second"}, {Key: "Other", Value: "x"}}}}}
+	tags := 0
+	for _, accts := range append(taggedAccounts(t), []*model.Account{twice}) {
+		e := NewEngine(accts...)
+		for _, p := range e.order {
+			var names []string
+			switch p.Entity.Kind {
+			case model.EntityUser:
+				for _, tg := range p.Entity.User.Tags {
+					names = append(names, strings.ToLower(tg.Key))
+				}
+			case model.EntityRole:
+				for _, tg := range p.Entity.Role.Tags {
+					names = append(names, strings.ToLower(tg.Key))
+				}
+			}
+			for _, name := range append(names, "no-such-tag") {
+				want, wantOK := e.principalContext(p).get("aws:principaltag/" + name)
+				got, ok := principalTag(p, name)
+				if ok != wantOK || fmt.Sprint(got.Values, got.Multi) != fmt.Sprint(want.Values, want.Multi) {
+					t.Errorf("%s: tag %s is %v %v without the context, %v %v in it", p.ARN, name, got.Values, ok, want.Values, wantOK)
+				}
+				tags++
+			}
+		}
+	}
+	if got, _ := principalTag(NewEngine(twice).order[0], "team"); fmt.Sprint(got.Values) != "[second]" {
+		t.Errorf("tags Team and team: principalTag gives %v, want the last, [second]", got.Values)
+	}
+	if tags < 100 {
+		t.Errorf("only %d tags weighed: the test weighs too little", tags)
+	}
+}
+
+// TestRoleChainsAgreeWithHopsDecided: the role chains of every principal, walked on a graph
+// whose classes' hops a walk decides only to the roles it has not yet seen (the rest on a later
+// walk), are those of a breadth-first walk over each principal's hops decided one by one with
+// Can (ties by ARN): roles, chains and conditions, walking the principals in order and in
+// reverse on new engines, on one whose hops are all decided first and on one that found first
+// who may assume half the roles (the reverse side, which decides classes role by role), on
+// dense, root-trust and wide-trust accounts, in both modes.
+// Role chaining:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
+func TestRoleChainsAgreeWithHopsDecided(t *testing.T) {
+	for name, accts := range graphAccounts(t) {
+		for _, mode := range []Mode{Discovery, Strict} {
+			truth := NewEngine(accts...)
+			hops := make([][]edge, len(truth.order))
+			for _, p := range truth.order {
+				hops[p.idx] = truth.decideAssume(p, truth.trust().candidates(p), nil, mode)
+			}
+			want := make([]string, len(truth.order))
+			chained := 0
+			for _, p := range truth.order {
+				nodes := []reachNode{{p: p, parent: -1}}
+				seen := map[*Principal]bool{p: true}
+				for i := 0; i < len(nodes); i++ {
+					for _, h := range hops[nodes[i].p.idx] {
+						if !seen[h.role] {
+							seen[h.role] = true
+							nodes = append(nodes, reachNode{p: h.role, parent: i, cond: h.cond})
+						}
+					}
+				}
+				want[p.idx] = chainsText(reachesOf(nodes))
+				if len(nodes) > 2 {
+					chained++
+				}
+			}
+			if chained == 0 {
+				t.Fatalf("%s: no principal reaches two roles: the test weighs nothing", name)
+			}
+			inOrder, reversed, decided, assumers := NewEngine(accts...), NewEngine(accts...), NewEngine(accts...), NewEngine(accts...)
+			for _, p := range decided.order {
+				decided.assumable(p, nil, mode)
+			}
+			for i, p := range assumers.order {
+				if i%2 == 0 && p.Entity.Kind == model.EntityRole {
+					assumers.graph(nil, mode).trustedBy(p)
+				}
+			}
+			for i := range truth.order {
+				for _, run := range []struct {
+					what string
+					e    *Engine
+					i    int
+				}{{"in order", inOrder, i}, {"in reverse", reversed, len(truth.order) - 1 - i}, {"hops decided", decided, i},
+					{"half the assumers found", assumers, i}} {
+					p := run.e.order[run.i]
+					if got := chainsText(run.e.RoleChains(p, nil, mode)); got != want[run.i] {
+						t.Errorf("%s %v %s: %s reaches\n%swant\n%s", name, mode, run.what, p.ARN, got, want[run.i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// chainsText writes reaches one a line: the role and its chain, hop by hop with conditions.
+func chainsText(reaches []Reach) string {
+	var b strings.Builder
+	for _, r := range reaches {
+		b.WriteString(r.Role.ARN)
+		for _, h := range r.Path {
+			fmt.Fprintf(&b, " <- %s [%v]", h.From, h.Condition)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // TestAllPathsAgreesWithPathsIn: the paths of every principal, found together (each role's own

@@ -84,7 +84,7 @@ func (e *Engine) FindParty(id string) (pt Party, ok bool, err error) {
 		return Party{}, false, nil
 	}
 	if rp.Kind == model.PrincipalRoleSession {
-		if role := e.trust().roleByName[rp.Account+"/"+rp.Name]; role != nil {
+		if role := e.trust().roleNamed(rp.Account, rp.Name); role != nil {
 			return PartyOf(e.SessionPrincipal(role, rp.Session)), true, nil
 		}
 	}
