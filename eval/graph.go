@@ -145,18 +145,18 @@ type hopList struct {
 
 // each calls f with every hop in ARN order, until f returns false.
 func (h hopList) each(f func(edge) bool) {
+	h.eachWithSelf(func(x edge) bool { return x.role == h.self || f(x) }) // a class's roles may include its members
+}
+
+// eachWithSelf is each, with the principal itself among the hops when its class's hops hold it.
+func (h hopList) eachWithSelf(f func(edge) bool) {
 	i, j := 0, 0
 	for i < len(h.shared) || j < len(h.own) {
 		var next edge
 		if j == len(h.own) || i < len(h.shared) && h.shared[i].role.idx < h.own[j].role.idx {
-			next = h.shared[i]
-			i++
-			if next.role == h.self { // a class's roles may include its members
-				continue
-			}
+			next, i = h.shared[i], i+1
 		} else {
-			next = h.own[j]
-			j++
+			next, j = h.own[j], j+1
 		}
 		if !f(next) {
 			return

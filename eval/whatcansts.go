@@ -166,19 +166,3 @@ func (ix *trustIndex) listsWith(p, r *Principal, withSelf bool) bool {
 	}
 	return len(p.assumes) > 0 && p.mayAssume(r.ARN) && slices.Contains(ix.byAccount[p.Account], r)
 }
-
-// eachWithSelf is each, with the principal itself among the hops when its class's hops hold it.
-func (h hopList) eachWithSelf(f func(edge) bool) {
-	i, j := 0, 0
-	for i < len(h.shared) || j < len(h.own) {
-		var next edge
-		if j == len(h.own) || i < len(h.shared) && h.shared[i].role.idx < h.own[j].role.idx {
-			next, i = h.shared[i], i+1
-		} else {
-			next, j = h.own[j], j+1
-		}
-		if !f(next) {
-			return
-		}
-	}
-}
