@@ -71,9 +71,6 @@ type assumeClass struct {
 	// by is the member every answer of the class is decided on, the first that asks: one
 	// member keeps the memo's keys consistent (assumeKey numbers that member's statements).
 	by atomic.Pointer[Principal]
-	// walked is set by the first walk that read the class's hops in part (walkHops): the
-	// next one decides them all.
-	walked atomic.Bool
 
 	mu     sync.Mutex                  // guards byRole and memo, held while deciding
 	byRole map[int]assumeAnswer        // by role index: the roles decided one at a time
@@ -285,10 +282,13 @@ func (g *assumeGraph) answer(c *assumeClass, d, r *Principal) assumeAnswer {
 
 // walkHops returns the hops a walk reads from p, a principal of the order, when the walk has
 // marked in seen the roles found so far: p's one-hop assumptions (edges), except while p's
-// class is undecided, where the first walk to read the class decides its hops to the roles not
-// yet seen only (a role seen adds nothing to a walk) and returns those, with partial set. A
-// walk reads a class's hops once: classes holds those it has read in part, and p's class's
-// hops are left out when it holds it (they are all seen).
+// class is not decided in full, where a walk decides its hops to the roles not yet seen only
+// (a role seen adds nothing to a walk; the class keeps every answer decided, so the next walk
+// decides only what it meets that is new) and returns those, with partial set. A walk reads a
+// class's hops once: classes holds those it has read in part, and p's class's hops are left
+// out when it holds it (they are all seen). Deciding in part on every walk, rather than in
+// full from the second on, keeps the explorer's next principal as quick as the first: dense
+// account, role chains of a second principal after a first 1.9 ms, against 30 ms.
 func (g *assumeGraph) walkHops(p *Principal, seen *visits, classes map[*assumeClass]bool) (h hopList, partial *assumeClass) {
 	if d := g.out[p.idx].Load(); d != nil {
 		return d.hops, nil
@@ -306,7 +306,7 @@ func (g *assumeGraph) walkHops(p *Principal, seen *visits, classes map[*assumeCl
 	if classes[c] {
 		return hopList{own: g.ownEdges(p, true), self: p}, nil
 	}
-	if c.full.Load() || !c.walked.CompareAndSwap(false, true) {
+	if c.full.Load() {
 		return g.edges(p), nil
 	}
 	return hopList{shared: g.decideClass(c, c.decider(p), seen.has), own: g.ownEdges(p, true), self: p}, c
