@@ -37,15 +37,18 @@ for _ in $(seq "$runs"); do
 	run can-dense "$b" can "arn:aws:iam::$acct:role/inventory-webhook-dev" s3:GetObject arn:aws:s3:::bucket-17/x -f "$dir/dense.json" "${c[@]}"
 	run what-can-dense "$b" what-can "arn:aws:iam::$acct:role/inventory-webhook-dev" -f "$dir/dense.json" "${c[@]}"
 	run what-can-no-chains-dense "$b" what-can --no-chains "arn:aws:iam::$acct:role/inventory-webhook-dev" -f "$dir/dense.json" "${c[@]}"
+	run what-can-json-dense "$b" what-can --json "arn:aws:iam::$acct:role/inventory-webhook-dev" -f "$dir/dense.json" "${c[@]}"
 	run paths-dense "$b" paths -f "$dir/dense.json" "${c[@]}"
 	parse sparse
 	run who-can-sparse "$b" who-can s3:GetObject arn:aws:s3:::bucket-17/x -f "$dir/sparse.json" "${c[@]}"
 	run paths-sparse "$b" paths -f "$dir/sparse.json" "${c[@]}"
 	parse rt2000
 	run what-can-rt2000 "$b" what-can "arn:aws:iam::$acct:user/user-0" -f "$dir/rt2000.json" "${c[@]}"
+	run what-can-json-rt2000 "$b" what-can --json "arn:aws:iam::$acct:user/user-0" -f "$dir/rt2000.json" "${c[@]}"
 	run paths-rt2000 "$b" paths -f "$dir/rt2000.json" "${c[@]}"
 	parse rt20000
 	run what-can-rt20000 "$b" what-can "arn:aws:iam::$acct:user/user-0" -f "$dir/rt20000.json" "${c[@]}"
+	run what-can-json-rt20000 "$b" what-can --json "arn:aws:iam::$acct:user/user-0" -f "$dir/rt20000.json" "${c[@]}"
 	run paths-rt20000 "$b" paths -f "$dir/rt20000.json" "${c[@]}"
 	parse wide
 	run who-can-wide "$b" who-can sts:AssumeRole "arn:aws:iam::$acct:role/wide-trust" -f "$dir/wide.json" "${c[@]}"
