@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"syscall"
 	"testing"
@@ -302,7 +305,55 @@ type flowClock struct {
 	first, done map[paneID]time.Duration
 	chains      time.Duration // the paths tree's chains complete (escalation paths to come)
 	slowest     time.Duration
-	what        string // the message of the slowest
+	// frames is every Update and View of the flow: its wall time, the processor time of the
+	// thread that ran it, and what it handled.
+	frames []frame
+}
+
+// frame is one Update and View: its wall time, the processor time its thread spent in it
+// (wall time beyond it is time the thread did not run: the machine's other work, or the
+// collector stopping the world) and the message, with the size of an answer.
+type frame struct {
+	wall, cpu time.Duration
+	what      string
+	at        time.Duration // since the process started, as GODEBUG=gctrace=1 counts
+	gcs       uint64        // collections completed meanwhile
+}
+
+// processStart is about when the process started (the package's initialization).
+var processStart = time.Now()
+
+// gcCycles is how many collections the process has completed.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// frameWhat names a message for the frame log: its type and, for an answer, its pane and
+// how much it holds.
+func frameWhat(msg tea.Msg) string {
+	what := fmt.Sprintf("%T", msg)
+	lm, ok := msg.(loadedMsg)
+	if !ok {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			what += " " + k.String()
+		}
+		return what
+	}
+	what += fmt.Sprintf(" pane %d partial %v", lm.pane, lm.partial)
+	switch d := lm.data.(type) {
+	case pathsData:
+		what += fmt.Sprintf(" reaches %d escalations %d checked %d/%d", len(d.reaches), len(d.escalations), d.checked, d.of)
+	case []eval.Reach:
+		what += fmt.Sprintf(" reaches %d", len(d))
+	case whoData:
+		what += fmt.Sprintf(" grantees %d rows %d", len(d.grantees), len(d.rows))
+	case nil:
+	default:
+		what += fmt.Sprintf(" %T", d)
+	}
+	return what
 }
 
 // key presses a key and runs what follows from it.
@@ -314,15 +365,14 @@ func (f *flowClock) key(d *driver, name string) {
 
 // update hands a message to Update, then draws, and runs the commands that follow.
 func (f *flowClock) update(d *driver, msg tea.Msg) {
+	c0, gc0 := threadTime(), gcCycles()
 	t := time.Now()
 	_, cmd := d.m.Update(msg)
 	d.m.View()
-	if el := time.Since(t); el > f.slowest {
-		f.slowest, f.what = el, fmt.Sprintf("%T", msg)
-		if lm, ok := msg.(loadedMsg); ok {
-			f.what += fmt.Sprintf(" pane %d partial %v", lm.pane, lm.partial)
-		}
-	}
+	el := time.Since(t)
+	fr := frame{wall: el, cpu: threadTime() - c0, what: frameWhat(msg), at: t.Sub(processStart), gcs: gcCycles() - gc0}
+	f.frames = append(f.frames, fr)
+	f.slowest = max(f.slowest, el)
 	f.run(d, cmd)
 }
 
@@ -350,12 +400,21 @@ func (f *flowClock) run(d *driver, cmd tea.Cmd) {
 // access tree's V (only via role chains), then the role in the Resources view and who may
 // assume it (the reverse tree). It reports, in ms from the key press, when the first answer
 // arrives (the one-hop roles) and when the last does, and the longest Update and View of a
-// key or an answer on the event loop.
+// key or an answer on the event loop. Of every Update and View of the flows it reports the
+// 99th percentile of the wall time and of the event loop thread's processor time, and the
+// largest processor time; it logs the five slowest (what they handled, when, whether a
+// collection ended meanwhile: GODEBUG=gctrace=1 counts from about the same start) and the
+// three of most processor time. A frame whose wall time is far beyond its processor time is
+// one in which the thread did not run.
 func BenchmarkDenseFlow(b *testing.B) {
 	sum := map[string]time.Duration{}
 	var slowest, cpu time.Duration
-	slowestWhat := ""
 	reached, paths, grantees := 0, 0, 0
+	// The thread that runs the event loop runs nothing else, so that its processor time is the
+	// Update's and View's own.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var frames []frame
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		d, role := denseModel(b)
@@ -410,16 +469,15 @@ func BenchmarkDenseFlow(b *testing.B) {
 		wd, _ := assume.data.(whoData)
 		grantees = len(wd.grantees)
 		cpu += processTime() - cpu0
-		if f.slowest > slowest {
-			slowest, slowestWhat = f.slowest, f.what
-		}
+		slowest = max(slowest, f.slowest)
+		frames = append(frames, f.frames...)
 	}
+	reportFrames(b, frames)
 	for name, t := range sum {
 		b.ReportMetric(float64(t.Microseconds())/1000/float64(b.N), name)
 	}
 	b.ReportMetric(float64(slowest.Microseconds())/1000, "slowest-update-ms")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
-	b.Logf("slowest: %s", slowestWhat)
 	b.Logf("roles reached %d, escalation paths %d, may assume the role %d", reached, paths, grantees)
 }
 
@@ -466,19 +524,26 @@ func BenchmarkDenseKeyWhileWorking(b *testing.B) {
 	}()
 	time.Sleep(200 * time.Millisecond) // the work is under way
 	b.ReportAllocs()
+	runtime.LockOSThread() // the thread's processor time is the key press's own
+	defer runtime.UnlockOSThread()
 	keys := []tea.KeyPressMsg{keyMsg("j"), keyMsg("k")}
-	var took []time.Duration
+	var took, cpu []time.Duration
 	i := 0
 	for b.Loop() {
+		c0 := threadTime()
 		t := time.Now()
 		d.m.Update(keys[i%len(keys)])
 		d.m.View()
 		took = append(took, time.Since(t))
+		cpu = append(cpu, threadTime()-c0)
 		i++
 	}
 	slices.Sort(took)
+	slices.Sort(cpu)
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "slowest-ms")
+	b.ReportMetric(float64(cpu[len(cpu)*99/100].Microseconds())/1000, "cpu-p99-ms")
+	b.ReportMetric(float64(cpu[len(cpu)-1].Microseconds())/1000, "cpu-slowest-ms")
 	b.StopTimer()
 	cancel()
 	<-done
@@ -522,6 +587,32 @@ func BenchmarkDenseBadges(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	b.Logf("%d with an escalation path", escalations)
+}
+
+// reportFrames reports the 99th percentile of the frames' wall time and of their thread's
+// processor time, and logs the five slowest with what they handled.
+func reportFrames(b *testing.B, frames []frame) {
+	if len(frames) == 0 {
+		return
+	}
+	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(y.wall, x.wall) })
+	at := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	cpus := make([]time.Duration, len(frames))
+	for i, fr := range frames {
+		cpus[i] = fr.cpu
+	}
+	slices.Sort(cpus)
+	b.ReportMetric(at(frames[len(frames)/100].wall), "update-p99-ms")
+	b.ReportMetric(at(cpus[len(cpus)*99/100]), "update-cpu-p99-ms")
+	b.ReportMetric(at(cpus[len(cpus)-1]), "update-cpu-slowest-ms")
+	for _, fr := range frames[:min(5, len(frames))] {
+		b.Logf("%.2f ms (thread cpu %.2f ms, at %.3f s, %d collections ended meanwhile): %s", at(fr.wall), at(fr.cpu), fr.at.Seconds(), fr.gcs, fr.what)
+	}
+	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(y.cpu, x.cpu) })
+	for _, fr := range frames[:min(3, len(frames))] {
+		b.Logf("thread cpu %.2f ms (%.2f ms): %s", at(fr.cpu), at(fr.wall), fr.what)
+	}
+	b.Logf("%d frames; the five slowest and the three of most processor time above", len(frames))
 }
 
 // processTime is the processor time (user and system, all threads) the process has used: a
