@@ -178,8 +178,20 @@ func (s *accessSource) build(c *programContext, n *node) {
 		s.buildGroup(c, n)
 	case nkChains:
 		reaches, _ := n.data.([]eval.Reach)
+		// The rows of the roles found before (a report while the walk goes on is the
+		// beginning of the next) are kept; only those of the roles found since are made.
 		var kids []*node
-		for _, r := range reaches {
+		for _, k := range n.children {
+			if k.kind != nkPrincipal {
+				continue // the row that says the chains are still followed
+			}
+			if i := len(kids); i < len(reaches) && k.principal == reaches[i].Role.ARN && samePath(k.via, reaches[i].Path) {
+				kids = append(kids, k)
+				continue
+			}
+			break
+		}
+		for _, r := range reaches[len(kids):] {
 			k := newChild(n, nkPrincipal, clean(roleName(r.Role.ARN)))
 			k.principal, k.via, k.expandable = r.Role.ARN, r.Path, true
 			k.note = "via " + chainText(r.Path)
