@@ -345,8 +345,8 @@ func frameWhat(msg tea.Msg) string {
 	switch d := lm.data.(type) {
 	case pathsData:
 		what += fmt.Sprintf(" reaches %d escalations %d checked %d/%d", len(d.reaches), len(d.escalations), d.checked, d.of)
-	case []eval.Reach:
-		what += fmt.Sprintf(" reaches %d", len(d))
+	case viaData:
+		what += fmt.Sprintf(" reaches %d rows %d", len(d.reaches), len(d.rows))
 	case whoData:
 		what += fmt.Sprintf(" grantees %d rows %d", len(d.grantees), len(d.rows))
 	case nil:
@@ -443,7 +443,7 @@ func BenchmarkDenseFlow(b *testing.B) {
 		f.key(d, "]")
 		f.key(d, "enter")
 		f.key(d, "V")
-		if _, ok := d.m.access.tree.root.data.([]eval.Reach); !ok {
+		if _, ok := d.m.access.tree.root.data.(viaData); !ok {
 			b.Fatal("V did not answer with the role chains")
 		}
 		sum["via-first-ms"] += f.first[paneAccess]

@@ -208,13 +208,13 @@ func TestViaChainsArriveAsFound(t *testing.T) {
 	e := d.m.ctx.engine
 	p, _ := e.Principal(role.arn)
 	want := e.RoleChains(p, nil, eval.Discovery)
-	msg := loadedMsg{pane: paneAccess, id: root.loadID, key: root.key, epoch: d.m.ctx.epoch, partial: true, data: want[:2]}
+	msg := loadedMsg{pane: paneAccess, id: root.loadID, key: root.key, epoch: d.m.ctx.epoch, partial: true, data: viaData{reaches: want[:2]}}
 	d.m.Update(msg)
 	d.contains("[via chains]", "working", "following role chains: 2 roles so far", roleName(want[1].Role.ARN)+"  via ")
 	// A later report keeps the rows of the roles shown before, and their drawings.
 	firstRow := d.m.access.tree.root.children[1] // after the row that says it works
 	rev := firstRow.rev
-	msg.data = want[:3]
+	msg.data = viaData{reaches: want[:3]}
 	d.m.Update(msg)
 	if kept := d.m.access.tree.root.children[1]; kept != firstRow || kept.rev != rev {
 		t.Errorf("the row of %s was made again for a later report", firstRow.label)
@@ -254,8 +254,9 @@ func TestOutOfSightTreeWaits(t *testing.T) {
 	}
 }
 
-// TestPathsRowsMadeByTheJob: the rows of the role chains and escalation paths the job makes
-// off the event loop are those the tree makes of the same answer itself, on the dense account
+// TestPathsRowsMadeByTheJob: the rows of the role chains and escalation paths, and those of V
+// (the roles reached, in the access tree), the jobs make off the event loop are those the tree
+// makes of the same answer itself, on the dense account
 // and across accounts (rows naming another account's roles, issue 16). Role chaining:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html
 func TestPathsRowsMadeByTheJob(t *testing.T) {
@@ -286,6 +287,27 @@ func TestPathsRowsMadeByTheJob(t *testing.T) {
 		src.build(c.d.m.ctx, own)
 		if a, b := nodeDump(byJob), nodeDump(own); a != b {
 			t.Errorf("%s: the job's rows differ from the tree's own:\n%s\nwant\n%s", c.arn, a, b)
+		}
+
+		// V: the roles reached, in the access tree.
+		access := &accessSource{viaChains: true}
+		got, err = access.fetch(c.d.m.ctx, access.accessRoot(kind, c.arn))(context.Background(), func(any) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		via := got.(viaData)
+		if len(via.rows) != len(via.reaches) {
+			t.Fatalf("%s: the job made %d rows for %d reaches", c.arn, len(via.rows), len(via.reaches))
+		}
+		byJob = access.accessRoot(kind, c.arn)
+		byJob.data, byJob.loaded = via, true
+		access.build(c.d.m.ctx, byJob)
+		own = access.accessRoot(kind, c.arn)
+		via.rows = nil
+		own.data, own.loaded = via, true
+		access.build(c.d.m.ctx, own)
+		if a, b := nodeDump(byJob), nodeDump(own); a != b {
+			t.Errorf("%s: the job's rows of V differ from the tree's own:\n%s\nwant\n%s", c.arn, a, b)
 		}
 	}
 }

@@ -34,27 +34,36 @@ type pathsData struct {
 type pathsRows struct {
 	c             *programContext
 	chains, paths *node // the sections, as the tree keys them
-	reaches       []eval.Reach
-	made          []*node
+	reaches       reachRows
 }
 
 func newPathsRows(c *programContext, n *node) *pathsRows {
 	root := &node{kind: n.kind, key: n.key, account: n.account}
-	chains := &node{kind: nkSection, key: n.key + "/chains", parent: root}
-	paths := &node{kind: nkSection, key: n.key + "/paths", parent: root}
-	return &pathsRows{c: &programContext{accounts: c.accounts}, chains: chains, paths: paths}
+	r := &pathsRows{c: &programContext{accounts: c.accounts}}
+	r.chains = &node{kind: nkSection, key: n.key + "/chains", parent: root}
+	r.paths = &node{kind: nkSection, key: n.key + "/paths", parent: root}
+	r.reaches.make = func(reach eval.Reach) *node { return reachNode(r.c, r.chains, reach) }
+	return r
 }
 
-// reachRows returns the rows of the reaches: those of the reaches of the last call that open
-// the list (a report while the walk goes on is the beginning of the next) are kept.
-func (r *pathsRows) reachRows(reaches []eval.Reach) []*node {
+// reachRows makes the rows of a walk's reports off the event loop, one a role reached: the
+// rows of the reaches of the last report that open the next (a report while the walk goes on
+// is the beginning of the next) are kept, and only those of the roles found since are made.
+type reachRows struct {
+	make    func(eval.Reach) *node
+	reaches []eval.Reach
+	made    []*node
+}
+
+// rows returns the rows of the reaches of a report.
+func (r *reachRows) rows(reaches []eval.Reach) []*node {
 	kept := 0
 	for kept < len(reaches) && kept < len(r.reaches) && sameReach(r.reaches[kept], reaches[kept]) {
 		kept++
 	}
 	made := r.made[:kept:kept] // the rows handed over are not written again
 	for _, reach := range reaches[kept:] {
-		made = append(made, reachNode(r.c, r.chains, reach))
+		made = append(made, r.make(reach))
 	}
 	r.reaches, r.made = reaches, made
 	return made
@@ -90,12 +99,12 @@ func (pathsSource) fetch(c *programContext, n *node) job {
 			return nil, fmt.Errorf("no principal %s", clean(arn))
 		}
 		reaches, err := eng.RoleChainsEach(ctx, p, extra, mode, func(so []eval.Reach) {
-			partial(pathsData{reaches: so, chainsPending: true, pathsPending: true, reachRows: rows.reachRows(so)})
+			partial(pathsData{reaches: so, chainsPending: true, pathsPending: true, reachRows: rows.reaches.rows(so)})
 		})
 		if err != nil {
 			return nil, err
 		}
-		reachRows := rows.reachRows(reaches)
+		reachRows := rows.reaches.rows(reaches)
 		partial(pathsData{reaches: reaches, pathsPending: true, of: len(reaches), reachRows: reachRows})
 		escalations, err := eng.PathsInEach(ctx, p, extra, mode, func(done, total int) {
 			partial(pathsData{reaches: reaches, pathsPending: true, checked: done, of: total, reachRows: reachRows})
