@@ -310,14 +310,17 @@ type flowClock struct {
 	frames []frame
 }
 
-// frame is one Update and View: its wall time, the processor time its thread spent in it
-// (wall time beyond it is time the thread did not run: the machine's other work, or the
-// collector stopping the world) and the message, with the size of an answer.
+// frame is one Update and View: its wall time, the processor time its thread spent in it,
+// the time the thread waited for a processor the system gave to other work (other processes
+// on a shared machine, or the program's other threads), and the message, with the size of an
+// answer. Wall time beyond both is time the thread slept: the goroutine waited for Go's
+// scheduler (a P, busy with the engine's work or the collector's) or a stop of the world.
 type frame struct {
-	wall, cpu time.Duration
-	what      string
-	at        time.Duration // since the process started, as GODEBUG=gctrace=1 counts
-	gcs       uint64        // collections completed meanwhile
+	wall, cpu, machine time.Duration
+	span               time.Duration // the wall time over which cpu and machine are counted
+	what               string
+	at                 time.Duration // since the process started, as GODEBUG=gctrace=1 counts
+	gcs                uint64        // collections completed meanwhile
 }
 
 // processStart is about when the process started (the package's initialization).
@@ -365,12 +368,15 @@ func (f *flowClock) key(d *driver, name string) {
 
 // update hands a message to Update, then draws, and runs the commands that follow.
 func (f *flowClock) update(d *driver, msg tea.Msg) {
-	c0, gc0 := threadTime(), gcCycles()
+	gc0 := gcCycles()
+	t0 := time.Now()
+	c0, w0 := threadTime()
 	t := time.Now()
 	_, cmd := d.m.Update(msg)
 	d.m.View()
 	el := time.Since(t)
-	fr := frame{wall: el, cpu: threadTime() - c0, what: frameWhat(msg), at: t.Sub(processStart), gcs: gcCycles() - gc0}
+	c1, w1 := threadTime()
+	fr := frame{wall: el, span: time.Since(t0), cpu: c1 - c0, machine: w1 - w0, what: frameWhat(msg), at: t.Sub(processStart), gcs: gcCycles() - gc0}
 	f.frames = append(f.frames, fr)
 	f.slowest = max(f.slowest, el)
 	f.run(d, cmd)
@@ -527,23 +533,26 @@ func BenchmarkDenseKeyWhileWorking(b *testing.B) {
 	runtime.LockOSThread() // the thread's processor time is the key press's own
 	defer runtime.UnlockOSThread()
 	keys := []tea.KeyPressMsg{keyMsg("j"), keyMsg("k")}
-	var took, cpu []time.Duration
+	var took, cpu, unshared []time.Duration
 	i := 0
 	for b.Loop() {
-		c0 := threadTime()
+		c0, w0 := threadTime()
 		t := time.Now()
 		d.m.Update(keys[i%len(keys)])
 		d.m.View()
-		took = append(took, time.Since(t))
-		cpu = append(cpu, threadTime()-c0)
+		el := time.Since(t)
+		c1, w1 := threadTime()
+		took, cpu, unshared = append(took, el), append(cpu, c1-c0), append(unshared, el-(w1-w0))
 		i++
 	}
-	slices.Sort(took)
-	slices.Sort(cpu)
-	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "slowest-ms")
-	b.ReportMetric(float64(cpu[len(cpu)*99/100].Microseconds())/1000, "cpu-p99-ms")
-	b.ReportMetric(float64(cpu[len(cpu)-1].Microseconds())/1000, "cpu-slowest-ms")
+	for _, m := range []struct {
+		name string
+		t    []time.Duration
+	}{{"", took}, {"cpu-", cpu}, {"unshared-", unshared}} {
+		slices.Sort(m.t)
+		b.ReportMetric(float64(m.t[len(m.t)*99/100].Microseconds())/1000, m.name+"p99-ms")
+		b.ReportMetric(float64(m.t[len(m.t)-1].Microseconds())/1000, m.name+"slowest-ms")
+	}
 	b.StopTimer()
 	cancel()
 	<-done
@@ -589,30 +598,48 @@ func BenchmarkDenseBadges(b *testing.B) {
 	b.Logf("%d with an escalation path", escalations)
 }
 
-// reportFrames reports the 99th percentile of the frames' wall time and of their thread's
-// processor time, and logs the five slowest with what they handled.
+// reportFrames reports the 99th percentile of the frames' wall time, of their thread's
+// processor time and of their unshared time (wall time less the time the system gave the
+// thread's processor to other work), the slowest processor and unshared times, and logs the
+// five slowest frames with what they handled, the three of most unshared time, and where the
+// frames' time went.
 func reportFrames(b *testing.B, frames []frame) {
 	if len(frames) == 0 {
 		return
 	}
-	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(y.wall, x.wall) })
 	at := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	cpus := make([]time.Duration, len(frames))
-	for i, fr := range frames {
-		cpus[i] = fr.cpu
+	unshared := func(fr frame) time.Duration { return fr.wall - fr.machine }
+	var wall, span, cpu, machine time.Duration
+	for _, fr := range frames {
+		wall, span, cpu, machine = wall+fr.wall, span+fr.span, cpu+fr.cpu, machine+fr.machine
 	}
-	slices.Sort(cpus)
-	b.ReportMetric(at(frames[len(frames)/100].wall), "update-p99-ms")
-	b.ReportMetric(at(cpus[len(cpus)*99/100]), "update-cpu-p99-ms")
-	b.ReportMetric(at(cpus[len(cpus)-1]), "update-cpu-slowest-ms")
+	for _, m := range []struct {
+		name string
+		of   func(frame) time.Duration
+	}{{"", func(fr frame) time.Duration { return fr.wall }}, {"cpu-", func(fr frame) time.Duration { return fr.cpu }}, {"unshared-", unshared}} {
+		t := make([]time.Duration, len(frames))
+		for i, fr := range frames {
+			t[i] = m.of(fr)
+		}
+		slices.Sort(t)
+		b.ReportMetric(at(t[len(t)*99/100]), "update-"+m.name+"p99-ms")
+		if m.name != "" {
+			b.ReportMetric(at(t[len(t)-1]), "update-"+m.name+"slowest-ms")
+		}
+	}
+	line := func(fr frame) string {
+		return fmt.Sprintf("%.2f ms: thread ran %.2f, waited for a processor %.2f, slept %.2f; at %.3f s, %d collections ended meanwhile: %s",
+			at(fr.wall), at(fr.cpu), at(fr.machine), at(max(fr.span-fr.cpu-fr.machine, 0)), fr.at.Seconds(), fr.gcs, fr.what)
+	}
+	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(y.wall, x.wall) })
 	for _, fr := range frames[:min(5, len(frames))] {
-		b.Logf("%.2f ms (thread cpu %.2f ms, at %.3f s, %d collections ended meanwhile): %s", at(fr.wall), at(fr.cpu), fr.at.Seconds(), fr.gcs, fr.what)
+		b.Logf("slowest %s", line(fr))
 	}
-	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(y.cpu, x.cpu) })
+	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(unshared(y), unshared(x)) })
 	for _, fr := range frames[:min(3, len(frames))] {
-		b.Logf("thread cpu %.2f ms (%.2f ms): %s", at(fr.cpu), at(fr.wall), fr.what)
+		b.Logf("unshared %s", line(fr))
 	}
-	b.Logf("%d frames; the five slowest and the three of most processor time above", len(frames))
+	b.Logf("%d frames, %.0f ms (%.0f ms with the counting): thread ran %.0f ms, waited for a processor %.0f ms, slept %.0f ms", len(frames), at(wall), at(span), at(cpu), at(machine), at(max(span-cpu-machine, 0)))
 }
 
 // processTime is the processor time (user and system, all threads) the process has used: a

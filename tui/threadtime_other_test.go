@@ -4,6 +4,6 @@ package tui
 
 import "time"
 
-// threadTime is the processor time of the calling thread where the system can say it; here it
-// cannot, and the frames' processor time reads zero.
-func threadTime() time.Duration { return 0 }
+// threadTime is the processor time of the calling thread and the time it waited for a
+// processor, where the system can say them; here it cannot, and both read zero.
+func threadTime() (cpu, waited time.Duration) { return 0, 0 }
