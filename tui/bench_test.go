@@ -406,12 +406,14 @@ func (f *flowClock) run(d *driver, cmd tea.Cmd) {
 // access tree's V (only via role chains), then the role in the Resources view and who may
 // assume it (the reverse tree). It reports, in ms from the key press, when the first answer
 // arrives (the one-hop roles) and when the last does, and the longest Update and View of a
-// key or an answer on the event loop. Of every Update and View of the flows it reports the
-// 99th percentile of the wall time and of the event loop thread's processor time, and the
-// largest processor time; it logs the five slowest (what they handled, when, whether a
-// collection ended meanwhile: GODEBUG=gctrace=1 counts from about the same start) and the
-// three of most processor time. A frame whose wall time is far beyond its processor time is
-// one in which the thread did not run.
+// key or an answer on the event loop. Of every Update and View of the flows (frames) it
+// reports the 99th percentile of the wall time, and the 99th percentile and the largest of the
+// event loop thread's processor time (cpu) and of the unshared time (wall time less the time
+// the thread waited for a processor the system gave to other work: what the frame takes on a
+// machine to itself). It logs the five slowest frames and the three of most unshared time,
+// each split into the thread's run, its wait for a processor and its sleep (the goroutine
+// waiting for Go's scheduler), with what it handled, when (GODEBUG=gctrace=1 counts from
+// about the same start) and whether a collection ended meanwhile.
 func BenchmarkDenseFlow(b *testing.B) {
 	sum := map[string]time.Duration{}
 	var slowest, cpu time.Duration
@@ -507,7 +509,9 @@ func BenchmarkDenseKeyPathsTree(b *testing.B) {
 // BenchmarkDenseKeyWhileWorking is j/k in the principals list while the engine works beside
 // the event loop, from a new engine, as the program makes it work while the user waits for an
 // answer: the role chains and escalation paths of each principal in turn, as the Chains &
-// paths view asks for them (the badges wait meanwhile). It reports the slowest press too.
+// paths view asks for them (the badges wait meanwhile). It reports the 99th percentile and the
+// slowest press, of wall time, of the thread's processor time (cpu) and of the unshared time
+// (as BenchmarkDenseFlow's).
 func BenchmarkDenseKeyWhileWorking(b *testing.B) {
 	d, _ := denseModel(b)
 	e := d.m.ctx.engine
