@@ -72,13 +72,22 @@ func (s *accessSource) fetch(c *programContext, n *node) job {
 			return prefixes, nil
 		})
 	case nkChains:
-		// The roles are shown as the walk finds them, the one-hop roles first.
+		// The roles are shown as the walk finds them, the one-hop roles first; their rows are
+		// made here, off the event loop, under a copy of the node.
+		under := &node{kind: n.kind, key: n.key}
+		rows := reachRows{make: func(r eval.Reach) *node { return viaRow(under, r) }}
 		return func(ctx context.Context, partial func(any)) (any, error) {
 			p, err := lookup(eng)
 			if err != nil {
 				return nil, err
 			}
-			return eng.RoleChainsEach(ctx, p, extra, mode, func(so []eval.Reach) { partial(so) })
+			reaches, err := eng.RoleChainsEach(ctx, p, extra, mode, func(so []eval.Reach) {
+				partial(viaData{reaches: so, rows: rows.rows(so)})
+			})
+			if err != nil {
+				return nil, err
+			}
+			return viaData{reaches: reaches, rows: rows.rows(reaches)}, nil
 		}
 	case nkService:
 		return plain(func() (any, error) {
@@ -177,19 +186,27 @@ func (s *accessSource) build(c *programContext, n *node) {
 	case nkGroup:
 		s.buildGroup(c, n)
 	case nkChains:
-		reaches, _ := n.data.([]eval.Reach)
+		d, _ := n.data.(viaData)
+		reaches := d.reaches
+		// The rows of the roles found before (a report while the walk goes on is the
+		// beginning of the next) are kept; only those of the roles found since are made.
 		var kids []*node
-		for _, r := range reaches {
-			k := newChild(n, nkPrincipal, clean(roleName(r.Role.ARN)))
-			k.principal, k.via, k.expandable = r.Role.ARN, r.Path, true
-			k.note = "via " + chainText(r.Path)
-			k.copyText = r.Role.ARN
-			if r.Conditional() {
-				k.decision = decIf
-			} else {
-				k.decision = decAllow
+		for _, k := range n.children {
+			if k.kind != nkPrincipal {
+				continue // the row that says the chains are still followed
 			}
-			kids = append(kids, k)
+			if i := len(kids); i < len(reaches) && k.principal == reaches[i].Role.ARN && samePath(k.via, reaches[i].Path) {
+				kids = append(kids, k)
+				continue
+			}
+			break
+		}
+		for i := len(kids); i < len(reaches); i++ {
+			if len(d.rows) == len(reaches) {
+				kids = append(kids, d.rows[i]) // made by the job
+				continue
+			}
+			kids = append(kids, viaRow(n, reaches[i]))
 		}
 		switch {
 		case n.loading:
@@ -209,6 +226,28 @@ func (s *accessSource) build(c *programContext, n *node) {
 			n.setChildren(kids)
 		}
 	}
+}
+
+// viaData is the roles a principal reaches through role chains, found so far or all, and
+// their rows, made by the job that found them (nil when not: a test's data).
+type viaData struct {
+	reaches []eval.Reach
+	rows    []*node
+}
+
+// viaRow makes the row of a role reached under the via-chains root: its access, with the
+// chain that leads to it.
+func viaRow(parent *node, r eval.Reach) *node {
+	k := newChild(parent, nkPrincipal, clean(roleName(r.Role.ARN)))
+	k.principal, k.via, k.expandable = r.Role.ARN, r.Path, true
+	k.note = "via " + chainText(r.Path)
+	k.copyText = r.Role.ARN
+	if r.Conditional() {
+		k.decision = decIf
+	} else {
+		k.decision = decAllow
+	}
+	return k
 }
 
 // diffNodes lists what a what-if gained or lost, up to a few hundred lines.

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"syscall"
 	"testing"
@@ -302,7 +305,58 @@ type flowClock struct {
 	first, done map[paneID]time.Duration
 	chains      time.Duration // the paths tree's chains complete (escalation paths to come)
 	slowest     time.Duration
-	what        string // the message of the slowest
+	// frames is every Update and View of the flow: its wall time, the processor time of the
+	// thread that ran it, and what it handled.
+	frames []frame
+}
+
+// frame is one Update and View: its wall time, the processor time its thread spent in it,
+// the time the thread waited for a processor the system gave to other work (other processes
+// on a shared machine, or the program's other threads), and the message, with the size of an
+// answer. Wall time beyond both is time the thread slept: the goroutine waited for Go's
+// scheduler (a P, busy with the engine's work or the collector's) or a stop of the world.
+type frame struct {
+	wall, cpu, machine time.Duration
+	span               time.Duration // the wall time over which cpu and machine are counted
+	what               string
+	at                 time.Duration // since the process started, as GODEBUG=gctrace=1 counts
+	gcs                uint64        // collections completed meanwhile
+}
+
+// processStart is about when the process started (the package's initialization).
+var processStart = time.Now()
+
+// gcCycles is how many collections the process has completed.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// frameWhat names a message for the frame log: its type and, for an answer, its pane and
+// how much it holds.
+func frameWhat(msg tea.Msg) string {
+	what := fmt.Sprintf("%T", msg)
+	lm, ok := msg.(loadedMsg)
+	if !ok {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			what += " " + k.String()
+		}
+		return what
+	}
+	what += fmt.Sprintf(" pane %d partial %v", lm.pane, lm.partial)
+	switch d := lm.data.(type) {
+	case pathsData:
+		what += fmt.Sprintf(" reaches %d escalations %d checked %d/%d", len(d.reaches), len(d.escalations), d.checked, d.of)
+	case viaData:
+		what += fmt.Sprintf(" reaches %d rows %d", len(d.reaches), len(d.rows))
+	case whoData:
+		what += fmt.Sprintf(" grantees %d rows %d", len(d.grantees), len(d.rows))
+	case nil:
+	default:
+		what += fmt.Sprintf(" %T", d)
+	}
+	return what
 }
 
 // key presses a key and runs what follows from it.
@@ -314,15 +368,17 @@ func (f *flowClock) key(d *driver, name string) {
 
 // update hands a message to Update, then draws, and runs the commands that follow.
 func (f *flowClock) update(d *driver, msg tea.Msg) {
+	gc0 := gcCycles()
+	t0 := time.Now()
+	c0, w0 := threadTime()
 	t := time.Now()
 	_, cmd := d.m.Update(msg)
 	d.m.View()
-	if el := time.Since(t); el > f.slowest {
-		f.slowest, f.what = el, fmt.Sprintf("%T", msg)
-		if lm, ok := msg.(loadedMsg); ok {
-			f.what += fmt.Sprintf(" pane %d partial %v", lm.pane, lm.partial)
-		}
-	}
+	el := time.Since(t)
+	c1, w1 := threadTime()
+	fr := frame{wall: el, span: time.Since(t0), cpu: c1 - c0, machine: w1 - w0, what: frameWhat(msg), at: t.Sub(processStart), gcs: gcCycles() - gc0}
+	f.frames = append(f.frames, fr)
+	f.slowest = max(f.slowest, el)
 	f.run(d, cmd)
 }
 
@@ -350,12 +406,23 @@ func (f *flowClock) run(d *driver, cmd tea.Cmd) {
 // access tree's V (only via role chains), then the role in the Resources view and who may
 // assume it (the reverse tree). It reports, in ms from the key press, when the first answer
 // arrives (the one-hop roles) and when the last does, and the longest Update and View of a
-// key or an answer on the event loop.
+// key or an answer on the event loop. Of every Update and View of the flows (frames) it
+// reports the 99th percentile of the wall time, and the 99th percentile and the largest of the
+// event loop thread's processor time (cpu) and of the unshared time (wall time less the time
+// the thread waited for a processor the system gave to other work: what the frame takes on a
+// machine to itself). It logs the five slowest frames and the three of most unshared time,
+// each split into the thread's run, its wait for a processor and its sleep (the goroutine
+// waiting for Go's scheduler), with what it handled, when (GODEBUG=gctrace=1 counts from
+// about the same start) and whether a collection ended meanwhile.
 func BenchmarkDenseFlow(b *testing.B) {
 	sum := map[string]time.Duration{}
 	var slowest, cpu time.Duration
-	slowestWhat := ""
 	reached, paths, grantees := 0, 0, 0
+	// The thread that runs the event loop runs nothing else, so that its processor time is the
+	// Update's and View's own.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var frames []frame
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		d, role := denseModel(b)
@@ -384,7 +451,7 @@ func BenchmarkDenseFlow(b *testing.B) {
 		f.key(d, "]")
 		f.key(d, "enter")
 		f.key(d, "V")
-		if _, ok := d.m.access.tree.root.data.([]eval.Reach); !ok {
+		if _, ok := d.m.access.tree.root.data.(viaData); !ok {
 			b.Fatal("V did not answer with the role chains")
 		}
 		sum["via-first-ms"] += f.first[paneAccess]
@@ -410,16 +477,15 @@ func BenchmarkDenseFlow(b *testing.B) {
 		wd, _ := assume.data.(whoData)
 		grantees = len(wd.grantees)
 		cpu += processTime() - cpu0
-		if f.slowest > slowest {
-			slowest, slowestWhat = f.slowest, f.what
-		}
+		slowest = max(slowest, f.slowest)
+		frames = append(frames, f.frames...)
 	}
+	reportFrames(b, frames)
 	for name, t := range sum {
 		b.ReportMetric(float64(t.Microseconds())/1000/float64(b.N), name)
 	}
 	b.ReportMetric(float64(slowest.Microseconds())/1000, "slowest-update-ms")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
-	b.Logf("slowest: %s", slowestWhat)
 	b.Logf("roles reached %d, escalation paths %d, may assume the role %d", reached, paths, grantees)
 }
 
@@ -443,7 +509,9 @@ func BenchmarkDenseKeyPathsTree(b *testing.B) {
 // BenchmarkDenseKeyWhileWorking is j/k in the principals list while the engine works beside
 // the event loop, from a new engine, as the program makes it work while the user waits for an
 // answer: the role chains and escalation paths of each principal in turn, as the Chains &
-// paths view asks for them (the badges wait meanwhile). It reports the slowest press too.
+// paths view asks for them (the badges wait meanwhile). It reports the 99th percentile and the
+// slowest press, of wall time, of the thread's processor time (cpu) and of the unshared time
+// (as BenchmarkDenseFlow's).
 func BenchmarkDenseKeyWhileWorking(b *testing.B) {
 	d, _ := denseModel(b)
 	e := d.m.ctx.engine
@@ -466,19 +534,29 @@ func BenchmarkDenseKeyWhileWorking(b *testing.B) {
 	}()
 	time.Sleep(200 * time.Millisecond) // the work is under way
 	b.ReportAllocs()
+	runtime.LockOSThread() // the thread's processor time is the key press's own
+	defer runtime.UnlockOSThread()
 	keys := []tea.KeyPressMsg{keyMsg("j"), keyMsg("k")}
-	var took []time.Duration
+	var took, cpu, unshared []time.Duration
 	i := 0
 	for b.Loop() {
+		c0, w0 := threadTime()
 		t := time.Now()
 		d.m.Update(keys[i%len(keys)])
 		d.m.View()
-		took = append(took, time.Since(t))
+		el := time.Since(t)
+		c1, w1 := threadTime()
+		took, cpu, unshared = append(took, el), append(cpu, c1-c0), append(unshared, el-(w1-w0))
 		i++
 	}
-	slices.Sort(took)
-	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "slowest-ms")
+	for _, m := range []struct {
+		name string
+		t    []time.Duration
+	}{{"", took}, {"cpu-", cpu}, {"unshared-", unshared}} {
+		slices.Sort(m.t)
+		b.ReportMetric(float64(m.t[len(m.t)*99/100].Microseconds())/1000, m.name+"p99-ms")
+		b.ReportMetric(float64(m.t[len(m.t)-1].Microseconds())/1000, m.name+"slowest-ms")
+	}
 	b.StopTimer()
 	cancel()
 	<-done
@@ -522,6 +600,50 @@ func BenchmarkDenseBadges(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	b.Logf("%d with an escalation path", escalations)
+}
+
+// reportFrames reports the 99th percentile of the frames' wall time, of their thread's
+// processor time and of their unshared time (wall time less the time the system gave the
+// thread's processor to other work), the slowest processor and unshared times, and logs the
+// five slowest frames with what they handled, the three of most unshared time, and where the
+// frames' time went.
+func reportFrames(b *testing.B, frames []frame) {
+	if len(frames) == 0 {
+		return
+	}
+	at := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	unshared := func(fr frame) time.Duration { return fr.wall - fr.machine }
+	var wall, span, cpu, machine time.Duration
+	for _, fr := range frames {
+		wall, span, cpu, machine = wall+fr.wall, span+fr.span, cpu+fr.cpu, machine+fr.machine
+	}
+	for _, m := range []struct {
+		name string
+		of   func(frame) time.Duration
+	}{{"", func(fr frame) time.Duration { return fr.wall }}, {"cpu-", func(fr frame) time.Duration { return fr.cpu }}, {"unshared-", unshared}} {
+		t := make([]time.Duration, len(frames))
+		for i, fr := range frames {
+			t[i] = m.of(fr)
+		}
+		slices.Sort(t)
+		b.ReportMetric(at(t[len(t)*99/100]), "update-"+m.name+"p99-ms")
+		if m.name != "" {
+			b.ReportMetric(at(t[len(t)-1]), "update-"+m.name+"slowest-ms")
+		}
+	}
+	line := func(fr frame) string {
+		return fmt.Sprintf("%.2f ms: thread ran %.2f, waited for a processor %.2f, slept %.2f; at %.3f s, %d collections ended meanwhile: %s",
+			at(fr.wall), at(fr.cpu), at(fr.machine), at(max(fr.span-fr.cpu-fr.machine, 0)), fr.at.Seconds(), fr.gcs, fr.what)
+	}
+	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(y.wall, x.wall) })
+	for _, fr := range frames[:min(5, len(frames))] {
+		b.Logf("slowest %s", line(fr))
+	}
+	slices.SortFunc(frames, func(x, y frame) int { return cmp.Compare(unshared(y), unshared(x)) })
+	for _, fr := range frames[:min(3, len(frames))] {
+		b.Logf("unshared %s", line(fr))
+	}
+	b.Logf("%d frames, %.0f ms (%.0f ms with the counting): thread ran %.0f ms, waited for a processor %.0f ms, slept %.0f ms", len(frames), at(wall), at(span), at(cpu), at(machine), at(max(span-cpu-machine, 0)))
 }
 
 // processTime is the processor time (user and system, all threads) the process has used: a

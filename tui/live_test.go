@@ -110,6 +110,16 @@ func TestChainsArriveAsFound(t *testing.T) {
 	if row := d.m.paths.tree.root.children[1].children[0].label; row != fmt.Sprintf("… finding escalation paths: 7 of %d roles reached checked", len(want)) {
 		t.Errorf("the escalation paths say %q while they are found", row)
 	}
+	// The escalation paths' progress finds no role: the section of the chains is left as it
+	// is, its drawing kept.
+	section := d.m.paths.tree.root.children[0]
+	rev = section.rev
+	msg.data = pathsData{reaches: want, pathsPending: true, checked: 8, of: len(want)}
+	d.m.Update(msg)
+	if kept := d.m.paths.tree.root.children[0]; kept != section || kept.rev != rev || len(kept.children) != len(want) {
+		t.Errorf("the section %q was made again for the escalation paths' progress", section.label)
+	}
+	d.contains(fmt.Sprintf("paths: 8/%d roles", len(want)))
 	msg.data, msg.partial = final, false
 	d.m.Update(msg)
 	d.lacks("following role chains", "roles so far", "paths: ")
@@ -198,9 +208,18 @@ func TestViaChainsArriveAsFound(t *testing.T) {
 	e := d.m.ctx.engine
 	p, _ := e.Principal(role.arn)
 	want := e.RoleChains(p, nil, eval.Discovery)
-	msg := loadedMsg{pane: paneAccess, id: root.loadID, key: root.key, epoch: d.m.ctx.epoch, partial: true, data: want[:2]}
+	msg := loadedMsg{pane: paneAccess, id: root.loadID, key: root.key, epoch: d.m.ctx.epoch, partial: true, data: viaData{reaches: want[:2]}}
 	d.m.Update(msg)
 	d.contains("[via chains]", "working", "following role chains: 2 roles so far", roleName(want[1].Role.ARN)+"  via ")
+	// A later report keeps the rows of the roles shown before, and their drawings.
+	firstRow := d.m.access.tree.root.children[1] // after the row that says it works
+	rev := firstRow.rev
+	msg.data = viaData{reaches: want[:3]}
+	d.m.Update(msg)
+	if kept := d.m.access.tree.root.children[1]; kept != firstRow || kept.rev != rev {
+		t.Errorf("the row of %s was made again for a later report", firstRow.label)
+	}
+	d.contains("following role chains: 3 roles so far", roleName(want[2].Role.ARN)+"  via ")
 	d.run(cmd)
 	d.lacks("following role chains", "working")
 	if got := len(d.m.access.tree.root.children); got != len(want) {
@@ -233,4 +252,79 @@ func TestOutOfSightTreeWaits(t *testing.T) {
 	if len(want) == len(e.RoleChains(p, nil, eval.Discovery)) {
 		t.Errorf("%s reaches as many roles in both modes: the test cannot tell them apart", role.name)
 	}
+}
+
+// TestPathsRowsMadeByTheJob: the rows of the role chains and escalation paths, and those of V
+// (the roles reached, in the access tree), the jobs make off the event loop are those the tree
+// makes of the same answer itself, on the dense account
+// and across accounts (rows naming another account's roles, issue 16). Role chaining:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html
+func TestPathsRowsMadeByTheJob(t *testing.T) {
+	dense, role := denseDriver(t)
+	demo := newDriver(t, 140, 45)
+	demo.selectPrincipal("keystone-assessor")
+	for _, c := range []struct {
+		d   *driver
+		arn string
+	}{{dense, role.arn}, {demo, demo.m.selectedARN}} {
+		p, _ := c.d.m.ctx.engine.Principal(c.arn)
+		kind := p.Entity.Kind
+		src := pathsSource{}
+		got, err := src.fetch(c.d.m.ctx, src.root(kind, c.arn))(context.Background(), func(any) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := got.(pathsData)
+		if len(data.reachRows) != len(data.reaches) || len(data.escalationRows) != len(data.escalations) || len(data.reaches) == 0 {
+			t.Fatalf("%s: the job made %d rows for %d reaches, %d for %d escalation paths", c.arn, len(data.reachRows), len(data.reaches), len(data.escalationRows), len(data.escalations))
+		}
+		byJob := src.root(kind, c.arn)
+		byJob.data, byJob.loaded = data, true
+		src.build(c.d.m.ctx, byJob)
+		own := src.root(kind, c.arn)
+		data.reachRows, data.escalationRows = nil, nil
+		own.data, own.loaded = data, true
+		src.build(c.d.m.ctx, own)
+		if a, b := nodeDump(byJob), nodeDump(own); a != b {
+			t.Errorf("%s: the job's rows differ from the tree's own:\n%s\nwant\n%s", c.arn, a, b)
+		}
+
+		// V: the roles reached, in the access tree.
+		access := &accessSource{viaChains: true}
+		got, err = access.fetch(c.d.m.ctx, access.accessRoot(kind, c.arn))(context.Background(), func(any) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		via := got.(viaData)
+		if len(via.rows) != len(via.reaches) {
+			t.Fatalf("%s: the job made %d rows for %d reaches", c.arn, len(via.rows), len(via.reaches))
+		}
+		byJob = access.accessRoot(kind, c.arn)
+		byJob.data, byJob.loaded = via, true
+		access.build(c.d.m.ctx, byJob)
+		own = access.accessRoot(kind, c.arn)
+		via.rows = nil
+		own.data, own.loaded = via, true
+		access.build(c.d.m.ctx, own)
+		if a, b := nodeDump(byJob), nodeDump(own); a != b {
+			t.Errorf("%s: the job's rows of V differ from the tree's own:\n%s\nwant\n%s", c.arn, a, b)
+		}
+	}
+}
+
+// nodeDump writes out what a tree's nodes say and ask, a line a node.
+func nodeDump(n *node) string {
+	var b strings.Builder
+	var walk func(n *node, depth int)
+	walk = func(n *node, depth int) {
+		fmt.Fprintf(&b, "%s%d %q %q %q %q %d %d %+v %q %v %v %q %q %v\n", strings.Repeat("  ", depth), n.kind, n.key, n.label, n.level, n.note, n.decision, n.mark, n.req, n.copyText, n.expandable, n.loaded, n.principal, n.homeAccount(), n.parent != nil)
+		for _, k := range n.children {
+			if k.parent != n {
+				fmt.Fprintf(&b, "%s(not its parent's child)\n", strings.Repeat("  ", depth+1))
+			}
+			walk(k, depth+1)
+		}
+	}
+	walk(n, 0)
+	return b.String()
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/iamscope/iamscope/eval"
 	"github.com/iamscope/iamscope/model"
@@ -21,6 +22,60 @@ type pathsData struct {
 	chainsPending bool
 	pathsPending  bool
 	checked, of   int
+	// The rows of the reaches and of the escalation paths, made off the event loop by the job
+	// that found them (a thousand roles on a dense account): a row the tree does not have yet
+	// is taken from here. nil when the data was not reported by the job (a test's).
+	reachRows, escalationRows []*node
+}
+
+// pathsRows makes the rows of a paths tree off the event loop. It reads of the tree's root
+// only its key and account, and of the context only the loaded accounts, through copies made
+// when the job was asked for; the rows it made are handed over and never touched again.
+type pathsRows struct {
+	c             *programContext
+	chains, paths *node // the sections, as the tree keys them
+	reaches       reachRows
+}
+
+func newPathsRows(c *programContext, n *node) *pathsRows {
+	root := &node{kind: n.kind, key: n.key, account: n.account}
+	r := &pathsRows{c: &programContext{accounts: c.accounts}}
+	r.chains = &node{kind: nkSection, key: n.key + "/chains", parent: root}
+	r.paths = &node{kind: nkSection, key: n.key + "/paths", parent: root}
+	r.reaches.make = func(reach eval.Reach) *node { return reachNode(r.c, r.chains, reach) }
+	return r
+}
+
+// reachRows makes the rows of a walk's reports off the event loop, one a role reached: the
+// rows of the reaches of the last report that open the next (a report while the walk goes on
+// is the beginning of the next) are kept, and only those of the roles found since are made.
+type reachRows struct {
+	make    func(eval.Reach) *node
+	reaches []eval.Reach
+	made    []*node
+}
+
+// rows returns the rows of the reaches of a report.
+func (r *reachRows) rows(reaches []eval.Reach) []*node {
+	kept := 0
+	for kept < len(reaches) && kept < len(r.reaches) && sameReach(r.reaches[kept], reaches[kept]) {
+		kept++
+	}
+	made := r.made[:kept:kept] // the rows handed over are not written again
+	for _, reach := range reaches[kept:] {
+		made = append(made, r.make(reach))
+	}
+	r.reaches, r.made = reaches, made
+	return made
+}
+
+// escalationRows returns the rows of the escalation paths.
+func (r *pathsRows) escalationRows(escalations []eval.Escalation) []*node {
+	out := make([]*node, len(escalations))
+	for i, e := range escalations {
+		out[i] = escalationNode(r.c, r.paths, i, e)
+	}
+	return out
 }
 
 func (pathsSource) root(kind model.EntityKind, arn string) *node {
@@ -37,25 +92,27 @@ func (pathsSource) fetch(c *programContext, n *node) job {
 		return nil
 	}
 	eng, extra, arn, mode := c.engine, c.extra, n.principal, c.mode()
+	rows := newPathsRows(c, n)
 	return func(ctx context.Context, partial func(any)) (any, error) {
 		p, ok := eng.Principal(arn)
 		if !ok {
 			return nil, fmt.Errorf("no principal %s", clean(arn))
 		}
 		reaches, err := eng.RoleChainsEach(ctx, p, extra, mode, func(so []eval.Reach) {
-			partial(pathsData{reaches: so, chainsPending: true, pathsPending: true})
+			partial(pathsData{reaches: so, chainsPending: true, pathsPending: true, reachRows: rows.reaches.rows(so)})
 		})
 		if err != nil {
 			return nil, err
 		}
-		partial(pathsData{reaches: reaches, pathsPending: true, of: len(reaches)})
+		reachRows := rows.reaches.rows(reaches)
+		partial(pathsData{reaches: reaches, pathsPending: true, of: len(reaches), reachRows: reachRows})
 		escalations, err := eng.PathsInEach(ctx, p, extra, mode, func(done, total int) {
-			partial(pathsData{reaches: reaches, pathsPending: true, checked: done, of: total})
+			partial(pathsData{reaches: reaches, pathsPending: true, checked: done, of: total, reachRows: reachRows})
 		})
 		if err != nil {
 			return nil, err
 		}
-		return pathsData{reaches: reaches, escalations: escalations}, nil
+		return pathsData{reaches: reaches, escalations: escalations, reachRows: reachRows, escalationRows: rows.escalationRows(escalations)}, nil
 	}
 }
 
@@ -72,11 +129,16 @@ func childByKey(n *node, key string) *node {
 // sameReach reports whether two reaches are the same role by the same chain, with the same
 // conditions: one found again by the same walk.
 func sameReach(a, b eval.Reach) bool {
-	if a.Role != b.Role || len(a.Path) != len(b.Path) {
+	return a.Role == b.Role && samePath(a.Path, b.Path)
+}
+
+// samePath reports whether two chains are the same hops with the same conditions.
+func samePath(a, b []eval.Hop) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for i, h := range a.Path {
-		g := b.Path[i]
+	for i, h := range a {
+		g := b[i]
 		if h.From != g.From || h.To != g.To || h.Action != g.Action || h.Condition != g.Condition {
 			return false
 		}
@@ -123,25 +185,12 @@ func (pathsSource) build(c *programContext, n *node) {
 		}
 		break
 	}
-	for _, r := range d.reaches[len(reaches):] {
-		k := newChild(chains, nkReach, clean(roleName(r.Role.ARN))+c.otherAccount(r.Role.ARN, n.account))
-		k.note = fmt.Sprintf("%d hop", len(r.Path))
-		if len(r.Path) > 1 {
-			k.note += "s"
+	for i := len(reaches); i < len(d.reaches); i++ {
+		if len(d.reachRows) == len(d.reaches) {
+			reaches = append(reaches, d.reachRows[i]) // made by the job
+			continue
 		}
-		k.copyText = r.Role.ARN
-		k.decision = decAllow
-		if r.Conditional() {
-			k.decision = decIf
-		}
-		k.data = r
-		var hops []*node
-		for _, h := range r.Path {
-			hops = append(hops, hopNode(c, k, h))
-		}
-		k.expandable, k.loaded = true, true
-		k.setChildren(hops)
-		reaches = append(reaches, k)
+		reaches = append(reaches, reachNode(c, chains, d.reaches[i]))
 	}
 	switch {
 	case d.chainsPending:
@@ -155,7 +204,13 @@ func (pathsSource) build(c *programContext, n *node) {
 	case len(reaches) == 0:
 		reaches = append(reaches, newChild(chains, nkNote, "reaches no role"))
 	}
-	chains.setChildren(reaches)
+	if old := childByKey(n, chains.key); !d.chainsPending && old.label == label && slices.Equal(old.children, reaches) {
+		// No role found since the last report (the escalation paths' progress): the section
+		// stays as it is, instead of merging a thousand rows into themselves.
+		chains = old
+	} else {
+		chains.setChildren(reaches)
+	}
 
 	if d.pathsPending {
 		paths := newChild(n, nkSection, "Escalation paths (finding…)")
@@ -172,15 +227,40 @@ func (pathsSource) build(c *programContext, n *node) {
 	paths := newChild(n, nkSection, fmt.Sprintf("Escalation paths (%d)", len(d.escalations)))
 	paths.key = n.key + "/paths"
 	paths.expandable, paths.expanded, paths.loaded = true, true, true
-	var escs []*node
-	for i, e := range d.escalations {
-		escs = append(escs, escalationNode(c, paths, i, e))
+	escs := slices.Clone(d.escalationRows) // made by the job
+	if len(escs) != len(d.escalations) {
+		escs = escs[:0]
+		for i, e := range d.escalations {
+			escs = append(escs, escalationNode(c, paths, i, e))
+		}
 	}
 	if len(escs) == 0 {
 		escs = append(escs, newChild(paths, nkNote, "none found in the catalogue's paths"))
 	}
 	paths.setChildren(escs)
 	n.setChildren([]*node{chains, paths})
+}
+
+// reachNode makes the row of a role reached, with its hops, under the chains section.
+func reachNode(c *programContext, chains *node, r eval.Reach) *node {
+	k := newChild(chains, nkReach, clean(roleName(r.Role.ARN))+c.otherAccount(r.Role.ARN, chains.homeAccount()))
+	k.note = fmt.Sprintf("%d hop", len(r.Path))
+	if len(r.Path) > 1 {
+		k.note += "s"
+	}
+	k.copyText = r.Role.ARN
+	k.decision = decAllow
+	if r.Conditional() {
+		k.decision = decIf
+	}
+	k.data = r
+	var hops []*node
+	for _, h := range r.Path {
+		hops = append(hops, hopNode(c, k, h))
+	}
+	k.expandable, k.loaded = true, true
+	k.setChildren(hops)
+	return k
 }
 
 // escalationNode makes an escalation path's node: the role chain to the actor, then the steps.
