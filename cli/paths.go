@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -188,13 +192,28 @@ func writePath(w io.Writer, p pathJSON) {
 // on the roles worth more than itself, and the roles whose paths it gains through a chain,
 // named; with single (one principal's answer), the own paths of those roles after.
 func writePathsText(w io.Writer, sums []eval.PathSummary, single bool) {
-	for i := range sums {
-		for _, p := range summaryPaths(&sums[i], 0) {
-			writePath(w, p)
-		}
-		for _, t := range summaryThrough(&sums[i], 0) {
-			writeThrough(w, t)
-		}
+	// Each principal's text is made on every processor (10 MB for the dense generated
+	// account's 6,500 principals), then written in order.
+	texts := make([][]byte, len(sums))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(sums); i = int(next.Add(1) - 1) {
+				var b bytes.Buffer
+				for _, p := range summaryPaths(&sums[i], 0) {
+					writePath(&b, p)
+				}
+				for _, t := range summaryThrough(&sums[i], 0) {
+					writeThrough(&b, t)
+				}
+				texts[i] = b.Bytes()
+			}
+		})
+	}
+	wg.Wait()
+	for _, t := range texts {
+		w.Write(t)
 	}
 	if single && len(sums) == 1 {
 		if roles := referencedPaths(&sums[0]); len(roles) > 0 {

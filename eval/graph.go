@@ -141,12 +141,14 @@ type hopList struct {
 }
 
 // each calls f with every hop in ARN order, until f returns false.
-func (h hopList) each(f func(edge) bool) {
-	h.eachWithSelf(func(x edge) bool { return x.role == h.self || f(x) }) // a class's roles may include its members
-}
+func (h hopList) each(f func(edge) bool) { h.walk(true, f) }
 
 // eachWithSelf is each, with the principal itself among the hops when its class's hops hold it.
-func (h hopList) eachWithSelf(f func(edge) bool) {
+func (h hopList) eachWithSelf(f func(edge) bool) { h.walk(false, f) }
+
+// walk merges the class's hops and the principal's own, in ARN order, leaving out the
+// principal itself when skipSelf (a class's roles may include its members).
+func (h hopList) walk(skipSelf bool, f func(edge) bool) {
 	i, j := 0, 0
 	for i < len(h.shared) || j < len(h.own) {
 		var next edge
@@ -154,6 +156,9 @@ func (h hopList) eachWithSelf(f func(edge) bool) {
 			next, i = h.shared[i], i+1
 		} else {
 			next, j = h.own[j], j+1
+		}
+		if skipSelf && next.role == h.self {
+			continue
 		}
 		if !f(next) {
 			return
