@@ -747,7 +747,9 @@ func (e *Engine) forEachPrincipal(f func(p *Principal)) {
 }
 
 // forEach calls f with each principal of list and its index, on as many goroutines as there
-// are processors.
+// are processors. Each goroutine yields its processor between principals: the explorer's
+// event loop, woken while the engine works on every processor, is then run within one
+// principal's work rather than after Go's 10 ms time slice.
 func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -755,6 +757,7 @@ func (e *Engine) forEach(list []*Principal, f func(i int, p *Principal)) {
 		wg.Go(func() {
 			for i := range next {
 				f(i, list[i])
+				runtime.Gosched()
 			}
 		})
 	}
@@ -780,6 +783,7 @@ func forRange(n, run int, f func(i int)) {
 				for i := lo; i < min(lo+run, n); i++ {
 					f(i)
 				}
+				runtime.Gosched() // as forEach
 			}
 		})
 	}
