@@ -24,8 +24,8 @@ import (
 // accounts only (the account root, an account id) are decided once per class of alike
 // principals (assumeClassKey) and, within a class, once per class of alike roles (assumeKey),
 // by the engine's own Can on the first member asked: the members' answers are the same by
-// construction. A class's first walk (walkHops) decides only its hops to the roles the walk
-// has not yet reached, which are all it can add. Hops to the roles whose trust names the
+// construction. A walk (walkHops) that meets a class not yet decided in full decides only its
+// hops to the roles the walk has not yet reached, which are all it can add. Hops to the roles whose trust names the
 // principal itself, a role session or "*" are decided per principal, as before.
 type assumeGraph struct {
 	e     *Engine
