@@ -199,7 +199,8 @@ func viaText(path []hopJSON, withConditions bool) string {
 
 // collectLessOften makes a command that ends soon, once its answer is written, collect garbage
 // less often (GOGC percent: 100 is Go's default), for more memory, unless GOGC says otherwise.
-// simulate uses 200 and paths' text 400, each measured in BENCHMARKS.md.
+// simulate uses 200 and paths' text 400 (800 on a small input), each measured in
+// BENCHMARKS.md.
 func collectLessOften(percent int) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(percent)

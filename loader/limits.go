@@ -126,22 +126,26 @@ var (
 	gcSaved int // the target before the first of them
 )
 
-// RelaxGC raises the garbage collector's target while the files are loaded and asked about,
-// if it should (see loadGCPercent), and returns the function that puts it back. Calls may
-// overlap: the last to put it back does.
-func RelaxGC(files []string) (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
+// SmallInput reports whether files are regular files of at most loadGCInputMax bytes in all
+// (a pipe's size is not known): a load whose heap stays small, for which a raised garbage
+// collector's target costs little memory.
+func SmallInput(files []string) bool {
 	var size int64
 	for _, name := range files {
 		info, err := os.Stat(name)
 		if err != nil || !info.Mode().IsRegular() {
-			return func() {} // a pipe's size is not known
+			return false
 		}
 		size += info.Size()
 	}
-	if size > loadGCInputMax {
+	return size <= loadGCInputMax
+}
+
+// RelaxGC raises the garbage collector's target while the files are loaded and asked about,
+// if it should (see loadGCPercent), and returns the function that puts it back. Calls may
+// overlap: the last to put it back does.
+func RelaxGC(files []string) (restore func()) {
+	if os.Getenv("GOGC") != "" || !SmallInput(files) {
 		return func() {}
 	}
 	gcMu.Lock()
