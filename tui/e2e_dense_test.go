@@ -89,10 +89,10 @@ func TestEndToEndDenseFlow(t *testing.T) {
 	s.keys("]")
 	s.waitFor("[Access]")
 	s.keys("V")
-	scr = s.waitFor("[via chains]", " "+roleName(chains[0].Role.ARN)+"  via ")
-	if l := lineOf(scr, " "+roleName(chains[1].Role.ARN)+"  via "); !strings.Contains(l, chainText(chains[1].Path)[:20]) {
-		t.Errorf("the row of %s does not show its chain %q: %q", chains[1].Role.ARN, chainText(chains[1].Path), l)
-	}
+	// The rows arrive as the walk finds them. A row's note is cut to the tree's width, which
+	// the pane beside it narrows once it shows the selected row, where its chain is whole.
+	s.waitFor("[via chains]", " "+roleName(chains[0].Role.ARN)+"  via ", "via "+chainText(chains[0].Path))
+	s.waitFor(" " + roleName(chains[1].Role.ARN) + "  via " + chainText(chains[1].Path)[:12])
 
 	// The reverse tree: the role among the resources, and who may assume it.
 	s.keys("]")
